@@ -1,0 +1,11 @@
+/**
+ * Tests run TypeScript through SWC, without type-checking; `npm run typecheck` (part of
+ * `npm test`) does that once for the whole project.
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+};

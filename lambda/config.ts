@@ -1,0 +1,91 @@
+/**
+ * The contract between the `RestoreDrill` construct (which sets these environment variables)
+ * and the drill engine (which reads them). Both sides import this file, so a renamed variable
+ * or a new field breaks the build, not a 3 a.m. drill.
+ */
+
+export const ENV = {
+  /** JSON array of {@link DrilledTable}. */
+  tables: 'DRILL_TABLES',
+  /** Comma-separated backup vault names searched for recovery points. */
+  vaultNames: 'DRILL_VAULT_NAMES',
+  restoreRoleArn: 'DRILL_RESTORE_ROLE_ARN',
+  restoreTablePrefix: 'DRILL_RESTORE_TABLE_PREFIX',
+  /** Optional: restore copies with this customer-managed KMS key instead of the default. */
+  restoreKmsKeyArn: 'DRILL_RESTORE_KMS_KEY_ARN',
+  topicArn: 'DRILL_TOPIC_ARN',
+  historyTableName: 'DRILL_HISTORY_TABLE',
+  /** JSON {@link DrillTargets}. */
+  targets: 'DRILL_TARGETS',
+  /**
+   * Optional JSON {@link WaitTuning}. Not set by the construct (the engine's defaults are the
+   * production values); the local harness sets it so a drill on this machine takes seconds.
+   */
+  waitTuning: 'DRILL_WAIT_TUNING',
+} as const;
+
+/** One source table the drill restores and checks. */
+export interface DrilledTable {
+  readonly tableName: string;
+  readonly tableArn: string;
+  /** Attribute holding each item's creation time (ISO-8601 text or epoch seconds/milliseconds). */
+  readonly createdAtAttribute?: string;
+  /** Attribute holding each item's last update time; sample compare skips items changed after the recovery point. */
+  readonly updatedAtAttribute?: string;
+  /** Write a canary item to the source and require it in the restore. */
+  readonly canary?: boolean;
+  /** Percent difference allowed between restored and source item counts (overrides the default). */
+  readonly itemCountTolerancePercent?: number;
+  /** Names of registered custom checks to run on this table. */
+  readonly customChecks?: readonly string[];
+  /** Present only for the fixture test table: the content its restore must hold exactly. */
+  readonly fixture?: FixtureExpectation;
+}
+
+export interface FixtureExpectation {
+  /** Number of properties the fixture generator was run with (it regenerates the items on a mismatch). */
+  readonly propertyCount: number;
+  /** {@link TableDigest} string of the seeded items. */
+  readonly digest: string;
+}
+
+/** Targets and limits of the checks. */
+export interface DrillTargets {
+  readonly rpoTargetMinutes: number;
+  readonly rtoTargetMinutes: number;
+  readonly itemCountTolerancePercent: number;
+  /** Random restored items compared with the source. */
+  readonly sampleSize: number;
+  /** Parallel scan segments for full-table checks. */
+  readonly scanSegments: number;
+  /** Read capacity units the checks may consume from one source table per drill. */
+  readonly sourceReadBudgetUnits: number;
+}
+
+/** How the engine waits for a restore; defaults are the production values. */
+export interface WaitTuning {
+  /** Shortest gap between DescribeRestoreJob polls. */
+  readonly minPollSeconds: number;
+  /** Longest gap between polls. */
+  readonly maxPollSeconds: number;
+  /** Stop waiting when less than this is left of the invocation (leaves time to clean up and hand over). */
+  readonly invocationReserveSeconds: number;
+}
+
+export const DEFAULT_WAIT_TUNING: WaitTuning = {
+  minPollSeconds: 15,
+  maxPollSeconds: 30 * 60,
+  invocationReserveSeconds: 120,
+};
+
+export interface DrillConfig {
+  readonly tables: readonly DrilledTable[];
+  readonly vaultNames: readonly string[];
+  readonly restoreRoleArn: string;
+  readonly restoreTablePrefix: string;
+  readonly restoreKmsKeyArn?: string;
+  readonly topicArn: string;
+  readonly historyTableName: string;
+  readonly targets: DrillTargets;
+  readonly wait: WaitTuning;
+}
