@@ -1,0 +1,73 @@
+import type { DrilledTable, DrillTargets } from '../config';
+import type { RecoveryPoint, RestoreJob } from '../ports/backup-port';
+import type { DynamoDbPort, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
+import type { CanaryPort } from '../drill/canary';
+import type { ReadBudget } from './read-budget';
+
+/**
+ * The common shape of every check. A check module exports a {@link CheckDefinition}; for each
+ * drill the engine asks it to `begin`, feeds the run every restored item during one shared
+ * parallel scan (if it observes items), then asks for its result. Checks read only through the
+ * ports in the context, never through SDK clients.
+ */
+
+export type CheckStatus = 'PASS' | 'FAIL' | 'WARN';
+
+export interface CheckResult {
+  /** Short name shown in the report, e.g. "item count". */
+  readonly check: string;
+  readonly status: CheckStatus;
+  /** One line a person reads in a glance, with the numbers. */
+  readonly summary: string;
+  /** What to do next, for FAIL and WARN. */
+  readonly nextStep?: string;
+  /** The figures behind the summary, for the JSON report and the audit record. */
+  readonly numbers?: Readonly<Record<string, number | string | boolean>>;
+  /** Read capacity the check consumed from the source table. */
+  readonly sourceReadUnits?: number;
+}
+
+export interface CheckContext {
+  readonly table: DrilledTable;
+  readonly targets: DrillTargets;
+  readonly drillStartedAt: Date;
+  readonly recoveryPoint: RecoveryPoint;
+  readonly restoreJob: RestoreJob;
+  /** The source table now; undefined when it no longer exists (the checks then compare against nothing). */
+  readonly source?: TableShape;
+  readonly sourceSettings?: TableSettings;
+  /** The restored copy, ACTIVE (checks that need it only run when it is). */
+  readonly restored?: TableShape;
+  readonly restoredTableName: string;
+  /** When the restored copy was first seen ACTIVE (epoch ms). */
+  readonly restoredActiveAt?: number;
+  readonly dynamodb: DynamoDbPort;
+  readonly canaries: CanaryPort;
+  /** Read capacity the checks may still take from the source table. */
+  readonly sourceReads: ReadBudget;
+  /** True for the drill's own canary item, which every content check leaves out. */
+  readonly isCanaryItem: (item: Item) => boolean;
+  readonly random: () => number;
+}
+
+export interface CheckRun {
+  /** Sees each restored item (canary excluded) once, during the shared scan. */
+  observeItem?(item: Item): void;
+  result(): Promise<CheckResult>;
+}
+
+export interface CheckDefinition {
+  readonly name: string;
+  /**
+   * `recovery-point`: runs whenever a recovery point was restored-tested (even if the restore failed);
+   * `restored-table`: needs the ACTIVE restored copy.
+   */
+  readonly needs: 'recovery-point' | 'restored-table';
+  /** Returns undefined when the check does not apply to this drill. */
+  begin(context: CheckContext): CheckRun | undefined;
+}
+
+/** Shorthand for checks that compute their result without observing items. */
+export function resultOnly(compute: () => Promise<CheckResult> | CheckResult): CheckRun {
+  return { result: async () => compute() };
+}

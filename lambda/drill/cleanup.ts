@@ -1,0 +1,67 @@
+import type { DrillConfig } from '../config';
+import type { Clock } from '../ports/clock';
+import type { DynamoDbPort } from '../ports/dynamodb-port';
+import { explainError, step } from '../report/failure-advice';
+import type { CleanupOutcome, DrillRecord } from './drill-record';
+
+/**
+ * Deletes the restored copy. This is the only place the engine deletes anything, so every
+ * safety rule lives here: the table must
+ *  1. be the name this drill asked its restore job for (derived from the drill id),
+ *  2. carry the restore-table prefix (IAM allows DeleteTable on nothing else),
+ *  3. not be any configured source table,
+ *  4. have been created by this drill's restore job (a job was started, and its
+ *     CreatedResourceArn, when AWS reports one, names this table).
+ * A table that fails a rule is left alone and reported as "refused".
+ */
+export function deletionRefusal(
+  config: Pick<DrillConfig, 'restoreTablePrefix' | 'tables'>,
+  drill: Pick<DrillRecord, 'restoredTableName' | 'restoreJobId' | 'restoreJob'>,
+  tableName: string,
+): string | undefined {
+  if (tableName !== drill.restoredTableName) return `${tableName} is not this drill's restored copy`;
+  if (!tableName.startsWith(config.restoreTablePrefix)) return `${tableName} does not carry the prefix ${config.restoreTablePrefix}`;
+  if (config.tables.some((t) => t.tableName === tableName)) return `${tableName} is a source table`;
+  if (!drill.restoreJobId) return `no restore job of this drill created ${tableName}`;
+  const created = drill.restoreJob?.createdResourceArn;
+  if (created && !created.endsWith(`:table/${tableName}`)) return `restore job created ${created}, not ${tableName}`;
+  return undefined;
+}
+
+const DELETE_CONFIRM_POLL_MS = 2_000;
+const DELETE_CONFIRM_MAX_MS = 30_000;
+
+/** Never throws: a failed cleanup is an outcome to report, not a reason to skip the report. */
+export async function deleteRestoredCopy(args: {
+  config: DrillConfig;
+  dynamodb: DynamoDbPort;
+  clock: Clock;
+  drill: DrillRecord;
+}): Promise<CleanupOutcome> {
+  const { config, dynamodb, clock, drill } = args;
+  const tableName = drill.restoredTableName;
+  try {
+    const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    if (!table) {
+      return { result: 'absent', tableName, detail: drill.restoreJobId ? `no copy to delete (${tableName} does not exist)` : 'no restore was started, nothing to delete' };
+    }
+    if (table.status === 'DELETING') return { result: 'deleted', tableName, detail: `${tableName} is already being deleted` };
+    const refusal = deletionRefusal(config, drill, tableName);
+    if (refusal) return { result: 'refused', tableName, detail: `left ${tableName} in place: ${refusal}` };
+    await step('DeleteTable', () => dynamodb.deleteTable(tableName));
+    // DeleteTable is asynchronous; wait briefly so the report can say the copy is gone.
+    const started = clock.now();
+    while (clock.now() - started < DELETE_CONFIRM_MAX_MS) {
+      const remaining = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+      if (!remaining) return { result: 'deleted', tableName, detail: `deleted ${tableName}` };
+      await clock.sleep(DELETE_CONFIRM_POLL_MS);
+    }
+    return { result: 'deleted', tableName, detail: `deleting ${tableName} (DeleteTable accepted, still DELETING)` };
+  } catch (error) {
+    return {
+      result: 'failed',
+      tableName,
+      detail: `could not delete ${tableName}: ${explainError('DeleteTable', error)}; the next scheduled drill retries, or delete it by hand`,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import type { CheckResult } from '../checks/check';
+
+/** What the history table keeps about one drill. Dates are ISO-8601 text. */
+
+export type DrillStatus =
+  /** Recorded; recovery point not yet chosen or restore not yet started. */
+  | 'STARTED'
+  /** Restore job started; waiting for it (possibly in a later invocation). */
+  | 'RESTORING'
+  /** Verdict decided and copy cleaned up; the SNS report is not yet confirmed sent. */
+  | 'REPORTING'
+  /** Reported. */
+  | 'FINISHED';
+
+export type Verdict = 'PASS' | 'FAIL';
+
+export type TriggerKind = 'schedule' | 'backup-completed' | 'manual';
+
+export interface RecoveryPointFacts {
+  readonly recoveryPointArn: string;
+  readonly backupVaultName: string;
+  readonly creationDate: string;
+}
+
+export interface RestoreJobFacts {
+  readonly restoreJobId: string;
+  readonly status: string;
+  readonly statusMessage?: string;
+  readonly creationDate?: string;
+  readonly completionDate?: string;
+  readonly createdResourceArn?: string;
+}
+
+export interface CleanupOutcome {
+  /** deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule stopped it. */
+  readonly result: 'deleted' | 'absent' | 'failed' | 'refused';
+  readonly tableName?: string;
+  readonly detail: string;
+}
+
+/** The full outcome of a drill: what the report, the metrics and the audit record are made from. */
+export interface DrillOutcome {
+  readonly verdict: Verdict;
+  /** One line naming what failed and the next step, when the verdict is FAIL. */
+  readonly failure?: string;
+  readonly checks: readonly CheckResult[];
+  readonly cleanup: CleanupOutcome;
+  readonly recoveryPointAgeSeconds?: number;
+  readonly restoreDurationSeconds?: number;
+  readonly finishedAt: string;
+}
+
+export interface DrillRecord {
+  readonly drillId: string;
+  readonly sourceTable: string;
+  readonly sourceTableArn: string;
+  readonly trigger: TriggerKind;
+  readonly startedAt: string;
+  readonly status: DrillStatus;
+  readonly restoredTableName: string;
+  readonly recoveryPoint?: RecoveryPointFacts;
+  readonly restoreJobId?: string;
+  /** When the drill called StartRestoreJob; the poll schedule counts from here. */
+  readonly restoreStartedAt?: string;
+  /** The restore job as last seen. */
+  readonly restoreJob?: RestoreJobFacts;
+  /** Set when the drill failed before any restore could start (e.g. no recovery point). */
+  readonly earlyFailure?: string;
+  readonly outcome?: DrillOutcome;
+  readonly reportedAt?: string;
+  readonly leaseOwner?: string;
+  readonly leaseUntil?: number;
+}

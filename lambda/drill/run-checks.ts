@@ -1,0 +1,63 @@
+import type { CheckContext, CheckDefinition, CheckResult, CheckRun } from '../checks/check';
+import { explainError, step } from '../report/failure-advice';
+
+/**
+ * Runs the checks of one drill: those that need only the recovery point always; those that need
+ * the restored copy only when "restored" passed. Item-observing checks share one parallel scan
+ * of the restored copy, so a table is read once however many checks look at its items. A check
+ * that throws becomes a FAIL naming the error; it never stops the other checks or the cleanup.
+ */
+export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const failed = (name: string, error: unknown): CheckResult => ({
+    check: name,
+    status: 'FAIL',
+    summary: `the check could not run: ${explainError(name, error)}`,
+    nextStep: 'see the drill Lambda logs for this drill id',
+  });
+
+  const begin = (definition: CheckDefinition): [CheckDefinition, CheckRun | undefined] => {
+    try {
+      return [definition, definition.begin(context)];
+    } catch (error) {
+      return [definition, { result: async () => failed(definition.name, error) }];
+    }
+  };
+  const finish = async ([definition, run]: [CheckDefinition, CheckRun]) => {
+    try {
+      return await run.result();
+    } catch (error) {
+      return failed(definition.name, error);
+    }
+  };
+
+  const early = definitions.filter((d) => d.needs === 'recovery-point').map(begin);
+  for (const [definition, run] of early) if (run) results.push(await finish([definition, run]));
+
+  const restored = results.find((r) => r.check === 'restored');
+  if (restored?.status !== 'PASS' || !context.restored) return results;
+
+  const runs = definitions
+    .filter((d) => d.needs === 'restored-table')
+    .map(begin)
+    .filter((entry): entry is [CheckDefinition, CheckRun] => entry[1] !== undefined);
+  const observers = runs.filter(([, run]) => run.observeItem);
+  if (observers.length > 0) {
+    try {
+      await step('Scan', () =>
+        context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments }, (item) => {
+          if (context.isCanaryItem(item)) return;
+          for (const [, run] of observers) run.observeItem!(item);
+        }),
+      );
+    } catch (error) {
+      // Without the scan the observing checks have no data: fail them, keep the others.
+      for (const [definition] of observers) results.push(failed(definition.name, error));
+      const observing = new Set(observers.map(([d]) => d));
+      for (const entry of runs) if (!observing.has(entry[0])) results.push(await finish(entry));
+      return results;
+    }
+  }
+  for (const entry of runs) results.push(await finish(entry));
+  return results;
+}

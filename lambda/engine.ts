@@ -1,0 +1,35 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { CheckDefinition } from './checks/check';
+import type { DrillConfig } from './config';
+import type { CanaryPort } from './drill/canary';
+import type { BackupPort } from './ports/backup-port';
+import type { Clock, Deadline } from './ports/clock';
+import type { DynamoDbPort } from './ports/dynamodb-port';
+import type { HistoryPort } from './ports/history-port';
+import type { NotifierPort } from './ports/notifier-port';
+import type { DrillLogger } from './observability';
+
+/** Everything the drill flow works with: configuration, ports, the clock and the checks. */
+export interface Engine {
+  readonly config: DrillConfig;
+  readonly backup: BackupPort;
+  readonly dynamodb: DynamoDbPort;
+  readonly history: HistoryPort;
+  readonly notifier: NotifierPort;
+  readonly canaries: CanaryPort;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Built-in checks, in report order. */
+  readonly checks: readonly CheckDefinition[];
+  /** Custom checks by registered name; a table opts in by listing the name. */
+  readonly customChecks: Readonly<Record<string, CheckDefinition>>;
+  readonly metrics: Metrics;
+  readonly logger: DrillLogger;
+}
+
+/** The current Lambda invocation, as the flow needs it. */
+export interface Invocation {
+  readonly deadline: Deadline;
+  /** Lease owner: the Lambda request id. */
+  readonly owner: string;
+}

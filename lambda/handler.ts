@@ -1,0 +1,150 @@
+import type { Context } from 'aws-lambda';
+import { canaryCheck } from './checks/canary';
+import { contentDigestCheck } from './checks/content-digest';
+import { CUSTOM_CHECKS } from './checks/custom';
+import { BUILT_IN_CHECKS } from './checks/registry';
+import { sampleCompareCheck } from './checks/sample-compare';
+import type { DrilledTable } from './config';
+import { createCanaryPort } from './drill/canary';
+import { continueDrill, type DrillResult, startDrill } from './drill/drill-flow';
+import { drillIdFor } from './drill/drill-id';
+import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
+import type { Engine, Invocation } from './engine';
+import { logger, metrics } from './observability';
+import { createAwsClients } from './ports/aws-clients';
+import { createBackupPort } from './ports/backup-port';
+import { Deadline, systemClock } from './ports/clock';
+import { createDynamoDbPort } from './ports/dynamodb-port';
+import { createHistoryPort } from './ports/history-port';
+import { createNotifierPort } from './ports/notifier-port';
+import { readConfig } from './read-config';
+import { parseTrigger } from './triggers';
+
+/**
+ * The drill Lambda. Thin: parse the trigger, pick the tables, run the drills (restores in
+ * parallel), and fail the invocation when a report could not be sent so the Lambda's retries,
+ * failure destination and error alarm catch it.
+ */
+
+export interface InvocationSummary {
+  readonly trigger: string;
+  readonly drills: readonly DrillResult[];
+  readonly ignored?: string;
+  readonly unknownTables?: readonly string[];
+  readonly leftoverCopies?: readonly string[];
+}
+
+/** Drills started at once; AWS Backup allows about 50 concurrent restore jobs per account. */
+const MAX_PARALLEL_DRILLS = 10;
+
+export function createEngine(overrides: Partial<Engine> = {}): Engine {
+  const config = overrides.config ?? readConfig();
+  const clients = createAwsClients();
+  const clock = overrides.clock ?? systemClock;
+  const dynamodb = overrides.dynamodb ?? createDynamoDbPort(clients.dynamodb, clock.sleep);
+  const history = overrides.history ?? createHistoryPort(clients.dynamodb, config.historyTableName);
+  return {
+    config,
+    backup: createBackupPort(clients.backup),
+    notifier: createNotifierPort(clients.sns, config.topicArn),
+    canaries: createCanaryPort(dynamodb, history),
+    random: Math.random,
+    checks: [...BUILT_IN_CHECKS, sampleCompareCheck, contentDigestCheck, canaryCheck],
+    customChecks: CUSTOM_CHECKS,
+    metrics,
+    logger,
+    ...overrides,
+    clock,
+    dynamodb,
+    history,
+  };
+}
+
+function matchTables(config: Engine['config'], requested: readonly string[]) {
+  const found: DrilledTable[] = [];
+  const unknown: string[] = [];
+  for (const name of requested) {
+    const table = config.tables.find((t) => t.tableName === name || t.tableArn === name);
+    if (table && !found.includes(table)) found.push(table);
+    else if (!table) unknown.push(name);
+  }
+  return { found, unknown };
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const settled: PromiseSettledResult<R>[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    settled.push(...(await Promise.allSettled(items.slice(i, i + size).map(run))));
+  }
+  return settled;
+}
+
+function failIfAnyRejected<R>(settled: PromiseSettledResult<R>[]): R[] {
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failures.length > 0) {
+    const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
+    throw new Error(`${failures.length} drill(s) did not complete: ${reasons.join(' | ')}`);
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}
+
+export async function handleEvent(engine: Engine, event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<InvocationSummary> {
+  const invocation: Invocation = {
+    deadline: Deadline.fromRemaining(engine.clock, context.getRemainingTimeInMillis()),
+    owner: context.awsRequestId,
+  };
+  const trigger = parseTrigger(event);
+  engine.logger.info('invoked', { trigger: trigger.kind });
+
+  const drillTables = async (tables: readonly DrilledTable[], triggerId: string, triggeredAt: Date, kind: 'schedule' | 'backup-completed' | 'manual') =>
+    failIfAnyRejected(
+      await inBatches(tables, MAX_PARALLEL_DRILLS, (table) =>
+        startDrill(engine, invocation, { table, trigger: kind, drillId: drillIdFor(triggeredAt, triggerId, table.tableArn) }),
+      ),
+    );
+
+  switch (trigger.kind) {
+    case 'ignored':
+      engine.logger.warn('event ignored: not a drill trigger', { reason: trigger.reason });
+      return { trigger: 'ignored', drills: [], ignored: trigger.reason };
+
+    case 'schedule': {
+      const drills = await drillTables(engine.config.tables, trigger.eventId, trigger.time, 'schedule');
+      const resumed = await resumeStaleDrills(engine, invocation, new Set(drills.map((d) => d.drillId)));
+      const leftoverCopies = await deleteLeftoverCopies(engine);
+      return { trigger: trigger.kind, drills: [...drills, ...resumed], leftoverCopies };
+    }
+
+    case 'backup-completed': {
+      const { found } = matchTables(engine.config, [trigger.resourceArn]);
+      if (found.length === 0) {
+        engine.logger.warn('event ignored: backup of a table this drill does not cover', { resourceArn: trigger.resourceArn });
+        return { trigger: trigger.kind, drills: [], ignored: `not a drilled table: ${trigger.resourceArn}` };
+      }
+      return { trigger: trigger.kind, drills: await drillTables(found, trigger.eventId, trigger.time, 'backup-completed') };
+    }
+
+    case 'manual': {
+      const { found, unknown } = matchTables(engine.config, trigger.tables);
+      if (unknown.length > 0) engine.logger.warn('manual invocation names tables this drill does not cover', { unknown });
+      const drills = await drillTables(found, context.awsRequestId, new Date(engine.clock.now()), 'manual');
+      return { trigger: trigger.kind, drills, unknownTables: unknown };
+    }
+
+    case 'restore-job-changed': {
+      const drill = await engine.history.findByRestoreJob(trigger.restoreJobId);
+      if (!drill) {
+        engine.logger.warn('event ignored: restore job not started by a drill', { restoreJobId: trigger.restoreJobId });
+        return { trigger: trigger.kind, drills: [], ignored: `unknown restore job ${trigger.restoreJobId}` };
+      }
+      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([continueDrill(engine, invocation, drill)])) };
+    }
+  }
+}
+
+let engine: Engine | undefined;
+
+export async function handler(event: unknown, context: Context): Promise<InvocationSummary> {
+  engine ??= createEngine();
+  return handleEvent(engine, event, context);
+}

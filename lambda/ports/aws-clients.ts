@@ -1,0 +1,26 @@
+import { BackupClient } from '@aws-sdk/client-backup';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/**
+ * The SDK clients, configured once. Throttling and transient errors are retried by the SDK's
+ * standard retry strategy (exponential backoff with jitter, throttling-aware); six attempts ride
+ * out a short throttling burst without hiding a permanent error for long. Endpoints follow
+ * AWS_ENDPOINT_URL_<SERVICE>, which is how the local harness points them at loopback.
+ */
+export const SDK_MAX_ATTEMPTS = 6;
+
+export interface AwsClients {
+  readonly backup: BackupClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly sns: SNSClient;
+}
+
+export function createAwsClients(): AwsClients {
+  const config = { maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'standard' as const };
+  return {
+    backup: new BackupClient(config),
+    dynamodb: new DynamoDBClient(config),
+    sns: new SNSClient(config),
+  };
+}

@@ -1,0 +1,233 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  type KeySchemaElement,
+  ListTagsOfResourceCommand,
+  type Projection,
+  PutItemCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  type TableDescription,
+  paginateListTables,
+} from '@aws-sdk/client-dynamodb';
+
+/** The DynamoDB operations the drill uses, in the engine's terms. Checks read through this port. */
+
+export type Item = Record<string, AttributeValue>;
+
+export interface IndexShape {
+  readonly name: string;
+  readonly keySchema: readonly KeySchemaElement[];
+  readonly projection?: Projection;
+}
+
+export interface TableShape {
+  readonly name: string;
+  readonly arn?: string;
+  readonly status: string;
+  readonly keySchema: readonly KeySchemaElement[];
+  readonly attributeDefinitions: ReadonlyArray<{ name: string; type: string }>;
+  readonly globalSecondaryIndexes: readonly IndexShape[];
+  readonly localSecondaryIndexes: readonly IndexShape[];
+  /** DynamoDB's estimate, refreshed about every six hours. */
+  readonly itemCount?: number;
+  readonly sizeBytes?: number;
+  readonly billingMode?: string;
+  readonly streamEnabled: boolean;
+  readonly deletionProtection: boolean;
+}
+
+/** Settings a restore does not carry over; read from the source so the report can list them. */
+export interface TableSettings {
+  readonly ttlAttribute?: string;
+  readonly pointInTimeRecovery: boolean;
+  readonly tagCount: number;
+}
+
+/** An expression that narrows a scan or count (DynamoDB FilterExpression syntax). */
+export interface ScanFilter {
+  readonly expression: string;
+  readonly names: Record<string, string>;
+  readonly values?: Item;
+}
+
+export interface ScanOptions {
+  readonly segments: number;
+  readonly filter?: ScanFilter;
+  /** Called with the read capacity each page consumed; return false to stop scanning. */
+  readonly onPage?: (consumedUnits: number) => boolean;
+  readonly pageLimit?: number;
+}
+
+export interface ScanSummary {
+  readonly count: number;
+  readonly consumedUnits: number;
+  /** True when onPage stopped the scan before the end of the table. */
+  readonly stoppedEarly: boolean;
+}
+
+export interface DynamoDbPort {
+  describeTable(tableName: string): Promise<TableShape | undefined>;
+  describeSettings(table: TableShape): Promise<TableSettings>;
+  /** Parallel scan; each item is handed to onItem as it arrives (memory stays bounded by the pages in flight). */
+  scanItems(tableName: string, options: ScanOptions, onItem: (item: Item) => void): Promise<ScanSummary>;
+  /** Parallel scan with Select COUNT: counts without transferring items. */
+  countItems(tableName: string, options: ScanOptions): Promise<ScanSummary>;
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys. */
+  batchGetItems(tableName: string, keys: readonly Item[]): Promise<{ items: Item[]; consumedUnits: number }>;
+  getItem(tableName: string, key: Item): Promise<Item | undefined>;
+  putItem(tableName: string, item: Item): Promise<void>;
+  deleteTable(tableName: string): Promise<void>;
+  listTableNames(prefix: string): Promise<string[]>;
+}
+
+export function toTableShape(table: TableDescription): TableShape {
+  const index = (i: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Projection }) => ({
+    name: i.IndexName ?? '',
+    keySchema: i.KeySchema ?? [],
+    projection: i.Projection,
+  });
+  return {
+    name: table.TableName ?? '',
+    arn: table.TableArn,
+    status: table.TableStatus ?? 'UNKNOWN',
+    keySchema: table.KeySchema ?? [],
+    attributeDefinitions: (table.AttributeDefinitions ?? []).map((a) => ({
+      name: a.AttributeName ?? '',
+      type: a.AttributeType ?? '',
+    })),
+    globalSecondaryIndexes: (table.GlobalSecondaryIndexes ?? []).map(index),
+    localSecondaryIndexes: (table.LocalSecondaryIndexes ?? []).map(index),
+    itemCount: table.ItemCount,
+    sizeBytes: table.TableSizeBytes,
+    billingMode: table.BillingModeSummary?.BillingMode,
+    streamEnabled: table.StreamSpecification?.StreamEnabled ?? false,
+    deletionProtection: table.DeletionProtectionEnabled ?? false,
+  };
+}
+
+const BATCH_GET_LIMIT = 100;
+
+export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) => Promise<void>): DynamoDbPort {
+  async function scanSegments(
+    tableName: string,
+    options: ScanOptions,
+    select: 'COUNT' | 'ALL_ATTRIBUTES',
+    onItem?: (item: Item) => void,
+  ): Promise<ScanSummary> {
+    let count = 0;
+    let consumedUnits = 0;
+    let stoppedEarly = false;
+    const scanSegment = async (segment: number) => {
+      let startKey: Item | undefined;
+      do {
+        if (stoppedEarly) return;
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            Segment: options.segments > 1 ? segment : undefined,
+            TotalSegments: options.segments > 1 ? options.segments : undefined,
+            Select: select,
+            ExclusiveStartKey: startKey,
+            Limit: options.pageLimit,
+            FilterExpression: options.filter?.expression,
+            ExpressionAttributeNames: options.filter?.names,
+            ExpressionAttributeValues: options.filter?.values,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        count += page.Count ?? 0;
+        const units = page.ConsumedCapacity?.CapacityUnits ?? 0;
+        consumedUnits += units;
+        if (onItem) for (const item of page.Items ?? []) onItem(item);
+        startKey = page.LastEvaluatedKey;
+        if (options.onPage && !options.onPage(units) && startKey) {
+          stoppedEarly = true;
+        }
+      } while (startKey && !stoppedEarly);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.segments) }, (_, segment) => scanSegment(segment)));
+    return { count, consumedUnits, stoppedEarly };
+  }
+
+  return {
+    async describeTable(tableName) {
+      try {
+        const output = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        return output.Table ? toTableShape(output.Table) : undefined;
+      } catch (error) {
+        if (error instanceof ResourceNotFoundException) return undefined;
+        throw error;
+      }
+    },
+
+    async describeSettings(table) {
+      const [ttl, backups, tags] = await Promise.all([
+        client.send(new DescribeTimeToLiveCommand({ TableName: table.name })),
+        client.send(new DescribeContinuousBackupsCommand({ TableName: table.name })),
+        table.arn ? client.send(new ListTagsOfResourceCommand({ ResourceArn: table.arn })) : undefined,
+      ]);
+      const ttlEnabled = ttl.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED';
+      return {
+        ttlAttribute: ttlEnabled ? ttl.TimeToLiveDescription?.AttributeName : undefined,
+        pointInTimeRecovery:
+          backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+        tagCount: tags?.Tags?.length ?? 0,
+      };
+    },
+
+    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'ALL_ATTRIBUTES', onItem),
+
+    countItems: (tableName, options) => scanSegments(tableName, options, 'COUNT'),
+
+    async batchGetItems(tableName, keys) {
+      const items: Item[] = [];
+      let consumedUnits = 0;
+      for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+        let pending: Item[] = keys.slice(start, start + BATCH_GET_LIMIT);
+        // Unprocessed keys mean the table throttled part of the batch: back off, ask again.
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > 0) await sleep(Math.min(5_000, 100 * 2 ** attempt));
+          if (attempt > 8) throw new Error(`BatchGetItem on ${tableName}: keys still unprocessed after ${attempt} attempts`);
+          const output = await client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [tableName]: { Keys: pending, ConsistentRead: false } },
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+          );
+          items.push(...(output.Responses?.[tableName] ?? []));
+          consumedUnits += (output.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+          pending = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return { items, consumedUnits };
+    },
+
+    async getItem(tableName, key) {
+      const output = await client.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      return output.Item;
+    },
+
+    async putItem(tableName, item) {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+    },
+
+    async deleteTable(tableName) {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+
+    async listTableNames(prefix) {
+      const names: string[] = [];
+      for await (const page of paginateListTables({ client }, {})) {
+        names.push(...(page.TableNames ?? []).filter((name) => name.startsWith(prefix)));
+      }
+      return names;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DrillRecord, DrillStatus } from '../drill/drill-record';
+
+/**
+ * The drill-history table: one record per drill (audit evidence) and the coordination point
+ * that makes each drill finish and report exactly once. Key layout (must match the construct):
+ *   drill:  pk = DRILL#<drillId>, sk = DRILL; GSIs byRestoreJob (restoreJobId),
+ *           openDrills (openMarker, startedAt; present only while unfinished), byTable (sourceTable, startedAt)
+ *   canary: pk = CANARY#<tableName>, sk = <writtenAt ISO>
+ */
+
+export const HISTORY_INDEX = { byRestoreJob: 'byRestoreJob', openDrills: 'openDrills', byTable: 'byTable' } as const;
+const OPEN = 'OPEN';
+
+export interface CanaryRecord {
+  readonly tableName: string;
+  readonly canaryId: string;
+  readonly writtenAt: string;
+}
+
+export interface HistoryPort {
+  /** Creates the record; returns the existing one instead when this drill id is already recorded. */
+  create(record: DrillRecord): Promise<{ created: true } | { created: false; existing: DrillRecord }>;
+  get(drillId: string): Promise<DrillRecord | undefined>;
+  findByRestoreJob(restoreJobId: string): Promise<DrillRecord | undefined>;
+  listOpen(): Promise<DrillRecord[]>;
+  /**
+   * Takes the drill's lease when its status is one of `from` and nobody holds an unexpired lease.
+   * Returns the record as claimed, or undefined when another invocation has it or it moved on.
+   */
+  claim(drillId: string, from: readonly DrillStatus[], owner: string, nowMs: number, leaseMs: number): Promise<DrillRecord | undefined>;
+  /** Updates fields; when `owner` is given, only while that owner still holds the lease. */
+  update(drillId: string, fields: Partial<DrillRecord>, options?: { owner?: string; ifStatus?: DrillStatus }): Promise<boolean>;
+  /** Gives the lease back so a retry can take over at once. */
+  release(drillId: string, owner: string): Promise<void>;
+  recordCanary(canary: CanaryRecord): Promise<void>;
+  /** Newest canary written strictly before the given time. */
+  latestCanaryBefore(tableName: string, before: Date): Promise<CanaryRecord | undefined>;
+}
+
+const drillKey = (drillId: string) => ({ pk: { S: `DRILL#${drillId}` }, sk: { S: 'DRILL' } });
+
+function toItem(record: DrillRecord) {
+  return {
+    ...marshall(record, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+    ...drillKey(record.drillId),
+    ...(record.status !== 'FINISHED' ? { openMarker: { S: OPEN } } : {}),
+  };
+}
+
+function fromItem(item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): DrillRecord {
+  const { pk: _pk, sk: _sk, openMarker: _open, ...rest } = unmarshall(item);
+  return rest as DrillRecord;
+}
+
+export function createHistoryPort(client: DynamoDBClient, tableName: string): HistoryPort {
+  async function conditional<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    async create(record) {
+      const created = await conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      if (created) return { created: true };
+      const existing = await this.get(record.drillId);
+      if (!existing) throw new Error(`drill ${record.drillId} exists but could not be read back`);
+      return { created: false, existing };
+    },
+
+    async get(drillId) {
+      const output = await client.send(new GetItemCommand({ TableName: tableName, Key: drillKey(drillId), ConsistentRead: true }));
+      return output.Item ? fromItem(output.Item) : undefined;
+    },
+
+    async findByRestoreJob(restoreJobId) {
+      const output = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: HISTORY_INDEX.byRestoreJob,
+          KeyConditionExpression: 'restoreJobId = :id',
+          ExpressionAttributeValues: { ':id': { S: restoreJobId } },
+          Limit: 1,
+        }),
+      );
+      const found = output.Items?.[0];
+      // GSIs are eventually consistent: re-read the base record for the current status.
+      return found ? this.get(fromItem(found).drillId) : undefined;
+    },
+
+    async listOpen() {
+      const records: DrillRecord[] = [];
+      let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: HISTORY_INDEX.openDrills,
+            KeyConditionExpression: 'openMarker = :open',
+            ExpressionAttributeValues: { ':open': { S: OPEN } },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        records.push(...(page.Items ?? []).map(fromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return records;
+    },
+
+    async claim(drillId, from, owner, nowMs, leaseMs) {
+      const statusValues = Object.fromEntries(from.map((status, i) => [`:s${i}`, { S: status }]));
+      const output = await conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: drillKey(drillId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+            ConditionExpression: `#status IN (${Object.keys(statusValues).join(', ')}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ...statusValues,
+              ':owner': { S: owner },
+              ':until': { N: String(nowMs + leaseMs) },
+              ':now': { N: String(nowMs) },
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return output?.Attributes ? fromItem(output.Attributes) : undefined;
+    },
+
+    async update(drillId, fields, options = {}) {
+      const names: Record<string, string> = {};
+      const values: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> = {};
+      const sets: string[] = [];
+      const marshalled = marshall(fields, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+      Object.entries(marshalled).forEach(([name, value], i) => {
+        names[`#f${i}`] = name;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      const removes: string[] = [];
+      if (fields.status === 'FINISHED') {
+        names['#open'] = 'openMarker';
+        names['#leaseOwner'] = 'leaseOwner';
+        names['#leaseUntil'] = 'leaseUntil';
+        removes.push('#open', '#leaseOwner', '#leaseUntil');
+      }
+      const conditions = ['attribute_exists(pk)'];
+      if (options.owner) {
+        names['#owner'] = 'leaseOwner';
+        values[':owner'] = { S: options.owner };
+        conditions.push('#owner = :owner');
+      }
+      if (options.ifStatus) {
+        names['#status'] = 'status';
+        values[':ifStatus'] = { S: options.ifStatus };
+        conditions.push('#status = :ifStatus');
+      }
+      const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' ');
+      const done = await conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: drillKey(drillId),
+            UpdateExpression: expression,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+          }),
+        ),
+      );
+      return done !== undefined;
+    },
+
+    async release(drillId, owner) {
+      await conditional(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: drillKey(drillId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': { S: owner } },
+          }),
+        ),
+      );
+    },
+
+    async recordCanary(canary) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: `CANARY#${canary.tableName}` },
+            sk: { S: canary.writtenAt },
+            tableName: { S: canary.tableName },
+            canaryId: { S: canary.canaryId },
+            writtenAt: { S: canary.writtenAt },
+          },
+        }),
+      );
+    },
+
+    async latestCanaryBefore(tableName_, before) {
+      const output = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk < :before',
+          ExpressionAttributeValues: { ':pk': { S: `CANARY#${tableName_}` }, ':before': { S: before.toISOString() } },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const item = output.Items?.[0];
+      return item ? (unmarshall(item) as CanaryRecord) : undefined;
+    },
+  };
+}
