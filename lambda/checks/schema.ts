@@ -61,6 +61,7 @@ export function settingsNotCarried(source: TableShape, settings: TableSettings |
   if (source.deletionProtection) found.push('deletion protection');
   // Never carried and not readable through DynamoDB alone: always worth a reminder.
   found.push('auto scaling, resource policy, alarms, contributor insights');
+  if (settings?.unread.length) found.push(`unread: ${settings.unread.join(', ')}`);
   return found;
 }
 

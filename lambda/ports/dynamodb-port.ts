@@ -48,6 +48,8 @@ export interface TableSettings {
   readonly ttlAttribute?: string;
   readonly pointInTimeRecovery: boolean;
   readonly tagCount: number;
+  /** Settings that could not be read (e.g. missing permission), named with the error. */
+  readonly unread: readonly string[];
 }
 
 /** An expression that narrows a scan or count (DynamoDB FilterExpression syntax). */
@@ -168,17 +170,24 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
     },
 
     async describeSettings(table) {
-      const [ttl, backups, tags] = await Promise.all([
+      // Informational only: a setting that cannot be read is reported as unread, not a failed drill.
+      const [ttl, backups, tags] = await Promise.allSettled([
         client.send(new DescribeTimeToLiveCommand({ TableName: table.name })),
         client.send(new DescribeContinuousBackupsCommand({ TableName: table.name })),
-        table.arn ? client.send(new ListTagsOfResourceCommand({ ResourceArn: table.arn })) : undefined,
+        table.arn ? client.send(new ListTagsOfResourceCommand({ ResourceArn: table.arn })) : Promise.resolve(undefined),
       ]);
-      const ttlEnabled = ttl.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED';
+      const unread = (name: string, result: PromiseSettledResult<unknown>) =>
+        result.status === 'rejected' ? [`${name} (${(result.reason as Error)?.name ?? 'error'})`] : [];
+      const ttlDescription = ttl.status === 'fulfilled' ? ttl.value.TimeToLiveDescription : undefined;
+      const pitr =
+        backups.status === 'fulfilled'
+          ? backups.value.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus
+          : undefined;
       return {
-        ttlAttribute: ttlEnabled ? ttl.TimeToLiveDescription?.AttributeName : undefined,
-        pointInTimeRecovery:
-          backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
-        tagCount: tags?.Tags?.length ?? 0,
+        ttlAttribute: ttlDescription?.TimeToLiveStatus === 'ENABLED' ? ttlDescription.AttributeName : undefined,
+        pointInTimeRecovery: pitr === 'ENABLED',
+        tagCount: tags.status === 'fulfilled' ? (tags.value?.Tags?.length ?? 0) : 0,
+        unread: [...unread('TTL', ttl), ...unread('point-in-time recovery', backups), ...unread('tags', tags)],
       };
     },
 

@@ -1,0 +1,385 @@
+import {
+  DescribeRestoreJobCommand,
+  ListRecoveryPointsByBackupVaultCommand,
+  StartRestoreJobCommand,
+} from '@aws-sdk/client-backup';
+import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { drillIdFor } from '../../lambda/drill/drill-id';
+import {
+  DrillWorld,
+  PREFIX,
+  RESTORE_ROLE_ARN,
+  backupCompletedEvent,
+  orderItems,
+  restoreJobEvent,
+  scheduledEvent,
+  tableArn,
+} from './support/drill-world';
+
+/**
+ * The drill engine through its handler: AWS Backup and SNS mocked with aws-sdk-client-mock,
+ * DynamoDB on dynalite behind the mock, virtual time. Each failure path the engine promises to
+ * handle has a case here asserting the report, the calls and that no copy is left.
+ */
+
+let world: DrillWorld;
+
+beforeAll(async () => {
+  world = await DrillWorld.start();
+});
+
+afterAll(async () => {
+  await world.stop();
+});
+
+beforeEach(async () => {
+  await world.reset();
+  await world.addSourceTable({ name: 'orders', items: orderItems(40) });
+});
+
+async function expectNoCopyLeft() {
+  expect(await world.copiesLeft()).toEqual([]);
+  // The source is untouched, item for item.
+  const items = await world.scanTable('orders');
+  expect(items).toHaveLength(40);
+}
+
+describe('pass', () => {
+  test('restores the newest COMPLETED recovery point, checks it, reports PASS and deletes the copy', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 600 });
+    const newest = world.addRecoveryPoint({ table: 'orders', ageMinutes: 180 });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60, status: 'PARTIAL' });
+
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    // Read every page of the vault listing (one recovery point per page).
+    expect(world.backup).toHaveReceivedCommandTimes(ListRecoveryPointsByBackupVaultCommand, 3);
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    expect(world.backup).toHaveReceivedCommandWith(StartRestoreJobCommand, {
+      RecoveryPointArn: newest,
+      IamRoleArn: RESTORE_ROLE_ARN,
+      IdempotencyToken: drillId,
+      Metadata: expect.objectContaining({ targetTableName: `${PREFIX}orders-${drillId}` }),
+    });
+    expect(world.dynamodb).toHaveReceivedCommandWith(DeleteTableCommand, { TableName: `${PREFIX}orders-${drillId}` });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(DeleteTableCommand, { TableName: 'orders' });
+
+    const [report] = world.published();
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+s, RPO 3h00m$/);
+    expect(report.subject.length).toBeLessThanOrEqual(100);
+    expect(report.structure).toBe('json');
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.email).toContain('PASS: restore drill of orders');
+    expect(report.email).toContain(newest);
+    expect(report.email).toContain('restore-job-1');
+    expect(report.email).toMatch(/PASS\s+item count\s+restored 40, source 40/);
+    expect(report.email).toMatch(/PASS\s+schema\s+keys, 3 attribute definitions, 1 GSI, 0 LSI match/);
+    expect(report.email).toMatch(/deleted: deleted drill-copy-orders-/);
+    expect(report.json).toMatchObject({
+      verdict: 'PASS',
+      table: 'orders',
+      drillId,
+      recoveryPoint: { recoveryPointArn: newest, ageSeconds: 3 * 3600 },
+      restoreJob: { restoreJobId: 'restore-job-1', status: 'COMPLETED' },
+      cleanup: { result: 'deleted' },
+    });
+    expect(report.json.checks.map((c: { check: string; status: string }) => `${c.check}:${c.status}`)).toEqual([
+      'restored:PASS',
+      'RPO:PASS',
+      'RTO:PASS',
+      'schema:PASS',
+      'item count:PASS',
+      'sample compare:PASS',
+    ]);
+    const record = await world.historyRecord(drillId);
+    expect(record).toMatchObject({ status: 'FINISHED', outcome: { verdict: 'PASS' } });
+    expect(record?.openMarker).toBeUndefined();
+    await expectNoCopyLeft();
+  });
+
+  test('a Backup Job State Change COMPLETED event drills that table only', async () => {
+    await world.addSourceTable({ name: 'invoices', items: orderItems(5) });
+    world.addRecoveryPoint({ table: 'invoices', ageMinutes: 5 });
+    const summary = await world.invoke(backupCompletedEvent('invoices'));
+    expect(summary.drills).toEqual([expect.objectContaining({ table: 'invoices', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.published()[0].attributes.table).toBe('invoices');
+  });
+
+  test('a manual invocation drills the named tables (by name or ARN) and lists unknown ones', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    const summary = await world.invoke({ tables: [tableArn('orders'), 'not-drilled'] });
+    expect(summary.drills).toEqual([expect.objectContaining({ table: 'orders', verdict: 'PASS' })]);
+    expect(summary.unknownTables).toEqual(['not-drilled']);
+  });
+});
+
+describe('recovery point problems', () => {
+  test('no recovery point: FAIL "no recovery point", no restore, nothing to delete', async () => {
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no restore');
+    expect(report.email).toContain('What failed: no recovery point: no COMPLETED recovery point of orders in vault drill-vault');
+    expect(report.email).toContain('check the backup plan selects this table');
+    expect(report.json.cleanup.result).toBe('absent');
+    await expectNoCopyLeft();
+  });
+
+  test('stale recovery point: RPO FAIL, but the point is still restored and checked', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 30 * 60 });
+    await world.invoke(scheduledEvent());
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO \d+s, RPO 1d06h - RPO$/);
+    expect(report.json.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ check: 'RPO', status: 'FAIL', summary: 'newest recovery point is 1d06h old (target 1d02h)' }),
+        expect.objectContaining({ check: 'item count', status: 'PASS' }),
+      ]),
+    );
+    await expectNoCopyLeft();
+  });
+});
+
+describe('restore problems', () => {
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('StartRestoreJob denied: FAIL naming iam:PassRole, no copy, no delete', async () => {
+    world.backup
+      .on(StartRestoreJobCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: iam:PassRole'), { name: 'AccessDeniedException' }));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.attributes.verdict).toBe('FAIL');
+    expect(report.json.failure).toMatch(/^StartRestoreJob AccessDeniedException \(User is not authorized to perform: iam:PassRole\): the Lambda role cannot start the restore or pass the restore role — check backup:StartRestoreJob and iam:PassRole/);
+    expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    await expectNoCopyLeft();
+  });
+
+  test('restore FAILED: FAIL with the status message; the partial table it left is deleted', async () => {
+    world.scenario = { statuses: ['RUNNING', 'FAILED'], statusMessage: 'Access denied to KMS key', createTable: true };
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.failure).toBe('restored: restore job restore-job-1 FAILED: Access denied to KMS key');
+    expect(report.email).toContain('next: check the restore role');
+    expect(report.json.checks.map((c: { check: string }) => c.check)).toEqual(['restored', 'RPO']);
+    expect(report.json.cleanup.result).toBe('deleted');
+    await expectNoCopyLeft();
+  });
+
+  test('restore ABORTED: FAIL, nothing created, nothing deleted', async () => {
+    world.scenario = { statuses: ['ABORTED'], createTable: false };
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.failure).toBe('restored: restore job restore-job-1 was ABORTED');
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    await expectNoCopyLeft();
+  });
+
+  test('table never ACTIVE: FAIL after a bounded wait, and the copy is still deleted', async () => {
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      return input.TableName?.startsWith(PREFIX) ? { Table: { ...real.Table, TableStatus: 'CREATING' } } : real;
+    });
+    const started = world.clock.now();
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
+    expect(world.clock.now() - started).toBeLessThan(15 * 60_000);
+    expect(world.dynamodb).toHaveReceivedCommandWith(DeleteTableCommand, {
+      TableName: expect.stringMatching(/^drill-copy-orders-/) as unknown as string,
+    });
+    await expectNoCopyLeft();
+  });
+});
+
+describe('long restores and duplicates', () => {
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('out of invocation time: hands over, then the Restore Job State Change event finishes the drill once', async () => {
+    world.scenario = { statuses: [...Array(40).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const first = await world.invoke(scheduledEvent(), { remainingMs: 5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting', restoreJobId: 'restore-job-1' })]);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+    // The restored copy exists (the restore is writing it) and must survive the hand-over.
+    expect(await world.copiesLeft()).toHaveLength(1);
+
+    world.restoreJobs[0].scenario.statuses = ['COMPLETED'];
+    world.restoreJobs[0].calls = 0;
+    world.clock.advance(40 * 60_000);
+    const resumed = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
+    expect(resumed.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+
+    // A second delivery of the same restore event finds the drill finished.
+    const again = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
+    expect(again.drills).toEqual([expect.objectContaining({ status: 'already-finished', verdict: 'PASS' })]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('the waiting invocation polls with backoff, not in a tight loop', async () => {
+    world.scenario = { statuses: [...Array(30).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    await world.invoke(scheduledEvent(), { remainingMs: 15 * 60_000 });
+    const polls = world.backup.commandCalls(DescribeRestoreJobCommand).length;
+    // 13 minutes of waiting with 15 s minimum gaps and 8% growth: far fewer than 52 polls.
+    expect(polls).toBeGreaterThan(5);
+    expect(polls).toBeLessThan(35);
+    expect(Math.min(...world.clock.sleeps.filter((ms) => ms >= 10_000))).toBeGreaterThanOrEqual(15_000);
+  });
+
+  test('the same scheduled event delivered twice in a row: one restore, one report', async () => {
+    const event = scheduledEvent();
+    await world.invoke(event);
+    const second = await world.invoke(event);
+    expect(second.drills).toEqual([expect.objectContaining({ status: 'already-finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('the same event handled by two racing invocations: one restore job, one report', async () => {
+    const event = scheduledEvent();
+    const results = await Promise.all([
+      world.invoke(event, { requestId: 'racer-a' }),
+      world.invoke(event, { requestId: 'racer-b' }),
+    ]);
+    const statuses = results.flatMap((r) => r.drills.map((d) => d.status)).sort();
+    expect(statuses).toContain('finished');
+    expect(statuses.filter((s) => s === 'finished')).toHaveLength(1);
+    expect(world.restoreJobs).toHaveLength(1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+});
+
+describe('check failures', () => {
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('schema mismatch: a restore missing the GSI fails the schema check', async () => {
+    world.scenario = { statuses: ['COMPLETED'], createTable: true, dropGsi: true };
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - schema$/);
+    expect(report.json.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          check: 'schema',
+          status: 'FAIL',
+          summary: 'attribute definition customerId:S missing; missing GSI byCustomer',
+        }),
+      ]),
+    );
+    await expectNoCopyLeft();
+  });
+
+  test('item count outside the tolerance fails with both counts', async () => {
+    world.scenario = { statuses: ['COMPLETED'], createTable: true, mutateItems: (items) => items.slice(0, 37) };
+    await world.invoke(scheduledEvent(), { engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }) });
+    const [report] = world.published();
+    expect(report.json.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          check: 'item count',
+          status: 'FAIL',
+          summary: 'restored 37, source 40 (-7.50%, tolerance 5.00%)',
+          numbers: expect.objectContaining({ restoredItems: 37, sourceItems: 40 }),
+        }),
+      ]),
+    );
+    await expectNoCopyLeft();
+  });
+
+  test('item count inside the tolerance passes', async () => {
+    world.scenario = { statuses: ['COMPLETED'], createTable: true, mutateItems: (items) => items.slice(0, 39) };
+    await world.invoke(scheduledEvent(), { engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }) });
+    expect(world.published()[0].json.checks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]),
+    );
+  });
+});
+
+describe('reporting and cleanup failures', () => {
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('SNS publish failing: the invocation fails, the verdict stays recorded, the retry sends it once', async () => {
+    world.sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Internal error'), { name: 'InternalErrorException' }))
+      .resolves({ MessageId: 'message-2' });
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/1 drill\(s\) did not complete: drill .* \(orders\) PASS: report not sent: Publish InternalErrorException/);
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING', outcome: { verdict: 'PASS' } });
+    // The copy is gone even though the report is not.
+    expect(await world.copiesLeft()).toEqual([]);
+
+    // Lambda retries the async invocation with the same event.
+    const retry = await world.invoke(event);
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
+    await expectNoCopyLeft();
+  });
+
+  test('delete failing: FAIL reporting the leftover copy; the next scheduled run deletes it', async () => {
+    world.dynamodb
+      .on(DeleteTableCommand)
+      .rejectsOnce(Object.assign(new Error('not authorized to perform dynamodb:DeleteTable'), { name: 'AccessDeniedException' }));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.attributes.verdict).toBe('FAIL');
+    expect(report.json.cleanup).toMatchObject({ result: 'failed' });
+    expect(report.json.failure).toMatch(/^cleanup: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException .*check dynamodb:DeleteTable on table\/<prefix>\*/);
+    expect(await world.copiesLeft()).toHaveLength(1);
+
+    world.dynamodb.on(DeleteTableCommand).callsFake((input) => world.passThrough(new DeleteTableCommand(input)));
+    world.clock.advance(24 * 3600_000);
+    const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
+    expect(next.leftoverCopies).toEqual([expect.stringMatching(/^drill-copy-orders-\S+: deleted$/)]);
+    await expectNoCopyLeft();
+  });
+});
+
+describe('events that are not drill triggers', () => {
+  test.each([
+    ['a malformed scheduled event', { ...scheduledEvent(), time: 'yesterday' }],
+    ['a backup job that FAILED', { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } }],
+    ['an S3 event', { Records: [{ s3: {} }] }],
+    ['a manual invocation without tables', { tables: [] }],
+    ['null', null],
+  ])('%s is ignored with a log line and nothing is called', async (_name, event) => {
+    const summary = await world.invoke(event);
+    expect(summary.trigger).toBe('ignored');
+    expect(summary.ignored).toEqual(expect.any(String));
+    expect(world.backup.calls()).toHaveLength(0);
+    expect(world.sns.calls()).toHaveLength(0);
+    expect(world.dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+    expect(world.dynamodb).not.toHaveReceivedCommand(ScanCommand);
+  });
+
+  test('a restore event for a job no drill started is ignored', async () => {
+    const summary = await world.invoke(restoreJobEvent('someone-elses-job', 'COMPLETED'));
+    expect(summary.ignored).toBe('unknown restore job someone-elses-job');
+    expect(world.sns.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,491 @@
+import type { AddressInfo } from 'node:net';
+import {
+  BackupClient,
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
+  ListRecoveryPointsByBackupVaultCommand,
+  StartRestoreJobCommand,
+} from '@aws-sdk/client-backup';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { DrilledTable, DrillConfig } from '../../../lambda/config';
+import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
+import type { Engine } from '../../../lambda/engine';
+import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
+import { FakeClock } from './fake-clock';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
+
+/**
+ * The engine's unit-test world: the real handler and ports, AWS Backup and SNS replaced by
+ * aws-sdk-client-mock, DynamoDB by aws-sdk-client-mock in front of an in-process dynalite (every
+ * command passes through to dynalite unless a test overrides it, so tests can both inject a
+ * failure and assert the calls made), and a virtual clock.
+ */
+
+export const REGION = 'us-east-1';
+export const ACCOUNT = '123456789012';
+export const VAULT = 'drill-vault';
+export const RESTORE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/drill-restore`;
+export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:drill-reports`;
+export const HISTORY_TABLE = 'drill-history';
+export const PREFIX = 'drill-copy-';
+
+export type Item = Record<string, AttributeValue>;
+const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+
+export interface SourceTableSpec {
+  readonly name: string;
+  readonly items: Item[];
+  readonly withGsi?: boolean;
+  readonly drill?: Partial<DrilledTable>;
+}
+
+export interface RecoveryPointSpec {
+  readonly table: string;
+  readonly ageMinutes: number;
+  readonly status?: string;
+  readonly arn?: string;
+}
+
+/** How the fake AWS Backup treats the next restore jobs. */
+export interface RestoreScenario {
+  /** Statuses DescribeRestoreJob reports, one per call; the last one repeats. */
+  statuses: string[];
+  statusMessage?: string;
+  /** Create the target table at StartRestoreJob (false: e.g. a job that FAILED before creating it). */
+  createTable: boolean;
+  /** Change the items the restore writes (lost items, changed attributes...). */
+  mutateItems?: (items: Item[]) => Item[];
+  dropGsi?: boolean;
+  expectedCompletionTimeMinutes?: number;
+}
+
+interface FakeRestoreJob {
+  id: string;
+  token: string;
+  target: string;
+  createdAt: number;
+  completedAt?: number;
+  calls: number;
+  scenario: RestoreScenario;
+}
+
+export function orderItems(count: number, extra: (i: number) => Item = () => ({})): Item[] {
+  return Array.from({ length: count }, (_, i) => ({
+    pk: { S: `ORDER#${String(i).padStart(4, '0')}` },
+    sk: { S: 'META' },
+    customerId: { S: `C${i % 7}` },
+    total: { N: String(10 + i * 1.25) },
+    ...extra(i),
+  }));
+}
+
+export class DrillWorld {
+  readonly clock = new FakeClock();
+  readonly backup = mockClient(BackupClient);
+  readonly sns = mockClient(SNSClient);
+  readonly dynamodb = mockClient(DynamoDBClient);
+  readonly restoreJobs: FakeRestoreJob[] = [];
+  scenario: RestoreScenario = { statuses: ['RUNNING', 'COMPLETED'], createTable: true };
+  private sources = new Map<string, SourceTableSpec>();
+  private recoveryPoints: RecoveryPointSpec[] = [];
+  private readonly direct: DynamoDBClient;
+  private readonly realSend: (command: unknown) => Promise<any>;
+
+  /** Sends a command straight to dynalite, past the mock (for fakes that wrap the real answer). */
+  passThrough(command: unknown): Promise<any> {
+    return this.realSend(command);
+  }
+
+  private constructor(
+    private readonly server: import('node:http').Server,
+    endpoint: string,
+  ) {
+    process.env.AWS_REGION = REGION;
+    process.env.AWS_ACCESS_KEY_ID = 'test';
+    process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    this.direct = new DynamoDBClient({ region: REGION, endpoint });
+    // The un-stubbed send of the SDK base class: reaches dynalite even while the mock is active.
+    const baseSend = Object.getPrototypeOf(DynamoDBClient.prototype).send as (command: unknown) => Promise<unknown>;
+    this.realSend = (command) => baseSend.call(this.direct, command);
+  }
+
+  static async start(): Promise<DrillWorld> {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    return new DrillWorld(server, `http://127.0.0.1:${port}`);
+  }
+
+  async stop(): Promise<void> {
+    this.backup.restore();
+    this.sns.restore();
+    this.dynamodb.restore();
+    this.direct.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Fresh state for a test: no tables, default mocks, the default restore scenario. */
+  async reset(): Promise<void> {
+    this.backup.reset();
+    this.sns.reset();
+    this.dynamodb.reset();
+    this.restoreJobs.length = 0;
+    this.sources.clear();
+    this.recoveryPoints = [];
+    this.scenario = { statuses: ['RUNNING', 'COMPLETED'], createTable: true };
+    const { TableNames = [] } = await this.realSend(new ListTablesCommand({}));
+    for (const name of TableNames) await this.realSend(new DeleteTableCommand({ TableName: name }));
+    await this.waitGone(TableNames);
+    this.passDynamoDbThrough();
+    this.installBackup();
+    this.sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    await this.createHistoryTable();
+  }
+
+  private async waitGone(names: string[]) {
+    for (let i = 0; i < 100; i++) {
+      const { TableNames = [] } = await this.realSend(new ListTablesCommand({}));
+      if (!TableNames.some((n: string) => names.includes(n))) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  passDynamoDbThrough(): void {
+    const commands = [
+      BatchGetItemCommand,
+      DeleteTableCommand,
+      DescribeTableCommand,
+      DescribeTimeToLiveCommand,
+      GetItemCommand,
+      ListTablesCommand,
+      ListTagsOfResourceCommand,
+      PutItemCommand,
+      QueryCommand,
+      ScanCommand,
+      UpdateItemCommand,
+    ] as const;
+    for (const Command of commands) {
+      this.dynamodb.on(Command as any).callsFake((input: any) => this.realSend(new (Command as any)(input)));
+    }
+    // dynalite has no continuous-backups API; answer as AWS does for a table without PITR.
+    this.dynamodb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+      },
+    });
+  }
+
+  private async createHistoryTable() {
+    const string = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+    await this.createRaw({
+      TableName: HISTORY_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: ['pk', 'sk', 'restoreJobId', 'openMarker', 'startedAt', 'sourceTable'].map(string),
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byRestoreJob', KeySchema: [{ AttributeName: 'restoreJobId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'openDrills',
+          KeySchema: [
+            { AttributeName: 'openMarker', KeyType: 'HASH' },
+            { AttributeName: 'startedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'byTable',
+          KeySchema: [
+            { AttributeName: 'sourceTable', KeyType: 'HASH' },
+            { AttributeName: 'startedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  }
+
+  private async createRaw(input: CreateTableCommandInput) {
+    await this.realSend(new CreateTableCommand(input));
+    for (let i = 0; i < 200; i++) {
+      const { Table } = await this.realSend(new DescribeTableCommand({ TableName: input.TableName }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    throw new Error(`table ${input.TableName} never became ACTIVE`);
+  }
+
+  private schemaOf(name: string, withGsi: boolean): CreateTableCommandInput {
+    return {
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        ...(withGsi ? [{ AttributeName: 'customerId', AttributeType: 'S' as const }] : []),
+      ],
+      GlobalSecondaryIndexes: withGsi
+        ? [{ IndexName: 'byCustomer', KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]
+        : undefined,
+    };
+  }
+
+  async writeItems(tableName: string, items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      await this.realSend(
+        new BatchWriteItemCommand({
+          RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      );
+    }
+  }
+
+  async addSourceTable(spec: SourceTableSpec): Promise<void> {
+    await this.createRaw(this.schemaOf(spec.name, spec.withGsi ?? true));
+    await this.writeItems(spec.name, spec.items);
+    this.sources.set(spec.name, spec);
+  }
+
+  addRecoveryPoint(spec: RecoveryPointSpec): string {
+    const arn = spec.arn ?? `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-${spec.table}-${this.recoveryPoints.length}`;
+    this.recoveryPoints.push({ ...spec, arn });
+    return arn;
+  }
+
+  /** Two pages, to prove the engine reads past the first one. */
+  private installBackup() {
+    this.backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input) => {
+      const points = this.recoveryPoints
+        .filter((p) => tableArn(p.table) === input.ByResourceArn)
+        .map((p) => ({
+          RecoveryPointArn: p.arn,
+          BackupVaultName: input.BackupVaultName,
+          ResourceArn: tableArn(p.table),
+          ResourceType: 'DynamoDB',
+          Status: p.status ?? 'COMPLETED',
+          CreationDate: new Date(this.clock.now() - p.ageMinutes * 60_000),
+        }));
+      const start = input.NextToken ? Number(input.NextToken) : 0;
+      const page = points.slice(start, start + 1);
+      const next = start + 1 < points.length ? String(start + 1) : undefined;
+      return { RecoveryPoints: page, NextToken: next };
+    });
+    this.backup.on(GetRecoveryPointRestoreMetadataCommand).callsFake((input) => {
+      const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
+      if (!point) throw Object.assign(new Error('recovery point not found'), { name: 'ResourceNotFoundException' });
+      return { RecoveryPointArn: point.arn, RestoreMetadata: { originalTableName: point.table, targetTableName: point.table, encryptionType: 'Default' } };
+    });
+    this.backup.on(StartRestoreJobCommand).callsFake(async (input) => {
+      const existing = this.restoreJobs.find((job) => job.token === input.IdempotencyToken);
+      if (existing) return { RestoreJobId: existing.id };
+      const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn)!;
+      const target = input.Metadata!.targetTableName;
+      const job: FakeRestoreJob = {
+        id: `restore-job-${this.restoreJobs.length + 1}`,
+        token: input.IdempotencyToken!,
+        target,
+        createdAt: this.clock.now(),
+        calls: 0,
+        scenario: { ...this.scenario, statuses: [...this.scenario.statuses] },
+      };
+      this.restoreJobs.push(job);
+      if (job.scenario.createTable) {
+        const source = this.sources.get(point.table)!;
+        const schema = this.schemaOf(target, (source.withGsi ?? true) && !job.scenario.dropGsi);
+        await this.createRaw(schema);
+        const items = job.scenario.mutateItems ? job.scenario.mutateItems(structuredClone(source.items)) : source.items;
+        await this.writeItems(target, items);
+      }
+      return { RestoreJobId: job.id };
+    });
+    this.backup.on(DescribeRestoreJobCommand).callsFake((input) => {
+      const job = this.restoreJobs.find((j) => j.id === input.RestoreJobId);
+      if (!job) throw Object.assign(new Error('no such job'), { name: 'ResourceNotFoundException' });
+      const statuses = job.scenario.statuses;
+      const status = statuses[Math.min(job.calls, statuses.length - 1)];
+      job.calls += 1;
+      if (['COMPLETED', 'FAILED', 'ABORTED'].includes(status)) job.completedAt ??= this.clock.now();
+      return {
+        RestoreJobId: job.id,
+        Status: status,
+        StatusMessage: status === 'COMPLETED' ? undefined : job.scenario.statusMessage,
+        PercentDone: status === 'COMPLETED' ? '100.00%' : '40.00%',
+        ExpectedCompletionTimeMinutes: job.scenario.expectedCompletionTimeMinutes,
+        CreationDate: new Date(job.createdAt),
+        CompletionDate: job.completedAt ? new Date(job.completedAt) : undefined,
+        CreatedResourceArn: status === 'COMPLETED' ? tableArn(job.target) : undefined,
+        ResourceType: 'DynamoDB',
+      };
+    });
+  }
+
+  config(overrides: Partial<DrillConfig> = {}): DrillConfig {
+    return {
+      tables: [...this.sources.values()].map((s) => ({ tableName: s.name, tableArn: tableArn(s.name), ...s.drill })),
+      vaultNames: [VAULT],
+      restoreRoleArn: RESTORE_ROLE_ARN,
+      restoreTablePrefix: PREFIX,
+      topicArn: TOPIC_ARN,
+      historyTableName: HISTORY_TABLE,
+      targets: {
+        rpoTargetMinutes: 26 * 60,
+        rtoTargetMinutes: 60,
+        itemCountTolerancePercent: 0,
+        sampleSize: 20,
+        scanSegments: 3,
+        sourceReadBudgetUnits: 10_000,
+      },
+      wait: DEFAULT_WAIT_TUNING,
+      ...overrides,
+    };
+  }
+
+  engine(overrides: Partial<DrillConfig> = {}, engineOverrides: Partial<Engine> = {}): Engine {
+    return createEngine({ config: this.config(overrides), clock: this.clock, random: seededRandom(7), ...engineOverrides });
+  }
+
+  invoke(event: unknown, options: { engine?: Engine; remainingMs?: number; requestId?: string } = {}): Promise<InvocationSummary> {
+    const engine = options.engine ?? this.engine();
+    const remaining = options.remainingMs ?? 15 * 60_000;
+    const startedAt = this.clock.now();
+    return handleEvent(engine, event, {
+      awsRequestId: options.requestId ?? `request-${Math.floor(Math.random() * 1e9)}`,
+      getRemainingTimeInMillis: () => remaining - (this.clock.now() - startedAt),
+    });
+  }
+
+  /** Reports sent to SNS, decoded. */
+  published() {
+    return this.sns.commandCalls(PublishCommand).map((call) => {
+      const input = call.args[0].input;
+      const bodies = JSON.parse(input.Message!) as { default: string; email: string };
+      return {
+        subject: input.Subject!,
+        email: bodies.email,
+        json: JSON.parse(bodies.default),
+        structure: input.MessageStructure,
+        attributes: Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
+      };
+    });
+  }
+
+  async tableNames(): Promise<string[]> {
+    const { TableNames = [] } = await this.realSend(new ListTablesCommand({}));
+    return TableNames;
+  }
+
+  async copiesLeft(): Promise<string[]> {
+    return (await this.tableNames()).filter((name) => name.startsWith(PREFIX));
+  }
+
+  async historyRecord(drillId: string): Promise<Record<string, any> | undefined> {
+    const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+    const { Item } = await this.realSend(
+      new GetItemCommand({ TableName: HISTORY_TABLE, Key: { pk: { S: `DRILL#${drillId}` }, sk: { S: 'DRILL' } } }),
+    );
+    return Item ? unmarshall(Item) : undefined;
+  }
+
+  async scanTable(name: string): Promise<Item[]> {
+    const { Items = [] } = await this.realSend(new ScanCommand({ TableName: name }));
+    return Items;
+  }
+}
+
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+let eventCounter = 0;
+export function scheduledEvent(time = '2026-11-28T06:00:00Z', id = `schedule-${++eventCounter}`) {
+  return {
+    version: '0',
+    id,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: ACCOUNT,
+    time,
+    region: REGION,
+    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/restore-drill-schedule`],
+    detail: {},
+  };
+}
+
+export function restoreJobEvent(restoreJobId: string, status: string, createdTable?: string) {
+  return {
+    version: '0',
+    id: `restore-event-${++eventCounter}`,
+    'detail-type': 'Restore Job State Change',
+    source: 'aws.backup',
+    account: ACCOUNT,
+    time: '2026-11-28T06:30:00Z',
+    region: REGION,
+    resources: [],
+    detail: {
+      restoreJobId,
+      status,
+      resourceType: 'DynamoDB',
+      iamRoleArn: RESTORE_ROLE_ARN,
+      createdResourceArn: createdTable ? tableArn(createdTable) : undefined,
+      percentDone: '100.00%',
+    },
+  };
+}
+
+export function backupCompletedEvent(table: string) {
+  return {
+    version: '0',
+    id: `backup-event-${++eventCounter}`,
+    'detail-type': 'Backup Job State Change',
+    source: 'aws.backup',
+    account: ACCOUNT,
+    time: '2026-11-28T03:10:00Z',
+    region: REGION,
+    resources: [tableArn(table)],
+    detail: {
+      backupJobId: 'backup-job-1',
+      state: 'COMPLETED',
+      resourceArn: tableArn(table),
+      resourceType: 'DynamoDB',
+      backupVaultName: VAULT,
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:x`,
+    },
+  };
+}
+
+export { tableArn };
