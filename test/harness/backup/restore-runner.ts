@@ -1,0 +1,123 @@
+import { CreateTableCommand, TagResourceCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { composeRewrites, type ItemRewrite } from '../dynamodb/item-rewrites';
+import { describeTableOrUndefined, sleep, waitForTableActive, writeAllItems } from '../dynamodb/table-operations';
+import { prepareRestoreContent, type RestoreOutcome } from './restore-behaviour';
+import type { RestoreJob } from './restore-job';
+
+export interface RestoreRunnerDependencies {
+  /** A harness-internal DynamoDB client (not subject to injected DynamoDB failures). */
+  readonly dynamodb: DynamoDBClient;
+  readonly setReadRewrite: (tableName: string, rewrite: ItemRewrite | undefined) => void;
+  readonly onStatusChange: (job: RestoreJob) => void;
+}
+
+/** Share of a restore's duration spent PENDING before it starts RUNNING. */
+const PENDING_SHARE = 0.1;
+
+/**
+ * Drives restore jobs through PENDING -> RUNNING -> COMPLETED | FAILED | ABORTED in real time:
+ * the table is created from the snapshot's schema, waited for until ACTIVE (as DynamoDB rejects
+ * writes to a CREATING table), filled with the snapshot's items, and only then reported done.
+ */
+export class RestoreRunner {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly releases = new Map<string, () => void>();
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly deps: RestoreRunnerDependencies) {}
+
+  start(job: RestoreJob): void {
+    const run = this.run(job).finally(() => this.running.delete(job.restoreJobId));
+    this.running.set(job.restoreJobId, run);
+  }
+
+  /** Lets a stalled job go on to complete. False if the job is not stalled (yet). */
+  release(restoreJobId: string): boolean {
+    const release = this.releases.get(restoreJobId);
+    this.releases.delete(restoreJobId);
+    release?.();
+    return Boolean(release);
+  }
+
+  isStalled(restoreJobId: string): boolean {
+    return this.releases.has(restoreJobId);
+  }
+
+  /** Stops every job where it is (no more writes, no more status changes) and waits for them. */
+  async stop(): Promise<void> {
+    this.shutdown.abort(new Error('local Backup endpoint closed'));
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async run(job: RestoreJob): Promise<void> {
+    const signal = this.shutdown.signal;
+    const { dynamodb } = this.deps;
+    const outcome: RestoreOutcome = job.behaviour.outcome ?? { kind: 'complete' };
+    try {
+      await sleep(job.durationMs * PENDING_SHARE, signal);
+      this.changeStatus(job, 'RUNNING');
+
+      // DynamoDB's RestoreTableFromBackup refuses an existing table name; AWS Backup reports that
+      // as a failed job, and the job then has no CreatedResourceArn.
+      if (await describeTableOrUndefined(dynamodb, job.targetTableName)) {
+        this.changeStatus(job, 'FAILED', `Table already exists: ${job.targetTableName}`);
+        return;
+      }
+      if (outcome.kind !== 'complete' && !outcome.leavePartialTable) {
+        await sleep(job.durationMs * 0.3, signal);
+        this.finishUnsuccessfully(job, outcome);
+        return;
+      }
+
+      const content = prepareRestoreContent(job.recoveryPoint.snapshot, job.targetTableName, job.behaviour.mutations);
+      job.appliedMutations = content.applied;
+      await dynamodb.send(new CreateTableCommand(content.createTable), { abortSignal: signal });
+      job.tableCreated = true;
+      const table = await waitForTableActive(dynamodb, job.targetTableName, { signal });
+      const items = outcome.kind === 'complete' ? content.items : content.items.slice(0, Math.floor(content.items.length / 2));
+      await writeAllItems(dynamodb, job.targetTableName, items, { signal });
+      if (outcome.kind !== 'complete') {
+        this.finishUnsuccessfully(job, outcome);
+        return;
+      }
+
+      if (job.copySourceTags && job.recoveryPoint.snapshot.tags.length > 0) {
+        await dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [...job.recoveryPoint.snapshot.tags] }), { abortSignal: signal });
+      }
+      if (job.behaviour.stall) await this.stallUntilReleased(job, signal);
+      const remaining = job.creationDate.getTime() + job.durationMs - Date.now();
+      if (remaining > 0) await sleep(remaining, signal);
+
+      if (content.readRewrites.length > 0) this.deps.setReadRewrite(job.targetTableName, composeRewrites(content.readRewrites));
+      job.createdResourceArn = table.TableArn;
+      this.changeStatus(job, 'COMPLETED');
+    } catch (error) {
+      if (signal.aborted) return;
+      // A harness problem (bad mutation, dynalite refusing the schema) shows as a failed job with
+      // the cause, and on the console so the test author sees it.
+      console.error(`[local-aws] restore job ${job.restoreJobId} failed inside the harness`, error);
+      this.changeStatus(job, 'FAILED', `Local harness error: ${(error as Error).message}`);
+    }
+  }
+
+  private finishUnsuccessfully(job: RestoreJob, outcome: Exclude<RestoreOutcome, { kind: 'complete' }>): void {
+    if (outcome.kind === 'fail') this.changeStatus(job, 'FAILED', outcome.statusMessage ?? 'Restore failed (fault injected by the local harness)');
+    else this.changeStatus(job, 'ABORTED', outcome.statusMessage ?? 'Restore job was aborted');
+  }
+
+  private stallUntilReleased(job: RestoreJob, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.releases.set(job.restoreJobId, () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  private changeStatus(job: RestoreJob, status: RestoreJob['status'], statusMessage?: string): void {
+    job.setStatus(status, statusMessage);
+    this.deps.onStatusChange(job);
+  }
+}
