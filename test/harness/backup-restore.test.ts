@@ -1,0 +1,261 @@
+import {
+  BackupClient,
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
+  StartRestoreJobCommand,
+  type DescribeRestoreJobCommandOutput,
+  type StartRestoreJobCommandInput,
+} from '@aws-sdk/client-backup';
+import { ListTagsOfResourceCommand, PutItemCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
+import { createTableInputFrom } from './dynamodb/table-operations';
+import { FAST_OPTIONS, createFixtureTable, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import type { RestoreJobView } from './backup/restore-job';
+import type { RestoreJobStateChangeEvent } from './events/backup-events';
+
+describe('local AWS Backup: restores', () => {
+  let harness: HarnessUnderTest;
+  const statusChanges: { view: RestoreJobView; event: RestoreJobStateChangeEvent }[] = [];
+  let sourceItems: Awaited<ReturnType<typeof createFixtureTable>>;
+  let recoveryPointArn: string;
+
+  beforeAll(async () => {
+    harness = await startHarnessUnderTest({
+      ...FAST_OPTIONS,
+      backup: { ...FAST_OPTIONS.backup, vaultNames: ['drill-vault'], onRestoreJobStatusChange: (view, event) => statusChanges.push({ view, event }) },
+    });
+    sourceItems = await createFixtureTable(harness.local, 'orders');
+    const table = await harness.local.dynamodb.describeTable('orders');
+    await harness.dynamodb.send(new TagResourceCommand({ ResourceArn: table!.TableArn, Tags: [{ Key: 'owner', Value: 'spatial' }] }));
+    recoveryPointArn = (await harness.local.backup.backupTable('orders', { vaultName: 'drill-vault' })).recoveryPointArn;
+    // Written after the backup: must not come back in a restore.
+    await harness.dynamodb.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'PROPERTY#LATE' }, sk: { S: 'META' } } }));
+  });
+  afterAll(() => harness.stop());
+
+  const restoreInput = async (targetTableName: string, extra: Partial<StartRestoreJobCommandInput> = {}): Promise<StartRestoreJobCommandInput> => {
+    const { RestoreMetadata } = await harness.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: 'drill-vault', RecoveryPointArn: recoveryPointArn }));
+    return {
+      RecoveryPointArn: recoveryPointArn,
+      Metadata: { ...RestoreMetadata, targetTableName },
+      IamRoleArn: harness.local.restoreRoleArn,
+      ResourceType: 'DynamoDB',
+      ...extra,
+    };
+  };
+
+  /** Polls DescribeRestoreJob the way the drill does, recording every answer. */
+  const pollUntilFinal = async (restoreJobId: string) => {
+    const answers: DescribeRestoreJobCommandOutput[] = [];
+    for (;;) {
+      const answer = await harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
+      answers.push(answer);
+      if (['COMPLETED', 'FAILED', 'ABORTED'].includes(answer.Status!)) return answers;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  };
+
+  it('restores the snapshot into a new table: PENDING, RUNNING with progress, then COMPLETED', async () => {
+    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-orders-1')));
+    expect(RestoreJobId).toMatch(/^[0-9A-F-]{36}$/);
+    const answers = await pollUntilFinal(RestoreJobId!);
+    const statuses = [...new Set(answers.map((answer) => answer.Status))];
+    expect(statuses).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
+
+    const running = answers.filter((answer) => answer.Status === 'RUNNING');
+    expect(running[0].ExpectedCompletionTimeMinutes).toBe(1);
+    expect(running.every((answer) => /^\d{1,2}\.\d{2}%$/.test(answer.PercentDone!))).toBe(true);
+    expect(parseFloat(running.at(-1)!.PercentDone!)).toBeGreaterThanOrEqual(parseFloat(running[0].PercentDone!));
+
+    const done = answers.at(-1)!;
+    expect(done).toMatchObject({
+      Status: 'COMPLETED',
+      PercentDone: '100.00%',
+      AccountId: '123456789012',
+      RecoveryPointArn: recoveryPointArn,
+      SourceResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+      BackupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:drill-vault',
+      CreatedResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/restore-drill-orders-1',
+      IamRoleArn: harness.local.restoreRoleArn,
+      ResourceType: 'DynamoDB',
+    });
+    expect(done.CompletionDate!.getTime()).toBeGreaterThanOrEqual(done.CreationDate!.getTime() + 150);
+    expect(done.RecoveryPointCreationDate).toBeInstanceOf(Date);
+    expect(done.BackupSizeInBytes).toBeGreaterThan(0);
+
+    const restored = (await harness.local.dynamodb.describeTable('restore-drill-orders-1'))!;
+    const source = (await harness.local.dynamodb.describeTable('orders'))!;
+    expect(restored.TableStatus).toBe('ACTIVE');
+    expect(createTableInputFrom(restored, 'x')).toEqual(createTableInputFrom(source, 'x'));
+    expect(restored.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(keyTexts(await harness.local.dynamodb.scanItems('restore-drill-orders-1'))).toEqual(keyTexts(sourceItems));
+    // Tags are not carried over unless CopySourceTagsToRestoredResource is set.
+    expect((await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: restored.TableArn }))).Tags).toEqual([]);
+  });
+
+  it('emits a real-shaped "Restore Job State Change" event at each status, and calls back', async () => {
+    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-orders-events')));
+    await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    const events = harness.local.backup.restoreEvents.filter((event) => event.detail.restoreJobId === RestoreJobId);
+    expect(events.map((event) => event.detail.status ?? event.detail.state)).toEqual(['CREATED', 'PENDING', 'RUNNING', 'COMPLETED']);
+    expect(events[0].detail).toEqual({ restoreJobId: RestoreJobId, creationDate: expect.stringMatching(/Z$/), state: 'CREATED' });
+    const completed = harness.local.latestRestoreEvent(RestoreJobId!)!;
+    expect(completed).toMatchObject({
+      version: '0',
+      'detail-type': 'Restore Job State Change',
+      source: 'aws.backup',
+      account: '123456789012',
+      region: 'us-east-1',
+      resources: [recoveryPointArn],
+      detail: {
+        restoreJobId: RestoreJobId,
+        status: 'COMPLETED',
+        percentDone: 100,
+        resourceType: 'DynamoDB.FullyManaged',
+        iamRoleArn: harness.local.restoreRoleArn,
+        createdResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/restore-drill-orders-events',
+        recoveryPointArn,
+        sourceResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+        backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:drill-vault',
+      },
+    });
+    expect(completed.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(completed.detail.backupSizeInBytes).toMatch(/^\d+$/);
+    expect(Date.parse(completed.detail.completionDate!)).toBeGreaterThan(Date.parse(completed.detail.creationDate));
+
+    const calls = statusChanges.filter((change) => change.view.restoreJobId === RestoreJobId);
+    expect(calls.map((change) => change.view.status)).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
+  });
+
+  it('copies the source tags when CopySourceTagsToRestoredResource is set', async () => {
+    const { RestoreJobId } = await harness.backup.send(
+      new StartRestoreJobCommand(await restoreInput('restore-drill-orders-tags', { CopySourceTagsToRestoredResource: true })),
+    );
+    const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    const tags = await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: job.createdResourceArn }));
+    expect(tags.Tags).toEqual([{ Key: 'owner', Value: 'spatial' }]);
+  });
+
+  it('returns the same RestoreJobId for a repeated IdempotencyToken and restores once', async () => {
+    const input = await restoreInput('restore-drill-orders-once', { IdempotencyToken: 'drill-2026-11-28-orders' });
+    const first = await harness.backup.send(new StartRestoreJobCommand(input));
+    const second = await harness.backup.send(new StartRestoreJobCommand(input));
+    expect(second.RestoreJobId).toBe(first.RestoreJobId);
+    const job = await harness.local.backup.waitForRestoreJob(first.RestoreJobId!);
+    expect(job.status).toBe('COMPLETED');
+    expect(job.startRequests).toBe(2);
+    expect(harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-orders-once')).toHaveLength(1);
+  });
+
+  describe('validation, with the exception AWS would raise', () => {
+    it('refuses an unknown recovery point (ResourceNotFoundException)', async () => {
+      const input = await restoreInput('restore-drill-x1', { RecoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:unknown' });
+      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $fault: 'client' });
+    });
+
+    it('refuses metadata without targetTableName (MissingParameterValueException)', async () => {
+      const input = await restoreInput('restore-drill-x2');
+      const { targetTableName: _omitted, ...metadata } = input.Metadata!;
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({
+        name: 'MissingParameterValueException',
+      });
+    });
+
+    it('accepts targetTableName in any letter case (AWS metadata keys are not case sensitive)', async () => {
+      const input = await restoreInput('unused');
+      const { targetTableName: _omitted, ...metadata } = input.Metadata!;
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...metadata, TargetTableName: 'restore-drill-x2b' } }));
+      expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).targetTableName).toBe('restore-drill-x2b');
+    });
+
+    it('refuses an invalid table name (InvalidParameterValueException)', async () => {
+      await expect(harness.backup.send(new StartRestoreJobCommand(await restoreInput('no spaces allowed')))).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+      });
+    });
+
+    it('refuses a missing or unknown IamRoleArn', async () => {
+      await expect(harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: undefined })))).rejects.toMatchObject({
+        name: 'MissingParameterValueException',
+      });
+      await expect(
+        harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
+      ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    });
+
+    it('requires kmsMasterKeyArn with encryptionType KMS, and accepts a key ARN', async () => {
+      const input = await restoreInput('restore-drill-x4');
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS' } }))).rejects.toMatchObject({
+        name: 'MissingParameterValueException',
+      });
+      const kmsMasterKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const { RestoreJobId } = await harness.backup.send(
+        new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS', kmsMasterKeyArn } }),
+      );
+      expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).metadata).toMatchObject({ encryptionType: 'KMS', kmsMasterKeyArn });
+    });
+
+    it('fails the job, leaving the existing table alone, when the target table exists', async () => {
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('orders')));
+      const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+      expect(job).toMatchObject({ status: 'FAILED', statusMessage: 'Table already exists: orders', tableCreated: false });
+      expect(job.createdResourceArn).toBeUndefined();
+      const answer = await harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId }));
+      expect(answer.CreatedResourceArn).toBeUndefined();
+      expect(keyTexts(await harness.local.dynamodb.scanItems('orders'))).toContain('PROPERTY#LATE|META');
+    });
+
+    it('refuses a recovery point that is not COMPLETED (InvalidRequestException)', async () => {
+      const expired = await harness.local.backup.backupTable('orders', { vaultName: 'drill-vault', status: 'EXPIRED' });
+      const input = await restoreInput('restore-drill-x5', { RecoveryPointArn: expired.recoveryPointArn });
+      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'InvalidRequestException' });
+    });
+
+    it('refuses DescribeRestoreJob for an unknown job (ResourceNotFoundException)', async () => {
+      await expect(harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: 'NOT-A-JOB' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+  });
+
+  it('restores a native DynamoDB recovery point (arn:aws:dynamodb:...:backup/...) the same way', async () => {
+    const native = await harness.local.backup.backupTable('orders', { vaultName: 'drill-vault', arnStyle: 'dynamodb' });
+    const input = await restoreInput('restore-drill-native', { RecoveryPointArn: native.recoveryPointArn });
+    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(input));
+    const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    expect(job.status).toBe('COMPLETED');
+    expect(harness.local.latestRestoreEvent(RestoreJobId!)!.detail.resourceType).toBe('DynamoDB');
+  });
+});
+
+describe('local AWS Backup: limits and the "reject at start" mode', () => {
+  let harness: HarnessUnderTest;
+  let recoveryPointArn: string;
+  beforeAll(async () => {
+    harness = await startHarnessUnderTest({
+      ...FAST_OPTIONS,
+      backup: { restoreDurationMs: 2_000, existingTargetTable: 'rejectStart', maxConcurrentRestoreJobs: 1 },
+    });
+    await createFixtureTable(harness.local, 'orders', 1);
+    recoveryPointArn = (await harness.local.backup.backupTable('orders')).recoveryPointArn;
+  });
+  afterAll(() => harness.stop());
+
+  // LimitExceededException is a throttling error to the SDK (it retries it); one attempt keeps this fast.
+  const client = new BackupClient({ maxAttempts: 1 });
+  afterAll(() => client.destroy());
+  const start = (targetTableName: string) =>
+    client.send(
+      new StartRestoreJobCommand({ RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName }, IamRoleArn: harness.local.restoreRoleArn }),
+    );
+
+  it('refuses an existing target table at StartRestoreJob (InvalidParameterValueException)', async () => {
+    await expect(start('orders')).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: 'Table already exists: orders' });
+  });
+
+  it('refuses more concurrent restore jobs than the quota (LimitExceededException)', async () => {
+    await start('restore-drill-first');
+    await expect(start('restore-drill-second')).rejects.toMatchObject({ name: 'LimitExceededException' });
+  });
+
+  it('leaves jobs running for close() to stop (jest reports an open handle if it does not)', async () => {
+    expect(harness.local.backup.restoreJobs().some((job) => job.status === 'PENDING' || job.status === 'RUNNING')).toBe(true);
+  });
+});

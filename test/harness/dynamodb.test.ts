@@ -1,0 +1,162 @@
+import {
+  BatchGetItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { canonicalItem } from '../../lambda/digest/canonical-item';
+import { rewriteItemNumbers } from './dynamodb/item-rewrites';
+import { createFixtureTable, fixtureTableInput, keyOf, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+
+/**
+ * Proof that dynalite, behind the harness, answers the DynamoDB calls the drill makes, through
+ * the real SDK client configured only by the environment.
+ */
+describe('local DynamoDB (dynalite)', () => {
+  let harness: HarnessUnderTest;
+  beforeAll(async () => {
+    harness = await startHarnessUnderTest();
+  });
+  afterAll(() => harness.stop());
+
+  it('creates a table with a GSI and an LSI that is CREATING, then ACTIVE after createTableMs', async () => {
+    const created = await harness.dynamodb.send(new CreateTableCommand(fixtureTableInput('created-slowly')));
+    expect(created.TableDescription?.TableStatus).toBe('CREATING');
+    expect(created.TableDescription?.GlobalSecondaryIndexes?.[0].IndexStatus).toBe('CREATING');
+
+    const active = await harness.local.dynamodb.waitForTableActive('created-slowly');
+    expect(active.TableArn).toBe(`arn:aws:dynamodb:us-east-1:${harness.local.accountId}:table/created-slowly`);
+    expect(active.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(active.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([['byScan', 'ALL']]);
+    expect(active.LocalSecondaryIndexes?.map((index) => [index.IndexName, index.Projection])).toEqual([
+      ['byCreatedAt', { ProjectionType: 'INCLUDE', NonKeyAttributes: ['type'] }],
+    ]);
+  });
+
+  it('refuses writes to a table that is still CREATING, as DynamoDB does', async () => {
+    await harness.dynamodb.send(new CreateTableCommand(fixtureTableInput('not-yet-active')));
+    await expect(
+      harness.dynamodb.send(new PutItemCommand({ TableName: 'not-yet-active', Item: { pk: { S: 'a' }, sk: { S: 'b' } } })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await harness.local.dynamodb.waitForTableActive('not-yet-active');
+  });
+
+  it('scans in parallel segments that together return every item exactly once, with consumed capacity', async () => {
+    const items = await createFixtureTable(harness.local, 'segmented', 3);
+    const segments = await Promise.all(
+      [0, 1, 2].map((segment) =>
+        harness.dynamodb.send(new ScanCommand({ TableName: 'segmented', Segment: segment, TotalSegments: 3, ReturnConsumedCapacity: 'TOTAL' })),
+      ),
+    );
+    const scanned = segments.flatMap((page) => page.Items ?? []);
+    expect(keyTexts(scanned)).toEqual(keyTexts(items));
+    expect(segments.every((page) => page.ConsumedCapacity?.TableName === 'segmented')).toBe(true);
+    expect(segments.filter((page) => (page.Items ?? []).length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('answers BatchGetItem and Query on the table, the GSI and the LSI', async () => {
+    const items = await createFixtureTable(harness.local, 'queried');
+    const wanted = items.slice(0, 3).map(keyOf);
+    const batch = await harness.dynamodb.send(new BatchGetItemCommand({ RequestItems: { queried: { Keys: wanted } }, ReturnConsumedCapacity: 'TOTAL' }));
+    expect(keyTexts(batch.Responses?.queried ?? [])).toEqual(keyTexts(items.slice(0, 3)));
+    expect(batch.ConsumedCapacity?.[0]?.TableName).toBe('queried');
+
+    const scanId = items.find((item) => item.scanId)!.scanId.S!;
+    const byScan = await harness.dynamodb.send(
+      new QueryCommand({ TableName: 'queried', IndexName: 'byScan', KeyConditionExpression: 'scanId = :s', ExpressionAttributeValues: { ':s': { S: scanId } } }),
+    );
+    expect(byScan.Items?.length).toBe(items.filter((item) => item.scanId?.S === scanId).length);
+
+    const pk = items[0].pk;
+    const byCreated = await harness.dynamodb.send(
+      new QueryCommand({ TableName: 'queried', IndexName: 'byCreatedAt', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk } }),
+    );
+    const createdAts = byCreated.Items!.map((item) => item.createdAt.S!);
+    expect(createdAts).toEqual([...createdAts].sort());
+  });
+
+  it('lists tables, tags them, deletes them (DELETING, then gone)', async () => {
+    const table = await harness.local.dynamodb.createTable(fixtureTableInput('short-lived'));
+    await harness.dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [{ Key: 'team', Value: 'spatial' }] }));
+    expect((await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }))).Tags).toEqual([{ Key: 'team', Value: 'spatial' }]);
+    expect((await harness.dynamodb.send(new ListTablesCommand({}))).TableNames).toContain('short-lived');
+
+    const deleted = await harness.dynamodb.send(new DeleteTableCommand({ TableName: 'short-lived' }));
+    expect(deleted.TableDescription?.TableStatus).toBe('DELETING');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'short-lived' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('accepts a table ARN where DynamoDB takes TableName (dynalite alone does not)', async () => {
+    const table = await harness.local.dynamodb.createTable(fixtureTableInput('by-arn'));
+    const described = await harness.dynamodb.send(new DescribeTableCommand({ TableName: table.TableArn }));
+    expect(described.Table?.TableName).toBe('by-arn');
+  });
+
+  it('keeps TTL and point-in-time recovery settings per table (operations dynalite lacks)', async () => {
+    await harness.local.dynamodb.createTable(fixtureTableInput('with-settings'));
+    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
+    const pitrOff = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'with-settings' }));
+    expect(pitrOff.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('DISABLED');
+
+    await harness.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'with-settings', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+    await harness.dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'with-settings', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: 'expiresAt',
+    });
+    const pitrOn = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'with-settings' }));
+    expect(pitrOn.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('ENABLED');
+    expect(pitrOn.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.EarliestRestorableDateTime).toBeInstanceOf(Date);
+
+    await expect(harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'no-such-table' }))).rejects.toMatchObject({
+      name: 'TableNotFoundException',
+    });
+  });
+
+  it('normalises numbers on write, as DynamoDB does ("1.50" is read back as "1.5")', async () => {
+    await harness.local.dynamodb.createTable(fixtureTableInput('numbers'));
+    const key = { pk: { S: 'n' }, sk: { S: 'n' } };
+    await harness.dynamodb.send(new PutItemCommand({ TableName: 'numbers', Item: { ...key, area: { N: '1.50' }, count: { N: '0010' } } }));
+    const read = await harness.dynamodb.send(new GetItemCommand({ TableName: 'numbers', Key: key }));
+    expect(read.Item).toMatchObject({ area: { N: '1.5' }, count: { N: '10' } });
+  });
+
+  it('rewrites items read from a marked table (CRC32 recomputed, so the SDK accepts the answer)', async () => {
+    const items = await createFixtureTable(harness.local, 'rewritten', 1);
+    harness.local.dynamodb.setReadRewrite('rewritten', rewriteItemNumbers);
+    const room = items.find((item) => item.areaM2)!;
+    const read = await harness.dynamodb.send(new GetItemCommand({ TableName: 'rewritten', Key: keyOf(room) }));
+    expect(read.Item!.areaM2.N).not.toBe(room.areaM2.N);
+    expect(canonicalItem(read.Item!)).toBe(canonicalItem(room));
+    const scanned = await harness.dynamodb.send(new ScanCommand({ TableName: 'rewritten' }));
+    expect(scanned.Items!.some((item) => item.areaM2?.N?.endsWith('0'))).toBe(true);
+  });
+
+  it('throttles the next requests of an operation; the SDK retries through it', async () => {
+    await createFixtureTable(harness.local, 'throttled', 1);
+    harness.local.dynamodb.failures.failNext('Scan', 1, { code: 'ProvisionedThroughputExceededException', httpStatus: 400 });
+    const page = await harness.dynamodb.send(new ScanCommand({ TableName: 'throttled' }));
+    expect(page.Items?.length).toBeGreaterThan(0);
+    expect(page.$metadata.attempts).toBe(2);
+    expect(harness.local.dynamodb.failures.servedCount('Scan')).toBe(1);
+  });
+
+  it('does not spend injected failures on the harness’s own client', async () => {
+    harness.local.dynamodb.failures.failNext('DescribeTable', 1, { code: 'ThrottlingException', httpStatus: 400 });
+    await harness.local.dynamodb.describeTable('throttled');
+    expect(harness.local.dynamodb.failures.pending('DescribeTable')).toBe(1);
+    harness.local.dynamodb.failures.clear();
+  });
+});
