@@ -1,0 +1,648 @@
+import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../lambda/fixture/fixture-items';
+
+/**
+ * Settings of a restore drill: the CDK context keys of the app (`cdk.json` or `-c key=value`)
+ * and, with the same names and types, the props of the `RestoreDrill` construct.
+ *
+ * Every value is checked by {@link resolveSettings}; an invalid one stops the synth with an
+ * error that names the setting, what was given and what is accepted.
+ */
+
+/** One source table to drill, with its optional per-table tuning. */
+export interface DrillTableSetting {
+  /** Table name (same account and Region as the stack) or table ARN. */
+  readonly table: string;
+  /**
+   * Attribute holding each item's creation time; enables the exact item count.
+   * @default - none: the item count uses the tolerance
+   */
+  readonly createdAtAttribute?: string;
+  /**
+   * Attribute holding each item's last update time; sample compare skips items changed after the recovery point.
+   * @default - none
+   */
+  readonly updatedAtAttribute?: string;
+  /**
+   * Write a canary item (partition key `restore-drill#canary`) and require it in the restore.
+   * The table's partition key must be a string.
+   * @default false
+   */
+  readonly canary?: boolean;
+  /**
+   * Percent difference allowed between restored and source item counts for this table.
+   * @default - the drill-wide `itemCountTolerancePercent`
+   */
+  readonly itemCountTolerancePercent?: number;
+  /**
+   * Names of registered custom checks to run on this table.
+   * @default - none
+   */
+  readonly customChecks?: readonly string[];
+}
+
+export interface RestoreDrillSettings {
+  /**
+   * Source tables to drill, besides the fixture test table the drill always creates and drills.
+   * Context: a JSON array, or a comma-separated list of names/ARNs. Each entry is a table name,
+   * a table ARN, or a {@link DrillTableSetting} object. They are added to the backup plan too.
+   * @default - none: only the fixture table
+   */
+  readonly tables?: readonly (string | DrillTableSetting)[];
+  /**
+   * Existing backup vaults also searched for recovery points (the stack's own vault always is).
+   * @default - none
+   */
+  readonly vaultNames?: readonly string[];
+  /**
+   * Email address subscribed to drill reports and alarms (the recipient must confirm).
+   * @default - no subscription
+   */
+  readonly notificationEmail?: string;
+  /**
+   * Send the email subscriber only FAIL reports (alarms still reach it).
+   * @default false
+   */
+  readonly notifyFailuresOnly?: boolean;
+  /**
+   * When the drill runs: an EventBridge `cron(...)` (6 fields, UTC) or `rate(...)` expression.
+   * @default 'cron(0 6 * * ? *)' (06:00 UTC daily, three hours after the default backup)
+   */
+  readonly drillSchedule?: string;
+  /**
+   * Also start a drill when AWS Backup reports a COMPLETED backup job of a drilled table.
+   * @default false
+   */
+  readonly drillAfterBackup?: boolean;
+  /**
+   * When the daily backup rule runs: a `cron(...)` expression (AWS Backup accepts cron only).
+   * @default 'cron(0 3 * * ? *)'
+   */
+  readonly backupSchedule?: string;
+  /**
+   * Days a recovery point is kept (AWS Backup `deleteAfter`).
+   * @default 35
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Days after which recovery points move to cold storage. AWS Backup requires the retention to
+   * be at least this plus 90 days.
+   * @default - never
+   */
+  readonly coldStorageAfterDays?: number;
+  /**
+   * Oldest acceptable age of the latest recovery point, in hours.
+   * @default 26 (a daily backup plus two hours of slack)
+   */
+  readonly rpoTargetHours?: number;
+  /**
+   * Longest acceptable restore duration, in minutes.
+   * @default 60
+   */
+  readonly rtoTargetMinutes?: number;
+  /**
+   * Percent difference allowed between restored and source item counts.
+   * @default 5
+   */
+  readonly itemCountTolerancePercent?: number;
+  /**
+   * Random restored items compared with the source.
+   * @default 50
+   */
+  readonly sampleSize?: number;
+  /**
+   * Parallel scan segments for full-table checks.
+   * @default 4
+   */
+  readonly scanSegments?: number;
+  /**
+   * Read capacity units the checks may consume from one source table per drill.
+   * @default 50000
+   */
+  readonly sourceReadBudgetUnits?: number;
+  /**
+   * Name prefix of restored copies. The drill may delete any table with this prefix, so no
+   * drilled table (nor the stack's own tables) may start with it.
+   * @default 'drill-copy-'
+   */
+  readonly restoreTablePrefix?: string;
+  /**
+   * Customer-managed KMS key (key ARN) that restored copies are encrypted with.
+   * @default - the encryption the restore chooses by default
+   */
+  readonly restoreKmsKeyArn?: string;
+  /**
+   * Number of properties in the fixture test table (about 10 items each).
+   * @default FIXTURE_DEFAULT_PROPERTY_COUNT (40)
+   */
+  readonly fixturePropertyCount?: number;
+  /**
+   * Physical name of the fixture test table.
+   * @default '<stack name>-fixture'
+   */
+  readonly fixtureTableName?: string;
+  /**
+   * IAM principal ARNs (roles, users; wildcards allowed) that may still delete recovery points or
+   * change their lifecycle in the stack's vault. Everyone else is denied by the vault policy.
+   * @default - only the account root user (break-glass)
+   */
+  readonly vaultAdminPrincipalArns?: readonly string[];
+}
+
+/** Settings with every default applied; what the construct builds from. */
+export interface ResolvedRestoreDrillSettings {
+  readonly tables: readonly ResolvedTableSetting[];
+  readonly vaultNames: readonly string[];
+  readonly notificationEmail?: string;
+  readonly notifyFailuresOnly: boolean;
+  readonly drillSchedule: string;
+  readonly drillAfterBackup: boolean;
+  readonly backupSchedule: string;
+  readonly backupRetentionDays: number;
+  readonly coldStorageAfterDays?: number;
+  readonly rpoTargetHours: number;
+  readonly rtoTargetMinutes: number;
+  readonly itemCountTolerancePercent: number;
+  readonly sampleSize: number;
+  readonly scanSegments: number;
+  readonly sourceReadBudgetUnits: number;
+  readonly restoreTablePrefix: string;
+  readonly restoreKmsKeyArn?: string;
+  readonly fixturePropertyCount: number;
+  readonly fixtureTableName?: string;
+  readonly vaultAdminPrincipalArns: readonly string[];
+}
+
+/** A table entry after parsing: the name always, the ARN when one was given. */
+export interface ResolvedTableSetting extends Omit<DrillTableSetting, 'table'> {
+  readonly tableName: string;
+  readonly tableArn?: string;
+}
+
+/** The defaults, in one place. */
+export const DEFAULT_SETTINGS = {
+  tables: [],
+  vaultNames: [],
+  notifyFailuresOnly: false,
+  drillSchedule: 'cron(0 6 * * ? *)',
+  drillAfterBackup: false,
+  backupSchedule: 'cron(0 3 * * ? *)',
+  backupRetentionDays: 35,
+  rpoTargetHours: 26,
+  rtoTargetMinutes: 60,
+  itemCountTolerancePercent: 5,
+  sampleSize: 50,
+  scanSegments: 4,
+  sourceReadBudgetUnits: 50_000,
+  restoreTablePrefix: 'drill-copy-',
+  fixturePropertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
+  vaultAdminPrincipalArns: [],
+} as const satisfies Partial<ResolvedRestoreDrillSettings>;
+
+/** Thrown for an invalid setting; the message names the setting and what it accepts. */
+export class SettingsError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+    accepted: string,
+  ) {
+    super(`Invalid restore-drill setting "${setting}": ${problem}. Accepted: ${accepted}.`);
+    this.name = 'SettingsError';
+  }
+}
+
+// DynamoDB table names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.'.
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
+// AWS Backup vault names: 2-50 characters of a-z, A-Z, 0-9, '-', '_'.
+const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[a-zA-Z0-9+=,.@_/*:-]+$/;
+// Deliberately simple: one @, no spaces, a dot in the domain. SNS has the final word.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ATTRIBUTE_NAME = /^.{1,255}$/;
+const CUSTOM_CHECK_NAME = /^[a-zA-Z0-9_.:-]{1,64}$/;
+
+const TABLE_ENTRY_KEYS = new Set([
+  'table',
+  'createdAtAttribute',
+  'updatedAtAttribute',
+  'canary',
+  'itemCountTolerancePercent',
+  'customChecks',
+]);
+
+/**
+ * Checks settings and applies the defaults. Throws {@link SettingsError} on the first invalid one.
+ */
+export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRestoreDrillSettings {
+  const restoreTablePrefix = checkPrefix(settings.restoreTablePrefix ?? DEFAULT_SETTINGS.restoreTablePrefix);
+  const itemCountTolerancePercent = checkNumber(
+    'itemCountTolerancePercent',
+    settings.itemCountTolerancePercent ?? DEFAULT_SETTINGS.itemCountTolerancePercent,
+    { min: 0, max: 100 },
+  );
+  const tables = (settings.tables ?? DEFAULT_SETTINGS.tables).map((entry, index) => checkTableEntry(entry, index));
+  checkNoDuplicateTables(tables);
+
+  const rpoTargetHours = checkNumber('rpoTargetHours', settings.rpoTargetHours ?? DEFAULT_SETTINGS.rpoTargetHours, {
+    min: 1,
+    max: 720,
+  });
+  const backupRetentionDays = checkNumber(
+    'backupRetentionDays',
+    settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
+    { min: 1, max: 36_500, integer: true },
+  );
+  if (backupRetentionDays * 24 < rpoTargetHours) {
+    // Otherwise the recovery point the RPO allows could already be deleted when the drill looks.
+    throw new SettingsError(
+      'backupRetentionDays',
+      `${backupRetentionDays} days (${backupRetentionDays * 24} h) is shorter than the RPO window rpoTargetHours=${rpoTargetHours}`,
+      `at least ${Math.ceil(rpoTargetHours / 24)} days, or lower rpoTargetHours`,
+    );
+  }
+  const coldStorageAfterDays =
+    settings.coldStorageAfterDays === undefined
+      ? undefined
+      : checkNumber('coldStorageAfterDays', settings.coldStorageAfterDays, { min: 1, max: 36_500, integer: true });
+  if (coldStorageAfterDays !== undefined && backupRetentionDays < coldStorageAfterDays + 90) {
+    // AWS Backup: recovery points in cold storage must stay there at least 90 days.
+    throw new SettingsError(
+      'coldStorageAfterDays',
+      `${coldStorageAfterDays} days leaves ${backupRetentionDays - coldStorageAfterDays} days in cold storage before backupRetentionDays=${backupRetentionDays}`,
+      `backupRetentionDays >= coldStorageAfterDays + 90 (here at most ${Math.max(backupRetentionDays - 90, 0)}), or no cold storage`,
+    );
+  }
+
+  const drillSchedule = checkSchedule('drillSchedule', settings.drillSchedule ?? DEFAULT_SETTINGS.drillSchedule, {
+    allowRate: true,
+  });
+  const backupSchedule = checkSchedule(
+    'backupSchedule',
+    settings.backupSchedule ?? DEFAULT_SETTINGS.backupSchedule,
+    { allowRate: false },
+  );
+
+  const notificationEmail = settings.notificationEmail;
+  if (notificationEmail !== undefined && !EMAIL.test(notificationEmail)) {
+    throw new SettingsError('notificationEmail', `"${notificationEmail}" is not an email address`, 'name@example.com');
+  }
+  const notifyFailuresOnly = checkBoolean(
+    'notifyFailuresOnly',
+    settings.notifyFailuresOnly ?? DEFAULT_SETTINGS.notifyFailuresOnly,
+  );
+
+  const vaultNames = checkStringList('vaultNames', settings.vaultNames ?? DEFAULT_SETTINGS.vaultNames);
+  for (const name of vaultNames) {
+    if (!VAULT_NAME.test(name)) {
+      throw new SettingsError('vaultNames', `"${name}" is not a backup vault name`, '2-50 characters of a-z A-Z 0-9 - _');
+    }
+  }
+
+  const restoreKmsKeyArn = settings.restoreKmsKeyArn;
+  if (restoreKmsKeyArn !== undefined && !KMS_KEY_ARN.test(restoreKmsKeyArn)) {
+    throw new SettingsError(
+      'restoreKmsKeyArn',
+      `"${restoreKmsKeyArn}" is not a KMS key ARN`,
+      'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
+    );
+  }
+
+  const fixtureTableName = settings.fixtureTableName;
+  if (fixtureTableName !== undefined) {
+    checkTableName('fixtureTableName', fixtureTableName);
+    checkPrefixDoesNotMatch(restoreTablePrefix, fixtureTableName, 'fixtureTableName');
+  }
+
+  const vaultAdminPrincipalArns = checkStringList(
+    'vaultAdminPrincipalArns',
+    settings.vaultAdminPrincipalArns ?? DEFAULT_SETTINGS.vaultAdminPrincipalArns,
+  );
+  for (const arn of vaultAdminPrincipalArns) {
+    if (!PRINCIPAL_ARN.test(arn)) {
+      throw new SettingsError(
+        'vaultAdminPrincipalArns',
+        `"${arn}" is not an IAM principal ARN`,
+        'arn:aws:iam::<account>:role/<name> (wildcards allowed)',
+      );
+    }
+  }
+
+  for (const table of tables) checkPrefixDoesNotMatch(restoreTablePrefix, table.tableName, 'tables');
+
+  return {
+    tables,
+    vaultNames,
+    notificationEmail,
+    notifyFailuresOnly,
+    drillSchedule,
+    drillAfterBackup: checkBoolean('drillAfterBackup', settings.drillAfterBackup ?? DEFAULT_SETTINGS.drillAfterBackup),
+    backupSchedule,
+    backupRetentionDays,
+    coldStorageAfterDays,
+    rpoTargetHours,
+    rtoTargetMinutes: checkNumber('rtoTargetMinutes', settings.rtoTargetMinutes ?? DEFAULT_SETTINGS.rtoTargetMinutes, {
+      min: 1,
+      max: 1440,
+    }),
+    itemCountTolerancePercent,
+    sampleSize: checkNumber('sampleSize', settings.sampleSize ?? DEFAULT_SETTINGS.sampleSize, {
+      min: 0,
+      max: 10_000,
+      integer: true,
+    }),
+    scanSegments: checkNumber('scanSegments', settings.scanSegments ?? DEFAULT_SETTINGS.scanSegments, {
+      min: 1,
+      max: 64,
+      integer: true,
+    }),
+    sourceReadBudgetUnits: checkNumber(
+      'sourceReadBudgetUnits',
+      settings.sourceReadBudgetUnits ?? DEFAULT_SETTINGS.sourceReadBudgetUnits,
+      { min: 1, max: 1_000_000_000, integer: true },
+    ),
+    restoreTablePrefix,
+    restoreKmsKeyArn,
+    fixturePropertyCount: checkNumber(
+      'fixturePropertyCount',
+      settings.fixturePropertyCount ?? DEFAULT_SETTINGS.fixturePropertyCount,
+      { min: 1, max: 2000, integer: true },
+    ),
+    fixtureTableName,
+    vaultAdminPrincipalArns,
+  };
+}
+
+/** The CDK context keys, one per setting. */
+export const CONTEXT_KEYS = [
+  'tables',
+  'vaultNames',
+  'notificationEmail',
+  'notifyFailuresOnly',
+  'drillSchedule',
+  'drillAfterBackup',
+  'backupSchedule',
+  'backupRetentionDays',
+  'coldStorageAfterDays',
+  'rpoTargetHours',
+  'rtoTargetMinutes',
+  'itemCountTolerancePercent',
+  'sampleSize',
+  'scanSegments',
+  'sourceReadBudgetUnits',
+  'restoreTablePrefix',
+  'restoreKmsKeyArn',
+  'fixturePropertyCount',
+  'fixtureTableName',
+  'vaultAdminPrincipalArns',
+] as const satisfies readonly (keyof RestoreDrillSettings)[];
+
+/**
+ * Reads the settings from CDK context and checks them (so a bad value fails before any construct
+ * exists). Values from `-c key=value` arrive as strings, values from `cdk.json` as JSON; both are
+ * accepted. Keys not given stay unset: the construct applies the defaults.
+ */
+export function settingsFromContext(getContext: (key: string) => unknown): RestoreDrillSettings {
+  const text = (key: string): string | undefined => {
+    const value = getContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new SettingsError(key, `expected text, got ${describe(value)}`, 'a string');
+    return value;
+  };
+  const number = (key: string): number | undefined => {
+    const value = getContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const parsed = typeof value === 'string' ? Number(value.trim()) : value;
+    if (typeof parsed !== 'number' || Number.isNaN(parsed)) {
+      throw new SettingsError(key, `expected a number, got ${describe(value)}`, 'a number');
+    }
+    return parsed;
+  };
+  const boolean = (key: string): boolean | undefined => {
+    const value = getContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    throw new SettingsError(key, `expected true or false, got ${describe(value)}`, 'true or false');
+  };
+  const list = (key: string): unknown[] | undefined => {
+    const value = getContext(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (Array.isArray(value)) return value;
+    if (typeof value !== 'string') {
+      throw new SettingsError(key, `expected a list, got ${describe(value)}`, 'a JSON array or a comma-separated list');
+    }
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        if (Array.isArray(parsed)) return parsed;
+      } catch {
+        // fall through to the error below
+      }
+      throw new SettingsError(key, `"${value}" is not a valid JSON array`, 'a JSON array or a comma-separated list');
+    }
+    return trimmed
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0);
+  };
+
+  const settings: RestoreDrillSettings = {
+    tables: list('tables') as (string | DrillTableSetting)[] | undefined,
+    vaultNames: list('vaultNames') as string[] | undefined,
+    notificationEmail: text('notificationEmail'),
+    notifyFailuresOnly: boolean('notifyFailuresOnly'),
+    drillSchedule: text('drillSchedule'),
+    drillAfterBackup: boolean('drillAfterBackup'),
+    backupSchedule: text('backupSchedule'),
+    backupRetentionDays: number('backupRetentionDays'),
+    coldStorageAfterDays: number('coldStorageAfterDays'),
+    rpoTargetHours: number('rpoTargetHours'),
+    rtoTargetMinutes: number('rtoTargetMinutes'),
+    itemCountTolerancePercent: number('itemCountTolerancePercent'),
+    sampleSize: number('sampleSize'),
+    scanSegments: number('scanSegments'),
+    sourceReadBudgetUnits: number('sourceReadBudgetUnits'),
+    restoreTablePrefix: text('restoreTablePrefix'),
+    restoreKmsKeyArn: text('restoreKmsKeyArn'),
+    fixturePropertyCount: number('fixturePropertyCount'),
+    fixtureTableName: text('fixtureTableName'),
+    vaultAdminPrincipalArns: list('vaultAdminPrincipalArns') as string[] | undefined,
+  };
+  resolveSettings(settings);
+  return settings;
+}
+
+/** Splits a table name or ARN into its parts. */
+export function parseTableReference(reference: string): { tableName: string; tableArn?: string } {
+  const arn = TABLE_ARN.exec(reference);
+  if (arn) return { tableName: arn[3], tableArn: reference };
+  return { tableName: reference };
+}
+
+/**
+ * True when the prefix could select the table: IAM lets the drill delete `table/<prefix>*`.
+ * Compared case-insensitively to stay on the safe side.
+ */
+export function prefixMatchesTable(prefix: string, tableName: string): boolean {
+  return tableName.toLowerCase().startsWith(prefix.toLowerCase());
+}
+
+function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
+  const setting = `tables[${index}]`;
+  if (typeof entry === 'string') return checkTableReference(setting, entry);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new SettingsError(setting, `expected a table name, ARN or object, got ${describe(entry)}`, tableAccepted());
+  }
+  const record = entry as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!TABLE_ENTRY_KEYS.has(key)) {
+      throw new SettingsError(`${setting}.${key}`, 'unknown field', [...TABLE_ENTRY_KEYS].join(', '));
+    }
+  }
+  if (typeof record.table !== 'string') {
+    throw new SettingsError(`${setting}.table`, `expected a table name or ARN, got ${describe(record.table)}`, tableAccepted());
+  }
+  const reference = checkTableReference(`${setting}.table`, record.table);
+  const optionalAttribute = (key: 'createdAtAttribute' | 'updatedAtAttribute'): string | undefined => {
+    const value = record[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !ATTRIBUTE_NAME.test(value)) {
+      throw new SettingsError(`${setting}.${key}`, `expected an attribute name, got ${describe(value)}`, '1-255 characters');
+    }
+    return value;
+  };
+  const canary = record.canary === undefined ? undefined : checkBoolean(`${setting}.canary`, record.canary);
+  const itemCountTolerancePercent =
+    record.itemCountTolerancePercent === undefined
+      ? undefined
+      : checkNumber(`${setting}.itemCountTolerancePercent`, record.itemCountTolerancePercent, { min: 0, max: 100 });
+  let customChecks: string[] | undefined;
+  if (record.customChecks !== undefined) {
+    customChecks = checkStringList(`${setting}.customChecks`, record.customChecks);
+    for (const name of customChecks) {
+      if (!CUSTOM_CHECK_NAME.test(name)) {
+        throw new SettingsError(`${setting}.customChecks`, `"${name}" is not a check name`, '1-64 characters of a-z A-Z 0-9 _ . : -');
+      }
+    }
+  }
+  return {
+    ...reference,
+    createdAtAttribute: optionalAttribute('createdAtAttribute'),
+    updatedAtAttribute: optionalAttribute('updatedAtAttribute'),
+    canary,
+    itemCountTolerancePercent,
+    customChecks,
+  };
+}
+
+function checkTableReference(setting: string, reference: string): ResolvedTableSetting {
+  if (reference.startsWith('arn:')) {
+    if (!TABLE_ARN.test(reference)) {
+      throw new SettingsError(setting, `"${reference}" is not a DynamoDB table ARN`, tableAccepted());
+    }
+    return parseTableReference(reference);
+  }
+  checkTableName(setting, reference);
+  return { tableName: reference };
+}
+
+function checkTableName(setting: string, name: string): void {
+  if (!TABLE_NAME.test(name)) {
+    throw new SettingsError(setting, `"${name}" is not a valid DynamoDB table name`, '3-255 characters of a-z A-Z 0-9 _ . -');
+  }
+}
+
+function checkNoDuplicateTables(tables: readonly ResolvedTableSetting[]): void {
+  const seen = new Set<string>();
+  for (const table of tables) {
+    const key = table.tableArn ?? table.tableName;
+    if (seen.has(key)) {
+      throw new SettingsError('tables', `"${key}" is listed twice`, 'each table once');
+    }
+    seen.add(key);
+  }
+}
+
+function checkPrefix(prefix: unknown): string {
+  if (typeof prefix !== 'string') {
+    throw new SettingsError('restoreTablePrefix', `expected text, got ${describe(prefix)}`, prefixAccepted());
+  }
+  // Short prefixes select too many tables for a permission that deletes them.
+  if (!/^[a-zA-Z0-9_.-]{4,64}$/.test(prefix)) {
+    throw new SettingsError('restoreTablePrefix', `"${prefix}" is too short, too long or has invalid characters`, prefixAccepted());
+  }
+  return prefix;
+}
+
+function checkPrefixDoesNotMatch(prefix: string, tableName: string, setting: string): void {
+  if (prefixMatchesTable(prefix, tableName)) {
+    throw new SettingsError(
+      'restoreTablePrefix',
+      `"${prefix}" matches the drilled table "${tableName}" (from ${setting}); the drill may delete any table with this prefix`,
+      'a prefix that no drilled table name starts with, e.g. the default "drill-copy-"',
+    );
+  }
+}
+
+function checkSchedule(setting: string, expression: unknown, options: { allowRate: boolean }): string {
+  const accepted = options.allowRate
+    ? 'cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) with one of the day fields "?", or rate(<n> minute(s)|hour(s)|day(s))'
+    : 'cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) with one of the day fields "?"';
+  if (typeof expression !== 'string') throw new SettingsError(setting, `expected text, got ${describe(expression)}`, accepted);
+  const cron = /^cron\(([^()]+)\)$/.exec(expression);
+  if (cron) {
+    const fields = cron[1].trim().split(/\s+/);
+    const fieldPattern = /^[0-9A-Za-z*?,/#L-]+$/;
+    // EventBridge and AWS Backup cron: 6 fields; day-of-month or day-of-week must be '?'.
+    if (fields.length === 6 && fields.every((field) => fieldPattern.test(field)) && (fields[2] === '?') !== (fields[4] === '?')) {
+      return expression;
+    }
+    throw new SettingsError(setting, `"${expression}" is not a valid cron expression`, accepted);
+  }
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate && options.allowRate) {
+    const value = Number(rate[1]);
+    const singular = !rate[2].endsWith('s');
+    if (value >= 1 && singular === (value === 1)) return expression;
+  }
+  throw new SettingsError(setting, `"${expression}" is not a valid schedule expression`, accepted);
+}
+
+function checkNumber(setting: string, value: unknown, range: { min: number; max: number; integer?: boolean }): number {
+  const accepted = `${range.integer ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new SettingsError(setting, `expected a number, got ${describe(value)}`, accepted);
+  }
+  if (value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
+    throw new SettingsError(setting, `${value} is out of range`, accepted);
+  }
+  return value;
+}
+
+function checkBoolean(setting: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new SettingsError(setting, `expected true or false, got ${describe(value)}`, 'true or false');
+  return value;
+}
+
+function checkStringList(setting: string, value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new SettingsError(setting, `expected a list of strings, got ${describe(value)}`, 'a list of strings');
+  }
+  return [...value];
+}
+
+function tableAccepted(): string {
+  return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?}';
+}
+
+function prefixAccepted(): string {
+  return '4-64 characters of a-z A-Z 0-9 _ . -, e.g. "drill-copy-"';
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value) ?? String(value);
+}
