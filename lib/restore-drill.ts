@@ -1,0 +1,862 @@
+import * as path from 'node:path';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { type DrillTargets, type DrilledTable, ENV } from '../lambda/config';
+import { TableDigest } from '../lambda/digest/table-digest';
+import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
+import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
+import {
+  type ResolvedRestoreDrillSettings,
+  type ResolvedTableSetting,
+  type RestoreDrillSettings,
+  SettingsError,
+  prefixMatchesTable,
+  resolveSettings,
+} from './settings';
+
+/**
+ * Props of {@link RestoreDrill}: the drill settings (see `RestoreDrillSettings` for each one and
+ * its default) plus what only makes sense in code.
+ */
+export interface RestoreDrillProps extends RestoreDrillSettings {
+  /**
+   * Reserved concurrency of the drill Lambda: caps parallel drills (each may start a restore job,
+   * and AWS Backup allows about 50 concurrent restore jobs per account).
+   * @default 5
+   */
+  readonly reservedConcurrency?: number;
+}
+
+/** Partition key of canary items; IAM lets the drill write no other key into a source table. */
+export const CANARY_PARTITION_KEY = 'restore-drill#canary';
+
+/** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
+export const METRICS_NAMESPACE = 'RestoreDrill';
+export const SERVICE_NAME = 'restore-drill';
+
+const LAMBDA_DIR = path.join(__dirname, '..', 'lambda');
+
+const RESTORED_COPIES_REASON =
+  'Restored copies get a new name per drill; the restore-table prefix (refused when any drilled or stack-owned table starts with it) is the only stable handle.';
+const NATIVE_BACKUPS_REASON =
+  'Native DynamoDB backups of the drilled tables (recovery points of tables without AWS Backup advanced features).';
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/**
+ * Proves every day that the latest AWS Backup recovery point of each protected DynamoDB table
+ * restores and holds the expected data: a fixture test table seeded with known content, a
+ * KMS-encrypted backup vault and daily plan, the role AWS Backup restores with, the drill Lambda
+ * and its triggers, a drill-history table, an SNS topic for reports and alarms.
+ */
+export class RestoreDrill extends Construct {
+  /** The settings after defaults, as the drill uses them. */
+  public readonly settings: ResolvedRestoreDrillSettings;
+  /** What the drill Lambda receives in `DRILL_TABLES`: the fixture table first, then the user tables. */
+  public readonly drilledTables: readonly DrilledTable[];
+  /** The fixture test table, seeded at deploy time with `fixtureItems(fixturePropertyCount)`. */
+  public readonly fixtureTable: dynamodb.Table;
+  /** Its physical name, known at synth. */
+  public readonly fixtureTableName: string;
+  /** The custom resource that seeds the fixture table. */
+  public readonly fixtureSeed: CustomResource;
+  /** Customer-managed key of the backup vault. */
+  public readonly vaultKey: kms.Key;
+  public readonly vault: backup.BackupVault;
+  public readonly backupPlan: backup.BackupPlan;
+  public readonly backupSelection: backup.BackupSelection;
+  /** The role AWS Backup assumes to restore drilled tables into `<prefix>*` copies. */
+  public readonly restoreRole: iam.Role;
+  /** Customer-managed key of the report topic and the drill-history table. */
+  public readonly dataKey: kms.Key;
+  /** Drill reports (message attributes `verdict`, `table`) and alarms. */
+  public readonly topic: sns.Topic;
+  /**
+   * Alarms only, present when `notifyFailuresOnly` filters the email subscription: SNS filter
+   * policies never match attribute-less messages such as CloudWatch alarm notifications.
+   */
+  public readonly alarmTopic?: sns.Topic;
+  /** Async invocations and EventBridge deliveries that still failed after retries. */
+  public readonly failureQueue: sqs.Queue;
+  /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
+  public readonly historyTable: dynamodb.Table;
+  public readonly drillFunction: nodejs.NodejsFunction;
+  public readonly drillScheduleRule: events.Rule;
+  /** Present when `drillAfterBackup` is set. */
+  public readonly backupCompletedRule?: events.Rule;
+  public readonly restoreJobFinishedRule: events.Rule;
+  public readonly drillFailedAlarm: cloudwatch.Alarm;
+  public readonly noDrillFinishedAlarm: cloudwatch.Alarm;
+  public readonly lambdaErrorsAlarm: cloudwatch.Alarm;
+  public readonly failureQueueNotEmptyAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RestoreDrillProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // Props first: nothing is created from a setting that could delete a source table.
+    this.settings = resolveSettings(props);
+    const settings = this.settings;
+    const reservedConcurrency = props.reservedConcurrency ?? 5;
+    if (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50) {
+      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50');
+    }
+    const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
+    checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
+    const sameName = stack.node.findAll().find((other) => other instanceof RestoreDrill && other.fixtureTableName === fixtureTableName);
+    if (sameName) {
+      throw new SettingsError(
+        'fixtureTableName',
+        `"${fixtureTableName}" is already the fixture table of ${sameName.node.path}`,
+        'a distinct fixtureTableName for each RestoreDrill in a stack',
+      );
+    }
+    this.fixtureTableName = fixtureTableName;
+    const userTables = settings.tables.map((table) => ({
+      ...table,
+      tableArn: table.tableArn ?? tableArn(stack, table.tableName),
+    }));
+    checkTablesInStackEnvironment(stack, userTables);
+
+    // ---- Fixture test table, seeded with known content ---------------------------------------
+    this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
+      tableName: fixtureTableName,
+      partitionKey: { name: FIXTURE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: FIXTURE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // AWS managed key: encrypted at rest, and restores need no key policy of ours.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Test data the generator can always reproduce; its recovery points stay in the vault.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.fixtureTable.addGlobalSecondaryIndex({
+      indexName: FIXTURE_SCHEMA.scanIndex.name,
+      partitionKey: { name: FIXTURE_SCHEMA.scanIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: FIXTURE_SCHEMA.scanIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.fixtureTable.addLocalSecondaryIndex({
+      indexName: FIXTURE_SCHEMA.createdIndex.name,
+      sortKey: { name: FIXTURE_SCHEMA.createdIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // Computed at synth from the same generator the seeder runs: the restore must hold exactly this.
+    const fixtureDigest = TableDigest.of(fixtureItems(settings.fixturePropertyCount)).toString();
+    this.fixtureSeed = this.createFixtureSeed(settings.fixturePropertyCount, fixtureDigest);
+
+    this.drilledTables = [
+      {
+        tableName: this.fixtureTable.tableName,
+        tableArn: this.fixtureTable.tableArn,
+        createdAtAttribute: FIXTURE_SCHEMA.createdAtAttribute,
+        updatedAtAttribute: FIXTURE_SCHEMA.updatedAtAttribute,
+        canary: true,
+        fixture: { propertyCount: settings.fixturePropertyCount, digest: fixtureDigest },
+      },
+      ...userTables.map(toDrilledTable),
+    ];
+    const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
+    const restoredTablesArn = tableArn(stack, `${settings.restoreTablePrefix}*`);
+
+    // ---- Backup vault and plan ----------------------------------------------------------------
+    this.vaultKey = new kms.Key(this, 'VaultKey', {
+      description: 'Encrypts the restore-drill backup vault',
+      enableKeyRotation: true,
+      // Recovery points are unreadable without it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      encryptionKey: this.vaultKey,
+      accessPolicy: vaultAccessPolicy(stack, settings.vaultAdminPrincipalArns),
+      // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: this.vault });
+    this.backupPlan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'DailyDrilledTables',
+        scheduleExpression: events.Schedule.expression(settings.backupSchedule),
+        deleteAfter: Duration.days(settings.backupRetentionDays),
+        moveToColdStorageAfter:
+          settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
+      }),
+    );
+    this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
+      resources: [
+        backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
+        ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
+      ],
+    });
+    acknowledge(
+      this.backupSelection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      "AWS Backup's own role for backup jobs; AWS maintains this managed policy as backup features change (e.g. DynamoDB advanced backup), which a copy would miss.",
+    );
+
+    // ---- Restore role ---------------------------------------------------------------------------
+    const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+    const nativeBackupArns = sourceTableArns.map((arn) => `${arn}/backup/*`);
+    this.restoreRole = new iam.Role(this, 'RestoreRole', {
+      description: `AWS Backup restores drilled tables into ${settings.restoreTablePrefix}* copies`,
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      inlinePolicies: {
+        RestoreDrillCopies: restorePolicy({
+          restoredTablesArn,
+          nativeBackupArns,
+          anyKeyInRegion,
+          viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
+          vaultKey: this.vaultKey,
+          restoreKmsKeyArn: settings.restoreKmsKeyArn,
+        }),
+      },
+    });
+    acknowledgeWildcardResources(this.restoreRole, [restoredTablesArn], RESTORED_COPIES_REASON);
+    acknowledgeWildcardResources(this.restoreRole, nativeBackupArns, NATIVE_BACKUPS_REASON);
+    acknowledgeWildcardResources(
+      this.restoreRole,
+      [anyKeyInRegion],
+      'Drilled tables (hence their native backups) may be encrypted with any key; the statement applies only to calls made through DynamoDB in this Region (kms:ViaService), as in AWSBackupServiceRolePolicyForRestores.',
+    );
+
+    // ---- Reports: KMS-encrypted, TLS-only topic ---------------------------------------------------
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      description: 'Encrypts restore-drill reports and drill history',
+      enableKeyRotation: true,
+      // The drill history is retained as audit evidence and stays readable only with this key.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topics: it needs the data key
+    // (SNS developer guide, "compatibility with AWS services and encrypted topics").
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.topic = new sns.Topic(this, 'ReportTopic', {
+      displayName: 'Restore drill reports',
+      masterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    allowAlarmNotifications(this.topic);
+    if (settings.notificationEmail !== undefined) {
+      // No SNS dead-letter queue for email: it would need its own CMK-encrypted queue whose key
+      // policy admits SNS, and every report is kept in the drill-history table anyway.
+      const noEmailDlq = 'Email endpoint: every report is also recorded in the drill-history table, so an undelivered email loses nothing.';
+      const reportSubscription = this.topic.addSubscription(
+        new subscriptions.EmailSubscription(settings.notificationEmail, {
+          // The engine sets the `verdict` attribute (PASS | FAIL) on every report.
+          filterPolicy: settings.notifyFailuresOnly
+            ? { verdict: sns.SubscriptionFilter.stringFilter({ allowlist: ['FAIL'] }) }
+            : undefined,
+        }),
+      );
+      acknowledge(reportSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
+      if (settings.notifyFailuresOnly) {
+        // Verified in the SNS developer guide ("Key matching"): `{"exists": false}` only matches
+        // when at least one attribute is present, so no filter policy lets attribute-less alarm
+        // notifications through. Alarms therefore also go to an unfiltered topic for this subscriber.
+        this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+          displayName: 'Restore drill alarms',
+          masterKey: this.dataKey,
+          enforceSSL: true,
+        });
+        allowAlarmNotifications(this.alarmTopic);
+        const alarmSubscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
+        acknowledge(alarmSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
+      }
+    }
+
+    // ---- Failures of async invocation and event delivery ---------------------------------------
+    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
+      // SQS-managed SSE: Lambda and EventBridge can both deliver without key-policy grants.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.failureQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter destination itself (Lambda on-failure and EventBridge target DLQ).');
+    acknowledge(this.failureQueue, 'Serverless-SQSRedrivePolicy', 'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.');
+
+    // ---- Drill history (audit evidence) ------------------------------------------------------------
+    this.historyTable = new dynamodb.Table(this, 'HistoryTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.historyTable.addGlobalSecondaryIndex({
+      indexName: 'byRestoreJob',
+      partitionKey: { name: 'restoreJobId', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // Sparse: only drills still waiting for their restore carry `openMarker`.
+    this.historyTable.addGlobalSecondaryIndex({
+      indexName: 'openDrills',
+      partitionKey: { name: 'openMarker', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'startedAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.historyTable.addGlobalSecondaryIndex({
+      indexName: 'byTable',
+      partitionKey: { name: 'sourceTable', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'startedAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    // ---- Drill Lambda ---------------------------------------------------------------------------------
+    const targets: DrillTargets = {
+      rpoTargetMinutes: settings.rpoTargetHours * 60,
+      rtoTargetMinutes: settings.rtoTargetMinutes,
+      itemCountTolerancePercent: settings.itemCountTolerancePercent,
+      sampleSize: settings.sampleSize,
+      scanSegments: settings.scanSegments,
+      sourceReadBudgetUnits: settings.sourceReadBudgetUnits,
+    };
+    const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
+    const drillLogGroup = new logs.LogGroup(this, 'DrillLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const drillRole = new iam.Role(this, 'DrillFunctionRole', {
+      description: 'Runs restore drills',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    drillLogGroup.grantWrite(drillRole);
+    const environment: Record<string, string> = {
+      [ENV.tables]: stack.toJsonString(this.drilledTables),
+      [ENV.vaultNames]: vaultNames.join(','),
+      [ENV.restoreRoleArn]: this.restoreRole.roleArn,
+      [ENV.restoreTablePrefix]: settings.restoreTablePrefix,
+      [ENV.topicArn]: this.topic.topicArn,
+      [ENV.historyTableName]: this.historyTable.tableName,
+      [ENV.targets]: JSON.stringify(targets),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Stack traces point into lambda/*.ts through the bundled source map.
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    if (settings.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = settings.restoreKmsKeyArn;
+    checkEnvironmentSize(stack, environment);
+
+    this.drillFunction = new nodejs.NodejsFunction(this, 'DrillFunction', {
+      description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
+      entry: path.join(LAMBDA_DIR, 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      // A restore can outlast an invocation; the engine hands over to the restore-job event.
+      timeout: Duration.minutes(15),
+      reservedConcurrentExecutions: reservedConcurrency,
+      role: drillRole,
+      logGroup: drillLogGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment,
+      onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
+      retryAttempts: 2,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        // The Node.js runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    acknowledge(
+      this.drillFunction,
+      'Serverless-LambdaDLQ',
+      'Uses an on-failure destination (the failure queue) instead of a DLQ: it records the whole invocation, request and error.',
+    );
+    this.grantDrillPermissions(drillRole, {
+      restoredTablesArn,
+      sourceTableArns,
+      vaultNames,
+      canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
+      restoreKmsKeyArn: settings.restoreKmsKeyArn,
+    });
+
+    // ---- Triggers ------------------------------------------------------------------------------------
+    const drillTarget = new eventTargets.LambdaFunction(this.drillFunction, {
+      deadLetterQueue: this.failureQueue,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+    });
+    this.drillScheduleRule = new events.Rule(this, 'DrillSchedule', {
+      description: 'Starts a restore drill of every drilled table',
+      schedule: events.Schedule.expression(settings.drillSchedule),
+      targets: [drillTarget],
+    });
+    if (settings.drillAfterBackup) {
+      this.backupCompletedRule = new events.Rule(this, 'DrillAfterBackup', {
+        description: 'Starts a restore drill when a backup of a drilled table completes',
+        eventPattern: {
+          source: ['aws.backup'],
+          detailType: ['Backup Job State Change'],
+          detail: { state: ['COMPLETED'], resourceArn: sourceTableArns },
+        },
+        targets: [drillTarget],
+      });
+    }
+    this.restoreJobFinishedRule = new events.Rule(this, 'RestoreJobFinished', {
+      description: "Resumes a drill when its restore job ends (only the drill's own restore role)",
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Restore Job State Change'],
+        detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'], iamRoleArn: [this.restoreRole.roleArn] },
+      },
+      targets: [drillTarget],
+    });
+
+    // ---- Alarms ----------------------------------------------------------------------------------------
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.hours(1),
+      });
+    this.drillFailedAlarm = new cloudwatch.Alarm(this, 'DrillFailedAlarm', {
+      alarmDescription: 'A restore drill failed: a backup did not restore, or not with the expected data. See the report.',
+      metric: metric('DrillFailed'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Dead man's switch: silence is a failure too. 26 x 1 h is within CloudWatch's 7-day limit
+    // for periods of an hour or more (PutMetricAlarm reference).
+    this.noDrillFinishedAlarm = new cloudwatch.Alarm(this, 'NoDrillFinishedAlarm', {
+      alarmDescription: 'No restore drill finished in the last 26 hours: the drill itself is not running.',
+      metric: metric('DrillCompleted'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 26,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.lambdaErrorsAlarm = new cloudwatch.Alarm(this, 'DrillFunctionErrorsAlarm', {
+      alarmDescription: 'The drill Lambda threw an error; see its logs.',
+      metric: this.drillFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failureQueueNotEmptyAlarm = new cloudwatch.Alarm(this, 'FailureQueueNotEmptyAlarm', {
+      alarmDescription: 'A drill invocation or trigger event failed after all retries; see the failure queue.',
+      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.drillFailedAlarm, this.noDrillFinishedAlarm, this.lambdaErrorsAlarm, this.failureQueueNotEmptyAlarm]) {
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
+      if (this.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    }
+
+  }
+
+  /**
+   * The drill Lambda's permissions, one statement per purpose. Resource types and condition keys
+   * verified against the Service Authorization Reference (list_awsbackup, as mirrored by
+   * iam-floyd's generated backup statements):
+   * - ListRecoveryPointsByBackupVault: resource type backupVault (required).
+   * - ListRecoveryPointsByResource, DescribeRestoreJob: no resource type, so Resource "*".
+   * - GetRecoveryPointRestoreMetadata, StartRestoreJob: resource type recoveryPoint
+   *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
+   *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
+   *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
+   *   native DynamoDB backups (table/<source>/backup/*) of the drilled tables. The engine only
+   *   restores what it found in the configured vaults.
+   */
+  private grantDrillPermissions(
+    role: iam.Role,
+    scope: {
+      restoredTablesArn: string;
+      sourceTableArns: readonly string[];
+      vaultNames: readonly string[];
+      canaryTableArns: readonly string[];
+      restoreKmsKeyArn?: string;
+    },
+  ): void {
+    const stack = Stack.of(this);
+    const readableTables = [...scope.sourceTableArns, scope.restoredTablesArn];
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'FindRecoveryPointsOfATable',
+        actions: ['backup:ListRecoveryPointsByResource'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListRecoveryPointsInDrillVaults',
+        actions: ['backup:ListRecoveryPointsByBackupVault'],
+        resources: scope.vaultNames.map((name) =>
+          stack.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ),
+      }),
+      new iam.PolicyStatement({
+        sid: 'RestoreRecoveryPoints',
+        actions: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'],
+        resources: [
+          stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FollowRestoreJobs',
+        actions: ['backup:DescribeRestoreJob'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassTheRestoreRoleToBackupOnly',
+        actions: ['iam:PassRole'],
+        resources: [this.restoreRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadSourceTablesAndRestoredCopies',
+        actions: [
+          'dynamodb:DescribeTable',
+          'dynamodb:Scan',
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:DescribeTimeToLive',
+          'dynamodb:DescribeContinuousBackups',
+          'dynamodb:ListTagsOfResource',
+        ],
+        resources: [...readableTables, ...readableTables.map((arn) => `${arn}/index/*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DeleteRestoredCopiesOnly',
+        actions: ['dynamodb:DeleteTable'],
+        resources: [scope.restoredTablesArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListTables',
+        actions: ['dynamodb:ListTables'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteCanaryItemsOnly',
+        actions: ['dynamodb:PutItem'],
+        resources: [...scope.canaryTableArns],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_PARTITION_KEY] } },
+      }),
+    ];
+    if (scope.restoreKmsKeyArn !== undefined) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadRestoredCopiesEncryptedWithTheRestoreKey',
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resources: [scope.restoreKmsKeyArn],
+        }),
+      );
+    }
+    const policy = new iam.Policy(this, 'DrillPermissions', { statements });
+    role.attachInlinePolicy(policy);
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'backup:ListRecoveryPointsByResource, backup:DescribeRestoreJob and dynamodb:ListTables have no resource type in the Service Authorization Reference; all three are read-only.',
+    );
+    acknowledgeWildcardResources(
+      policy,
+      [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob/GetRecoveryPointRestoreMetadata to the drill vaults; limited to this account and Region.',
+    );
+    acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+    acknowledgeWildcardResources(policy, readableTables.map((arn) => `${arn}/index/*`), 'Read-only queries of drilled tables and restored copies by index.');
+    acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
+
+    // CDK grants: the key permissions they add are on the data key only.
+    this.historyTable.grantReadWriteData(role);
+    this.topic.grantPublish(role);
+    acknowledgeWildcardResources(role, [`${this.historyTable.tableArn}/index/*`], 'grantReadWriteData on the drill-history table: its indexes (byRestoreJob, openDrills, byTable).');
+    const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
+    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);
+    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', onDataKey);
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.');
+  }
+
+  private createFixtureSeed(propertyCount: number, digest: string): CustomResource {
+    const seedLogGroup = new logs.LogGroup(this, 'FixtureSeedLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const seedRole = new iam.Role(this, 'FixtureSeedRole', {
+      description: 'Seeds the restore-drill fixture table',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    seedLogGroup.grantWrite(seedRole);
+    const seedFunction = new nodejs.NodejsFunction(this, 'FixtureSeedFunction', {
+      description: 'Writes the restore-drill fixture items (deploy time)',
+      entry: path.join(LAMBDA_DIR, 'fixture', 'seed-handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.minutes(10),
+      role: seedRole,
+      logGroup: seedLogGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
+    });
+    // BatchWriteItem only: puts and the deletes of a shrinking fixture.
+    seedRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.fixtureTable.tableArn] }),
+    );
+    const deployTimeOnly = 'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
+    acknowledge(seedFunction, 'Serverless-LambdaDLQ', deployTimeOnly);
+    acknowledge(seedFunction, 'Serverless-LambdaTracing', deployTimeOnly);
+
+    const providerLogGroup = new logs.LogGroup(this, 'FixtureSeedProviderLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const providerRole = new iam.Role(this, 'FixtureSeedProviderRole', {
+      description: 'CDK custom-resource provider framework for the fixture seed',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    providerLogGroup.grantWrite(providerRole);
+    const provider = new cr.Provider(this, 'FixtureSeedProvider', {
+      onEventHandler: seedFunction,
+      logGroup: providerLogGroup,
+      frameworkOnEventRole: providerRole,
+    });
+    acknowledgeWildcardResources(providerRole, [`${seedFunction.functionArn}:*`], "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.");
+    const frameworkFunction = 'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
+    acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
+    acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
+    acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
+    return new CustomResource(this, 'FixtureSeed', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::RestoreDrillFixtureSeed',
+      // Digest too: a changed generator re-seeds even when the count stays the same.
+      properties: { TableName: this.fixtureTable.tableName, PropertyCount: String(propertyCount), Digest: digest },
+    });
+  }
+}
+
+/** Converts a user table setting to the engine's {@link DrilledTable}. */
+function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): DrilledTable {
+  return {
+    tableName: table.tableName,
+    tableArn: table.tableArn,
+    ...(table.createdAtAttribute !== undefined && { createdAtAttribute: table.createdAtAttribute }),
+    ...(table.updatedAtAttribute !== undefined && { updatedAtAttribute: table.updatedAtAttribute }),
+    ...(table.canary !== undefined && { canary: table.canary }),
+    ...(table.itemCountTolerancePercent !== undefined && { itemCountTolerancePercent: table.itemCountTolerancePercent }),
+    ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
+  };
+}
+
+/**
+ * The topic policy CDK writes (for enforceSSL) replaces SNS's default one; state explicitly that
+ * CloudWatch alarms of this account may publish.
+ */
+function allowAlarmNotifications(topic: sns.Topic): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsOfThisAccountPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
+    }),
+  );
+}
+
+function tableArn(stack: Stack, tableName: string): string {
+  return stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+}
+
+/**
+ * Vault access policy: nobody but the admins may delete a recovery point or shorten its life.
+ *
+ * Pattern (AWS Backup developer guide, "Vault access policies"; AWS Config rule
+ * backup-recovery-point-manual-deletion-disabled): Deny with Principal "*" and Resource "*",
+ * excepted by `ArnNotLike aws:PrincipalArn`. The default exception is the account root user only,
+ * a break-glass identity. The deny deliberately leaves out backup:DeleteBackupVault and
+ * backup:PutBackupVaultAccessPolicy/DeleteBackupVaultAccessPolicy so CloudFormation can still
+ * update this policy and delete the (empty) vault; protect those with IAM or an SCP, or add
+ * AWS Backup Vault Lock for compliance-grade immutability. Lifecycle expiry by AWS Backup itself
+ * is not an API call by a principal and is not blocked.
+ */
+function vaultAccessPolicy(stack: Stack, adminPrincipalArns: readonly string[]): iam.PolicyDocument {
+  const accountRoot = stack.formatArn({ service: 'iam', region: '', resource: 'root', arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'OnlyAdminsDeleteOrShortenRecoveryPoints',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+        resources: ['*'],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': [accountRoot, ...adminPrincipalArns] } },
+      }),
+    ],
+  });
+}
+
+/**
+ * What AWS Backup needs to restore a DynamoDB table into a drill copy, scoped down from the AWS
+ * managed policy AWSBackupServiceRolePolicyForRestores (read from its published JSON):
+ * DynamoDB item/describe actions on the target table, dynamodb:RestoreTableFromBackup on the source
+ * backup (native backups) and the target table (its resource types are backup* and table*),
+ * dynamodb:RestoreTableFromAwsBackup on the target table (advanced backups), and KMS use through
+ * DynamoDB (kms:ViaService) plus kms:CreateGrant for AWS resources.
+ */
+function restorePolicy(scope: {
+  restoredTablesArn: string;
+  nativeBackupArns: readonly string[];
+  anyKeyInRegion: string;
+  viaDynamoDb: string;
+  vaultKey: kms.IKey;
+  restoreKmsKeyArn?: string;
+}): iam.PolicyDocument {
+  const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
+  const keyUse = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'CreateAndFillDrillCopies',
+      actions: [
+        'dynamodb:RestoreTableFromAwsBackup',
+        'dynamodb:RestoreTableFromBackup',
+        'dynamodb:DescribeTable',
+        'dynamodb:Scan',
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resources: [scope.restoredTablesArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadNativeBackupsOfDrilledTables',
+      actions: ['dynamodb:RestoreTableFromBackup'],
+      resources: [...scope.nativeBackupArns],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DecryptRecoveryPointsWithTheVaultKey',
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: [scope.vaultKey.keyArn],
+    }),
+    // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
+    new iam.PolicyStatement({
+      sid: 'UseTableKeysThroughDynamoDb',
+      actions: keyUse,
+      resources: [scope.anyKeyInRegion],
+      conditions: { StringEquals: viaDynamoDb },
+    }),
+    new iam.PolicyStatement({
+      sid: 'GrantKeysToDynamoDb',
+      actions: ['kms:CreateGrant'],
+      resources: [scope.anyKeyInRegion],
+      conditions: { StringEquals: viaDynamoDb, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+  ];
+  if (scope.restoreKmsKeyArn !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'EncryptCopiesWithTheRestoreKey',
+        actions: [...keyUse, 'kms:CreateGrant'],
+        resources: [scope.restoreKmsKeyArn],
+      }),
+    );
+  }
+  return new iam.PolicyDocument({ statements });
+}
+
+/**
+ * Refuses a prefix that could select a table this stack creates: IAM lets the drill delete
+ * `table/<prefix>*`. CloudFormation names the history table `<stack name>-<logical id>-<suffix>`.
+ */
+function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, stackName: string): void {
+  if (!Token.isUnresolved(fixtureTableName) && prefixMatchesTable(prefix, fixtureTableName)) {
+    throw new SettingsError(
+      'restoreTablePrefix',
+      `"${prefix}" matches the fixture table "${fixtureTableName}"; the drill may delete any table with this prefix`,
+      'a prefix that no drilled table name starts with, or another fixtureTableName',
+    );
+  }
+  if (!Token.isUnresolved(stackName)) {
+    const generatedHead = `${stackName}-`.toLowerCase();
+    const lowerPrefix = prefix.toLowerCase();
+    if (generatedHead.startsWith(lowerPrefix) || lowerPrefix.startsWith(generatedHead)) {
+      throw new SettingsError(
+        'restoreTablePrefix',
+        `"${prefix}" could match tables named after the stack "${stackName}" (such as the drill-history table)`,
+        'a prefix that is not the start of "<stack name>-" and does not start with it',
+      );
+    }
+  }
+}
+
+function checkTablesInStackEnvironment(stack: Stack, tables: readonly { tableName: string; tableArn: string }[]): void {
+  for (const table of tables) {
+    const parts = stack.splitArn(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const mismatch = (given: string | undefined, expected: string) =>
+      given !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(expected) && given !== expected;
+    if (mismatch(parts.region, stack.region) || mismatch(parts.account, stack.account)) {
+      throw new SettingsError(
+        'tables',
+        `"${table.tableArn}" is not in the stack's account and Region (${stack.account}/${stack.region}); the vault and plan are regional`,
+        'tables in the same account and Region as the stack',
+      );
+    }
+  }
+}
+
+/**
+ * Lambda allows 4 KB of environment variables in total. Estimated with each reference (ARN,
+ * generated name) counted at a generous resolved length.
+ */
+function checkEnvironmentSize(stack: Stack, environment: Record<string, string>): void {
+  const referenceLength = 100;
+  const render = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    const join = (node as Record<string, unknown> | null)?.['Fn::Join'];
+    if (Array.isArray(join)) return (join[1] as unknown[]).map(render).join(join[0] as string);
+    return 'x'.repeat(referenceLength);
+  };
+  const size = Object.entries(environment).reduce((total, [name, value]) => total + name.length + render(stack.resolve(value)).length, 0);
+  if (size > 4096) {
+    throw new SettingsError(
+      'tables',
+      `the drill Lambda's environment would be about ${size} bytes, over Lambda's 4 KB limit`,
+      'fewer drilled tables (or shorter names), or split them across several RestoreDrill constructs',
+    );
+  }
+}
