@@ -16,8 +16,9 @@ export class ReadBudget {
     return Math.max(0, this.limitUnits - this.consumed);
   }
 
+  /** An empty budget affords nothing, not even a read estimated at zero units. */
   canAfford(units: number): boolean {
-    return units <= this.remainingUnits;
+    return this.remainingUnits > 0 && units <= this.remainingUnits;
   }
 
   /** Records what a read consumed; returns false once the budget is spent. */
@@ -29,5 +30,5 @@ export class ReadBudget {
 
 /** Read units an eventually consistent Scan of `bytes` costs: 0.5 unit per 4 KB. */
 export function estimatedScanUnits(bytes: number): number {
-  return Math.ceil(bytes / 4096) / 2;
+  return Math.max(1, Math.ceil(bytes / 4096)) / 2;
 }

@@ -30,9 +30,10 @@ export function timestampOf(value: AttributeValue | undefined): number | undefin
 export function timestampBeforeFilter(attribute: string, before: Date): ScanFilter {
   const ms = before.getTime();
   return {
+    // No outer parentheses: DynamoDB rejects doubled ones, and allOf() adds a pair.
     expression:
-      '((attribute_type(#ts, :typeS) AND #ts < :iso) OR ' +
-      '(attribute_type(#ts, :typeN) AND (#ts < :seconds OR (#ts >= :msFloor AND #ts < :ms))))',
+      '(attribute_type(#ts, :typeS) AND #ts < :iso) OR ' +
+      '(attribute_type(#ts, :typeN) AND (#ts < :seconds OR (#ts >= :msFloor AND #ts < :ms)))',
     names: { '#ts': attribute },
     values: {
       ':typeS': { S: 'S' },

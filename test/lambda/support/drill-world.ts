@@ -54,10 +54,14 @@ export const PREFIX = 'drill-copy-';
 export type Item = Record<string, AttributeValue>;
 const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
 
+export type TableSchema = Omit<CreateTableCommandInput, 'TableName'>;
+
 export interface SourceTableSpec {
   readonly name: string;
   readonly items: Item[];
   readonly withGsi?: boolean;
+  /** Key schema and indexes (default: the orders schema, pk/sk with GSI byCustomer). */
+  readonly schema?: TableSchema;
   readonly drill?: Partial<DrilledTable>;
 }
 
@@ -66,6 +70,8 @@ export interface RecoveryPointSpec {
   readonly ageMinutes: number;
   readonly status?: string;
   readonly arn?: string;
+  /** The items the backup captured (default: the source items as given to addSourceTable). */
+  readonly items?: Item[];
 }
 
 /** How the fake AWS Backup treats the next restore jobs. */
@@ -242,7 +248,20 @@ export class DrillWorld {
     throw new Error(`table ${input.TableName} never became ACTIVE`);
   }
 
-  private schemaOf(name: string, withGsi: boolean): CreateTableCommandInput {
+  private schemaOf(name: string, withGsi: boolean, schema?: TableSchema): CreateTableCommandInput {
+    if (schema) {
+      if (withGsi) return { ...schema, TableName: name };
+      const keyNames = new Set([
+        ...(schema.KeySchema ?? []).map((k) => k.AttributeName),
+        ...(schema.LocalSecondaryIndexes ?? []).flatMap((i) => (i.KeySchema ?? []).map((k) => k.AttributeName)),
+      ]);
+      return {
+        ...schema,
+        TableName: name,
+        GlobalSecondaryIndexes: undefined,
+        AttributeDefinitions: schema.AttributeDefinitions?.filter((a) => keyNames.has(a.AttributeName)),
+      };
+    }
     return {
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
@@ -272,7 +291,7 @@ export class DrillWorld {
   }
 
   async addSourceTable(spec: SourceTableSpec): Promise<void> {
-    await this.createRaw(this.schemaOf(spec.name, spec.withGsi ?? true));
+    await this.createRaw(this.schemaOf(spec.name, spec.withGsi ?? true, spec.schema));
     await this.writeItems(spec.name, spec.items);
     this.sources.set(spec.name, spec);
   }
@@ -322,9 +341,11 @@ export class DrillWorld {
       this.restoreJobs.push(job);
       if (job.scenario.createTable) {
         const source = this.sources.get(point.table)!;
-        const schema = this.schemaOf(target, (source.withGsi ?? true) && !job.scenario.dropGsi);
+        const schema = this.schemaOf(target, (source.withGsi ?? true) && !job.scenario.dropGsi, source.schema);
         await this.createRaw(schema);
-        const items = job.scenario.mutateItems ? job.scenario.mutateItems(structuredClone(source.items)) : source.items;
+        // The restore holds the source as it was at backup time: snapshot taken when the point was added.
+        const snapshot = point.items ?? source.items;
+        const items = job.scenario.mutateItems ? job.scenario.mutateItems(structuredClone(snapshot)) : snapshot;
         await this.writeItems(target, items);
       }
       return { RestoreJobId: job.id };

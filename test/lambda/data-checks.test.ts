@@ -1,0 +1,237 @@
+import 'aws-sdk-client-mock-jest';
+import { BatchGetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { TableDigest } from '../../lambda/digest/table-digest';
+import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
+import { DrillWorld, type Item, PREFIX, type TableSchema, scheduledEvent } from './support/drill-world';
+
+/**
+ * The data-level checks (content digest, sample compare, exact item count, canary, custom
+ * checks, read budget) through the handler, on the spatial fixture table.
+ */
+
+const PROPERTIES = 4;
+const FIXTURE = fixtureItems(PROPERTIES);
+const FIXTURE_TABLE = 'RestoreDrill-fixture';
+
+const fixtureSchema: TableSchema = {
+  BillingMode: 'PAY_PER_REQUEST',
+  KeySchema: [
+    { AttributeName: FIXTURE_SCHEMA.partitionKey, KeyType: 'HASH' },
+    { AttributeName: FIXTURE_SCHEMA.sortKey, KeyType: 'RANGE' },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+    { AttributeName: 'scanId', AttributeType: 'S' },
+    { AttributeName: 'createdAt', AttributeType: 'S' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: FIXTURE_SCHEMA.scanIndex.name,
+      KeySchema: [
+        { AttributeName: 'scanId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+  LocalSecondaryIndexes: [
+    {
+      IndexName: FIXTURE_SCHEMA.createdIndex.name,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'createdAt', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+};
+
+let world: DrillWorld;
+
+beforeAll(async () => {
+  world = await DrillWorld.start();
+});
+
+afterAll(async () => {
+  await world.stop();
+});
+
+beforeEach(async () => {
+  await world.reset();
+  await world.addSourceTable({
+    name: FIXTURE_TABLE,
+    items: FIXTURE,
+    schema: fixtureSchema,
+    drill: {
+      fixture: { propertyCount: PROPERTIES, digest: TableDigest.of(FIXTURE).toString() },
+      canary: true,
+      createdAtAttribute: FIXTURE_SCHEMA.createdAtAttribute,
+      updatedAtAttribute: FIXTURE_SCHEMA.updatedAtAttribute,
+      customChecks: ['polygon-closes'],
+    },
+  });
+  world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 120 });
+});
+
+/** Runs one drill with every item sampled (the sample compare then sees each change). */
+async function drill(overrides: { sampleSize?: number; sourceReadBudgetUnits?: number } = {}) {
+  const targets = { ...world.config().targets, sampleSize: 1_000, ...overrides };
+  await world.invoke(scheduledEvent(), { engine: world.engine({ targets }) });
+  const reports = world.published();
+  const report = reports[reports.length - 1];
+  const check = (name: string) => report.json.checks.find((c: { check: string }) => c.check === name);
+  return { report, check };
+}
+
+const roomIndex = FIXTURE.findIndex((item) => item.type.S === 'room');
+const roomKey = `{pk=${FIXTURE[roomIndex].pk.S}, sk=${FIXTURE[roomIndex].sk.S}}`;
+
+test('an exact restore passes every data check', async () => {
+  const { report, check } = await drill();
+  expect(report.attributes.verdict).toBe('PASS');
+  expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: { restoredItems: FIXTURE.length } });
+  expect(check('item count')).toMatchObject({ status: 'PASS', numbers: { mode: 'exact', restoredItems: FIXTURE.length, sourceItems: FIXTURE.length } });
+  expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: { sampled: FIXTURE.length, matched: FIXTURE.length } });
+  expect(check('polygon-closes')).toMatchObject({ status: 'PASS', summary: expect.stringMatching(/^\d+ items: every room polygon is a closed ring$/) });
+  // First drill: no canary older than this recovery point exists yet.
+  expect(check('canary')).toMatchObject({ status: 'WARN' });
+  expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
+  expect(await world.copiesLeft()).toEqual([]);
+});
+
+test('one item deleted: digest counts it missing, exact item count fails', async () => {
+  world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
+  const { report, check } = await drill();
+  expect(report.attributes.verdict).toBe('FAIL');
+  expect(check('content digest')).toMatchObject({
+    status: 'FAIL',
+    summary: `restored content differs from the fixture: 1 missing, 0 extra, 0 changed (missing ${roomKey})`,
+    numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }),
+  });
+  expect(check('item count')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/: 1 missing$/) });
+  expect(await world.copiesLeft()).toEqual([]);
+});
+
+test('one attribute changed: digest counts it changed, sample compare names its key only', async () => {
+  world.scenario.mutateItems = (items) => {
+    items[roomIndex].areaM2 = { N: '999.5' };
+    return items;
+  };
+  const { check } = await drill();
+  expect(check('content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 0, changed: 1 }) });
+  const sample = check('sample compare');
+  expect(sample).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ mismatched: 1 }) });
+  expect(sample.summary).toContain(`1 differ: ${roomKey}`);
+  // Keys only: the changed value never reaches the report.
+  expect(JSON.stringify(world.published())).not.toContain('999.5');
+});
+
+test('one extra item: digest counts it extra, exact item count fails', async () => {
+  world.scenario.mutateItems = (items) => [
+    ...items,
+    { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' }, createdAt: { S: '2026-01-01T00:00:00.000Z' } },
+  ];
+  const { check } = await drill();
+  expect(check('content digest')).toMatchObject({
+    status: 'FAIL',
+    summary: 'restored content differs from the fixture: 0 missing, 1 extra, 0 changed (extra {pk=PROPERTY#P9999, sk=META})',
+  });
+  expect(check('item count')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/: 1 extra$/) });
+});
+
+/** Rewrites what DynamoDB returns for the restored copy, as another client or encoder might. */
+function rewriteRestoredScans(rewrite: (item: Item) => Item) {
+  world.dynamodb.on(ScanCommand).callsFake(async (input) => {
+    const output = await world.passThrough(new ScanCommand(input));
+    if (!input.TableName?.startsWith(PREFIX)) return output;
+    return { ...output, Items: output.Items?.map(rewrite) };
+  });
+}
+
+function rewriteNumbers(value: any): any {
+  if (value && typeof value === 'object') {
+    if (typeof value.N === 'string') return { N: `${value.N}${value.N.includes('.') ? '00' : '.000'}` };
+    if (Array.isArray(value)) return value.map(rewriteNumbers);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteNumbers(v)]));
+  }
+  return value;
+}
+
+test('numbers written differently but equal (1.5 as 1.500) pass', async () => {
+  rewriteRestoredScans((item) => rewriteNumbers(item));
+  const { report, check } = await drill();
+  expect(check('content digest').status).toBe('PASS');
+  expect(check('sample compare').status).toBe('PASS');
+  expect(report.attributes.verdict).toBe('PASS');
+});
+
+test('attribute order shuffled passes', async () => {
+  rewriteRestoredScans((item) => Object.fromEntries(Object.entries(item).reverse()));
+  const { report, check } = await drill();
+  expect(check('content digest').status).toBe('PASS');
+  expect(check('sample compare').status).toBe('PASS');
+  expect(report.attributes.verdict).toBe('PASS');
+});
+
+test('a broken polygon fails the registered custom check', async () => {
+  world.scenario.mutateItems = (items) => {
+    items[roomIndex].polygon.L!.pop();
+    return items;
+  };
+  const { check } = await drill();
+  expect(check('polygon-closes')).toMatchObject({
+    status: 'FAIL',
+    summary: `1 of ${FIXTURE.filter((i) => i.type.S === 'room').length} items break the rule (1 with an open ring): ${roomKey}`,
+  });
+});
+
+describe('canary', () => {
+  async function firstDrillWritesCanary() {
+    await drill();
+    expect(world.dynamodb).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: FIXTURE_TABLE,
+      Item: expect.objectContaining({ pk: { S: CANARY_KEY_VALUE }, sk: { S: CANARY_KEY_VALUE } }),
+    });
+    world.clock.advance(24 * 3600_000);
+    world.sns.resetHistory();
+  }
+
+  test('the restore holds the canary written before the backup: PASS', async () => {
+    await firstDrillWritesCanary();
+    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: await world.scanTable(FIXTURE_TABLE) });
+    const { report, check } = await drill();
+    expect(check('canary')).toMatchObject({ status: 'PASS' });
+    // The canary never counts as content: digest and exact count still match the fixture.
+    expect(check('content digest').status).toBe('PASS');
+    expect(check('item count').status).toBe('PASS');
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('a backup that missed the canary fails it', async () => {
+    await firstDrillWritesCanary();
+    const withoutCanary = (await world.scanTable(FIXTURE_TABLE)).filter((item) => item.pk.S !== CANARY_KEY_VALUE);
+    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: withoutCanary });
+    const { report, check } = await drill();
+    expect(check('canary')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/is missing from the restore$/) });
+    expect(report.attributes.verdict).toBe('FAIL');
+  });
+});
+
+describe('read budget', () => {
+  test('with no budget for the source, checks degrade to WARN instead of reading it', async () => {
+    const { report, check } = await drill({ sourceReadBudgetUnits: 0 });
+    expect(check('item count')).toMatchObject({ status: 'WARN', summary: expect.stringContaining('the source was not counted') });
+    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }) });
+    expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('every source read is reported with the capacity it consumed', async () => {
+    const { check } = await drill();
+    expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
+    expect(check('sample compare').sourceReadUnits).toBeGreaterThan(0);
+  });
+});

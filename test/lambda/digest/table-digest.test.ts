@@ -1,0 +1,99 @@
+import { canonicalItem, canonicalNumber, itemsEqual } from '../../../lambda/digest/canonical-item';
+import { TableDigest } from '../../../lambda/digest/table-digest';
+import { fixtureItems } from '../../../lambda/fixture/fixture-items';
+
+describe('canonicalNumber', () => {
+  test.each([
+    ['1.5', '15e-1'],
+    ['1.50', '15e-1'],
+    ['15E-1', '15e-1'],
+    ['0.0015e3', '15e-1'],
+    ['+007.00', '7e0'],
+    ['100', '1e2'],
+    ['1e2', '1e2'],
+    ['-0.5', '-5e-1'],
+    ['-0', '0'],
+    ['0.000', '0'],
+    ['12345678901234567890123456789012345678', '12345678901234567890123456789012345678e0'],
+  ])('%s -> %s', (text, canonical) => {
+    expect(canonicalNumber(text)).toBe(canonical);
+  });
+
+  test('rejects text that is not a number', () => {
+    expect(() => canonicalNumber('1.2.3')).toThrow('not a DynamoDB number: "1.2.3"');
+    expect(() => canonicalNumber('')).toThrow();
+  });
+});
+
+describe('canonicalItem', () => {
+  test('attribute order, map key order, set order and number text do not matter', () => {
+    const a = { id: { S: 'x' }, n: { N: '1.5' }, m: { M: { b: { N: '2' }, a: { SS: ['q', 'p'] } } }, ns: { NS: ['10', '2.0'] } };
+    const b = { ns: { NS: ['2', '1e1'] }, m: { M: { a: { SS: ['p', 'q'] }, b: { N: '2.000' } } }, n: { N: '15E-1' }, id: { S: 'x' } };
+    expect(canonicalItem(a)).toBe(canonicalItem(b));
+    expect(itemsEqual(a, b)).toBe(true);
+  });
+
+  test('list order, types and values do matter', () => {
+    const base = { id: { S: 'x' }, l: { L: [{ N: '1' }, { N: '2' }] } };
+    expect(itemsEqual(base, { id: { S: 'x' }, l: { L: [{ N: '2' }, { N: '1' }] } })).toBe(false);
+    expect(itemsEqual(base, { id: { N: '0' }, l: base.l })).toBe(false);
+    expect(itemsEqual({ a: { S: '1' } }, { a: { N: '1' } })).toBe(false);
+    expect(itemsEqual({ a: { BOOL: true } }, { a: { BOOL: false } })).toBe(false);
+    expect(itemsEqual({ a: { NULL: true } }, {})).toBe(false);
+  });
+
+  test('binary compares by bytes whether given as bytes or base64', () => {
+    expect(itemsEqual({ b: { B: Uint8Array.from([1, 2, 3]) } }, { b: { B: 'AQID' as unknown as Uint8Array } })).toBe(true);
+  });
+
+  test('strings that look alike stay distinct', () => {
+    expect(itemsEqual({ a: { S: 'a,b' } }, { a: { SS: ['a', 'b'] } })).toBe(false);
+    expect(itemsEqual({ 'a"': { S: '' } }, { a: { S: '"' } })).toBe(false);
+  });
+});
+
+describe('TableDigest', () => {
+  const items = fixtureItems(3);
+
+  test('is independent of item order and of how the items are split across segments', () => {
+    const whole = TableDigest.of(items).toString();
+    const reversed = TableDigest.of([...items].reverse()).toString();
+    const left = TableDigest.of(items.filter((_, i) => i % 3 === 0));
+    const right = TableDigest.of(items.filter((_, i) => i % 3 !== 0));
+    right.merge(left);
+    expect(reversed).toBe(whole);
+    expect(right.toString()).toBe(whole);
+    expect(whole).toMatch(/^\d+:[0-9a-f]{64}$/);
+  });
+
+  test('a deleted, changed or extra item changes the digest', () => {
+    const whole = TableDigest.of(items).toString();
+    expect(TableDigest.of(items.slice(1)).toString()).not.toBe(whole);
+    const changed = structuredClone(items);
+    changed[5].name = { S: 'garage' };
+    expect(TableDigest.of(changed).toString()).not.toBe(whole);
+    expect(TableDigest.of([...items, { pk: { S: 'extra' }, sk: { S: 'x' } }]).toString()).not.toBe(whole);
+  });
+
+  test('two swapped values between items change the digest (not a per-attribute sum)', () => {
+    const a = [
+      { id: { S: '1' }, v: { N: '1' } },
+      { id: { S: '2' }, v: { N: '2' } },
+    ];
+    const b = [
+      { id: { S: '1' }, v: { N: '2' } },
+      { id: { S: '2' }, v: { N: '1' } },
+    ];
+    expect(TableDigest.of(a).toString()).not.toBe(TableDigest.of(b).toString());
+  });
+});
+
+describe('fixture', () => {
+  test('is deterministic and a few hundred items', () => {
+    expect(fixtureItems()).toEqual(fixtureItems());
+    expect(fixtureItems().length).toBeGreaterThanOrEqual(200);
+    expect(fixtureItems().length).toBeLessThanOrEqual(1000);
+    // Adding properties never changes the existing ones.
+    expect(fixtureItems(5).slice(0, fixtureItems(3).length)).toEqual(fixtureItems(3));
+  });
+});
