@@ -1,0 +1,98 @@
+import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { fixtureItems } from '../../lambda/fixture/fixture-items';
+import { handler } from '../../lambda/fixture/seed-handler';
+
+const dynamodb = mockClient(DynamoDBClient);
+
+const base = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+  ResponseURL: 'https://example.com',
+  StackId: 'stack',
+  RequestId: 'request',
+  LogicalResourceId: 'FixtureSeed',
+  ResourceType: 'Custom::RestoreDrillFixtureSeed',
+};
+const properties = (count: number) => ({ ServiceToken: base.ServiceToken, TableName: 'RestoreDrill-fixture', PropertyCount: String(count), Digest: 'd' });
+
+function writeRequests(): WriteRequest[] {
+  return dynamodb.commandCalls(BatchWriteItemCommand).flatMap((call) => call.args[0].input.RequestItems?.['RestoreDrill-fixture'] ?? []);
+}
+
+beforeEach(() => {
+  dynamodb.reset();
+  dynamodb.on(BatchWriteItemCommand).resolves({});
+});
+
+test('Create: every fixture item, in batches of at most 25', async () => {
+  const event = { ...base, RequestType: 'Create', ResourceProperties: properties(3) } as CloudFormationCustomResourceEvent;
+  const result = await handler(event);
+  const items = fixtureItems(3);
+  expect(result).toEqual({ PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture', Data: { ItemCount: String(items.length) } });
+  expect(writeRequests()).toEqual(items.map((item) => ({ PutRequest: { Item: item } })));
+  for (const call of dynamodb.commandCalls(BatchWriteItemCommand)) {
+    expect(call.args[0].input.RequestItems?.['RestoreDrill-fixture'].length).toBeLessThanOrEqual(25);
+  }
+});
+
+test('Create: unprocessed items are retried until written', async () => {
+  const items = fixtureItems(1);
+  const throttled = [{ PutRequest: { Item: items[0] } }];
+  dynamodb
+    .on(BatchWriteItemCommand)
+    .resolvesOnce({ UnprocessedItems: { 'RestoreDrill-fixture': throttled } })
+    .resolves({});
+  jest.useFakeTimers();
+  try {
+    const done = handler({ ...base, RequestType: 'Create', ResourceProperties: properties(1) } as CloudFormationCustomResourceEvent);
+    await jest.runAllTimersAsync(); // the backoff before the retry
+    await done;
+  } finally {
+    jest.useRealTimers();
+  }
+  const calls = dynamodb.commandCalls(BatchWriteItemCommand);
+  expect(calls.length).toBe(Math.ceil(items.length / 25) + 1);
+  expect(calls.at(-1)?.args[0].input.RequestItems?.['RestoreDrill-fixture']).toEqual(throttled);
+});
+
+test('Create: fails the deployment when items stay unprocessed', async () => {
+  const stuck = [{ PutRequest: { Item: fixtureItems(1)[0] } }];
+  dynamodb.on(BatchWriteItemCommand).resolves({ UnprocessedItems: { 'RestoreDrill-fixture': stuck } });
+  jest.useFakeTimers();
+  try {
+    const outcome = expect(
+      handler({ ...base, RequestType: 'Create', ResourceProperties: properties(1) } as CloudFormationCustomResourceEvent),
+    ).rejects.toThrow(/still unprocessed after 8 attempts/);
+    await jest.runAllTimersAsync(); // the backoff between attempts
+    await outcome;
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('Update to fewer properties: the surplus items are deleted', async () => {
+  const event = {
+    ...base,
+    RequestType: 'Update',
+    PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture',
+    ResourceProperties: properties(2),
+    OldResourceProperties: properties(3),
+  } as CloudFormationCustomResourceEvent;
+  await handler(event);
+  const surplus = fixtureItems(3).slice(fixtureItems(2).length);
+  const deletes = writeRequests().filter((request) => request.DeleteRequest);
+  expect(deletes).toEqual(surplus.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
+  expect(writeRequests().filter((request) => request.PutRequest)).toHaveLength(fixtureItems(2).length);
+});
+
+test('Delete: nothing is written', async () => {
+  const event = {
+    ...base,
+    RequestType: 'Delete',
+    PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture',
+    ResourceProperties: properties(3),
+  } as CloudFormationCustomResourceEvent;
+  expect(await handler(event)).toEqual({ PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture' });
+  expect(dynamodb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+});

@@ -1,0 +1,260 @@
+import { CANARY_PARTITION_KEY } from '../../lib/restore-drill';
+import {
+  NON_DEFAULT_SETTINGS,
+  type PolicyStatementJson,
+  type Synthesized,
+  TEST_ENV,
+  asList,
+  identityStatements,
+  logicalIdOf,
+  renderValue,
+  synthesize,
+} from './synth';
+
+let defaults: Synthesized;
+let custom: Synthesized;
+
+beforeAll(() => {
+  defaults = synthesize();
+  custom = synthesize({ settings: NON_DEFAULT_SETTINGS, env: TEST_ENV });
+});
+
+const allows = (statement: PolicyStatementJson, action: string) =>
+  statement.Effect === 'Allow' && asList(statement.Action).some((granted) => granted === action || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1))));
+const resources = (statement: PolicyStatementJson) => asList(statement.Resource).map(renderValue);
+
+function drillStatement(synthesized: Synthesized, sid: string): PolicyStatementJson {
+  const policyId = logicalIdOf(synthesized.stack.drill.node.findChild('DrillPermissions'));
+  const found = identityStatements(synthesized.template).filter(({ owner, statement }) => owner === policyId && statement.Sid === sid);
+  expect(found).toHaveLength(1);
+  return found[0].statement;
+}
+
+function restoreStatement(synthesized: Synthesized, sid: string): PolicyStatementJson {
+  const roleId = logicalIdOf(synthesized.stack.drill.restoreRole);
+  const found = identityStatements(synthesized.template).filter(({ owner, statement }) => owner === roleId && statement.Sid === sid);
+  expect(found).toHaveLength(1);
+  return found[0].statement;
+}
+
+/** Actions that change or destroy data, or hand out power. */
+const DESTRUCTIVE = [
+  'dynamodb:DeleteTable',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:UpdateTable',
+  'dynamodb:RestoreTableFromBackup',
+  'dynamodb:RestoreTableFromAwsBackup',
+  'backup:StartRestoreJob',
+  'backup:DeleteRecoveryPoint',
+  'backup:UpdateRecoveryPointLifecycle',
+  'iam:PassRole',
+  'sns:Publish',
+  'kms:Decrypt',
+  'kms:CreateGrant',
+];
+
+describe.each([
+  ['default settings', () => defaults],
+  ['non-default settings', () => custom],
+])('every identity policy (%s)', (_name, get) => {
+  test('Noncompliance guard: no destructive action on "*"', () => {
+    for (const { owner, statement } of identityStatements(get().template)) {
+      if (!resources(statement).includes('*')) continue;
+      for (const action of DESTRUCTIVE) {
+        expect({ owner, action, allowed: allows(statement, action) }).toEqual({ owner, action, allowed: false });
+      }
+    }
+  });
+
+  test('"*" only for actions without a resource type', () => {
+    const onStar = identityStatements(get().template)
+      .filter(({ statement }) => statement.Effect === 'Allow' && resources(statement).includes('*'))
+      .flatMap(({ statement }) => asList(statement.Action));
+    expect(new Set(onStar)).toEqual(
+      new Set([
+        'backup:ListRecoveryPointsByResource',
+        'backup:DescribeRestoreJob',
+        'dynamodb:ListTables',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+      ]),
+    );
+  });
+
+  test('dynamodb:DeleteTable only once, only on the restore-table prefix', () => {
+    const synthesized = get();
+    const prefix = synthesized.stack.drill.settings.restoreTablePrefix;
+    const deleting = identityStatements(synthesized.template).filter(({ statement }) => allows(statement, 'dynamodb:DeleteTable'));
+    expect(deleting).toHaveLength(1);
+    expect(asList(deleting[0].statement.Action)).toEqual(['dynamodb:DeleteTable']);
+    expect(resources(deleting[0].statement)).toEqual([
+      expect.stringMatching(new RegExp(`^arn:<AWS::Partition>:dynamodb:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):table/${prefix.replace(/[.-]/g, '\\$&')}\\*$`)),
+    ]);
+  });
+});
+
+describe('drill Lambda policy', () => {
+  test('recovery points: list by resource (no resource type), by vault only in the drill vaults', () => {
+    expect(drillStatement(defaults, 'FindRecoveryPointsOfATable')).toMatchObject({ Action: 'backup:ListRecoveryPointsByResource', Resource: '*' });
+    expect(resources(drillStatement(defaults, 'ListRecoveryPointsInDrillVaults'))).toEqual([
+      `arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:backup-vault:<${logicalIdOf(defaults.stack.drill.vault)}.BackupVaultName>`,
+    ]);
+    expect(resources(drillStatement(custom, 'ListRecoveryPointsInDrillVaults'))).toEqual([
+      `arn:<AWS::Partition>:backup:eu-west-1:123456789012:backup-vault:<${logicalIdOf(custom.stack.drill.vault)}.BackupVaultName>`,
+      'arn:<AWS::Partition>:backup:eu-west-1:123456789012:backup-vault:legacy-vault',
+    ]);
+  });
+
+  test('StartRestoreJob: recovery points of this account and Region and native backups of the drilled tables, never "*"', () => {
+    const statement = drillStatement(custom, 'RestoreRecoveryPoints');
+    expect(statement.Action).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob']);
+    expect(resources(statement)).toEqual([
+      'arn:<AWS::Partition>:backup:eu-west-1:123456789012:recovery-point:*',
+      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
+    ]);
+  });
+
+  test('DescribeRestoreJob on "*" (no resource type)', () => {
+    expect(drillStatement(defaults, 'FollowRestoreJobs')).toMatchObject({ Action: 'backup:DescribeRestoreJob', Resource: '*' });
+  });
+
+  test('iam:PassRole: only the restore role, only to AWS Backup', () => {
+    const statement = drillStatement(defaults, 'PassTheRestoreRoleToBackupOnly');
+    expect(statement).toEqual({
+      Sid: 'PassTheRestoreRoleToBackupOnly',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.restoreRole), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+    });
+    const passing = identityStatements(defaults.template).filter(({ statement }) => allows(statement, 'iam:PassRole'));
+    expect(passing).toHaveLength(1);
+  });
+
+  test('reads: source tables and restored copies, with their indexes', () => {
+    const statement = drillStatement(custom, 'ReadSourceTablesAndRestoredCopies');
+    expect(statement.Action).toEqual([
+      'dynamodb:DescribeTable',
+      'dynamodb:Scan',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:DescribeContinuousBackups',
+      'dynamodb:ListTagsOfResource',
+    ]);
+    const fixture = `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`;
+    const tables = [
+      fixture,
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/rd-restore-*',
+    ];
+    expect(resources(statement)).toEqual([...tables, ...tables.map((arn) => `${arn}/index/*`)]);
+  });
+
+  test('canary: PutItem only on canary tables, only with the canary partition key', () => {
+    const statement = drillStatement(custom, 'WriteCanaryItemsOnly');
+    expect(statement.Action).toBe('dynamodb:PutItem');
+    expect(resources(statement)).toEqual([`<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`, 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans']);
+    expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_PARTITION_KEY] } });
+    expect(CANARY_PARTITION_KEY).toBe('restore-drill#canary');
+  });
+
+  test('no write to a source table other than the canary PutItem', () => {
+    const drill = custom.stack.drill;
+    const sourceArns = drill.drilledTables.map((table) => renderValue(custom.stack.resolve(table.tableArn)));
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable'];
+    const drillOwners = [logicalIdOf(drill.node.findChild('DrillPermissions')), logicalIdOf(drill.drillFunction.role!.node.findChild('DefaultPolicy'))];
+    for (const { owner, statement } of identityStatements(custom.template).filter(({ owner }) => drillOwners.includes(owner))) {
+      const touchesSource = resources(statement).some((arn) => sourceArns.includes(arn));
+      if (!touchesSource) continue;
+      const granted = writes.filter((action) => allows(statement, action));
+      expect({ owner, sid: statement.Sid, granted }).toEqual({
+        owner,
+        sid: statement.Sid,
+        granted: statement.Sid === 'WriteCanaryItemsOnly' ? ['dynamodb:PutItem'] : [],
+      });
+    }
+  });
+
+  test('restore key: decrypt restored copies only when one is configured', () => {
+    expect(resources(drillStatement(custom, 'ReadRestoredCopiesEncryptedWithTheRestoreKey'))).toEqual([NON_DEFAULT_SETTINGS.restoreKmsKeyArn]);
+    const sids = identityStatements(defaults.template).map(({ statement }) => statement.Sid);
+    expect(sids).not.toContain('ReadRestoredCopiesEncryptedWithTheRestoreKey');
+  });
+
+  test('history table and topic through CDK grants', () => {
+    const defaultPolicy = logicalIdOf(defaults.stack.drill.drillFunction.role!.node.findChild('DefaultPolicy'));
+    const statements = identityStatements(defaults.template).filter(({ owner }) => owner === defaultPolicy).map(({ statement }) => statement);
+    const historyArn = `<${logicalIdOf(defaults.stack.drill.historyTable)}.Arn>`;
+    expect(statements.some((statement) => allows(statement, 'dynamodb:PutItem') && resources(statement).includes(historyArn))).toBe(true);
+    expect(statements.some((statement) => allows(statement, 'sns:Publish') && resources(statement).includes(`<${logicalIdOf(defaults.stack.drill.topic)}>`))).toBe(true);
+    expect(statements.some((statement) => allows(statement, 'sqs:SendMessage'))).toBe(true);
+  });
+});
+
+describe('restore role policy', () => {
+  test('creates and fills drill copies only under the prefix', () => {
+    const statement = restoreStatement(defaults, 'CreateAndFillDrillCopies');
+    expect(asList(statement.Action)).toEqual(
+      expect.arrayContaining(['dynamodb:RestoreTableFromAwsBackup', 'dynamodb:RestoreTableFromBackup', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable']),
+    );
+    expect(resources(statement)).toEqual(['arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/drill-copy-*']);
+  });
+
+  test('reads native backups of the drilled tables only', () => {
+    const statement = restoreStatement(custom, 'ReadNativeBackupsOfDrilledTables');
+    expect(statement.Action).toBe('dynamodb:RestoreTableFromBackup');
+    expect(resources(statement)).toEqual([
+      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
+    ]);
+  });
+
+  test('KMS: the vault key, and any key only through DynamoDB in this Region', () => {
+    expect(resources(restoreStatement(defaults, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual([`<${logicalIdOf(defaults.stack.drill.vaultKey)}.Arn>`]);
+    for (const sid of ['UseTableKeysThroughDynamoDb', 'GrantKeysToDynamoDb']) {
+      const statement = restoreStatement(custom, sid);
+      expect(renderValue(statement.Condition?.StringEquals['kms:ViaService'])).toBe('dynamodb.eu-west-1.amazonaws.com');
+      expect(resources(statement)).toEqual(['arn:<AWS::Partition>:kms:eu-west-1:123456789012:key/*']);
+    }
+    expect(restoreStatement(defaults, 'GrantKeysToDynamoDb').Condition?.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
+  });
+
+  test('restore key: used for the copies only when configured', () => {
+    expect(resources(restoreStatement(custom, 'EncryptCopiesWithTheRestoreKey'))).toEqual([NON_DEFAULT_SETTINGS.restoreKmsKeyArn]);
+    const roleId = logicalIdOf(defaults.stack.drill.restoreRole);
+    expect(identityStatements(defaults.template).filter(({ owner }) => owner === roleId).map(({ statement }) => statement.Sid)).not.toContain(
+      'EncryptCopiesWithTheRestoreKey',
+    );
+  });
+
+  test('no DeleteTable, no item write outside the prefix', () => {
+    const roleId = logicalIdOf(custom.stack.drill.restoreRole);
+    for (const { statement } of identityStatements(custom.template).filter(({ owner }) => owner === roleId)) {
+      expect(allows(statement, 'dynamodb:DeleteTable')).toBe(false);
+      if (allows(statement, 'dynamodb:PutItem')) expect(resources(statement)).toEqual(['arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/rd-restore-*']);
+    }
+  });
+});
+
+describe('fixture seed', () => {
+  test('BatchWriteItem on the fixture table, nothing else on data', () => {
+    const seedRole = defaults.stack.drill.node.findChild('FixtureSeedRole');
+    const policyId = logicalIdOf(seedRole.node.findChild('DefaultPolicy'));
+    const dynamodbStatements = identityStatements(defaults.template)
+      .filter(({ owner }) => owner === policyId)
+      .map(({ statement }) => statement)
+      .filter((statement) => asList(statement.Action).some((action) => action.startsWith('dynamodb:')));
+    expect(dynamodbStatements).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.fixtureTable), 'Arn'] } },
+    ]);
+  });
+});

@@ -1,0 +1,464 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { ENV, type DrillTargets, type DrilledTable } from '../../lambda/config';
+import { TableDigest } from '../../lambda/digest/table-digest';
+import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
+import { NON_DEFAULT_SETTINGS, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
+
+let defaults: Synthesized;
+let custom: Synthesized;
+
+beforeAll(() => {
+  defaults = synthesize();
+  custom = synthesize({ settings: NON_DEFAULT_SETTINGS, env: TEST_ENV });
+});
+
+const ref = (construct: Parameters<typeof logicalIdOf>[0]) => ({ Ref: logicalIdOf(construct) });
+const arnOf = (construct: Parameters<typeof logicalIdOf>[0]) => ({ 'Fn::GetAtt': [logicalIdOf(construct), 'Arn'] });
+
+function drillEnvironment(synthesized: Synthesized): Record<string, string> {
+  const fn = synthesized.template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) } },
+  });
+  const [resource] = Object.values(fn);
+  return Object.fromEntries(
+    Object.entries(resource.Properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [name, renderValue(value)]),
+  );
+}
+
+describe('fixture test table', () => {
+  test('default: named after the stack, schema from FIXTURE_SCHEMA, on-demand, PITR, encrypted', () => {
+    defaults.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'RestoreDrill-fixture',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byScan',
+          KeySchema: [
+            { AttributeName: 'scanId', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: 'byCreatedAt',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  test('custom: fixtureTableName', () => {
+    custom.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'drill-fixture-props' });
+  });
+
+  test('seeded at deploy time with the property count and the synth-time digest', () => {
+    const drill = defaults.stack.drill;
+    defaults.template.hasResourceProperties('Custom::RestoreDrillFixtureSeed', {
+      TableName: ref(drill.fixtureTable),
+      PropertyCount: String(FIXTURE_DEFAULT_PROPERTY_COUNT),
+      Digest: TableDigest.of(fixtureItems(FIXTURE_DEFAULT_PROPERTY_COUNT)).toString(),
+    });
+    custom.template.hasResourceProperties('Custom::RestoreDrillFixtureSeed', {
+      PropertyCount: '12',
+      Digest: TableDigest.of(fixtureItems(12)).toString(),
+    });
+  });
+
+  test('seed handler: Node.js 24 on ARM, the provider framework invokes it', () => {
+    defaults.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('fixture items'),
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
+  });
+});
+
+describe('backup vault and plan', () => {
+  test('vault encrypted with a rotating customer-managed key, both retained', () => {
+    const drill = defaults.stack.drill;
+    defaults.template.hasResource('AWS::Backup::BackupVault', {
+      Properties: { EncryptionKeyArn: arnOf(drill.vaultKey) },
+      DeletionPolicy: 'Retain',
+    });
+    defaults.template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('backup vault') },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('vault access policy denies deleting or shortening recovery points to all but the admins', () => {
+    defaults.template.hasResourceProperties('AWS::Backup::BackupVault', {
+      AccessPolicy: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+            Resource: '*',
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [Match.anyValue()] } },
+          },
+        ],
+      },
+    });
+    const vaults = custom.template.findResources('AWS::Backup::BackupVault');
+    const [statement] = Object.values(vaults)[0].Properties.AccessPolicy.Statement;
+    expect(statement.Condition.ArnNotLike['aws:PrincipalArn'].map(renderValue)).toEqual([
+      'arn:<AWS::Partition>:iam::123456789012:root',
+      'arn:aws:iam::123456789012:role/BackupAdmin',
+    ]);
+  });
+
+  test('the deny leaves CloudFormation able to update the policy and delete the vault', () => {
+    const [vault] = Object.values(defaults.template.findResources('AWS::Backup::BackupVault'));
+    const denied = vault.Properties.AccessPolicy.Statement.flatMap((statement: { Action: string[] }) => statement.Action);
+    expect(denied).not.toContain('backup:PutBackupVaultAccessPolicy');
+    expect(denied).not.toContain('backup:DeleteBackupVaultAccessPolicy');
+    expect(denied).not.toContain('backup:DeleteBackupVault');
+  });
+
+  test('default: daily rule at 03:00 UTC keeping 35 days, no cold storage', () => {
+    defaults.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          {
+            ScheduleExpression: 'cron(0 3 * * ? *)',
+            Lifecycle: { DeleteAfterDays: 35, MoveToColdStorageAfterDays: Match.absent() },
+            TargetBackupVault: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.vault), 'BackupVaultName'] },
+          },
+        ],
+      },
+    });
+  });
+
+  test('custom: schedule, retention and cold storage', () => {
+    custom.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          { ScheduleExpression: 'cron(30 1 * * ? *)', Lifecycle: { DeleteAfterDays: 120, MoveToColdStorageAfterDays: 30 } },
+        ],
+      },
+    });
+  });
+
+  test('selection: the fixture table plus the user tables', () => {
+    const resources = (synthesized: Synthesized) =>
+      (Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection.Resources as unknown[]).map(
+        renderValue,
+      );
+    expect(resources(defaults)).toEqual([`<${logicalIdOf(defaults.stack.drill.fixtureTable)}.Arn>`]);
+    expect(resources(custom)).toEqual([
+      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`,
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+    ]);
+  });
+});
+
+describe('restore role', () => {
+  test('trusted by AWS Backup only, with its own inline policy and no managed policy', () => {
+    defaults.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' } }],
+      },
+      Policies: [{ PolicyName: 'RestoreDrillCopies' }],
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+});
+
+describe('report topic', () => {
+  test('encrypted with the data key and TLS-only', () => {
+    const drill = defaults.stack.drill;
+    defaults.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(drill.dataKey) });
+    defaults.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('the data key lets CloudWatch alarms publish to the encrypted topic', () => {
+    defaults.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('default: no subscription, one topic', () => {
+    defaults.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    defaults.template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('notifyFailuresOnly: the email gets FAIL reports only, and every alarm through an unfiltered alarm topic', () => {
+    const drill = custom.stack.drill;
+    custom.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: ref(drill.topic),
+      FilterPolicy: { verdict: ['FAIL'] },
+    });
+    expect(drill.alarmTopic).toBeDefined();
+    custom.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: ref(drill.alarmTopic!),
+      FilterPolicy: Match.absent(),
+    });
+  });
+});
+
+describe('drill Lambda', () => {
+  test('Node.js 24 on ARM, 15 minutes, 1 GB, modest reserved concurrency, traced', () => {
+    defaults.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 900,
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 5,
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) },
+    });
+  });
+
+  test('async invocation: two retries, then the encrypted failure queue', () => {
+    defaults.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: arnOf(defaults.stack.drill.failureQueue) } },
+    });
+    defaults.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  test('default environment follows lambda/config.ts', () => {
+    const drill = defaults.stack.drill;
+    const environment = drillEnvironment(defaults);
+    expect(environment).toEqual({
+      [ENV.tables]: expect.any(String),
+      [ENV.vaultNames]: `<${logicalIdOf(drill.vault)}.BackupVaultName>`,
+      [ENV.restoreRoleArn]: `<${logicalIdOf(drill.restoreRole)}.Arn>`,
+      [ENV.restoreTablePrefix]: 'drill-copy-',
+      [ENV.topicArn]: `<${logicalIdOf(drill.topic)}>`,
+      [ENV.historyTableName]: `<${logicalIdOf(drill.historyTable)}>`,
+      [ENV.targets]: expect.any(String),
+      POWERTOOLS_SERVICE_NAME: 'restore-drill',
+      POWERTOOLS_METRICS_NAMESPACE: 'RestoreDrill',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const targets: DrillTargets = JSON.parse(environment[ENV.targets]);
+    expect(targets).toEqual({
+      rpoTargetMinutes: 26 * 60,
+      rtoTargetMinutes: 60,
+      itemCountTolerancePercent: 5,
+      sampleSize: 50,
+      scanSegments: 4,
+      sourceReadBudgetUnits: 50_000,
+    });
+    const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
+    expect(tables).toEqual([
+      {
+        tableName: `<${logicalIdOf(drill.fixtureTable)}>`,
+        tableArn: `<${logicalIdOf(drill.fixtureTable)}.Arn>`,
+        createdAtAttribute: 'createdAt',
+        updatedAtAttribute: 'updatedAt',
+        canary: true,
+        fixture: {
+          propertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
+          digest: TableDigest.of(fixtureItems(FIXTURE_DEFAULT_PROPERTY_COUNT)).toString(),
+        },
+      },
+    ]);
+  });
+
+  test('custom environment: user tables, extra vaults, restore key, targets', () => {
+    const drill = custom.stack.drill;
+    const environment = drillEnvironment(custom);
+    expect(environment[ENV.vaultNames]).toBe(`<${logicalIdOf(drill.vault)}.BackupVaultName>,legacy-vault`);
+    expect(environment[ENV.restoreTablePrefix]).toBe('rd-restore-');
+    expect(environment[ENV.restoreKmsKeyArn]).toBe(NON_DEFAULT_SETTINGS.restoreKmsKeyArn);
+    expect(JSON.parse(environment[ENV.targets])).toEqual({
+      rpoTargetMinutes: 30 * 60,
+      rtoTargetMinutes: 90,
+      itemCountTolerancePercent: 2,
+      sampleSize: 100,
+      scanSegments: 8,
+      sourceReadBudgetUnits: 10_000,
+    });
+    const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
+    expect(tables.slice(1)).toEqual([
+      { tableName: 'orders', tableArn: 'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders' },
+      {
+        tableName: 'scans',
+        tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+        createdAtAttribute: 'created',
+        updatedAtAttribute: 'updated',
+        canary: true,
+        itemCountTolerancePercent: 1,
+        customChecks: ['roomsHavePolygons'],
+      },
+    ]);
+    expect(tables[0].fixture).toEqual({ propertyCount: 12, digest: TableDigest.of(fixtureItems(12)).toString() });
+  });
+
+  test('no restore key: DRILL_RESTORE_KMS_KEY_ARN unset', () => {
+    expect(drillEnvironment(defaults)[ENV.restoreKmsKeyArn]).toBeUndefined();
+  });
+});
+
+describe('triggers', () => {
+  test('default: the daily schedule and the restore-job rule, no backup-completed rule', () => {
+    defaults.template.resourceCountIs('AWS::Events::Rule', 2);
+    defaults.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
+  });
+
+  test("restore-job rule: terminal states of the drill's own restore jobs only", () => {
+    defaults.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.backup'],
+        'detail-type': ['Restore Job State Change'],
+        detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'], iamRoleArn: [arnOf(defaults.stack.drill.restoreRole)] },
+      },
+    });
+  });
+
+  test('every rule targets the drill Lambda with retries and a dead-letter queue', () => {
+    const drill = defaults.stack.drill;
+    for (const rule of Object.values(defaults.template.findResources('AWS::Events::Rule'))) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: arnOf(drill.drillFunction),
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }),
+          DeadLetterConfig: { Arn: arnOf(drill.failureQueue) },
+        }),
+      ]);
+    }
+  });
+
+  test('custom: rate schedule and a drill after each completed backup of a drilled table', () => {
+    custom.template.resourceCountIs('AWS::Events::Rule', 3);
+    custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(12 hours)' });
+    const [rule] = Object.values(
+      custom.template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['Backup Job State Change'] } } }),
+    );
+    expect(rule.Properties.EventPattern.detail.state).toEqual(['COMPLETED']);
+    expect(rule.Properties.EventPattern.detail.resourceArn.map(renderValue)).toEqual([
+      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`,
+      'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+    ]);
+  });
+});
+
+describe('drill history table', () => {
+  test('pk/sk, three indexes, on-demand, PITR, KMS, retained', () => {
+    defaults.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(defaults.stack.drill.dataKey) },
+        GlobalSecondaryIndexes: [
+          { IndexName: 'byRestoreJob', KeySchema: [{ AttributeName: 'restoreJobId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+          {
+            IndexName: 'openDrills',
+            KeySchema: [
+              { AttributeName: 'openMarker', KeyType: 'HASH' },
+              { AttributeName: 'startedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byTable',
+            KeySchema: [
+              { AttributeName: 'sourceTable', KeyType: 'HASH' },
+              { AttributeName: 'startedAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('alarms', () => {
+  test('drill failed: DrillFailed sum >= 1', () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RestoreDrill',
+      MetricName: 'DrillFailed',
+      Dimensions: [{ Name: 'service', Value: 'restore-drill' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test("dead man's switch: no DrillCompleted for 26 hourly periods, missing data breaching", () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RestoreDrill',
+      MetricName: 'DrillCompleted',
+      Dimensions: [{ Name: 'service', Value: 'restore-drill' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('Lambda errors and failure queue not empty', () => {
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(defaults.stack.drill.drillFunction) }],
+    });
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.failureQueue), 'QueueName'] } }],
+    });
+  });
+
+  test('every alarm notifies the report topic (and the alarm topic when the email is filtered)', () => {
+    const alarms = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(defaults.stack.drill.topic)]);
+    for (const alarm of Object.values(custom.template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([ref(custom.stack.drill.topic), ref(custom.stack.drill.alarmTopic!)]);
+    }
+  });
+});
+
+describe('stack', () => {
+  test('outputs what an operator and the local harness need', () => {
+    for (const name of ['DrillFunctionName', 'ReportTopicArn', 'HistoryTableName', 'FixtureTableName', 'BackupVaultName', 'RestoreRoleArn']) {
+      defaults.template.hasOutput(name, {});
+    }
+  });
+});

@@ -1,0 +1,256 @@
+import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../../lambda/fixture/fixture-items';
+import {
+  DEFAULT_SETTINGS,
+  type RestoreDrillSettings,
+  SettingsError,
+  resolveSettings,
+  settingsFromContext,
+} from '../../lib/settings';
+import { TEST_ENV, buildStack } from './synth';
+
+/** Asserts that resolving the settings fails with an error naming `setting`. */
+function expectRejected(settings: RestoreDrillSettings, setting: string, detail?: RegExp): void {
+  let caught: unknown;
+  try {
+    resolveSettings(settings);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(SettingsError);
+  const error = caught as SettingsError;
+  expect(error.setting).toBe(setting);
+  expect(error.message).toContain(`"${setting}"`);
+  expect(error.message).toContain('Accepted:');
+  if (detail) expect(error.message).toMatch(detail);
+}
+
+function context(values: Record<string, unknown>): (key: string) => unknown {
+  return (key) => values[key];
+}
+
+describe('defaults', () => {
+  test('no settings: every default from one place', () => {
+    const settings = resolveSettings();
+    expect(settings).toMatchObject({
+      tables: [],
+      vaultNames: [],
+      notifyFailuresOnly: false,
+      drillSchedule: 'cron(0 6 * * ? *)',
+      drillAfterBackup: false,
+      backupSchedule: 'cron(0 3 * * ? *)',
+      backupRetentionDays: 35,
+      rpoTargetHours: 26,
+      rtoTargetMinutes: 60,
+      itemCountTolerancePercent: 5,
+      sampleSize: 50,
+      scanSegments: 4,
+      sourceReadBudgetUnits: 50_000,
+      restoreTablePrefix: 'drill-copy-',
+      fixturePropertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
+      vaultAdminPrincipalArns: [],
+    });
+    expect(settings.notificationEmail).toBeUndefined();
+    expect(settings.coldStorageAfterDays).toBeUndefined();
+    expect(settings.restoreKmsKeyArn).toBeUndefined();
+    expect(settings).toMatchObject(DEFAULT_SETTINGS);
+  });
+
+  test('empty context: the same defaults', () => {
+    expect(resolveSettings(settingsFromContext(context({})))).toEqual(resolveSettings());
+  });
+});
+
+describe('tables', () => {
+  test('Compliance: name, ARN and object entries', () => {
+    const settings = resolveSettings({
+      tables: [
+        'orders',
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+        { table: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygonsClosed'] },
+      ],
+    });
+    expect(settings.tables).toEqual([
+      { tableName: 'orders' },
+      { tableName: 'scans', tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans' },
+      expect.objectContaining({ tableName: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygonsClosed'] }),
+    ]);
+  });
+
+  test('Noncompliance: table name too short', () => expectRejected({ tables: ['ab'] }, 'tables[0]', /not a valid DynamoDB table name/));
+  test('Noncompliance: table name with invalid characters', () => expectRejected({ tables: ['orders', 'my table!'] }, 'tables[1]'));
+  test('Noncompliance: table name longer than 255', () => expectRejected({ tables: ['t'.repeat(256)] }, 'tables[0]'));
+  test('Noncompliance: malformed table ARN', () =>
+    expectRejected({ tables: ['arn:aws:dynamodb:eu-west-1:1234:table/orders'] }, 'tables[0]', /not a DynamoDB table ARN/));
+  test('Noncompliance: ARN of another service', () => expectRejected({ tables: ['arn:aws:s3:::orders'] }, 'tables[0]'));
+  test('Noncompliance: object without table', () =>
+    expectRejected({ tables: [{ canary: true } as unknown as { table: string }] }, 'tables[0].table'));
+  test('Noncompliance: unknown field in a table object', () =>
+    expectRejected({ tables: [{ table: 'orders', sampleSize: 5 } as unknown as { table: string }] }, 'tables[0].sampleSize'));
+  test('Noncompliance: per-table tolerance above 100', () =>
+    expectRejected({ tables: [{ table: 'orders', itemCountTolerancePercent: 150 }] }, 'tables[0].itemCountTolerancePercent'));
+  test('Noncompliance: same table twice', () => expectRejected({ tables: ['orders', 'orders'] }, 'tables', /listed twice/));
+});
+
+describe('notificationEmail', () => {
+  test('Compliance: an address', () => expect(resolveSettings({ notificationEmail: 'oncall@example.com' }).notificationEmail).toBe('oncall@example.com'));
+  test('Noncompliance: not an address', () => expectRejected({ notificationEmail: 'oncall-at-example.com' }, 'notificationEmail'));
+  test('Noncompliance: address with a space', () => expectRejected({ notificationEmail: 'on call@example.com' }, 'notificationEmail'));
+});
+
+describe('schedules', () => {
+  test('Compliance: cron and rate drill schedules', () => {
+    expect(resolveSettings({ drillSchedule: 'cron(15 7 ? * MON-FRI *)' }).drillSchedule).toBe('cron(15 7 ? * MON-FRI *)');
+    expect(resolveSettings({ drillSchedule: 'rate(1 day)' }).drillSchedule).toBe('rate(1 day)');
+    expect(resolveSettings({ drillSchedule: 'rate(12 hours)' }).drillSchedule).toBe('rate(12 hours)');
+  });
+  test('Noncompliance: drillSchedule cron with five fields', () => expectRejected({ drillSchedule: 'cron(0 6 * * *)' }, 'drillSchedule'));
+  test('Noncompliance: drillSchedule cron without "?" in a day field', () => expectRejected({ drillSchedule: 'cron(0 6 * * * *)' }, 'drillSchedule'));
+  test('Noncompliance: drillSchedule free text', () => expectRejected({ drillSchedule: 'every day at 6' }, 'drillSchedule'));
+  test('Noncompliance: drillSchedule rate with wrong plural', () => expectRejected({ drillSchedule: 'rate(1 days)' }, 'drillSchedule'));
+  test('Noncompliance: backupSchedule as rate (AWS Backup takes cron only)', () => expectRejected({ backupSchedule: 'rate(1 day)' }, 'backupSchedule'));
+  test('Noncompliance: backupSchedule malformed cron', () => expectRejected({ backupSchedule: 'cron(0 3 * *)' }, 'backupSchedule'));
+});
+
+describe('retention', () => {
+  test('Noncompliance: retention shorter than the RPO window', () =>
+    expectRejected({ backupRetentionDays: 1, rpoTargetHours: 26 }, 'backupRetentionDays', /shorter than the RPO window/));
+  test('Compliance: retention exactly the RPO window', () => expect(resolveSettings({ backupRetentionDays: 2, rpoTargetHours: 48 }).backupRetentionDays).toBe(2));
+  test('Noncompliance: retention zero', () => expectRejected({ backupRetentionDays: 0 }, 'backupRetentionDays'));
+  test('Noncompliance: cold storage without 90 days before deletion', () =>
+    expectRejected({ backupRetentionDays: 35, coldStorageAfterDays: 7 }, 'coldStorageAfterDays', /\+ 90/));
+  test('Compliance: cold storage with 90 days before deletion', () =>
+    expect(resolveSettings({ backupRetentionDays: 120, coldStorageAfterDays: 30 }).coldStorageAfterDays).toBe(30));
+});
+
+describe('restoreTablePrefix', () => {
+  test('Noncompliance: prefix matches a drilled table', () =>
+    expectRejected({ tables: ['orders', 'drill-copy-orders'] }, 'restoreTablePrefix', /drill-copy-orders/));
+  test('Noncompliance: prefix matches a drilled table given by ARN', () =>
+    expectRejected({ restoreTablePrefix: 'scan', tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/scans'] }, 'restoreTablePrefix'));
+  test('Noncompliance: prefix matches a drilled table in another case', () =>
+    expectRejected({ restoreTablePrefix: 'Orders-', tables: ['orders-eu'] }, 'restoreTablePrefix'));
+  test('Noncompliance: prefix matches the fixture table', () =>
+    expectRejected({ fixtureTableName: 'drill-copy-fixture' }, 'restoreTablePrefix', /fixture/));
+  test('Noncompliance: prefix too short', () => expectRejected({ restoreTablePrefix: 'rd' }, 'restoreTablePrefix', /too short/));
+  test('Noncompliance: prefix with invalid characters', () => expectRejected({ restoreTablePrefix: 'drill copy ' }, 'restoreTablePrefix'));
+  test('Noncompliance: empty prefix', () => expectRejected({ restoreTablePrefix: '' }, 'restoreTablePrefix'));
+});
+
+describe('thresholds', () => {
+  test.each([
+    ['itemCountTolerancePercent', -1],
+    ['itemCountTolerancePercent', 100.5],
+    ['sampleSize', -1],
+    ['sampleSize', 10_001],
+    ['sampleSize', 2.5],
+    ['scanSegments', 0],
+    ['scanSegments', 65],
+    ['rpoTargetHours', 0],
+    ['rpoTargetHours', 721],
+    ['rtoTargetMinutes', 0],
+    ['rtoTargetMinutes', 1441],
+    ['sourceReadBudgetUnits', 0],
+    ['fixturePropertyCount', 0],
+    ['fixturePropertyCount', 2001],
+  ] as const)('Noncompliance: %s = %d', (setting, value) => {
+    expectRejected({ [setting]: value, ...(setting === 'rpoTargetHours' && { backupRetentionDays: 35 }) }, setting, /out of range/);
+  });
+
+  test('Noncompliance: NaN', () => expectRejected({ sampleSize: Number.NaN }, 'sampleSize'));
+
+  test('Compliance: the bounds themselves', () => {
+    expect(() =>
+      resolveSettings({ itemCountTolerancePercent: 0, sampleSize: 10_000, scanSegments: 64, rpoTargetHours: 720, backupRetentionDays: 30, rtoTargetMinutes: 1440 }),
+    ).not.toThrow();
+    expect(() => resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 1, rtoTargetMinutes: 1 })).not.toThrow();
+  });
+});
+
+describe('other settings', () => {
+  test('Noncompliance: vault name with invalid characters', () => expectRejected({ vaultNames: ['my vault'] }, 'vaultNames'));
+  test('Noncompliance: restoreKmsKeyArn is an alias', () =>
+    expectRejected({ restoreKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/drill' }, 'restoreKmsKeyArn'));
+  test('Noncompliance: vault admin is not an ARN', () => expectRejected({ vaultAdminPrincipalArns: ['BackupAdmin'] }, 'vaultAdminPrincipalArns'));
+  test('Noncompliance: fixtureTableName invalid', () => expectRejected({ fixtureTableName: 'x' }, 'fixtureTableName'));
+});
+
+describe('settingsFromContext', () => {
+  test('Compliance: -c strings become numbers, booleans and lists', () => {
+    const settings = resolveSettings(
+      settingsFromContext(
+        context({
+          tables: 'orders, arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
+          vaultNames: 'legacy-vault,other-vault',
+          notifyFailuresOnly: 'true',
+          drillAfterBackup: 'false',
+          backupRetentionDays: '120',
+          coldStorageAfterDays: '30',
+          sampleSize: '10',
+          notificationEmail: 'oncall@example.com',
+        }),
+      ),
+    );
+    expect(settings.tables.map((table) => table.tableName)).toEqual(['orders', 'scans']);
+    expect(settings.vaultNames).toEqual(['legacy-vault', 'other-vault']);
+    expect(settings.notifyFailuresOnly).toBe(true);
+    expect(settings.drillAfterBackup).toBe(false);
+    expect(settings.backupRetentionDays).toBe(120);
+    expect(settings.coldStorageAfterDays).toBe(30);
+    expect(settings.sampleSize).toBe(10);
+  });
+
+  test('Compliance: tables as a JSON array string with objects', () => {
+    const settings = settingsFromContext(context({ tables: '[{"table":"orders","canary":true},"scans"]' }));
+    expect(settings.tables).toEqual([{ table: 'orders', canary: true }, 'scans']);
+  });
+
+  test('Compliance: cdk.json values keep their JSON types', () => {
+    const settings = settingsFromContext(context({ tables: [{ table: 'orders' }], rpoTargetHours: 30, notifyFailuresOnly: true }));
+    expect(settings).toMatchObject({ tables: [{ table: 'orders' }], rpoTargetHours: 30, notifyFailuresOnly: true });
+  });
+
+  test('Noncompliance: tables is invalid JSON', () =>
+    expect(() => settingsFromContext(context({ tables: '[{"table": orders}]' }))).toThrow(/"tables".*not a valid JSON array/));
+  test('Noncompliance: number that is not a number', () =>
+    expect(() => settingsFromContext(context({ sampleSize: '12abc' }))).toThrow(/"sampleSize".*expected a number/));
+  test('Noncompliance: boolean that is not a boolean', () =>
+    expect(() => settingsFromContext(context({ notifyFailuresOnly: 'yes' }))).toThrow(/"notifyFailuresOnly".*true or false/));
+  test('Noncompliance: invalid value is checked at read time', () =>
+    expect(() => settingsFromContext(context({ notificationEmail: 'nobody' }))).toThrow(/"notificationEmail"/));
+});
+
+describe('checks that need the stack', () => {
+  test('Noncompliance: prefix matches the default fixture table name (from the stack name)', () =>
+    expect(() => buildStack({ stackName: 'drill-copy-test' })).toThrow(/"restoreTablePrefix".*fixture table "drill-copy-test-fixture"/));
+
+  test('Noncompliance: prefix could match tables CloudFormation names after the stack', () =>
+    expect(() =>
+      buildStack({ stackName: 'Drills', settings: { restoreTablePrefix: 'drills-copy-', fixtureTableName: 'fixture-table' } }),
+    ).toThrow(/"restoreTablePrefix".*named after the stack "Drills"/));
+
+  test('Noncompliance: table ARN in another Region than the stack', () =>
+    expect(() => buildStack({ env: TEST_ENV, settings: { tables: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] } })).toThrow(
+      /"tables".*account and Region/,
+    ));
+
+  test('Noncompliance: too many tables for the Lambda environment', () => {
+    const tables = Array.from({ length: 30 }, (_, index) => `property-renderings-spatial-table-number-${index}`);
+    expect(() => buildStack({ settings: { tables } })).toThrow(/"tables".*4 KB/);
+  });
+
+  test('Noncompliance: two drills in one stack with the same fixture table name', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Orders', { tables: ['orders'] });
+    expect(() => new RestoreDrill(stack, 'Scans', { tables: ['scans'] })).toThrow(/"fixtureTableName".*Host\/Orders/);
+    expect(() => new RestoreDrill(stack, 'Rooms', { tables: ['rooms'], fixtureTableName: 'Host-rooms-fixture' })).not.toThrow();
+  });
+
+  test('Noncompliance: reserved concurrency out of range', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    expect(() => new RestoreDrill(stack, 'Drill', { reservedConcurrency: 0 })).toThrow(/"reservedConcurrency"/);
+  });
+});
