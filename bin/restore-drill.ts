@@ -6,24 +6,20 @@ import { SettingsError, settingsFromContext } from '../lib/settings';
 
 const app = new App();
 
-let settings;
 try {
-  // Context is read here only; the stack and construct take typed settings.
-  settings = settingsFromContext((key) => app.node.tryGetContext(key));
+  new RestoreDrillStack(app, 'RestoreDrill', {
+    description:
+      'restore-drill: proves daily that the latest AWS Backup recovery point of each DynamoDB table restores with the expected data',
+    // Context is read here only; the stack and construct take typed settings.
+    settings: settingsFromContext((key) => app.node.tryGetContext(key)),
+    // No env: the template deploys to whichever account and Region the CLI credentials point at.
+  });
 } catch (error) {
-  if (error instanceof SettingsError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
+  if (!(error instanceof SettingsError)) throw error;
+  // The message names the setting and what it accepts; a stack trace would only bury it.
+  console.error(error.message);
+  process.exit(1);
 }
 
-new RestoreDrillStack(app, 'RestoreDrill', {
-  description: 'restore-drill: proves daily that the latest AWS Backup recovery point of each DynamoDB table restores with the expected data',
-  settings,
-  // Account/Region from the CLI profile when there is one; the template stays environment-agnostic otherwise.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-});
-
-// Synth fails on any finding that is not acknowledged, with its reason, next to the resource.
+// Synth fails on any cdk-nag finding that is not acknowledged (with its reason) next to the resource.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
