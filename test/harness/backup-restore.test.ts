@@ -6,9 +6,19 @@ import {
   type DescribeRestoreJobCommandOutput,
   type StartRestoreJobCommandInput,
 } from '@aws-sdk/client-backup';
-import { ListTagsOfResourceCommand, PutItemCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTimeToLiveCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInputFrom } from './dynamodb/table-operations';
-import { FAST_OPTIONS, createFixtureTable, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 import type { RestoreJobView } from './backup/restore-job';
 import type { RestoreJobStateChangeEvent } from './events/backup-events';
 
@@ -191,7 +201,9 @@ describe('local AWS Backup: restores', () => {
       const { RestoreJobId } = await harness.backup.send(
         new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS', kmsMasterKeyArn } }),
       );
-      expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).metadata).toMatchObject({ encryptionType: 'KMS', kmsMasterKeyArn });
+      const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+      expect(job.metadata).toMatchObject({ encryptionType: 'KMS', kmsMasterKeyArn });
+      expect((await harness.local.dynamodb.describeTable('restore-drill-x4'))!.SSEDescription).toEqual({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: kmsMasterKeyArn });
     });
 
     it('fails the job, leaving the existing table alone, when the target table exists', async () => {
@@ -213,6 +225,37 @@ describe('local AWS Backup: restores', () => {
     it('refuses DescribeRestoreJob for an unknown job (ResourceNotFoundException)', async () => {
       await expect(harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: 'NOT-A-JOB' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     });
+  });
+
+  it('does not carry streams, TTL, point-in-time recovery or deletion protection over to the copy', async () => {
+    await harness.dynamodb.send(
+      new CreateTableCommand({ ...fixtureTableInput('settings-source'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' }, DeletionProtectionEnabled: true }),
+    );
+    await harness.local.dynamodb.waitForTableActive('settings-source');
+    await harness.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'settings-source', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+    await harness.dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'settings-source', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    const point = await harness.local.backup.backupTable('settings-source');
+    const { RestoreJobId } = await harness.backup.send(
+      new StartRestoreJobCommand({ RecoveryPointArn: point.recoveryPointArn, Metadata: { targetTableName: 'restore-drill-settings' }, IamRoleArn: harness.local.restoreRoleArn }),
+    );
+    expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).status).toBe('COMPLETED');
+
+    const restored = (await harness.local.dynamodb.describeTable('restore-drill-settings'))!;
+    expect(restored.StreamSpecification).toBeUndefined();
+    expect(restored.DeletionProtectionEnabled).toBe(false);
+    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'restore-drill-settings' }))).TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+    const pitr = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'restore-drill-settings' }));
+    expect(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('DISABLED');
+    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'restore-drill-settings' }))).resolves.toBeDefined();
+  });
+
+  it('turns deletion protection on for the copy when the metadata asks (cleanup then has to turn it off)', async () => {
+    const { RestoreJobId } = await harness.backup.send(
+      new StartRestoreJobCommand({ ...(await restoreInput('restore-drill-protected')), Metadata: { targetTableName: 'restore-drill-protected', deletionProtection: 'true' } }),
+    );
+    await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    expect((await harness.local.dynamodb.describeTable('restore-drill-protected'))!.DeletionProtectionEnabled).toBe(true);
+    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'restore-drill-protected' }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
   it('restores a native DynamoDB recovery point (arn:aws:dynamodb:...:backup/...) the same way', async () => {

@@ -13,6 +13,7 @@ import {
   ScanCommand,
   TagResourceCommand,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
@@ -123,6 +124,44 @@ describe('local DynamoDB (dynalite)', () => {
     await expect(harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'no-such-table' }))).rejects.toMatchObject({
       name: 'TableNotFoundException',
     });
+  });
+
+  it('reports the stream, encryption, deletion protection and table class settings dynalite drops', async () => {
+    const plain = await harness.local.dynamodb.createTable(fixtureTableInput('plain-settings'));
+    expect(plain.DeletionProtectionEnabled).toBe(false);
+    expect(plain.StreamSpecification).toBeUndefined();
+    expect(plain.SSEDescription).toBeUndefined();
+
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await harness.dynamodb.send(
+      new CreateTableCommand({
+        ...fixtureTableInput('full-settings'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+        DeletionProtectionEnabled: true,
+        TableClass: 'STANDARD_INFREQUENT_ACCESS',
+      }),
+    );
+    const table = await harness.local.dynamodb.waitForTableActive('full-settings');
+    expect(table).toMatchObject({
+      DeletionProtectionEnabled: true,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: keyArn },
+      TableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' },
+    });
+    expect(table.LatestStreamArn).toBe(`${table.TableArn}/stream/${table.LatestStreamLabel}`);
+  });
+
+  it('refuses to delete a deletion-protected table until protection is turned off (ValidationException)', async () => {
+    await harness.dynamodb.send(new CreateTableCommand({ ...fixtureTableInput('protected'), DeletionProtectionEnabled: true }));
+    await harness.local.dynamodb.waitForTableActive('protected');
+    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'protected' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('protected against deletion'),
+    });
+    await harness.dynamodb.send(new UpdateTableCommand({ TableName: 'protected', DeletionProtectionEnabled: false }));
+    await harness.local.dynamodb.waitForTableActive('protected');
+    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'protected' }))).resolves.toBeDefined();
   });
 
   it('normalises numbers on write, as DynamoDB does ("1.50" is read back as "1.5")', async () => {

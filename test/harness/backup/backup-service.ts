@@ -8,6 +8,7 @@ import { RestoreJob } from './restore-job';
 import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
+import { checkEncryptionMetadata, metadataValue } from './restore-metadata';
 
 /** What StartRestoreJob does when the target table already exists. */
 export type ExistingTargetTableHandling = 'failJob' | 'rejectStart';
@@ -349,23 +350,4 @@ export class BackupService {
       throw invalidParameter(`Invalid IAM role ARN ${iamRoleArn}: AWS Backup cannot assume it`);
     }
   }
-}
-
-/**
- * Restore metadata keys are matched case-insensitively: AWS documents that metadata key values
- * are not case sensitive (restore testing), and public scripts pass both TargetTableName and
- * targetTableName to StartRestoreJob.
- */
-export function metadataValue(metadata: Record<string, string>, key: string): string | undefined {
-  const match = Object.keys(metadata).find((name) => name.toLowerCase() === key.toLowerCase());
-  return match === undefined ? undefined : metadata[match];
-}
-
-function checkEncryptionMetadata(metadata: Record<string, string>): void {
-  const encryptionType = metadataValue(metadata, 'encryptionType');
-  if (encryptionType === undefined || encryptionType === 'Default') return;
-  if (encryptionType !== 'KMS') throw invalidParameter(`Invalid encryptionType ${encryptionType}: expected Default or KMS`);
-  const keyArn = metadataValue(metadata, 'kmsMasterKeyArn');
-  if (!keyArn) throw missingParameter('encryptionType KMS requires kmsMasterKeyArn');
-  if (!/^arn:aws[\w-]*:kms:[^:]+:\d{12}:(key|alias)\/.+$/.test(keyArn)) throw invalidParameter(`Invalid kmsMasterKeyArn ${keyArn}`);
 }

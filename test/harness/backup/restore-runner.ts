@@ -3,6 +3,7 @@ import { composeRewrites, type ItemRewrite } from '../dynamodb/item-rewrites';
 import { describeTableOrUndefined, sleep, waitForTableActive, writeAllItems } from '../dynamodb/table-operations';
 import { prepareRestoreContent, type RestoreOutcome } from './restore-behaviour';
 import type { RestoreJob } from './restore-job';
+import { tableSettingsFromMetadata } from './restore-metadata';
 
 export interface RestoreRunnerDependencies {
   /** A harness-internal DynamoDB client (not subject to injected DynamoDB failures). */
@@ -71,7 +72,7 @@ export class RestoreRunner {
 
       const content = prepareRestoreContent(job.recoveryPoint.snapshot, job.targetTableName, job.behaviour.mutations);
       job.appliedMutations = content.applied;
-      await dynamodb.send(new CreateTableCommand(content.createTable), { abortSignal: signal });
+      await dynamodb.send(new CreateTableCommand({ ...content.createTable, ...tableSettingsFromMetadata(job.metadata) }), { abortSignal: signal });
       job.tableCreated = true;
       const table = await waitForTableActive(dynamodb, job.targetTableName, { signal });
       const items = outcome.kind === 'complete' ? content.items : content.items.slice(0, Math.floor(content.items.length / 2));
@@ -85,8 +86,7 @@ export class RestoreRunner {
         await dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [...job.recoveryPoint.snapshot.tags] }), { abortSignal: signal });
       }
       if (job.behaviour.stall) await this.stallUntilReleased(job, signal);
-      const remaining = job.creationDate.getTime() + job.durationMs - Date.now();
-      if (remaining > 0) await sleep(remaining, signal);
+      await sleepUntil(job.creationDate.getTime() + job.durationMs, signal);
 
       if (content.readRewrites.length > 0) this.deps.setReadRewrite(job.targetTableName, composeRewrites(content.readRewrites));
       job.createdResourceArn = table.TableArn;
@@ -120,4 +120,9 @@ export class RestoreRunner {
     job.setStatus(status, statusMessage);
     this.deps.onStatusChange(job);
   }
+}
+
+/** Timers can fire a millisecond before Date.now() reaches the target; a job must never finish early. */
+async function sleepUntil(timestamp: number, signal: AbortSignal): Promise<void> {
+  while (Date.now() < timestamp) await sleep(timestamp - Date.now(), signal);
 }

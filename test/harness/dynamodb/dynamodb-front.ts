@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { readBody } from '../http/loopback-server';
 import { InjectedFailures } from '../faults/injected-failures';
 import type { ItemRewrite } from './item-rewrites';
 import { DynaliteShims, SHIMMED_OPERATIONS } from './dynalite-shims';
-import { operationOf, sendDynamoDbError } from './dynamodb-wire';
+import { operationOf, sendDynamoDbError, sendDynamoDbJson, toWireForm } from './dynamodb-wire';
+import type { TableSettings } from './table-settings';
 
-type Item = Record<string, unknown>;
+type Answer = Record<string, unknown>;
 type DynaliteHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
@@ -19,10 +21,17 @@ export const HARNESS_REQUEST_HEADER = 'x-local-aws-harness';
 /** Operations after which dynalite runs a timer (CREATING/DELETING/UPDATING -> next state). */
 export const TABLE_LIFECYCLE_OPERATIONS = ['CreateTable', 'DeleteTable', 'UpdateTable'];
 
+/** UpdateTable fields dynalite acts on; an update with none of them is a settings-only update. */
+const DYNALITE_UPDATE_FIELDS = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates'];
+
+/** Operations whose answer carries a TableDescription (under Table or TableDescription). */
+const DESCRIBING_OPERATIONS = ['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable'];
+
 /**
  * Sits in front of dynalite's own request handler, in the same server: injects failures
- * (throttling), answers the shimmed operations, accepts table ARNs where DynamoDB does, and
- * rewrites items read from tables a test marked (equal values in another textual form).
+ * (throttling), answers the shimmed operations, accepts table ARNs where DynamoDB does, reports
+ * the table settings dynalite drops (and enforces deletion protection), and rewrites items read
+ * from tables a test marked (equal values in another textual form).
  */
 export class DynamoDbFront {
   readonly failures = new InjectedFailures();
@@ -32,6 +41,8 @@ export class DynamoDbFront {
   constructor(
     private readonly dynalite: DynaliteHandler,
     private readonly shims: DynaliteShims,
+    private readonly settings: TableSettings,
+    private readonly describeTable: (tableName: string) => Promise<TableDescription | undefined>,
   ) {}
 
   /** Items read from `tableName` (GetItem, BatchGetItem, Query, Scan) go through `rewrite`. */
@@ -59,39 +70,79 @@ export class DynamoDbFront {
       return;
     }
     const body = acceptTableArn(rawBody);
+    const input = parse(body);
+    const tableName = typeof input.TableName === 'string' ? input.TableName : '';
     if (TABLE_LIFECYCLE_OPERATIONS.includes(operation)) this.lastLifecycleRequestAt = Date.now();
-    if (operation === 'DeleteTable') this.forgetOnSuccess(body, response);
-    const rewritesByTable = this.rewritesFor(operation, body);
-    if (rewritesByTable) rewriteItemsInResponse(response, operation, body, rewritesByTable);
+    if (operation === 'DeleteTable') {
+      if (this.settings.isDeletionProtected(tableName)) {
+        // DynamoDB's answer when deletion protection is on: cleanup must cope with it.
+        sendDynamoDbError(response, 'ValidationException', 'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
+        return;
+      }
+      this.forgetOnSuccess(tableName, response);
+    }
+
+    if (operation === 'UpdateTable' && !DYNALITE_UPDATE_FIELDS.some((field) => field in input)) {
+      await this.updateSettingsOnly(input, response);
+      return;
+    }
+
+    const transforms: ((answer: Answer) => void)[] = [];
+    if (operation === 'CreateTable' || operation === 'UpdateTable') transforms.push(() => this.settings.record(input, operation === 'CreateTable'));
+    if (DESCRIBING_OPERATIONS.includes(operation)) {
+      transforms.push((answer) => {
+        const description = (answer.Table ?? answer.TableDescription) as TableDescription | undefined;
+        if (description) this.settings.decorate(description);
+      });
+    }
+    const rewrites = this.rewritesFor(operation, input);
+    if (rewrites) transforms.push((answer) => rewriteItems(answer, operation, tableName, rewrites));
+    if (transforms.length > 0) transformSuccessfulAnswer(response, (answer) => transforms.forEach((transform) => transform(answer)));
     this.dynalite(replay(request, body), response);
   }
 
-  private forgetOnSuccess(body: string, response: ServerResponse): void {
-    const tableName = parse(body).TableName as string | undefined;
+  /**
+   * dynalite refuses an UpdateTable that changes only deletion protection, streams, encryption
+   * or table class ("At least one of ProvisionedThroughput, BillingMode, ... is required");
+   * DynamoDB accepts it. The harness applies it to the settings it keeps.
+   */
+  private async updateSettingsOnly(input: Answer, response: ServerResponse): Promise<void> {
+    const tableName = input.TableName as string;
+    const description = await this.describeTable(tableName);
+    if (!description) {
+      sendDynamoDbError(response, 'ResourceNotFoundException', `Requested resource not found: Table: ${tableName} not found`);
+      return;
+    }
+    this.settings.record(input, false);
+    this.settings.decorate(description);
+    sendDynamoDbJson(response, { TableDescription: toWireForm(description) });
+  }
+
+  private forgetOnSuccess(tableName: string, response: ServerResponse): void {
     response.once('finish', () => {
       if (response.statusCode !== 200 || !tableName) return;
       this.shims.forgetTable(tableName);
+      this.settings.forget(tableName);
       this.readRewrites.delete(tableName);
     });
   }
 
-  private rewritesFor(operation: string, body: string): Map<string, ItemRewrite> | undefined {
+  private rewritesFor(operation: string, input: Answer): Map<string, ItemRewrite> | undefined {
     if (this.readRewrites.size === 0) return undefined;
-    const request = parse(body);
     const tables =
       operation === 'BatchGetItem'
-        ? Object.keys((request.RequestItems as object | undefined) ?? {})
+        ? Object.keys((input.RequestItems as object | undefined) ?? {})
         : ['GetItem', 'Query', 'Scan'].includes(operation)
-          ? [request.TableName as string]
+          ? [input.TableName as string]
           : [];
     const matches = new Map(tables.filter((t) => this.readRewrites.has(t)).map((t) => [t, this.readRewrites.get(t)!]));
     return matches.size > 0 ? matches : undefined;
   }
 }
 
-function parse(body: string): Record<string, unknown> {
+function parse(body: string): Answer {
   try {
-    return JSON.parse(body || '{}') as Record<string, unknown>;
+    return JSON.parse(body || '{}') as Answer;
   } catch {
     return {};
   }
@@ -102,11 +153,11 @@ function parse(body: string): Record<string, unknown> {
  * (pattern [a-zA-Z0-9_.-]+). Translate so a drill that passes ARNs works locally too.
  */
 function acceptTableArn(body: string): string {
-  const request = parse(body);
-  const tableName = request.TableName;
+  const input = parse(body);
+  const tableName = input.TableName;
   if (typeof tableName !== 'string') return body;
   const match = /^arn:aws[\w-]*:dynamodb:[^:]*:\d*:table\/([^/]+)$/.exec(tableName);
-  return match ? JSON.stringify({ ...request, TableName: match[1] }) : body;
+  return match ? JSON.stringify({ ...input, TableName: match[1] }) : body;
 }
 
 /** A stand-in request carrying the already-read body: dynalite reads the stream itself. */
@@ -117,26 +168,31 @@ function replay(original: IncomingMessage, body: string): IncomingMessage {
   return stream as unknown as IncomingMessage;
 }
 
-/** Rewrites the items in dynalite's JSON answer; recomputes the CRC32 the SDK verifies. */
-function rewriteItemsInResponse(response: ServerResponse, operation: string, requestBody: string, rewrites: Map<string, ItemRewrite>): void {
-  const tableName = parse(requestBody).TableName as string;
+/**
+ * Lets `transform` change dynalite's JSON answer (on success only) before it is sent, and
+ * recomputes Content-Length and the x-amz-crc32 header the SDK verifies.
+ */
+function transformSuccessfulAnswer(response: ServerResponse, transform: (answer: Answer) => void): void {
   const end = response.end.bind(response) as (chunk?: unknown) => ServerResponse;
   response.end = ((chunk?: unknown) => {
     if (response.statusCode !== 200 || chunk === undefined) return end(chunk);
-    const answer = JSON.parse(String(chunk)) as Record<string, unknown>;
-    if (operation === 'GetItem' && answer.Item) answer.Item = rewrites.get(tableName)!(answer.Item as Item as never);
-    if ((operation === 'Query' || operation === 'Scan') && Array.isArray(answer.Items)) {
-      answer.Items = answer.Items.map((item) => rewrites.get(tableName)!(item as never));
-    }
-    if (operation === 'BatchGetItem' && answer.Responses) {
-      const responses = answer.Responses as Record<string, Item[]>;
-      for (const [table, rewrite] of rewrites) {
-        if (responses[table]) responses[table] = responses[table].map((item) => rewrite(item as never));
-      }
-    }
+    const answer = JSON.parse(String(chunk)) as Answer;
+    transform(answer);
     const text = JSON.stringify(answer);
     response.setHeader('Content-Length', Buffer.byteLength(text));
     response.setHeader('x-amz-crc32', String(crc32(text)));
     return end(text);
   }) as typeof response.end;
+}
+
+function rewriteItems(answer: Answer, operation: string, tableName: string, rewrites: Map<string, ItemRewrite>): void {
+  const rewrite = (table: string) => (item: unknown) => rewrites.get(table)!(item as never);
+  if (operation === 'GetItem' && answer.Item) answer.Item = rewrite(tableName)(answer.Item);
+  if ((operation === 'Query' || operation === 'Scan') && Array.isArray(answer.Items)) answer.Items = answer.Items.map(rewrite(tableName));
+  if (operation === 'BatchGetItem' && answer.Responses) {
+    const responses = answer.Responses as Record<string, unknown[]>;
+    for (const table of rewrites.keys()) {
+      if (responses[table]) responses[table] = responses[table].map(rewrite(table));
+    }
+  }
 }

@@ -28,3 +28,11 @@ export function operationOf(targetHeader: string | string[] | undefined): string
   const target = Array.isArray(targetHeader) ? targetHeader[0] : targetHeader;
   return target?.split('.')[1] ?? '';
 }
+
+/** SDK-shaped values back to wire form: Date -> epoch seconds (DynamoDB's JSON timestamps). */
+export function toWireForm(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWireForm);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, toWireForm(field)]));
+  return value;
+}

@@ -4,6 +4,7 @@ import { startListening } from '../http/loopback-server';
 import { DynaliteShims } from './dynalite-shims';
 import { DynamoDbFront, HARNESS_REQUEST_HEADER } from './dynamodb-front';
 import type { ItemRewrite } from './item-rewrites';
+import { TableSettings } from './table-settings';
 import {
   describeTableOrUndefined,
   listAllTableNames,
@@ -65,7 +66,12 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
 
   let client: DynamoDBClient | undefined;
   const tableExists = async (tableName: string) => Boolean(client && (await describeTableOrUndefined(client, tableName)));
-  const front = new DynamoDbFront((request, response) => dynaliteHandler.call(server, request, response), new DynaliteShims(tableExists));
+  const front = new DynamoDbFront(
+    (request, response) => dynaliteHandler.call(server, request, response),
+    new DynaliteShims(tableExists),
+    new TableSettings(options.region, options.accountId),
+    async (tableName) => (client ? describeTableOrUndefined(client, tableName) : undefined),
+  );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     front.handle(request, response).catch((error: unknown) => {
       console.error('[local-aws] dynamodb front failed', error);
