@@ -773,6 +773,12 @@ function restorePolicy(scope: {
       actions: ['kms:Decrypt', 'kms:DescribeKey'],
       resources: [scope.vaultKey.keyArn],
     }),
+    new iam.PolicyStatement({
+      sid: 'GrantTheVaultKeyToAwsResources',
+      actions: ['kms:CreateGrant'],
+      resources: [scope.vaultKey.keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
     // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
     new iam.PolicyStatement({
       sid: 'UseTableKeysThroughDynamoDb',

@@ -219,7 +219,13 @@ describe('restore role policy', () => {
   });
 
   test('KMS: the vault key, and any key only through DynamoDB in this Region', () => {
-    expect(resources(restoreStatement(defaults, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual([`<${logicalIdOf(defaults.stack.drill.vaultKey)}.Arn>`]);
+    const vaultKey = `<${logicalIdOf(defaults.stack.drill.vaultKey)}.Arn>`;
+    expect(resources(restoreStatement(defaults, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual([vaultKey]);
+    expect(restoreStatement(defaults, 'GrantTheVaultKeyToAwsResources')).toMatchObject({
+      Action: 'kms:CreateGrant',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    });
+    expect(resources(restoreStatement(defaults, 'GrantTheVaultKeyToAwsResources'))).toEqual([vaultKey]);
     for (const sid of ['UseTableKeysThroughDynamoDb', 'GrantKeysToDynamoDb']) {
       const statement = restoreStatement(custom, sid);
       expect(renderValue(statement.Condition?.StringEquals['kms:ViaService'])).toBe('dynamodb.eu-west-1.amazonaws.com');
