@@ -1,5 +1,5 @@
 import { BackupClient, DescribeRestoreJobCommand, StartRestoreJobCommand } from '@aws-sdk/client-backup';
-import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
 import { createFixtureTable, keyOf, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 import type { RestoreBehaviour } from './backup/restore-behaviour';
@@ -53,13 +53,19 @@ describe('local AWS Backup: faults and content mutations', () => {
       expect(harness.local.latestRestoreEvent(restoreJobId)!.detail.status).toBe('ABORTED');
     });
 
-    it('stall: stays RUNNING, with the table written, until released', async () => {
+    it('stall: stays RUNNING, the table CREATING and unreadable, until released', async () => {
       const { targetTableName, restoreJobId } = await restoreWith({ stall: true });
       await harness.local.backup.waitForRestoreJob(restoreJobId, ['RUNNING']);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const stalled = await harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
       expect(stalled.Status).toBe('RUNNING');
       expect(stalled.PercentDone).toBe('99.00%');
+      // What DynamoDB shows of a table being restored: CREATING, restore in progress, no item access.
+      const table = (await harness.dynamodb.send(new DescribeTableCommand({ TableName: targetTableName }))).Table!;
+      expect(table.TableStatus).toBe('CREATING');
+      expect(table.RestoreSummary).toMatchObject({ RestoreInProgress: true, SourceBackupArn: recoveryPointArn });
+      await expect(harness.dynamodb.send(new ScanCommand({ TableName: targetTableName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: targetTableName }))).rejects.toMatchObject({ name: 'ResourceInUseException' });
       expect((await harness.local.dynamodb.scanItems(targetTableName)).length).toBe(sourceItems.length);
 
       expect(await harness.local.backup.releaseRestoreJob(restoreJobId)).toBe(true);
@@ -70,6 +76,17 @@ describe('local AWS Backup: faults and content mutations', () => {
       const { restoreJobId } = await restoreWith({ durationMs: 500 });
       const job = await harness.local.backup.waitForRestoreJob(restoreJobId);
       expect(job.completionDate!.getTime() - job.creationDate.getTime()).toBeGreaterThanOrEqual(500);
+    });
+
+    it('tableActiveLagMs: the job is COMPLETED while the table still reports CREATING for a while', async () => {
+      const { targetTableName, restoreJobId } = await restoreWith({ durationMs: 100, tableActiveLagMs: 250 });
+      await harness.local.backup.waitForRestoreJob(restoreJobId);
+      const completedAt = Date.now();
+      expect((await harness.dynamodb.send(new DescribeTableCommand({ TableName: targetTableName }))).Table!.TableStatus).toBe('CREATING');
+      const active = await harness.local.dynamodb.waitForTableActive(targetTableName);
+      expect(Date.now() - completedAt).toBeGreaterThanOrEqual(200);
+      expect(active.RestoreSummary?.RestoreInProgress).toBe(false);
+      expect((await harness.dynamodb.send(new ScanCommand({ TableName: targetTableName }))).Count).toBe(sourceItems.length);
     });
 
     it('whenRestoring applies to every restore of that source; nextRestore goes first', async () => {

@@ -97,6 +97,12 @@ describe('local AWS Backup: restores', () => {
     expect(restored.TableStatus).toBe('ACTIVE');
     expect(createTableInputFrom(restored, 'x')).toEqual(createTableInputFrom(source, 'x'));
     expect(restored.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(restored.RestoreSummary).toEqual({
+      SourceBackupArn: recoveryPointArn,
+      SourceTableArn: source.TableArn,
+      RestoreDateTime: done.RecoveryPointCreationDate,
+      RestoreInProgress: false,
+    });
     expect(keyTexts(await harness.local.dynamodb.scanItems('restore-drill-orders-1'))).toEqual(keyTexts(sourceItems));
     // Tags are not carried over unless CopySourceTagsToRestoredResource is set.
     expect((await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: restored.TableArn }))).Tags).toEqual([]);

@@ -13,7 +13,7 @@ export interface LocalAwsOptions {
   /** Default us-east-1. */
   readonly region?: string;
   readonly dynamodb?: Pick<LocalDynamoDbOptions, 'createTableMs' | 'deleteTableMs' | 'updateTableMs'>;
-  readonly backup?: Omit<LocalBackupOptions, 'accountId' | 'region' | 'dynamodb' | 'setReadRewrite' | 'knownRoleArns'> & {
+  readonly backup?: Omit<LocalBackupOptions, 'accountId' | 'region' | 'dynamodb' | 'knownRoleArns'> & {
     /** Roles AWS Backup may assume; default [localRestoreRoleArn(accountId)]. */
     readonly knownRoleArns?: readonly string[];
   };
@@ -60,8 +60,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       accountId,
       region,
       knownRoleArns,
-      dynamodb: dynamodb.client,
-      setReadRewrite: dynamodb.setReadRewrite,
+      dynamodb,
     });
     started.unshift(backup);
     const sns = await startLocalSns({ ...options.sns, accountId, region });

@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listenOnLoopback } from '../http/loopback-server';
 import { InjectedFailures } from '../faults/injected-failures';
-import type { ItemRewrite } from '../dynamodb/item-rewrites';
 import {
   backupJobStateChangeEvent,
   restoreJobStateChangeEvent,
@@ -13,16 +11,15 @@ import { BackupService, type ExistingTargetTableHandling } from './backup-servic
 import type { RecoveryPoint, RecoveryPointArnStyle, RecoveryPointStatus } from './recovery-points';
 import type { RestoreBehaviour } from './restore-behaviour';
 import { FINAL_RESTORE_STATUSES, type RestoreJob, type RestoreJobStatus, type RestoreJobView } from './restore-job';
-import { RestoreRunner } from './restore-runner';
+import { RestoreRunner, type RestoreTarget } from './restore-runner';
 import { takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { sleep } from '../dynamodb/table-operations';
 
 export interface LocalBackupOptions {
   readonly accountId: string;
   readonly region: string;
-  /** A harness-internal client of the local DynamoDB (snapshots and restores go through it). */
-  readonly dynamodb: DynamoDBClient;
-  readonly setReadRewrite: (tableName: string, rewrite: ItemRewrite | undefined) => void;
+  /** The local DynamoDB: snapshots and restores go through its harness client and table hooks. */
+  readonly dynamodb: RestoreTarget;
   /** Backup vaults that exist from the start (default ["Default"]). */
   readonly vaultNames?: readonly string[];
   /** IAM roles AWS Backup can assume; StartRestoreJob/StartBackupJob refuse others. */
@@ -116,8 +113,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
   };
 
   const runner = new RestoreRunner({
-    dynamodb: options.dynamodb,
-    setReadRewrite: options.setReadRewrite,
+    tables: options.dynamodb,
     onStatusChange: (job) => announce(job, job.status),
   });
   const service = new BackupService(
@@ -131,7 +127,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       existingTargetTable: options.existingTargetTable ?? 'failJob',
       maxConcurrentRestoreJobs: options.maxConcurrentRestoreJobs ?? 50,
     },
-    options.dynamodb,
+    options.dynamodb.client,
     runner,
     (job) => {
       announce(job, 'CREATED');
@@ -160,7 +156,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
     failures,
     restoreEvents,
     createVault: (name) => void service.vaults.add(name),
-    backupTable: async (tableName, backupOptions) => addPoint(await takeTableSnapshot(options.dynamodb, tableName), backupOptions),
+    backupTable: async (tableName, backupOptions) => addPoint(await takeTableSnapshot(options.dynamodb.client, tableName), backupOptions),
     addRecoveryPoint: addPoint,
     recoveryPoints: () => service.recoveryPoints.map(viewOf),
     restoreJobs: () => [...service.restoreJobs.values()].map((job) => job.view()),

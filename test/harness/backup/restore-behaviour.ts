@@ -35,6 +35,8 @@ export interface RestoreBehaviour {
   readonly outcome?: RestoreOutcome;
   /** Stay RUNNING (table written) until the test calls releaseRestoreJob(id). */
   readonly stall?: boolean;
+  /** After COMPLETED, the table still reports CREATING (and refuses item operations) this long. */
+  readonly tableActiveLagMs?: number;
   readonly mutations?: readonly ContentMutation[];
 }
 

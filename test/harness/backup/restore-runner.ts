@@ -1,14 +1,16 @@
-import { CreateTableCommand, TagResourceCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { composeRewrites, type ItemRewrite } from '../dynamodb/item-rewrites';
+import { CreateTableCommand, TagResourceCommand } from '@aws-sdk/client-dynamodb';
+import { composeRewrites } from '../dynamodb/item-rewrites';
+import type { LocalDynamoDb } from '../dynamodb/local-dynamodb';
 import { describeTableOrUndefined, sleep, waitForTableActive, writeAllItems } from '../dynamodb/table-operations';
 import { prepareRestoreContent, type RestoreOutcome } from './restore-behaviour';
 import type { RestoreJob } from './restore-job';
 import { tableSettingsFromMetadata } from './restore-metadata';
 
+/** What restores need of the local DynamoDB: its harness client (not subject to injected failures) and table hooks. */
+export type RestoreTarget = Pick<LocalDynamoDb, 'client' | 'setReadRewrite' | 'markRestoreInProgress' | 'markRestoreDone'>;
+
 export interface RestoreRunnerDependencies {
-  /** A harness-internal DynamoDB client (not subject to injected DynamoDB failures). */
-  readonly dynamodb: DynamoDBClient;
-  readonly setReadRewrite: (tableName: string, rewrite: ItemRewrite | undefined) => void;
+  readonly tables: RestoreTarget;
   readonly onStatusChange: (job: RestoreJob) => void;
 }
 
@@ -17,8 +19,9 @@ const PENDING_SHARE = 0.1;
 
 /**
  * Drives restore jobs through PENDING -> RUNNING -> COMPLETED | FAILED | ABORTED in real time:
- * the table is created from the snapshot's schema, waited for until ACTIVE (as DynamoDB rejects
- * writes to a CREATING table), filled with the snapshot's items, and only then reported done.
+ * the table is created from the snapshot's schema and filled with the snapshot's items while
+ * it reports CREATING with a RestoreSummary in progress (as a DynamoDB restore does), and only
+ * then reported done.
  */
 export class RestoreRunner {
   private readonly running = new Map<string, Promise<void>>();
@@ -52,7 +55,8 @@ export class RestoreRunner {
 
   private async run(job: RestoreJob): Promise<void> {
     const signal = this.shutdown.signal;
-    const { dynamodb } = this.deps;
+    const { tables } = this.deps;
+    const dynamodb = tables.client;
     const outcome: RestoreOutcome = job.behaviour.outcome ?? { kind: 'complete' };
     try {
       await sleep(job.durationMs * PENDING_SHARE, signal);
@@ -75,9 +79,15 @@ export class RestoreRunner {
       await dynamodb.send(new CreateTableCommand({ ...content.createTable, ...tableSettingsFromMetadata(job.metadata) }), { abortSignal: signal });
       job.tableCreated = true;
       const table = await waitForTableActive(dynamodb, job.targetTableName, { signal });
+      tables.markRestoreInProgress(job.targetTableName, {
+        sourceBackupArn: job.recoveryPoint.recoveryPointArn,
+        sourceTableArn: job.recoveryPoint.resourceArn,
+        restoreDateTime: job.recoveryPoint.creationDate,
+      });
       const items = outcome.kind === 'complete' ? content.items : content.items.slice(0, Math.floor(content.items.length / 2));
       await writeAllItems(dynamodb, job.targetTableName, items, { signal });
       if (outcome.kind !== 'complete') {
+        tables.markRestoreDone(job.targetTableName);
         this.finishUnsuccessfully(job, outcome);
         return;
       }
@@ -88,11 +98,18 @@ export class RestoreRunner {
       if (job.behaviour.stall) await this.stallUntilReleased(job, signal);
       await sleepUntil(job.creationDate.getTime() + job.durationMs, signal);
 
-      if (content.readRewrites.length > 0) this.deps.setReadRewrite(job.targetTableName, composeRewrites(content.readRewrites));
+      if (content.readRewrites.length > 0) tables.setReadRewrite(job.targetTableName, composeRewrites(content.readRewrites));
       job.createdResourceArn = table.TableArn;
+      const lagMs = job.behaviour.tableActiveLagMs ?? 0;
+      if (lagMs === 0) tables.markRestoreDone(job.targetTableName);
       this.changeStatus(job, 'COMPLETED');
+      if (lagMs > 0) {
+        await sleep(lagMs, signal);
+        tables.markRestoreDone(job.targetTableName);
+      }
     } catch (error) {
-      if (signal.aborted) return;
+      if (job.tableCreated) tables.markRestoreDone(job.targetTableName);
+      if (signal.aborted || job.isFinal) return;
       // A harness problem (bad mutation, dynalite refusing the schema) shows as a failed job with
       // the cause, and on the console so the test author sees it.
       console.error(`[local-aws] restore job ${job.restoreJobId} failed inside the harness`, error);

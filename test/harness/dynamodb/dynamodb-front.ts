@@ -24,6 +24,9 @@ export const TABLE_LIFECYCLE_OPERATIONS = ['CreateTable', 'DeleteTable', 'Update
 /** UpdateTable fields dynalite acts on; an update with none of them is a settings-only update. */
 const DYNALITE_UPDATE_FIELDS = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates'];
 
+/** Item operations DynamoDB refuses on a table that is not ACTIVE (here: one being restored). */
+const ITEM_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'Scan'];
+
 /** Operations whose answer carries a TableDescription (under Table or TableDescription). */
 const DESCRIBING_OPERATIONS = ['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable'];
 
@@ -73,6 +76,14 @@ export class DynamoDbFront {
     const input = parse(body);
     const tableName = typeof input.TableName === 'string' ? input.TableName : '';
     if (TABLE_LIFECYCLE_OPERATIONS.includes(operation)) this.lastLifecycleRequestAt = Date.now();
+    if (!fromHarness && ITEM_OPERATIONS.includes(operation) && tablesNamedIn(input).some((table) => this.settings.isRestoring(table))) {
+      sendDynamoDbError(response, 'ResourceNotFoundException', 'Requested resource not found');
+      return;
+    }
+    if (operation === 'DeleteTable' && this.settings.isRestoring(tableName)) {
+      sendDynamoDbError(response, 'ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${tableName}`);
+      return;
+    }
     if (operation === 'DeleteTable') {
       if (this.settings.isDeletionProtected(tableName)) {
         // DynamoDB's answer when deletion protection is on: cleanup must cope with it.
@@ -138,6 +149,11 @@ export class DynamoDbFront {
     const matches = new Map(tables.filter((t) => this.readRewrites.has(t)).map((t) => [t, this.readRewrites.get(t)!]));
     return matches.size > 0 ? matches : undefined;
   }
+}
+
+function tablesNamedIn(input: Answer): string[] {
+  if (typeof input.TableName === 'string') return [input.TableName];
+  return Object.keys((input.RequestItems as object | undefined) ?? {});
 }
 
 function parse(body: string): Answer {

@@ -4,7 +4,7 @@ import { startListening } from '../http/loopback-server';
 import { DynaliteShims } from './dynalite-shims';
 import { DynamoDbFront, HARNESS_REQUEST_HEADER } from './dynamodb-front';
 import type { ItemRewrite } from './item-rewrites';
-import { TableSettings } from './table-settings';
+import { TableSettings, type RestoreSummaryFacts } from './table-settings';
 import {
   describeTableOrUndefined,
   listAllTableNames,
@@ -47,6 +47,10 @@ export interface LocalDynamoDb {
   describeTable(tableName: string): Promise<TableDescription | undefined>;
   tableNames(): Promise<string[]>;
   waitForTableActive(tableName: string): Promise<TableDescription>;
+  /** The table reports CREATING with RestoreSummary.RestoreInProgress and refuses item operations (used by restores). */
+  markRestoreInProgress(tableName: string, facts: RestoreSummaryFacts): void;
+  /** The restore is over: the table reports its real status again. */
+  markRestoreDone(tableName: string): void;
   /** Items read from `tableName` pass through `rewrite` (undefined removes it). */
   setReadRewrite(tableName: string, rewrite: ItemRewrite | undefined): void;
   close(): Promise<void>;
@@ -66,10 +70,11 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
 
   let client: DynamoDBClient | undefined;
   const tableExists = async (tableName: string) => Boolean(client && (await describeTableOrUndefined(client, tableName)));
+  const settings = new TableSettings(options.region, options.accountId);
   const front = new DynamoDbFront(
     (request, response) => dynaliteHandler.call(server, request, response),
     new DynaliteShims(tableExists),
-    new TableSettings(options.region, options.accountId),
+    settings,
     async (tableName) => (client ? describeTableOrUndefined(client, tableName) : undefined),
   );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -102,6 +107,8 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     describeTable: (tableName) => describeTableOrUndefined(sdk, tableName),
     tableNames: () => listAllTableNames(sdk),
     waitForTableActive: (tableName) => waitForTableActive(sdk, tableName),
+    markRestoreInProgress: (tableName, facts) => settings.markRestoreInProgress(tableName, facts),
+    markRestoreDone: (tableName) => settings.markRestoreDone(tableName),
     setReadRewrite: (tableName, rewrite) => front.setReadRewrite(tableName, rewrite),
     async close() {
       sdk.destroy();

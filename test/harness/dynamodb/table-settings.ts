@@ -1,10 +1,13 @@
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 
 /**
- * CreateTable/UpdateTable settings that dynalite accepts but drops from DescribeTable: streams,
- * server-side encryption, deletion protection, table class. The drill lists them (a restore does
- * not carry streams over, for instance) and cleanup must respect deletion protection, so the
- * harness remembers them per table and adds them back to every TableDescription it returns.
+ * Per-table state dynalite does not keep, added back to every TableDescription the harness
+ * returns:
+ * - CreateTable/UpdateTable settings dynalite accepts but drops: streams, server-side
+ *   encryption, deletion protection, table class. The drill lists them (a restore does not carry
+ *   streams over) and cleanup must respect deletion protection.
+ * - Restores in progress: DynamoDB shows a table being restored as CREATING with a RestoreSummary
+ *   (RestoreInProgress true) and refuses to serve it until the restore is done.
  */
 interface TableSettingsRequest {
   TableName?: string;
@@ -21,8 +24,15 @@ interface RememberedSettings {
   tableClass?: string;
 }
 
+export interface RestoreSummaryFacts {
+  readonly sourceBackupArn: string;
+  readonly sourceTableArn: string;
+  readonly restoreDateTime: Date;
+}
+
 export class TableSettings {
   private readonly byTable = new Map<string, RememberedSettings>();
+  private readonly restores = new Map<string, RestoreSummaryFacts & { inProgress: boolean }>();
 
   constructor(
     private readonly region: string,
@@ -55,9 +65,28 @@ export class TableSettings {
 
   forget(tableName: string): void {
     this.byTable.delete(tableName);
+    this.restores.delete(tableName);
   }
 
-  /** Adds the remembered settings to a description, the way DynamoDB reports them. */
+  /** From now on the table reports CREATING and a RestoreSummary with RestoreInProgress true. */
+  markRestoreInProgress(tableName: string, facts: RestoreSummaryFacts): void {
+    this.restores.set(tableName, { ...facts, inProgress: true });
+  }
+
+  /** The restore is over: the table reports its real status; RestoreSummary stays, not in progress. */
+  markRestoreDone(tableName: string): void {
+    const restore = this.restores.get(tableName);
+    if (restore) restore.inProgress = false;
+  }
+
+  isRestoring(tableName: string): boolean {
+    return this.restores.get(tableName)?.inProgress ?? false;
+  }
+
+  /**
+   * Adds the remembered state to a description, the way DynamoDB reports it. The description is
+   * in wire form (it is on its way to the SDK), so timestamps are epoch seconds.
+   */
   decorate(description: TableDescription): void {
     const settings = this.byTable.get(description.TableName ?? '') ?? { deletionProtection: false };
     description.DeletionProtectionEnabled = settings.deletionProtection;
@@ -68,5 +97,15 @@ export class TableSettings {
     }
     if (settings.kmsKey) description.SSEDescription = { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: settings.kmsKey };
     if (settings.tableClass) description.TableClassSummary = { TableClass: settings.tableClass as never };
+    const restore = this.restores.get(description.TableName ?? '');
+    if (restore) {
+      description.RestoreSummary = {
+        SourceBackupArn: restore.sourceBackupArn,
+        SourceTableArn: restore.sourceTableArn,
+        RestoreDateTime: (restore.restoreDateTime.getTime() / 1000) as unknown as Date,
+        RestoreInProgress: restore.inProgress,
+      };
+      if (restore.inProgress) description.TableStatus = 'CREATING';
+    }
   }
 }
