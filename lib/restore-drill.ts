@@ -18,6 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { type DrillTargets, type DrilledTable, ENV } from '../lambda/config';
+import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
@@ -167,6 +168,8 @@ export class RestoreDrill extends Construct {
         createdAtAttribute: FIXTURE_SCHEMA.createdAtAttribute,
         updatedAtAttribute: FIXTURE_SCHEMA.updatedAtAttribute,
         canary: true,
+        // The example custom check, fitted to the fixture's room polygons (README "Custom checks").
+        customChecks: [polygonClosesCheck.name],
         fixture: { propertyCount: settings.fixturePropertyCount, digest: fixtureDigest },
       },
       ...userTables.map(toDrilledTable),

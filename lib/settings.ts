@@ -1,3 +1,4 @@
+import { CUSTOM_CHECK_NAMES } from '../lambda/checks/custom';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../lambda/fixture/fixture-items';
 
 /**
@@ -525,6 +526,14 @@ function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
     for (const name of customChecks) {
       if (!CUSTOM_CHECK_NAME.test(name)) {
         throw new SettingsError(`${setting}.customChecks`, `"${name}" is not a check name`, '1-64 characters of a-z A-Z 0-9 _ . : -');
+      }
+      // The engine looks checks up by name at drill time; an unknown name is caught here instead.
+      if (!CUSTOM_CHECK_NAMES.includes(name)) {
+        throw new SettingsError(
+          `${setting}.customChecks`,
+          `no custom check is registered as "${name}"`,
+          `a name registered in lambda/checks/custom/index.ts: ${CUSTOM_CHECK_NAMES.join(', ')}`,
+        );
       }
     }
   }

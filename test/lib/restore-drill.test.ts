@@ -282,6 +282,7 @@ describe('drill Lambda', () => {
         createdAtAttribute: 'createdAt',
         updatedAtAttribute: 'updatedAt',
         canary: true,
+        customChecks: ['polygon-closes'],
         fixture: {
           propertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
           digest: TableDigest.of(fixtureItems(FIXTURE_DEFAULT_PROPERTY_COUNT)).toString(),
@@ -314,10 +315,11 @@ describe('drill Lambda', () => {
         updatedAtAttribute: 'updated',
         canary: true,
         itemCountTolerancePercent: 1,
-        customChecks: ['roomsHavePolygons'],
+        customChecks: ['polygon-closes'],
       },
     ]);
     expect(tables[0].fixture).toEqual({ propertyCount: 12, digest: TableDigest.of(fixtureItems(12)).toString() });
+    expect(tables[0]).toMatchObject({ canary: true, customChecks: ['polygon-closes'] });
   });
 
   test('no restore key: DRILL_RESTORE_KMS_KEY_ARN unset', () => {

@@ -66,13 +66,13 @@ describe('tables', () => {
       tables: [
         'orders',
         'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
-        { table: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygonsClosed'] },
+        { table: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygon-closes'] },
       ],
     });
     expect(settings.tables).toEqual([
       { tableName: 'orders' },
       { tableName: 'scans', tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans' },
-      expect.objectContaining({ tableName: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygonsClosed'] }),
+      expect.objectContaining({ tableName: 'rooms.v2', createdAtAttribute: 'created', canary: true, customChecks: ['polygon-closes'] }),
     ]);
   });
 
@@ -89,6 +89,8 @@ describe('tables', () => {
   test('Noncompliance: per-table tolerance above 100', () =>
     expectRejected({ tables: [{ table: 'orders', itemCountTolerancePercent: 150 }] }, 'tables[0].itemCountTolerancePercent'));
   test('Noncompliance: same table twice', () => expectRejected({ tables: ['orders', 'orders'] }, 'tables', /listed twice/));
+  test('Noncompliance: a custom check no module registers', () =>
+    expectRejected({ tables: [{ table: 'orders', customChecks: ['rooms-are-square'] }] }, 'tables[0].customChecks', /no custom check is registered as "rooms-are-square".*polygon-closes/));
 });
 
 describe('notificationEmail', () => {

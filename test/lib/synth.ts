@@ -59,7 +59,7 @@ export const NON_DEFAULT_SETTINGS: RestoreDrillSettings = {
       updatedAtAttribute: 'updated',
       canary: true,
       itemCountTolerancePercent: 1,
-      customChecks: ['roomsHavePolygons'],
+      customChecks: ['polygon-closes'],
     },
   ],
   vaultNames: ['legacy-vault'],
