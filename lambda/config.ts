@@ -70,12 +70,15 @@ export interface WaitTuning {
   readonly maxPollSeconds: number;
   /** Stop waiting when less than this is left of the invocation (leaves time to clean up and hand over). */
   readonly invocationReserveSeconds: number;
+  /** Gap between DescribeTable calls while a restored copy becomes ACTIVE or is being deleted. */
+  readonly tablePollSeconds: number;
 }
 
 export const DEFAULT_WAIT_TUNING: WaitTuning = {
   minPollSeconds: 15,
   maxPollSeconds: 30 * 60,
   invocationReserveSeconds: 120,
+  tablePollSeconds: 5,
 };
 
 export interface DrillConfig {

@@ -31,6 +31,7 @@ const waitTuningSchema = z.object({
   minPollSeconds: z.number().positive(),
   maxPollSeconds: z.number().positive(),
   invocationReserveSeconds: z.number().min(0),
+  tablePollSeconds: z.number().positive(),
 });
 
 export class ConfigError extends Error {

@@ -28,7 +28,6 @@ export function deletionRefusal(
   return undefined;
 }
 
-const DELETE_CONFIRM_POLL_MS = 2_000;
 const DELETE_CONFIRM_MAX_MS = 30_000;
 
 /** Never throws: a failed cleanup is an outcome to report, not a reason to skip the report. */
@@ -39,6 +38,7 @@ export async function deleteRestoredCopy(args: {
   drill: DrillRecord;
 }): Promise<CleanupOutcome> {
   const { config, dynamodb, clock, drill } = args;
+  const pollMs = config.wait.tablePollSeconds * 1000;
   const tableName = drill.restoredTableName;
   try {
     const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
@@ -54,7 +54,7 @@ export async function deleteRestoredCopy(args: {
     while (clock.now() - started < DELETE_CONFIRM_MAX_MS) {
       const remaining = await step('DescribeTable', () => dynamodb.describeTable(tableName));
       if (!remaining) return { result: 'deleted', tableName, detail: `deleted ${tableName}` };
-      await clock.sleep(DELETE_CONFIRM_POLL_MS);
+      await clock.sleep(pollMs);
     }
     return { result: 'deleted', tableName, detail: `deleting ${tableName} (DeleteTable accepted, still DELETING)` };
   } catch (error) {

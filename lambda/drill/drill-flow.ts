@@ -248,6 +248,7 @@ async function finishDrill(
           deadline: invocation.deadline,
           tableName: claimed.restoredTableName,
           reserveMs: engine.config.wait.invocationReserveSeconds * 500,
+          pollMs: engine.config.wait.tablePollSeconds * 1000,
         });
         restored = active.table;
         restoredActiveAt = active.activeAt;

@@ -38,7 +38,6 @@ export async function waitForRestoreJob(args: {
   }
 }
 
-export const TABLE_ACTIVE_POLL_MS = 5_000;
 export const TABLE_ACTIVE_MAX_WAIT_MS = 10 * 60_000;
 
 /**
@@ -53,14 +52,15 @@ export async function waitForTableActive(args: {
   tableName: string;
   maxWaitMs?: number;
   reserveMs: number;
+  pollMs: number;
 }): Promise<{ table?: TableShape; activeAt?: number; waitedMs: number }> {
-  const { dynamodb, clock, deadline, tableName, reserveMs } = args;
+  const { dynamodb, clock, deadline, tableName, reserveMs, pollMs } = args;
   const started = clock.now();
   const giveUpAt = started + Math.min(args.maxWaitMs ?? TABLE_ACTIVE_MAX_WAIT_MS, Math.max(0, deadline.remainingMs() - reserveMs));
   for (;;) {
     const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
     if (table?.status === 'ACTIVE') return { table, activeAt: clock.now(), waitedMs: clock.now() - started };
-    if (clock.now() + TABLE_ACTIVE_POLL_MS > giveUpAt) return { table, waitedMs: clock.now() - started };
-    await clock.sleep(TABLE_ACTIVE_POLL_MS);
+    if (clock.now() + pollMs > giveUpAt) return { table, waitedMs: clock.now() - started };
+    await clock.sleep(pollMs);
   }
 }

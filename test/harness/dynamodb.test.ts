@@ -183,6 +183,22 @@ describe('local DynamoDB (dynalite)', () => {
     expect(scanned.Items!.some((item) => item.areaM2?.N?.endsWith('0'))).toBe(true);
   });
 
+  it('adds a fixed latency to every request of an operation from the code under test', async () => {
+    await createFixtureTable(harness.local, 'slow-pages', 1);
+    harness.local.dynamodb.setLatency('Scan', 120);
+    try {
+      const started = Date.now();
+      await harness.dynamodb.send(new ScanCommand({ TableName: 'slow-pages', Limit: 5 }));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+      // The harness's own reads stay fast.
+      const own = Date.now();
+      await harness.local.dynamodb.scanItems('slow-pages');
+      expect(Date.now() - own).toBeLessThan(115);
+    } finally {
+      harness.local.dynamodb.setLatency('Scan', undefined);
+    }
+  });
+
   it('throttles the next requests of an operation; the SDK retries through it', async () => {
     await createFixtureTable(harness.local, 'throttled', 1);
     harness.local.dynamodb.failures.failNext('Scan', 1, { code: 'ProvisionedThroughputExceededException', httpStatus: 400 });

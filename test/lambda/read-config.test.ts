@@ -24,7 +24,7 @@ test('reads a complete environment, with production wait tuning by default', () 
   const config = readConfig(validEnv());
   expect(config.vaultNames).toEqual(['vault-a', 'vault-b']);
   expect(config.tables[0]).toMatchObject({ tableName: 'orders', canary: true });
-  expect(config.wait).toEqual({ minPollSeconds: 15, maxPollSeconds: 1800, invocationReserveSeconds: 120 });
+  expect(config.wait).toEqual({ minPollSeconds: 15, maxPollSeconds: 1800, invocationReserveSeconds: 120, tablePollSeconds: 5 });
   expect(config.restoreKmsKeyArn).toBeUndefined();
 });
 

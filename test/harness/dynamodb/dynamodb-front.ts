@@ -39,6 +39,7 @@ const DESCRIBING_OPERATIONS = ['CreateTable', 'DescribeTable', 'UpdateTable', 'D
 export class DynamoDbFront {
   readonly failures = new InjectedFailures();
   private readonly readRewrites = new Map<string, ItemRewrite>();
+  private readonly latencies = new Map<string, number>();
   private lastLifecycleRequestAt = 0;
 
   constructor(
@@ -52,6 +53,15 @@ export class DynamoDbFront {
   setReadRewrite(tableName: string, rewrite: ItemRewrite | undefined): void {
     if (rewrite) this.readRewrites.set(tableName, rewrite);
     else this.readRewrites.delete(tableName);
+  }
+
+  /**
+   * Every request of `operation` from the code under test waits `ms` before it is answered, like
+   * the network and service time of a real DynamoDB round trip (0 or undefined: none).
+   */
+  setLatency(operation: string, ms: number | undefined): void {
+    if (ms) this.latencies.set(operation, ms);
+    else this.latencies.delete(operation);
   }
 
   /** When the last CreateTable/DeleteTable/UpdateTable arrived (its status timer may still run). */
@@ -68,6 +78,8 @@ export class DynamoDbFront {
       sendDynamoDbError(response, failure.code, failure.message ?? 'Injected by the local harness', failure.httpStatus);
       return;
     }
+    const latency = fromHarness ? undefined : this.latencies.get(operation);
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
     if (SHIMMED_OPERATIONS.includes(operation)) {
       await this.shims.handle(operation, rawBody, response);
       return;

@@ -53,6 +53,8 @@ export interface LocalDynamoDb {
   markRestoreDone(tableName: string): void;
   /** Items read from `tableName` pass through `rewrite` (undefined removes it). */
   setReadRewrite(tableName: string, rewrite: ItemRewrite | undefined): void;
+  /** Requests of `operation` from the code under test are answered `ms` later (undefined: at once). */
+  setLatency(operation: string, ms: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     markRestoreInProgress: (tableName, facts) => settings.markRestoreInProgress(tableName, facts),
     markRestoreDone: (tableName) => settings.markRestoreDone(tableName),
     setReadRewrite: (tableName, rewrite) => front.setReadRewrite(tableName, rewrite),
+    setLatency: (operation, ms) => front.setLatency(operation, ms),
     async close() {
       sdk.destroy();
       await listening.close();

@@ -1,0 +1,161 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { ENV, type WaitTuning } from '../../../lambda/config';
+import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../local-aws';
+import { type LocalInvocationOutcome, invokeLocally } from './local-lambda';
+import {
+  type BundledFunction,
+  type SynthesizedApp,
+  bundledFunction,
+  physicalResources,
+  resourcesOfType,
+} from './synthesized-app';
+import type { ResolutionContext } from './intrinsics';
+
+/**
+ * "Deploys" a synthesized app onto the local endpoints: creates its DynamoDB tables from the
+ * template's own definitions, registers its topic, vault and restore role, runs its fixture
+ * seeder (the bundled custom-resource handler, with the Create event CloudFormation would send),
+ * and hands back the bundled drill Lambda with its environment resolved to the local resources.
+ */
+
+/** Drill timing on this machine: restores take seconds, so polls are sub-second. */
+export const LOCAL_WAIT_TUNING: WaitTuning = { minPollSeconds: 0.25, maxPollSeconds: 1, invocationReserveSeconds: 1, tablePollSeconds: 0.1 };
+
+export interface LocalDeployment {
+  readonly app: SynthesizedApp;
+  readonly local: LocalAws;
+  readonly drill: BundledFunction;
+  readonly fixtureTableName: string;
+  readonly historyTableName: string;
+  readonly topicArn: string;
+  readonly vaultNames: readonly string[];
+  readonly restoreTablePrefix: string;
+  /** Invokes the bundled drill Lambda (default timeout: the template's). */
+  invokeDrill(event: unknown, options?: { timeoutMs?: number; requestId?: string; onLogLine?: (line: string) => void }): Promise<LocalInvocationOutcome>;
+  close(): Promise<void>;
+}
+
+export interface LocalDeploymentOptions {
+  readonly localAws?: Omit<LocalAwsOptions, 'backup' | 'sns'> & {
+    readonly backup?: Omit<NonNullable<LocalAwsOptions['backup']>, 'vaultNames' | 'knownRoleArns'>;
+    readonly sns?: Omit<NonNullable<LocalAwsOptions['sns']>, 'topics'>;
+  };
+  readonly waitTuning?: WaitTuning;
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
+const isDrillFunction = (_: string, properties: Record<string, any>) => Boolean(properties.Environment?.Variables?.[ENV.tables]);
+
+/** CloudFormation AWS::DynamoDB::Table properties -> CreateTable input (what dynalite keeps). */
+function createTableInput(properties: Record<string, any>): Omit<CreateTableCommandInput, 'TableName'> {
+  const stream = properties.StreamSpecification?.StreamViewType;
+  return {
+    KeySchema: properties.KeySchema,
+    AttributeDefinitions: properties.AttributeDefinitions,
+    GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes,
+    LocalSecondaryIndexes: properties.LocalSecondaryIndexes,
+    BillingMode: properties.BillingMode ?? 'PROVISIONED',
+    ProvisionedThroughput: properties.ProvisionedThroughput,
+    StreamSpecification: stream ? { StreamEnabled: true, StreamViewType: stream } : undefined,
+    SSESpecification: properties.SSESpecification
+      ? { Enabled: properties.SSESpecification.SSEEnabled, SSEType: properties.SSESpecification.SSEType, KMSMasterKeyId: properties.SSESpecification.KMSMasterKeyId }
+      : undefined,
+    DeletionProtectionEnabled: properties.DeletionProtectionEnabled,
+    TableClass: properties.TableClass,
+  };
+}
+
+/** The user handler behind a custom resource: custom resource -> provider framework -> onEvent function. */
+function customResourceHandler(app: SynthesizedApp, resolution: ResolutionContext, customResourceType: string): BundledFunction {
+  const [custom] = Object.values(app.template.Resources).filter((r) => r.Type === customResourceType);
+  if (!custom) throw new Error(`the template has no ${customResourceType}`);
+  const providerId = custom.Properties?.ServiceToken?.['Fn::GetAtt']?.[0];
+  const provider = app.template.Resources[providerId];
+  const userFunctionId = provider?.Properties?.Environment?.Variables?.USER_ON_EVENT_FUNCTION_ARN?.['Fn::GetAtt']?.[0] ?? providerId;
+  return bundledFunction(app, resolution, (logicalId) => logicalId === userFunctionId);
+}
+
+export async function deployLocally(app: SynthesizedApp, options: LocalDeploymentOptions = {}): Promise<LocalDeployment> {
+  const accountId = options.accountId ?? '123456789012';
+  const region = options.region ?? 'us-east-1';
+  const resolution = physicalResources(app, { region, accountId });
+  const drill = bundledFunction(app, resolution, isDrillFunction);
+  const env = drill.environment;
+  const vaultNames = env[ENV.vaultNames].split(',');
+
+  const local = await startLocalAws({
+    ...options.localAws,
+    accountId,
+    region,
+    backup: { ...options.localAws?.backup, vaultNames, knownRoleArns: [env[ENV.restoreRoleArn]] },
+    sns: { ...options.localAws?.sns, topics: [env[ENV.topicArn]] },
+  });
+  try {
+    for (const { logicalId, properties } of resourcesOfType(app, resolution, 'AWS::DynamoDB::Table')) {
+      const tableName = resolution.ref(logicalId);
+      await local.dynamodb.createTable({ ...createTableInput(properties), TableName: tableName });
+      if (properties.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) {
+        await local.dynamodb.client.send(
+          new UpdateContinuousBackupsCommand({
+            TableName: tableName,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        );
+      }
+    }
+
+    const seedType = Object.values(app.template.Resources).find((r) => r.Type.startsWith('Custom::') && r.Type.includes('FixtureSeed'))?.Type;
+    if (!seedType) throw new Error('the template has no fixture seed custom resource');
+    const seeder = customResourceHandler(app, resolution, seedType);
+    const [seed] = resourcesOfType(app, resolution, seedType);
+    const seeded = await invokeLocally({
+      handlerFile: seeder.handlerFile,
+      handlerName: seeder.handlerName,
+      environment: { ...seeder.environment, ...local.env },
+      timeoutMs: seeder.timeoutMs,
+      event: {
+        RequestType: 'Create',
+        ServiceToken: seed.properties.ServiceToken,
+        ResponseURL: 'http://127.0.0.1/unused',
+        StackId: `arn:aws:cloudformation:${region}:${accountId}:stack/${app.stackName}/local`,
+        RequestId: 'local-create',
+        LogicalResourceId: seed.logicalId,
+        ResourceType: seedType,
+        ResourceProperties: seed.properties,
+      },
+    });
+    if (seeded.error) throw new Error(`fixture seeder failed: ${seeded.error.name}: ${seeded.error.message}\n${seeded.logs.join('\n')}`);
+
+    const drillEnvironment = {
+      ...env,
+      ...local.env,
+      [ENV.waitTuning]: JSON.stringify(options.waitTuning ?? LOCAL_WAIT_TUNING),
+    };
+    return {
+      app,
+      local,
+      drill,
+      fixtureTableName: seed.properties.TableName,
+      historyTableName: env[ENV.historyTableName],
+      topicArn: env[ENV.topicArn],
+      vaultNames,
+      restoreTablePrefix: env[ENV.restoreTablePrefix],
+      invokeDrill: (event, invocation = {}) =>
+        invokeLocally({
+          handlerFile: drill.handlerFile,
+          handlerName: drill.handlerName,
+          environment: drillEnvironment,
+          event,
+          timeoutMs: invocation.timeoutMs ?? drill.timeoutMs,
+          requestId: invocation.requestId,
+          onLogLine: invocation.onLogLine,
+        }),
+      close: () => local.close(),
+    };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+}
