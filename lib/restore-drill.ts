@@ -599,10 +599,13 @@ export class RestoreDrill extends Construct {
     acknowledgeWildcardResources(policy, readableTables.map((arn) => `${arn}/index/*`), 'Read-only queries of drilled tables and restored copies by index.');
     acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
 
-    // CDK grants: the key permissions they add are on the data key only.
-    this.historyTable.grantReadWriteData(role);
+    // The history table: exactly the item operations the engine's history port makes (no
+    // DeleteItem, no BatchWriteItem: audit records are never removed by the drill), on the table
+    // and its indexes; the data key for DynamoDB to use on the drill's behalf.
+    this.historyTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+    this.historyTable.encryptionKey?.grantEncryptDecrypt(role);
     this.topic.grantPublish(role);
-    acknowledgeWildcardResources(role, [`${this.historyTable.tableArn}/index/*`], 'grantReadWriteData on the drill-history table: its indexes (byRestoreJob, openDrills, byTable).');
+    acknowledgeWildcardResources(role, [`${this.historyTable.tableArn}/index/*`], 'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).');
     const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', onDataKey);

@@ -189,11 +189,15 @@ describe('drill Lambda policy', () => {
     expect(sids).not.toContain('ReadRestoredCopiesEncryptedWithTheRestoreKey');
   });
 
-  test('history table and topic through CDK grants', () => {
+  test('history table: only the item operations the engine makes, never DeleteItem; topic through its CDK grant', () => {
     const defaultPolicy = logicalIdOf(defaults.stack.drill.drillFunction.role!.node.findChild('DefaultPolicy'));
     const statements = identityStatements(defaults.template).filter(({ owner }) => owner === defaultPolicy).map(({ statement }) => statement);
     const historyArn = `<${logicalIdOf(defaults.stack.drill.historyTable)}.Arn>`;
     expect(statements.some((statement) => allows(statement, 'dynamodb:PutItem') && resources(statement).includes(historyArn))).toBe(true);
+    expect(statements.some((statement) => allows(statement, 'dynamodb:Query') && resources(statement).includes(`${historyArn}/index/*`))).toBe(true);
+    for (const removal of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(statements.some((statement) => allows(statement, removal) && resources(statement).includes(historyArn))).toBe(false);
+    }
     expect(statements.some((statement) => allows(statement, 'sns:Publish') && resources(statement).includes(`<${logicalIdOf(defaults.stack.drill.topic)}>`))).toBe(true);
     expect(statements.some((statement) => allows(statement, 'sqs:SendMessage'))).toBe(true);
   });

@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type PolicyStatementJson, asList, identityStatements, logicalIdOf, synthesize } from './synth';
+
+/**
+ * The drill Lambda's role against the engine's code: every AWS API operation the engine calls
+ * (read from the SDK commands and paginators imported by lambda/ports, the only place the engine
+ * touches the SDK) is allowed, and nothing that changes or destroys anything is allowed beyond
+ * what the engine calls. Adding an SDK call without its permission, or a permission nothing
+ * uses, fails here.
+ */
+
+const PORTS_DIR = path.join(__dirname, '..', '..', 'lambda', 'ports');
+
+const SERVICE_PREFIX: Record<string, string> = { backup: 'backup', dynamodb: 'dynamodb', sns: 'sns' };
+
+/** IAM actions an operation needs besides its own (AWS Backup docs: StartRestoreJob passes the role). */
+const IMPLIED: Record<string, string[]> = { 'backup:StartRestoreJob': ['iam:PassRole'] };
+
+/** Actions the Lambda platform needs, not the engine's code: each with why. */
+const PLATFORM: Record<string, string> = {
+  'sqs:SendMessage': 'the asynchronous-invocation on-failure destination',
+  'xray:PutTraceSegments': 'active tracing',
+  'xray:PutTelemetryRecords': 'active tracing',
+  'logs:CreateLogStream': 'the function log group',
+  'logs:PutLogEvents': 'the function log group',
+};
+
+export function engineActions(): Set<string> {
+  const actions = new Set<string>();
+  for (const file of readdirSync(PORTS_DIR).filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(path.join(PORTS_DIR, file), 'utf8');
+    for (const [, imported, client] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g)) {
+      const prefix = SERVICE_PREFIX[client];
+      if (!prefix) throw new Error(`${file} imports @aws-sdk/client-${client}: add its IAM prefix to this test`);
+      for (const name of imported.split(',').map((part) => part.trim().replace(/^type\s+/, ''))) {
+        const operation = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+        if (!operation) continue;
+        // The usage of the import, not just the import, proves the call.
+        if (!new RegExp(`\\b${name}\\b`).test(source.replace(/import[\s\S]*?from\s*'[^']+';/g, ''))) continue;
+        actions.add(`${prefix}:${operation}`);
+        for (const implied of IMPLIED[`${prefix}:${operation}`] ?? []) actions.add(implied);
+      }
+    }
+  }
+  return actions;
+}
+
+/** Verbs of actions that change or destroy something, or hand out power. */
+const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Tag|Untag|Send|Publish|PassRole)/;
+
+const matches = (granted: string, action: string) =>
+  granted === action || granted === '*' || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1)));
+
+function drillRoleStatements(): PolicyStatementJson[] {
+  const { stack, template } = synthesize();
+  const roleId = logicalIdOf(stack.drill.drillFunction.role!);
+  const attached = new Set(
+    Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => (policy.Properties.Roles ?? []).some((role: { Ref?: string }) => role.Ref === roleId))
+      .map(([id]) => id),
+  );
+  attached.add(roleId);
+  return identityStatements(template)
+    .filter(({ owner }) => attached.has(owner))
+    .map(({ statement }) => statement);
+}
+
+describe('drill Lambda role vs the engine', () => {
+  const statements = drillRoleStatements();
+  const allowed = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action));
+  const used = engineActions();
+
+  test('the ports call the operations the drill needs (the scan of lambda/ports works)', () => {
+    expect([...used]).toEqual(
+      expect.arrayContaining([
+        'backup:ListRecoveryPointsByBackupVault',
+        'backup:StartRestoreJob',
+        'backup:DescribeRestoreJob',
+        'dynamodb:DeleteTable',
+        'dynamodb:Scan',
+        'sns:Publish',
+        'iam:PassRole',
+      ]),
+    );
+  });
+
+  test.each([...engineActions()].sort())('%s is allowed', (action) => {
+    expect(allowed.some((granted) => matches(granted, action))).toBe(true);
+  });
+
+  test('nothing that changes or destroys is allowed beyond what the engine calls', () => {
+    const extra = [...new Set(allowed)]
+      .filter((action) => DESTRUCTIVE.test(action.split(':')[1] ?? ''))
+      .filter((action) => !used.has(action) && !(action in PLATFORM));
+    expect(extra).toEqual([]);
+  });
+});
