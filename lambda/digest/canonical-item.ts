@@ -8,27 +8,35 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Already canonical: no sign but "-", no leading zeros, no exponent, no trailing fraction zeros. */
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /**
  * DynamoDB numbers are decimals of up to 38 significant digits; JS numbers would round them,
- * so normalise the decimal text itself: sign, significant digits without padding, exponent.
+ * so normalise the decimal text itself, to plain decimal notation: "1.50", "15E-1" and
+ * "0.0015e3" all become "1.5"; "1e2" becomes "100"; "-0" becomes "0". Most numbers already have
+ * that form, so one regular-expression test settles them (the digest's hot path).
  */
 export function canonicalNumber(text: string): string {
+  if (PLAIN_DECIMAL.test(text) && text !== '-0') return text;
   const match = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
     throw new Error(`not a DynamoDB number: "${text}"`);
   }
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
+  // value = 0.<digits> shifted: digits with the decimal point after `pointAt` of them.
   let digits = whole + fraction;
-  let exponent = Number(exponentText) - fraction.length;
+  let pointAt = whole.length + Number(exponentText);
   const leading = digits.search(/[1-9]/);
   if (leading < 0) return '0';
   digits = digits.slice(leading);
-  const trailing = digits.length - digits.replace(/0+$/, '').length;
-  digits = digits.slice(0, digits.length - trailing);
-  exponent += trailing;
-  return `${sign === '-' ? '-' : ''}${digits}e${exponent}`;
+  pointAt -= leading;
+  digits = digits.replace(/0+$/, '');
+  let plain: string;
+  if (pointAt <= 0) plain = `0.${'0'.repeat(-pointAt)}${digits}`;
+  else if (pointAt >= digits.length) plain = digits + '0'.repeat(pointAt - digits.length);
+  else plain = `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return sign === '-' ? `-${plain}` : plain;
 }
 
 function canonicalBinary(value: Uint8Array | string): string {
@@ -42,17 +50,20 @@ export function canonicalValue(value: AttributeValue): string {
   if (value.B !== undefined) return `B${canonicalBinary(value.B)}`;
   if (value.BOOL !== undefined) return value.BOOL ? 'T' : 'F';
   if (value.NULL !== undefined) return 'Z';
-  if (value.SS !== undefined) return `SS[${value.SS.map((v) => JSON.stringify(v)).sort(compare).join(',')}]`;
-  if (value.NS !== undefined) return `NS[${value.NS.map(canonicalNumber).sort(compare).join(',')}]`;
-  if (value.BS !== undefined) return `BS[${value.BS.map(canonicalBinary).sort(compare).join(',')}]`;
+  if (value.SS !== undefined) return `SS[${value.SS.map((v) => JSON.stringify(v)).sort().join(',')}]`;
+  if (value.NS !== undefined) return `NS[${value.NS.map(canonicalNumber).sort().join(',')}]`;
+  if (value.BS !== undefined) return `BS[${value.BS.map(canonicalBinary).sort().join(',')}]`;
   if (value.L !== undefined) return `L[${value.L.map(canonicalValue).join(',')}]`;
   if (value.M !== undefined) return `M${canonicalItem(value.M)}`;
   throw new Error(`unsupported attribute value type: ${Object.keys(value).join(',')}`);
 }
 
-/** Canonical encoding of a whole item (attribute names sorted). */
+/**
+ * Canonical encoding of a whole item (attribute names sorted). Array.prototype.sort without a
+ * comparator orders strings by UTF-16 code units: the same total order on every run and engine.
+ */
 export function canonicalItem(item: Item): string {
-  const names = Object.keys(item).sort(compare);
+  const names = Object.keys(item).sort();
   return `{${names.map((name) => `${JSON.stringify(name)}:${canonicalValue(item[name])}`).join(',')}}`;
 }
 

@@ -4,17 +4,20 @@ import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 
 describe('canonicalNumber', () => {
   test.each([
-    ['1.5', '15e-1'],
-    ['1.50', '15e-1'],
-    ['15E-1', '15e-1'],
-    ['0.0015e3', '15e-1'],
-    ['+007.00', '7e0'],
-    ['100', '1e2'],
-    ['1e2', '1e2'],
-    ['-0.5', '-5e-1'],
+    ['1.5', '1.5'],
+    ['1.50', '1.5'],
+    ['15E-1', '1.5'],
+    ['0.0015e3', '1.5'],
+    ['+007.00', '7'],
+    ['100', '100'],
+    ['1e2', '100'],
+    ['-0.5', '-0.5'],
+    ['-.5', '-0.5'],
+    ['1.25e-3', '0.00125'],
+    ['-12.3400E+2', '-1234'],
     ['-0', '0'],
     ['0.000', '0'],
-    ['12345678901234567890123456789012345678', '12345678901234567890123456789012345678e0'],
+    ['12345678901234567890123456789012345678', '12345678901234567890123456789012345678'],
   ])('%s -> %s', (text, canonical) => {
     expect(canonicalNumber(text)).toBe(canonical);
   });
@@ -95,5 +98,16 @@ describe('fixture', () => {
     expect(fixtureItems().length).toBeLessThanOrEqual(1000);
     // Adding properties never changes the existing ones.
     expect(fixtureItems(5).slice(0, fixtureItems(3).length)).toEqual(fixtureItems(3));
+  });
+});
+
+describe('TableDigest arithmetic', () => {
+  test('equals the sum of the SHA-256 values modulo 2^256, carries included', () => {
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const { canonicalItem: encode } = require('../../../lambda/digest/canonical-item') as typeof import('../../../lambda/digest/canonical-item');
+    const items = fixtureItems(6);
+    let sum = 0n;
+    for (const item of items) sum = (sum + BigInt(`0x${createHash('sha256').update(encode(item)).digest('hex')}`)) % (1n << 256n);
+    expect(TableDigest.of(items).toString()).toBe(`${items.length}:${sum.toString(16).padStart(64, '0')}`);
   });
 });
