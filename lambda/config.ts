@@ -92,3 +92,25 @@ export interface DrillConfig {
   readonly targets: DrillTargets;
   readonly wait: WaitTuning;
 }
+
+/** Index names of the drill-history table, as the engine queries them. */
+export const HISTORY_INDEX = { byRestoreJob: 'byRestoreJob', openDrills: 'openDrills', byTable: 'byTable' } as const;
+
+/**
+ * Key and index layout of the table (every key attribute a string, every index projecting all
+ * attributes). The construct creates the table from it, so the two cannot drift apart.
+ */
+export const HISTORY_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalIndexes: [
+    { name: HISTORY_INDEX.byRestoreJob, partitionKey: 'restoreJobId' },
+    // Sparse: only unfinished drills carry `openMarker`.
+    { name: HISTORY_INDEX.openDrills, partitionKey: 'openMarker', sortKey: 'startedAt' },
+    { name: HISTORY_INDEX.byTable, partitionKey: 'sourceTable', sortKey: 'startedAt' },
+  ],
+} as const satisfies {
+  partitionKey: string;
+  sortKey: string;
+  globalIndexes: ReadonlyArray<{ name: string; partitionKey: string; sortKey?: string }>;
+};

@@ -17,7 +17,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { type DrillTargets, type DrilledTable, ENV } from '../lambda/config';
+import { type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
 import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
@@ -300,33 +300,26 @@ export class RestoreDrill extends Construct {
     acknowledge(this.failureQueue, 'Serverless-SQSRedrivePolicy', 'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.');
 
     // ---- Drill history (audit evidence) ------------------------------------------------------------
+    const history = HISTORY_TABLE_LAYOUT;
+    const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.historyTable = new dynamodb.Table(this, 'HistoryTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: stringKey(history.partitionKey),
+      sortKey: stringKey(history.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.historyTable.addGlobalSecondaryIndex({
-      indexName: 'byRestoreJob',
-      partitionKey: { name: 'restoreJobId', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    // Sparse: only drills still waiting for their restore carry `openMarker`.
-    this.historyTable.addGlobalSecondaryIndex({
-      indexName: 'openDrills',
-      partitionKey: { name: 'openMarker', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'startedAt', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    this.historyTable.addGlobalSecondaryIndex({
-      indexName: 'byTable',
-      partitionKey: { name: 'sourceTable', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'startedAt', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    // The engine's history port queries these indexes by name (HISTORY_INDEX in lambda/config.ts).
+    for (const index of history.globalIndexes) {
+      this.historyTable.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: 'sortKey' in index ? stringKey(index.sortKey) : undefined,
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
 
     // ---- Drill Lambda ---------------------------------------------------------------------------------
     const targets: DrillTargets = {

@@ -7,17 +7,16 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { HISTORY_INDEX } from '../config';
 import type { DrillRecord, DrillStatus } from '../drill/drill-record';
 
 /**
  * The drill-history table: one record per drill (audit evidence) and the coordination point
- * that makes each drill finish and report exactly once. Key layout (must match the construct):
- *   drill:  pk = DRILL#<drillId>, sk = DRILL; GSIs byRestoreJob (restoreJobId),
- *           openDrills (openMarker, startedAt; present only while unfinished), byTable (sourceTable, startedAt)
+ * that makes each drill finish and report exactly once. Items:
+ *   drill:  pk = DRILL#<drillId>, sk = DRILL, plus the index attributes below
  *   canary: pk = CANARY#<tableName>, sk = <writtenAt ISO>
  */
 
-export const HISTORY_INDEX = { byRestoreJob: 'byRestoreJob', openDrills: 'openDrills', byTable: 'byTable' } as const;
 const OPEN = 'OPEN';
 
 export interface CanaryRecord {

@@ -3,7 +3,8 @@ import { BatchGetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/clien
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
-import { DrillWorld, type Item, PREFIX, type TableSchema, scheduledEvent } from './support/drill-world';
+import { fixtureTableInput } from '../harness/harness-test-support';
+import { DrillWorld, type Item, PREFIX, scheduledEvent } from './support/drill-world';
 
 /**
  * The data-level checks (content digest, sample compare, exact item count, canary, custom
@@ -14,39 +15,8 @@ const PROPERTIES = 4;
 const FIXTURE = fixtureItems(PROPERTIES);
 const FIXTURE_TABLE = 'RestoreDrill-fixture';
 
-const fixtureSchema: TableSchema = {
-  BillingMode: 'PAY_PER_REQUEST',
-  KeySchema: [
-    { AttributeName: FIXTURE_SCHEMA.partitionKey, KeyType: 'HASH' },
-    { AttributeName: FIXTURE_SCHEMA.sortKey, KeyType: 'RANGE' },
-  ],
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'S' },
-    { AttributeName: 'scanId', AttributeType: 'S' },
-    { AttributeName: 'createdAt', AttributeType: 'S' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: FIXTURE_SCHEMA.scanIndex.name,
-      KeySchema: [
-        { AttributeName: 'scanId', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-  LocalSecondaryIndexes: [
-    {
-      IndexName: FIXTURE_SCHEMA.createdIndex.name,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'createdAt', KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-};
+/** The fixture's schema (GSI byScan, LSI byCreatedAt), as the harness tests create it. */
+const { TableName: _name, ...fixtureSchema } = fixtureTableInput(FIXTURE_TABLE);
 
 let world: DrillWorld;
 

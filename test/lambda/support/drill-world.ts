@@ -31,6 +31,7 @@ import type { DrilledTable, DrillConfig } from '../../../lambda/config';
 import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
+import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
 import { FakeClock } from './fake-clock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -206,35 +207,28 @@ export class DrillWorld {
     });
   }
 
+  /** The history table as the construct creates it, from the port's own layout. */
   private async createHistoryTable() {
-    const string = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+    const layout = HISTORY_TABLE_LAYOUT;
+    const keys = (partitionKey: string, sortKey?: string) => [
+      { AttributeName: partitionKey, KeyType: 'HASH' as const },
+      ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+    ];
+    const names = new Set<string>([layout.partitionKey, layout.sortKey]);
+    for (const index of layout.globalIndexes) {
+      names.add(index.partitionKey);
+      if ('sortKey' in index) names.add(index.sortKey);
+    }
     await this.createRaw({
       TableName: HISTORY_TABLE,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: ['pk', 'sk', 'restoreJobId', 'openMarker', 'startedAt', 'sourceTable'].map(string),
-      GlobalSecondaryIndexes: [
-        { IndexName: 'byRestoreJob', KeySchema: [{ AttributeName: 'restoreJobId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-        {
-          IndexName: 'openDrills',
-          KeySchema: [
-            { AttributeName: 'openMarker', KeyType: 'HASH' },
-            { AttributeName: 'startedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-        {
-          IndexName: 'byTable',
-          KeySchema: [
-            { AttributeName: 'sourceTable', KeyType: 'HASH' },
-            { AttributeName: 'startedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      KeySchema: keys(layout.partitionKey, layout.sortKey),
+      AttributeDefinitions: [...names].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+      GlobalSecondaryIndexes: layout.globalIndexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: keys(index.partitionKey, 'sortKey' in index ? index.sortKey : undefined),
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
     });
   }
 
