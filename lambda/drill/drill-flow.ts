@@ -232,6 +232,7 @@ async function finishDrill(
   const table = tableOf(engine, claimed);
   const drillStartedAt = new Date(claimed.startedAt);
   let checks: CheckResult[] = [];
+  let restoredScan: DrillOutcome['restoredScan'];
   let failure = claimed.earlyFailure;
   let restoreJob = job;
   let restoredActiveAt: number | undefined;
@@ -257,7 +258,7 @@ async function finishDrill(
       const sourceSettings: TableSettings | undefined = source
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
-      checks = await runChecks(checksFor(engine, table), {
+      ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
         drillStartedAt,
@@ -279,7 +280,7 @@ async function finishDrill(
         sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits),
         isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
         random: engine.random,
-      });
+      }));
     } catch (error) {
       failure = `the drill stopped with an error: ${explainError('drill', error)}`;
       log.error('drill error', { error: error as Error });
@@ -301,6 +302,7 @@ async function finishDrill(
       ? Math.round((drillStartedAt.getTime() - Date.parse(claimed.recoveryPoint.creationDate)) / 1000)
       : undefined,
     restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
+    restoredScan,
     finishedAt: new Date(engine.clock.now()).toISOString(),
   });
   const stillOurs = await engine.history.update(
@@ -346,8 +348,10 @@ export function decideOutcome(parts: {
   cleanup: CleanupOutcome;
   recoveryPointAgeSeconds?: number;
   restoreDurationSeconds?: number;
+  restoredScan?: DrillOutcome['restoredScan'];
   finishedAt: string;
 }): DrillOutcome {
+  const sourceReads = parts.checks.filter((c) => c.sourceReadUnits !== undefined);
   const failedCheck = parts.checks.find((c) => c.status === 'FAIL');
   const cleanupFailed = parts.cleanup.result === 'failed' || parts.cleanup.result === 'refused';
   const failure =
@@ -361,6 +365,8 @@ export function decideOutcome(parts: {
     cleanup: parts.cleanup,
     recoveryPointAgeSeconds: parts.recoveryPointAgeSeconds,
     restoreDurationSeconds: parts.restoreDurationSeconds !== undefined ? Math.round(parts.restoreDurationSeconds) : undefined,
+    restoredScan: parts.restoredScan,
+    sourceReadUnits: sourceReads.length ? sourceReads.reduce((sum, c) => sum + (c.sourceReadUnits ?? 0), 0) : undefined,
     finishedAt: parts.finishedAt,
   };
 }

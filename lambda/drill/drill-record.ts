@@ -47,6 +47,10 @@ export interface DrillOutcome {
   readonly cleanup: CleanupOutcome;
   readonly recoveryPointAgeSeconds?: number;
   readonly restoreDurationSeconds?: number;
+  /** The one shared scan of the restored copy: items and read capacity it consumed. */
+  readonly restoredScan?: { readonly items: number; readonly readUnits: number };
+  /** Read capacity the checks took from the source table (charged to the read budget). */
+  readonly sourceReadUnits?: number;
   readonly finishedAt: string;
 }
 

@@ -7,8 +7,15 @@ import { explainError, step } from '../report/failure-advice';
  * of the restored copy, so a table is read once however many checks look at its items. A check
  * that throws becomes a FAIL naming the error; it never stops the other checks or the cleanup.
  */
-export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckResult[]> {
+export interface CheckRunSummary {
+  readonly results: CheckResult[];
+  /** The shared scan of the restored copy, when one ran: items seen and read capacity consumed. */
+  readonly restoredScan?: { readonly items: number; readonly readUnits: number };
+}
+
+export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckRunSummary> {
   const results: CheckResult[] = [];
+  let restoredScan: CheckRunSummary['restoredScan'];
   const failed = (name: string, error: unknown): CheckResult => ({
     check: name,
     status: 'FAIL',
@@ -35,7 +42,7 @@ export async function runChecks(definitions: readonly CheckDefinition[], context
   for (const [definition, run] of early) if (run) results.push(await finish([definition, run]));
 
   const restored = results.find((r) => r.check === 'restored');
-  if (restored?.status !== 'PASS' || !context.restored) return results;
+  if (restored?.status !== 'PASS' || !context.restored) return { results };
 
   const runs = definitions
     .filter((d) => d.needs === 'restored-table')
@@ -44,20 +51,21 @@ export async function runChecks(definitions: readonly CheckDefinition[], context
   const observers = runs.filter(([, run]) => run.observeItem);
   if (observers.length > 0) {
     try {
-      await step('Scan', () =>
+      const scan = await step('Scan', () =>
         context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments }, (item) => {
           if (context.isCanaryItem(item)) return;
           for (const [, run] of observers) run.observeItem!(item);
         }),
       );
+      restoredScan = { items: scan.count, readUnits: scan.consumedUnits };
     } catch (error) {
       // Without the scan the observing checks have no data: fail them, keep the others.
       for (const [definition] of observers) results.push(failed(definition.name, error));
       const observing = new Set(observers.map(([d]) => d));
       for (const entry of runs) if (!observing.has(entry[0])) results.push(await finish(entry));
-      return results;
+      return { results };
     }
   }
   for (const entry of runs) results.push(await finish(entry));
-  return results;
+  return { results, restoredScan };
 }

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../checks/check';
 import type { DrillOutcome, DrillRecord } from '../drill/drill-record';
 import type { DrillMessage } from '../ports/notifier-port';
-import { formatDuration, formatTime } from './format';
+import { formatCount, formatDuration, formatTime } from './format';
 
 /**
  * One SNS message per drill: a subject that says it all (verdict, table, RTO, RPO; at most 100
@@ -42,7 +42,9 @@ const pad = (text: string, width: number) => text.padEnd(width);
 function checkLines(checks: readonly CheckResult[]): string[] {
   const width = Math.max(8, ...checks.map((c) => c.check.length)) + 2;
   return checks.flatMap((c) => [
-    `  ${pad(c.status, 5)} ${pad(c.check, width)}${clip(c.summary, SUMMARY_LIMIT)}`,
+    `  ${pad(c.status, 5)} ${pad(c.check, width)}${clip(c.summary, SUMMARY_LIMIT)}${
+      c.sourceReadUnits !== undefined ? ` [${formatCount(c.sourceReadUnits)} source read units]` : ''
+    }`,
     ...(c.nextStep && c.status !== 'PASS' ? [`        ${' '.repeat(width)}next: ${c.nextStep}`] : []),
   ]);
 }
@@ -78,6 +80,13 @@ export function reportText(drill: FinishedDrill): string {
   lines.push('');
   lines.push('Checks');
   lines.push(...(outcome.checks.length ? checkLines(outcome.checks) : ['  none ran']));
+  const reads = [
+    outcome.restoredScan
+      ? `restored copy: ${formatCount(outcome.restoredScan.items)} items in one parallel scan, ${formatCount(outcome.restoredScan.readUnits)} read units`
+      : '',
+    outcome.sourceReadUnits !== undefined ? `source: ${formatCount(outcome.sourceReadUnits)} read units` : '',
+  ].filter(Boolean);
+  if (reads.length) lines.push(`  reads: ${reads.join('; ')}`);
   lines.push('');
   lines.push('Cleanup');
   lines.push(`  ${outcome.cleanup.result}: ${outcome.cleanup.detail}`);
@@ -111,6 +120,7 @@ export function reportDocument(drill: FinishedDrill) {
     },
     restoredTable: drill.restoreJobId ? drill.restoredTableName : undefined,
     checks: outcome.checks.map((c) => ({ ...c, summary: clip(c.summary, SUMMARY_LIMIT) })),
+    reads: { restoredScan: outcome.restoredScan, sourceReadUnits: outcome.sourceReadUnits },
     cleanup: outcome.cleanup,
   };
 }

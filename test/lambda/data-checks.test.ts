@@ -200,8 +200,12 @@ describe('read budget', () => {
   });
 
   test('every source read is reported with the capacity it consumed', async () => {
-    const { check } = await drill();
-    expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
-    expect(check('sample compare').sourceReadUnits).toBeGreaterThan(0);
+    const { report, check } = await drill();
+    const count = check('item count').sourceReadUnits;
+    const sample = check('sample compare').sourceReadUnits;
+    expect(count).toBeGreaterThan(0);
+    expect(sample).toBeGreaterThan(0);
+    expect(report.json.reads.sourceReadUnits).toBeCloseTo(count + sample, 5);
+    expect(report.email).toMatch(/PASS\s+item count\s+.* \[[\d.,]+ source read units\]/);
   });
 });

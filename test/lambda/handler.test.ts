@@ -80,6 +80,8 @@ describe('pass', () => {
     expect(report.email).toMatch(/PASS\s+item count\s+restored 40, source 40/);
     expect(report.email).toMatch(/PASS\s+schema\s+keys, 3 attribute definitions, 1 GSI, 0 LSI match/);
     expect(report.email).toMatch(/deleted: deleted drill-copy-orders-/);
+    expect(report.email).toMatch(/reads: restored copy: 40 items in one parallel scan, [\d.]+ read units; source: [\d.]+ read units/);
+    expect(report.json.reads.restoredScan).toEqual({ items: 40, readUnits: expect.any(Number) });
     expect(report.json).toMatchObject({
       verdict: 'PASS',
       table: 'orders',
