@@ -70,6 +70,11 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
     'polygon-closes:PASS',
   ]);
   expect(report.email).toContain('all 400 items equal the seeded fixture');
+  // Structured logs: every line about the drill carries its id and table.
+  const entries = outcome.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const drillLines = entries.filter((entry) => entry.message !== 'invoked');
+  expect(drillLines.length).toBeGreaterThan(5);
+  expect(drillLines.every((entry) => entry.drillId === report.json.drillId && entry.table === 'RestoreDrill-fixture')).toBe(true);
   await expectVerdictRecorded('PASS');
   await expectNothingLeftBehind(deployment);
 });

@@ -104,6 +104,22 @@ describe('pass', () => {
     await expectNoCopyLeft();
   });
 
+  test('metrics: one drill result, its restore duration and recovery-point age', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 90 });
+    const engine = world.engine();
+    const addMetric = jest.spyOn(engine.metrics, 'addMetric');
+    const publish = jest.spyOn(engine.metrics, 'publishStoredMetrics');
+    await world.invoke(scheduledEvent(), { engine });
+    const metrics = Object.fromEntries(addMetric.mock.calls.map(([name, , value]) => [name, value]));
+    expect(metrics).toEqual({
+      DrillCompleted: 1,
+      DrillFailed: 0,
+      RestoreDurationSeconds: expect.any(Number),
+      RecoveryPointAgeSeconds: 90 * 60,
+    });
+    expect(publish).toHaveBeenCalledTimes(1);
+  });
+
   test('a Backup Job State Change COMPLETED event drills that table only', async () => {
     await world.addSourceTable({ name: 'invoices', items: orderItems(5) });
     world.addRecoveryPoint({ table: 'invoices', ageMinutes: 5 });
