@@ -44,7 +44,11 @@ export interface DrillRequest {
   readonly trigger: TriggerKind;
 }
 
-const LEASE_MARGIN_MS = 60_000;
+/**
+ * A lease outlives its invocation by this much: enough for clocks to disagree, short enough
+ * that Lambda's first retry of a timed-out invocation (about a minute later) can take over.
+ */
+const LEASE_MARGIN_MS = 10_000;
 
 export async function startDrill(engine: Engine, invocation: Invocation, request: DrillRequest): Promise<DrillResult> {
   const { table, drillId, trigger } = request;
@@ -258,7 +262,9 @@ async function finishDrill(
       const sourceSettings: TableSettings | undefined = source
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
-      ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
+      const reserveMs = engine.config.wait.invocationReserveSeconds * 1000;
+      const keepScanning = () => invocation.deadline.remainingMs() > reserveMs;
+      ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), keepScanning, {
         table,
         targets: engine.config.targets,
         drillStartedAt,

@@ -6,6 +6,10 @@ import { explainError, step } from '../report/failure-advice';
  * the restored copy only when "restored" passed. Item-observing checks share one parallel scan
  * of the restored copy, so a table is read once however many checks look at its items. A check
  * that throws becomes a FAIL naming the error; it never stops the other checks or the cleanup.
+ *
+ * The scan stops when `keepScanning` says the invocation must keep its time for cleanup and the
+ * report: a table too large for one invocation gets WARNs saying so, never a timed-out drill
+ * whose copy outlives it.
  */
 export interface CheckRunSummary {
   readonly results: CheckResult[];
@@ -13,7 +17,11 @@ export interface CheckRunSummary {
   readonly restoredScan?: { readonly items: number; readonly readUnits: number };
 }
 
-export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckRunSummary> {
+export async function runChecks(
+  definitions: readonly CheckDefinition[],
+  keepScanning: () => boolean,
+  context: CheckContext,
+): Promise<CheckRunSummary> {
   const results: CheckResult[] = [];
   let restoredScan: CheckRunSummary['restoredScan'];
   const failed = (name: string, error: unknown): CheckResult => ({
@@ -49,23 +57,37 @@ export async function runChecks(definitions: readonly CheckDefinition[], context
     .map(begin)
     .filter((entry): entry is [CheckDefinition, CheckRun] => entry[1] !== undefined);
   const observers = runs.filter(([, run]) => run.observeItem);
+  // Without a complete scan the observing checks have no verdict: each gets this instead.
+  let unobserved: ((definition: CheckDefinition) => CheckResult) | undefined;
   if (observers.length > 0) {
     try {
       const scan = await step('Scan', () =>
-        context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments }, (item) => {
-          if (context.isCanaryItem(item)) return;
-          for (const [, run] of observers) run.observeItem!(item);
-        }),
+        context.dynamodb.scanItems(
+          context.restoredTableName,
+          { segments: context.targets.scanSegments, onPage: keepScanning },
+          (item) => {
+            if (context.isCanaryItem(item)) return;
+            for (const [, run] of observers) run.observeItem!(item);
+          },
+        ),
       );
       restoredScan = { items: scan.count, readUnits: scan.consumedUnits };
+      if (scan.stoppedEarly) {
+        unobserved = (definition) => ({
+          check: definition.name,
+          status: 'WARN',
+          summary: `not evaluated: the scan of the restored copy stopped after ${scan.count} items to leave time for cleanup and the report`,
+          nextStep: 'the table is too large to check in one invocation: raise scanSegments or the drill Lambda memory',
+          numbers: { scannedItems: scan.count },
+        });
+      }
     } catch (error) {
-      // Without the scan the observing checks have no data: fail them, keep the others.
-      for (const [definition] of observers) results.push(failed(definition.name, error));
-      const observing = new Set(observers.map(([d]) => d));
-      for (const entry of runs) if (!observing.has(entry[0])) results.push(await finish(entry));
-      return { results };
+      unobserved = (definition) => failed(definition.name, error);
     }
   }
-  for (const entry of runs) results.push(await finish(entry));
+  const observing = new Set(observers.map(([definition]) => definition));
+  for (const entry of runs) {
+    results.push(unobserved && observing.has(entry[0]) ? unobserved(entry[0]) : await finish(entry));
+  }
   return { results, restoredScan };
 }
