@@ -71,6 +71,7 @@ function matchTables(config: Engine['config'], requested: readonly string[]) {
   return { found, unknown };
 }
 
+/** Runs every batch, whatever earlier ones did: one failed report must not skip other tables. */
 async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
   const settled: PromiseSettledResult<R>[] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -79,7 +80,7 @@ async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T)
   return settled;
 }
 
-function failIfAnyRejected<R>(settled: PromiseSettledResult<R>[]): R[] {
+function failIfAnyRejected<R>(settled: readonly PromiseSettledResult<R>[]): R[] {
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failures.length > 0) {
     const reasons = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
@@ -96,12 +97,11 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
   const trigger = parseTrigger(event);
   engine.logger.info('invoked', { trigger: trigger.kind });
 
-  const drillTables = async (tables: readonly DrilledTable[], triggerId: string, triggeredAt: Date, kind: 'schedule' | 'backup-completed' | 'manual') =>
-    failIfAnyRejected(
-      await inBatches(tables, MAX_PARALLEL_DRILLS, (table) =>
-        startDrill(engine, invocation, { table, trigger: kind, drillId: drillIdFor(triggeredAt, triggerId, table.tableArn) }),
-      ),
-    );
+  const drillTables = (
+    tables: readonly DrilledTable[],
+    kind: 'schedule' | 'backup-completed' | 'manual',
+    drillIdOf: (table: DrilledTable) => Promise<string> | string,
+  ) => inBatches(tables, MAX_PARALLEL_DRILLS, async (table) => startDrill(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }));
 
   switch (trigger.kind) {
     case 'ignored':
@@ -109,10 +109,11 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
       return { trigger: 'ignored', drills: [], ignored: trigger.reason };
 
     case 'schedule': {
-      const drills = await drillTables(engine.config.tables, trigger.eventId, trigger.time, 'schedule');
-      const resumed = await resumeStaleDrills(engine, invocation, new Set(drills.map((d) => d.drillId)));
-      const leftoverCopies = await deleteLeftoverCopies(engine);
-      return { trigger: trigger.kind, drills: [...drills, ...resumed], leftoverCopies };
+      // Safety nets first, while the whole invocation is ahead; a failure in one is reported at the end.
+      const resumed = await resumeStaleDrills(engine, invocation);
+      const drills = await drillTables(engine.config.tables, 'schedule', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
+      const leftoverCopies = await deleteLeftoverCopies(engine, invocation);
+      return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies };
     }
 
     case 'backup-completed': {
@@ -121,14 +122,22 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
         engine.logger.warn('event ignored: backup of a table this drill does not cover', { resourceArn: trigger.resourceArn });
         return { trigger: trigger.kind, drills: [], ignored: `not a drilled table: ${trigger.resourceArn}` };
       }
-      return { trigger: trigger.kind, drills: await drillTables(found, trigger.eventId, trigger.time, 'backup-completed') };
+      const drills = await drillTables(found, 'backup-completed', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
+      return { trigger: trigger.kind, drills: failIfAnyRejected(drills) };
     }
 
     case 'manual': {
       const { found, unknown } = matchTables(engine.config, trigger.tables);
       if (unknown.length > 0) engine.logger.warn('manual invocation names tables this drill does not cover', { unknown });
-      const drills = await drillTables(found, context.awsRequestId, new Date(engine.clock.now()), 'manual');
-      return { trigger: trigger.kind, drills, unknownTables: unknown };
+      // Lambda retries an asynchronous invocation with the same request id: the first attempt's
+      // drill id is recorded under it, so a retry continues that drill instead of starting another.
+      const drills = await drillTables(found, 'manual', (table) =>
+        engine.history.firstRecorded(
+          `manual|${context.awsRequestId}|${table.tableArn}`,
+          drillIdFor(new Date(engine.clock.now()), context.awsRequestId, table.tableArn),
+        ),
+      );
+      return { trigger: trigger.kind, drills: failIfAnyRejected(drills), unknownTables: unknown };
     }
 
     case 'restore-job-changed': {

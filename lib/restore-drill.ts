@@ -484,7 +484,9 @@ export class RestoreDrill extends Construct {
    * verified against the Service Authorization Reference (list_awsbackup, as mirrored by
    * iam-floyd's generated backup statements):
    * - ListRecoveryPointsByBackupVault: resource type backupVault (required).
-   * - ListRecoveryPointsByResource, DescribeRestoreJob: no resource type, so Resource "*".
+   * - DescribeRestoreJob: no resource type, so Resource "*".
+   * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
+   * recovery points are listed per vault, and no index of a drilled table is queried.
    * - GetRecoveryPointRestoreMetadata, StartRestoreJob: resource type recoveryPoint
    *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
    *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
@@ -505,11 +507,6 @@ export class RestoreDrill extends Construct {
     const stack = Stack.of(this);
     const readableTables = [...scope.sourceTableArns, scope.restoredTablesArn];
     const statements = [
-      new iam.PolicyStatement({
-        sid: 'FindRecoveryPointsOfATable',
-        actions: ['backup:ListRecoveryPointsByResource'],
-        resources: ['*'],
-      }),
       new iam.PolicyStatement({
         sid: 'ListRecoveryPointsInDrillVaults',
         actions: ['backup:ListRecoveryPointsByBackupVault'],
@@ -541,14 +538,13 @@ export class RestoreDrill extends Construct {
         actions: [
           'dynamodb:DescribeTable',
           'dynamodb:Scan',
-          'dynamodb:Query',
           'dynamodb:GetItem',
           'dynamodb:BatchGetItem',
           'dynamodb:DescribeTimeToLive',
           'dynamodb:DescribeContinuousBackups',
           'dynamodb:ListTagsOfResource',
         ],
-        resources: [...readableTables, ...readableTables.map((arn) => `${arn}/index/*`)],
+        resources: readableTables,
       }),
       new iam.PolicyStatement({
         sid: 'DeleteRestoredCopiesOnly',
@@ -581,7 +577,7 @@ export class RestoreDrill extends Construct {
     acknowledge(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
-      'backup:ListRecoveryPointsByResource, backup:DescribeRestoreJob and dynamodb:ListTables have no resource type in the Service Authorization Reference; all three are read-only.',
+      'backup:DescribeRestoreJob and dynamodb:ListTables have no resource type in the Service Authorization Reference; both are read-only.',
     );
     acknowledgeWildcardResources(
       policy,
@@ -589,7 +585,6 @@ export class RestoreDrill extends Construct {
       'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob/GetRecoveryPointRestoreMetadata to the drill vaults; limited to this account and Region.',
     );
     acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
-    acknowledgeWildcardResources(policy, readableTables.map((arn) => `${arn}/index/*`), 'Read-only queries of drilled tables and restored copies by index.');
     acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
 
     // The history table: exactly the item operations the engine's history port makes (no

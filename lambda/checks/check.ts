@@ -45,6 +45,8 @@ export interface CheckContext {
   readonly canaries: CanaryPort;
   /** Read capacity the checks may still take from the source table. */
   readonly sourceReads: ReadBudget;
+  /** False once the invocation must keep what is left for cleanup and the report: stop reading. */
+  readonly hasTime: () => boolean;
   /** True for the drill's own canary item, which every content check leaves out. */
   readonly isCanaryItem: (item: Item) => boolean;
   readonly random: () => number;

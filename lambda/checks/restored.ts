@@ -38,6 +38,15 @@ export const restoredCheck: CheckDefinition = {
           numbers: { jobStatus: job.status },
         };
       }
+      if (job.status !== 'COMPLETED') {
+        return {
+          check: 'restored',
+          status: 'FAIL',
+          summary: `restore job ${jobId} is still ${job.status}`,
+          nextStep: 'the drill judged a job that had not finished: report this as a restore-drill bug',
+          numbers: { jobStatus: job.status },
+        };
+      }
       if (!restored || restored.status !== 'ACTIVE') {
         return {
           check: 'restored',

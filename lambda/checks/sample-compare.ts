@@ -12,7 +12,7 @@ import { timestampOf } from './timestamps';
  * updated-at attribute, a source item changed after the recovery point is skipped, and any
  * other difference is a FAIL; without it a difference cannot be told from a later change, so
  * it is a WARN. Source reads are charged to the read budget; the check samples less rather
- * than overspend.
+ * than overspend, or than run into the time the drill keeps for cleanup.
  */
 export const sampleCompareCheck: CheckDefinition = {
   name: 'sample compare',
@@ -51,7 +51,7 @@ export const sampleCompareCheck: CheckDefinition = {
         let consumed = 0;
         for (let i = 0; i < reservoir.length; i += 25) {
           const chunk = reservoir.slice(i, i + 25);
-          if (!context.sourceReads.canAfford(chunk.length * 0.5)) break;
+          if (!context.sourceReads.canAfford(chunk.length * 0.5) || !context.hasTime()) break;
           const { items, consumedUnits } = await context.dynamodb.batchGetItems(
             source.name,
             chunk.map((item) => keyOf(item, keySchema)),
@@ -86,7 +86,7 @@ export const sampleCompareCheck: CheckDefinition = {
         const parts = [`${formatCount(matched)} of ${formatCount(compared.length)} sampled items equal the source`];
         if (skipped) parts.push(`${skipped} skipped (changed after the recovery point)`);
         if (goneFromSource.length) parts.push(`${goneFromSource.length} no longer in the source`);
-        if (reservoir.length > fetched) parts.push(`${reservoir.length - fetched} not fetched (read budget)`);
+        if (reservoir.length > fetched) parts.push(`${reservoir.length - fetched} not fetched (read budget or time)`);
         if (mismatched.length) parts.push(`${mismatched.length} differ: ${describeKeys(mismatched, keySchema)}`);
         const summary = parts.join('; ');
         if (mismatched.length > 0) {
@@ -116,7 +116,7 @@ export const sampleCompareCheck: CheckDefinition = {
           nextStep: warn
             ? goneFromSource.length > 0
               ? 'items deleted from the source after the backup cannot be compared; expected on a table with deletes'
-              : 'raise sourceReadBudgetUnits to compare the whole sample'
+              : 'raise sourceReadBudgetUnits to compare the whole sample, or give the drill more time (scanSegments)'
             : undefined,
           numbers,
           sourceReadUnits: consumed,

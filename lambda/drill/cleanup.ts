@@ -1,5 +1,5 @@
 import type { DrillConfig } from '../config';
-import type { Clock } from '../ports/clock';
+import type { Clock, Deadline } from '../ports/clock';
 import type { DynamoDbPort } from '../ports/dynamodb-port';
 import { explainError, step } from '../report/failure-advice';
 import type { CleanupOutcome, DrillRecord } from './drill-record';
@@ -29,15 +29,18 @@ export function deletionRefusal(
 }
 
 const DELETE_CONFIRM_MAX_MS = 30_000;
+/** Confirming the delete is a courtesy for the report; it never eats the last seconds of an invocation. */
+const DELETE_CONFIRM_SPARE_MS = 10_000;
 
 /** Never throws: a failed cleanup is an outcome to report, not a reason to skip the report. */
 export async function deleteRestoredCopy(args: {
   config: DrillConfig;
   dynamodb: DynamoDbPort;
   clock: Clock;
+  deadline: Deadline;
   drill: DrillRecord;
 }): Promise<CleanupOutcome> {
-  const { config, dynamodb, clock, drill } = args;
+  const { config, dynamodb, clock, deadline, drill } = args;
   const pollMs = config.wait.tablePollSeconds * 1000;
   const tableName = drill.restoredTableName;
   try {
@@ -51,7 +54,7 @@ export async function deleteRestoredCopy(args: {
     await step('DeleteTable', () => dynamodb.deleteTable(tableName));
     // DeleteTable is asynchronous; wait briefly so the report can say the copy is gone.
     const started = clock.now();
-    while (clock.now() - started < DELETE_CONFIRM_MAX_MS) {
+    while (clock.now() - started < DELETE_CONFIRM_MAX_MS && deadline.remainingMs() > DELETE_CONFIRM_SPARE_MS) {
       const remaining = await step('DescribeTable', () => dynamodb.describeTable(tableName));
       if (!remaining) return { result: 'deleted', tableName, detail: `deleted ${tableName}` };
       await clock.sleep(pollMs);

@@ -6,13 +6,13 @@ import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import type { Engine, Invocation } from '../engine';
 import type { DrillLogger } from '../observability';
-import type { RecoveryPoint, RestoreJob } from '../ports/backup-port';
+import { type RecoveryPoint, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { explainError, step } from '../report/failure-advice';
 import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
-import type { CleanupOutcome, DrillOutcome, DrillRecord, RestoreJobFacts, TriggerKind } from './drill-record';
+import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint } from './find-recovery-point';
 import { runChecks } from './run-checks';
@@ -73,12 +73,18 @@ export async function startDrill(engine: Engine, invocation: Invocation, request
   return continueDrill(engine, invocation, record, log);
 }
 
+export interface ContinueOptions {
+  /** false: look at the restore job once and leave a running one to its event (the sweep). */
+  readonly waitForRestore?: boolean;
+}
+
 /** Picks a drill up from its recorded state: used by duplicates, retries, restore events and the sweep. */
 export async function continueDrill(
   engine: Engine,
   invocation: Invocation,
   record: DrillRecord,
   log: DrillLogger = engine.logger.createChild({ persistentKeys: { drillId: record.drillId, table: record.sourceTable } }),
+  options: ContinueOptions = {},
 ): Promise<DrillResult> {
   const base = { drillId: record.drillId, table: record.sourceTable };
   switch (record.status) {
@@ -87,36 +93,60 @@ export async function continueDrill(
       return { ...base, status: 'already-finished', verdict: record.outcome?.verdict };
     case 'REPORTING':
       return resendReport(engine, invocation, record, log);
+    case 'CLEANING': {
+      const claimed = await claimOrReport(engine, invocation, record, ['CLEANING'], log);
+      if ('status' in claimed) return claimed;
+      log.info('checks were recorded but cleanup and report did not finish; finishing them now');
+      return cleanUpAndReport(engine, invocation, claimed.record, log);
+    }
     case 'STARTED': {
-      const begun = record.earlyFailure === undefined ? await beginRestore(engine, record, log) : record;
+      if (record.earlyFailure !== undefined) return finishDrill(engine, invocation, record, undefined, log);
+      // One invocation at a time may start the restore: a twin that lost a StartRestoreJob race
+      // must not judge the drill while the winner's restore runs.
+      const claim = await claimOrReport(engine, invocation, record, ['STARTED'], log);
+      if ('status' in claim) return claim;
+      const begun = await beginRestore(engine, claim.record, log);
       if (begun.status === 'STARTED') return finishDrill(engine, invocation, begun, undefined, log);
-      return continueDrill(engine, invocation, begun, log);
+      await engine.history.release(record.drillId, invocation.owner);
+      return continueDrill(engine, invocation, begun, log, options);
     }
     case 'RESTORING': {
-      if (!record.restoreJobId) throw new Error(`drill ${record.drillId} is RESTORING without a restore job id`);
+      const restoreJobId = record.restoreJobId;
+      if (!restoreJobId) throw new Error(`drill ${record.drillId} is RESTORING without a restore job id`);
+      const handOver = async (job: RestoreJob, why: string) => {
+        await engine.history.update(record.drillId, { restoreJob: jobFacts(job) });
+        log.info(why, { restoreJobId, status: job.status, percentDone: job.percentDone });
+        return { ...base, status: 'waiting' as const, restoreJobId };
+      };
+      if (options.waitForRestore === false) {
+        const job = await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(restoreJobId));
+        if (!TERMINAL_RESTORE_STATUSES.has(job.status)) return handOver(job, 'restore still running: its Restore Job State Change event will finish the drill');
+        return finishDrill(engine, invocation, record, job, log);
+      }
       const wait = await waitForRestoreJob({
         backup: engine.backup,
         clock: engine.clock,
         deadline: invocation.deadline,
         tuning: engine.config.wait,
-        restoreJobId: record.restoreJobId,
+        restoreJobId,
         restoreStartedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
         onProgress: (job) =>
           log.info('restore in progress', { restoreJobId: job.restoreJobId, status: job.status, percentDone: job.percentDone }),
       });
       if (wait.kind === 'handed-over') {
-        await engine.history.update(record.drillId, { restoreJob: jobFacts(wait.job) });
-        log.info('invocation time is short: leaving the drill to the Restore Job State Change event', {
-          restoreJobId: record.restoreJobId,
-          status: wait.job.status,
-          percentDone: wait.job.percentDone,
-        });
-        return { ...base, status: 'waiting', restoreJobId: record.restoreJobId };
+        return handOver(wait.job, 'invocation time is short: leaving the drill to the Restore Job State Change event');
+      }
+      // Checks need time; a job that ended just before the deadline is better finished by the
+      // invocation its own state-change event starts, with a whole timeout ahead of it.
+      if (wait.job.status === 'COMPLETED' && invocation.deadline.remainingMs() < 2 * reserveMs(engine)) {
+        return handOver(wait.job, 'restore done but too little time left to check it: leaving it to the Restore Job State Change event');
       }
       return finishDrill(engine, invocation, record, wait.job, log);
     }
   }
 }
+
+const reserveMs = (engine: Engine) => engine.config.wait.invocationReserveSeconds * 1000;
 
 function jobFacts(job: RestoreJob): RestoreJobFacts {
   return {
@@ -137,9 +167,13 @@ function tableOf(engine: Engine, record: DrillRecord): DrilledTable {
 
 async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: string, log: DrillLogger): Promise<DrillRecord> {
   log.warn('drill cannot restore', { failure });
-  const updated: DrillRecord = { ...record, earlyFailure: failure };
-  await engine.history.update(record.drillId, { earlyFailure: failure, recoveryPoint: record.recoveryPoint }, { ifStatus: 'STARTED' });
-  return updated;
+  const saved = await engine.history.update(record.drillId, { earlyFailure: failure, recoveryPoint: record.recoveryPoint }, { ifStatus: 'STARTED' });
+  if (saved) return { ...record, earlyFailure: failure };
+  // A twin invocation moved the drill on (it started the restore this one could not): follow it.
+  const current = await engine.history.get(record.drillId);
+  if (!current) throw new Error(`drill ${record.drillId} vanished from the history table`);
+  log.info('a twin invocation already moved this drill on; following it', { status: current.status });
+  return current;
 }
 
 /** Finds the recovery point and starts the restore job; an error here ends the drill as FAIL. */
@@ -213,7 +247,30 @@ async function writeCanary(engine: Engine, table: DrilledTable, record: DrillRec
   }
 }
 
-/** Checks, cleanup and verdict: only the invocation holding the drill's lease gets here. */
+/** Takes the drill's lease, or says who has it (another invocation, or nobody: already finished). */
+async function claimOrReport(
+  engine: Engine,
+  invocation: Invocation,
+  record: DrillRecord,
+  from: readonly DrillStatus[],
+  log: DrillLogger,
+): Promise<{ record: DrillRecord } | DrillResult> {
+  const base = { drillId: record.drillId, table: record.sourceTable };
+  const leaseMs = Math.max(0, invocation.deadline.remainingMs()) + LEASE_MARGIN_MS;
+  const claimed = await engine.history.claim(record.drillId, from, invocation.owner, engine.clock.now(), leaseMs);
+  if (claimed) return { record: claimed };
+  const current = await engine.history.get(record.drillId);
+  log.info('another invocation is finishing this drill (or has finished it)', { status: current?.status });
+  return current?.status === 'FINISHED'
+    ? { ...base, status: 'already-finished', verdict: current.outcome?.verdict }
+    : { ...base, status: 'in-progress-elsewhere' };
+}
+
+/**
+ * The checks: only the invocation holding the drill's lease gets here. Their result is saved
+ * (status CLEANING) before the copy is deleted, so an invocation that dies in between is
+ * finished by its retry with the same verdict instead of a check of a table already gone.
+ */
 async function finishDrill(
   engine: Engine,
   invocation: Invocation,
@@ -222,21 +279,14 @@ async function finishDrill(
   log: DrillLogger,
 ): Promise<DrillResult> {
   const base = { drillId: record.drillId, table: record.sourceTable };
-  const now = engine.clock.now();
-  const leaseMs = Math.max(0, invocation.deadline.remainingMs()) + LEASE_MARGIN_MS;
-  const claimed = await engine.history.claim(record.drillId, ['STARTED', 'RESTORING'], invocation.owner, now, leaseMs);
-  if (!claimed) {
-    const current = await engine.history.get(record.drillId);
-    log.info('another invocation is finishing this drill (or has finished it)', { status: current?.status });
-    return current?.status === 'FINISHED'
-      ? { ...base, status: 'already-finished', verdict: current.outcome?.verdict }
-      : { ...base, status: 'in-progress-elsewhere' };
-  }
+  const claim = await claimOrReport(engine, invocation, record, ['STARTED', 'RESTORING'], log);
+  if ('status' in claim) return claim;
+  const claimed = claim.record;
 
   const table = tableOf(engine, claimed);
   const drillStartedAt = new Date(claimed.startedAt);
   let checks: CheckResult[] = [];
-  let restoredScan: DrillOutcome['restoredScan'];
+  let restoredScan: CheckedOutcome['restoredScan'];
   let failure = claimed.earlyFailure;
   let restoreJob = job;
   let restoredActiveAt: number | undefined;
@@ -245,6 +295,12 @@ async function finishDrill(
     try {
       const restoreJobId = claimed.restoreJobId;
       restoreJob ??= await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(restoreJobId));
+      if (!TERMINAL_RESTORE_STATUSES.has(restoreJob.status)) {
+        // Only a finished job can be judged; give the drill back to whoever waits for it.
+        await engine.history.release(claimed.drillId, invocation.owner);
+        log.info('restore job not finished; not judging it yet', { restoreJobId, status: restoreJob.status });
+        return { ...base, status: 'waiting', restoreJobId };
+      }
       let restored: TableShape | undefined;
       if (restoreJob.status === 'COMPLETED') {
         const active = await waitForTableActive({
@@ -252,7 +308,7 @@ async function finishDrill(
           clock: engine.clock,
           deadline: invocation.deadline,
           tableName: claimed.restoredTableName,
-          reserveMs: engine.config.wait.invocationReserveSeconds * 500,
+          reserveMs: reserveMs(engine) / 2,
           pollMs: engine.config.wait.tablePollSeconds * 1000,
         });
         restored = active.table;
@@ -262,9 +318,7 @@ async function finishDrill(
       const sourceSettings: TableSettings | undefined = source
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
-      const reserveMs = engine.config.wait.invocationReserveSeconds * 1000;
-      const keepScanning = () => invocation.deadline.remainingMs() > reserveMs;
-      ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), keepScanning, {
+      ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
         drillStartedAt,
@@ -284,6 +338,7 @@ async function finishDrill(
         dynamodb: engine.dynamodb,
         canaries: engine.canaries,
         sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits),
+        hasTime: () => invocation.deadline.remainingMs() > reserveMs(engine),
         isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
         random: engine.random,
       }));
@@ -295,38 +350,56 @@ async function finishDrill(
     checks = [evaluateRpo(drillStartedAt, new Date(claimed.recoveryPoint.creationDate), engine.config.targets)];
   }
 
-  const withJob: DrillRecord = { ...claimed, restoreJob: restoreJob ? jobFacts(restoreJob) : claimed.restoreJob };
-  const cleanup = await deleteRestoredCopy({ config: engine.config, dynamodb: engine.dynamodb, clock: engine.clock, drill: withJob });
-  if (cleanup.result === 'failed' || cleanup.result === 'refused') log.error('restored copy not deleted', { cleanup });
-  else log.info('cleanup', { cleanup });
-
-  const outcome = decideOutcome({
+  const checked: CheckedOutcome = {
     checks,
     failure,
-    cleanup,
+    restoredScan,
     recoveryPointAgeSeconds: claimed.recoveryPoint
       ? Math.round((drillStartedAt.getTime() - Date.parse(claimed.recoveryPoint.creationDate)) / 1000)
       : undefined,
-    restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
-    restoredScan,
-    finishedAt: new Date(engine.clock.now()).toISOString(),
-  });
+    restoreDurationSeconds:
+      restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
+  };
+  const restoreJobFacts = restoreJob ? jobFacts(restoreJob) : claimed.restoreJob;
   const stillOurs = await engine.history.update(
     record.drillId,
-    { status: 'REPORTING', outcome, restoreJob: withJob.restoreJob },
+    { status: 'CLEANING', checked, restoreJob: restoreJobFacts },
     { owner: invocation.owner },
   );
   if (!stillOurs) {
-    log.warn('lost the drill lease while finishing; the holder reports it');
+    log.warn('lost the drill lease while checking; the holder finishes it');
     return { ...base, status: 'in-progress-elsewhere' };
   }
-  emitMetrics(engine, withJob, outcome);
+  return cleanUpAndReport(engine, invocation, { ...claimed, status: 'CLEANING', checked, restoreJob: restoreJobFacts }, log);
+}
+
+/** Deletes the copy, decides the verdict, records it, then reports. The caller holds the lease. */
+async function cleanUpAndReport(engine: Engine, invocation: Invocation, drill: DrillRecord, log: DrillLogger): Promise<DrillResult> {
+  const base = { drillId: drill.drillId, table: drill.sourceTable };
+  const checked = drill.checked ?? { checks: [] };
+  const cleanup = await deleteRestoredCopy({
+    config: engine.config,
+    dynamodb: engine.dynamodb,
+    clock: engine.clock,
+    deadline: invocation.deadline,
+    drill,
+  });
+  if (cleanup.result === 'failed' || cleanup.result === 'refused') log.error('restored copy not deleted', { cleanup });
+  else log.info('cleanup', { cleanup });
+
+  const outcome = decideOutcome({ ...checked, cleanup, finishedAt: new Date(engine.clock.now()).toISOString() });
+  const stillOurs = await engine.history.update(drill.drillId, { status: 'REPORTING', outcome }, { owner: invocation.owner });
+  if (!stillOurs) {
+    log.warn('lost the drill lease while cleaning up; the holder reports it');
+    return { ...base, status: 'in-progress-elsewhere' };
+  }
+  emitMetrics(engine, drill, outcome);
   log.info('drill verdict', {
     verdict: outcome.verdict,
     checks: outcome.checks.map((c) => `${c.check}:${c.status}`).join(' '),
     failure: outcome.failure,
   });
-  return publishReport(engine, invocation, { ...withJob, status: 'REPORTING', outcome }, log);
+  return publishReport(engine, invocation, { ...drill, status: 'REPORTING', outcome }, log);
 }
 
 function checksFor(engine: Engine, table: DrilledTable): CheckDefinition[] {
@@ -348,15 +421,7 @@ function checksFor(engine: Engine, table: DrilledTable): CheckDefinition[] {
   return [...engine.checks, ...custom];
 }
 
-export function decideOutcome(parts: {
-  checks: CheckResult[];
-  failure?: string;
-  cleanup: CleanupOutcome;
-  recoveryPointAgeSeconds?: number;
-  restoreDurationSeconds?: number;
-  restoredScan?: DrillOutcome['restoredScan'];
-  finishedAt: string;
-}): DrillOutcome {
+export function decideOutcome(parts: CheckedOutcome & { cleanup: CleanupOutcome; finishedAt: string }): DrillOutcome {
   const sourceReads = parts.checks.filter((c) => c.sourceReadUnits !== undefined);
   const failedCheck = parts.checks.find((c) => c.status === 'FAIL');
   const cleanupFailed = parts.cleanup.result === 'failed' || parts.cleanup.result === 'refused';

@@ -7,6 +7,8 @@ export type DrillStatus =
   | 'STARTED'
   /** Restore job started; waiting for it (possibly in a later invocation). */
   | 'RESTORING'
+  /** Checks done and recorded (`checked`); the copy is being deleted. */
+  | 'CLEANING'
   /** Verdict decided and copy cleaned up; the SNS report is not yet confirmed sent. */
   | 'REPORTING'
   /** Reported. */
@@ -36,6 +38,17 @@ export interface CleanupOutcome {
   readonly result: 'deleted' | 'absent' | 'failed' | 'refused';
   readonly tableName?: string;
   readonly detail: string;
+}
+
+/** What the checks found, recorded before the copy is deleted. */
+export interface CheckedOutcome {
+  readonly checks: readonly CheckResult[];
+  /** Set when the drill failed outside any check (no recovery point, a refused restore, an error). */
+  readonly failure?: string;
+  readonly recoveryPointAgeSeconds?: number;
+  readonly restoreDurationSeconds?: number;
+  /** The one shared scan of the restored copy: items and read capacity it consumed. */
+  readonly restoredScan?: { readonly items: number; readonly readUnits: number };
 }
 
 /** The full outcome of a drill: what the report, the metrics and the audit record are made from. */
@@ -70,6 +83,8 @@ export interface DrillRecord {
   readonly restoreJob?: RestoreJobFacts;
   /** Set when the drill failed before any restore could start (e.g. no recovery point). */
   readonly earlyFailure?: string;
+  /** Set when the drill reaches CLEANING. */
+  readonly checked?: CheckedOutcome;
   readonly outcome?: DrillOutcome;
   readonly reportedAt?: string;
   readonly leaseOwner?: string;

@@ -7,9 +7,9 @@ import { explainError, step } from '../report/failure-advice';
  * of the restored copy, so a table is read once however many checks look at its items. A check
  * that throws becomes a FAIL naming the error; it never stops the other checks or the cleanup.
  *
- * The scan stops when `keepScanning` says the invocation must keep its time for cleanup and the
- * report: a table too large for one invocation gets WARNs saying so, never a timed-out drill
- * whose copy outlives it.
+ * The scan stops when `context.hasTime()` says the invocation must keep its time for cleanup and
+ * the report: a table too large for one invocation fails the checks it could not finish, saying
+ * so, instead of a timed-out drill whose copy outlives it. A drill never passes unchecked.
  */
 export interface CheckRunSummary {
   readonly results: CheckResult[];
@@ -19,7 +19,6 @@ export interface CheckRunSummary {
 
 export async function runChecks(
   definitions: readonly CheckDefinition[],
-  keepScanning: () => boolean,
   context: CheckContext,
 ): Promise<CheckRunSummary> {
   const results: CheckResult[] = [];
@@ -64,7 +63,7 @@ export async function runChecks(
       const scan = await step('Scan', () =>
         context.dynamodb.scanItems(
           context.restoredTableName,
-          { segments: context.targets.scanSegments, onPage: keepScanning },
+          { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
           (item) => {
             if (context.isCanaryItem(item)) return;
             for (const [, run] of observers) run.observeItem!(item);
@@ -75,7 +74,7 @@ export async function runChecks(
       if (scan.stoppedEarly) {
         unobserved = (definition) => ({
           check: definition.name,
-          status: 'WARN',
+          status: 'FAIL',
           summary: `not evaluated: the scan of the restored copy stopped after ${scan.count} items to leave time for cleanup and the report`,
           nextStep: 'the table is too large to check in one invocation: raise scanSegments or the drill Lambda memory',
           numbers: { scannedItems: scan.count },

@@ -4,34 +4,36 @@ import { continueDrill, type DrillResult } from './drill-flow';
 import { drillIdOfRestoredTable } from './drill-id';
 
 /**
- * Safety nets run with every scheduled drill. EventBridge delivery is best effort and a Lambda
- * can die mid-drill; these make sure such a drill still finishes and its copy still goes.
+ * Safety nets run first in every scheduled invocation, before new drills wait on their restores.
+ * EventBridge delivery is best effort and a Lambda can die mid-drill; these make sure such a
+ * drill still finishes and its copy still goes.
  */
 
 /** Open drills older than any invocation can live: nobody is working on them. */
 const STALE_AFTER_MS = 16 * 60_000;
 
-export async function resumeStaleDrills(engine: Engine, invocation: Invocation, skip: ReadonlySet<string>): Promise<DrillResult[]> {
+export async function resumeStaleDrills(engine: Engine, invocation: Invocation): Promise<PromiseSettledResult<DrillResult>[]> {
   const now = engine.clock.now();
   const stale = (await engine.history.listOpen()).filter(
     (drill) =>
-      !skip.has(drill.drillId) &&
       now - Date.parse(drill.startedAt) > STALE_AFTER_MS &&
       (drill.leaseUntil === undefined || drill.leaseUntil < now),
   );
-  const results: DrillResult[] = [];
+  const results: PromiseSettledResult<DrillResult>[] = [];
   for (const drill of stale) {
     engine.logger.info('resuming a drill nobody finished (lost event or interrupted invocation)', {
       drillId: drill.drillId,
       status: drill.status,
     });
-    results.push(await continueDrill(engine, invocation, drill));
+    // No waiting here: a restore still running is left to its own event.
+    const [settled] = await Promise.allSettled([continueDrill(engine, invocation, drill, undefined, { waitForRestore: false })]);
+    results.push(settled);
   }
   return results;
 }
 
 /** Deletes restored copies whose drill is FINISHED but whose delete failed; reports what it did. */
-export async function deleteLeftoverCopies(engine: Engine): Promise<string[]> {
+export async function deleteLeftoverCopies(engine: Engine, invocation: Invocation): Promise<string[]> {
   const done: string[] = [];
   for (const tableName of await engine.dynamodb.listTableNames(engine.config.restoreTablePrefix)) {
     const drillId = drillIdOfRestoredTable(engine.config.restoreTablePrefix, tableName);
@@ -41,7 +43,13 @@ export async function deleteLeftoverCopies(engine: Engine): Promise<string[]> {
       continue;
     }
     if (drill.status !== 'FINISHED') continue;
-    const cleanup = await deleteRestoredCopy({ config: engine.config, dynamodb: engine.dynamodb, clock: engine.clock, drill });
+    const cleanup = await deleteRestoredCopy({
+      config: engine.config,
+      dynamodb: engine.dynamodb,
+      clock: engine.clock,
+      deadline: invocation.deadline,
+      drill,
+    });
     engine.logger.info('leftover restored copy', { drillId: drill.drillId, cleanup });
     done.push(`${tableName}: ${cleanup.result}`);
   }

@@ -65,6 +65,8 @@ export interface ScanOptions {
   /** Called with the read capacity each page consumed; return false to stop scanning. */
   readonly onPage?: (consumedUnits: number) => boolean;
   readonly pageLimit?: number;
+  /** Attributes to return (ProjectionExpression with its names); all when absent. */
+  readonly projection?: { readonly expression: string; readonly names: Record<string, string> };
 }
 
 export interface ScanSummary {
@@ -139,7 +141,11 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
             ExclusiveStartKey: startKey,
             Limit: options.pageLimit,
             FilterExpression: options.filter?.expression,
-            ExpressionAttributeNames: options.filter?.names,
+            ProjectionExpression: select === 'COUNT' ? undefined : options.projection?.expression,
+            ExpressionAttributeNames:
+              options.filter || (options.projection && select !== 'COUNT')
+                ? { ...options.filter?.names, ...(select === 'COUNT' ? {} : options.projection?.names) }
+                : undefined,
             ExpressionAttributeValues: options.filter?.values,
             ReturnConsumedCapacity: 'TOTAL',
           }),

@@ -32,7 +32,8 @@ export interface HistoryPort {
   findByRestoreJob(restoreJobId: string): Promise<DrillRecord | undefined>;
   listOpen(): Promise<DrillRecord[]>;
   /**
-   * Takes the drill's lease when its status is one of `from` and nobody holds an unexpired lease.
+   * Takes the drill's lease when its status is one of `from` and nobody else holds an unexpired
+   * lease (the holder may take it again).
    * Returns the record as claimed, or undefined when another invocation has it or it moved on.
    */
   claim(drillId: string, from: readonly DrillStatus[], owner: string, nowMs: number, leaseMs: number): Promise<DrillRecord | undefined>;
@@ -40,6 +41,11 @@ export interface HistoryPort {
   update(drillId: string, fields: Partial<DrillRecord>, options?: { owner?: string; ifStatus?: DrillStatus }): Promise<boolean>;
   /** Gives the lease back so a retry can take over at once. */
   release(drillId: string, owner: string): Promise<void>;
+  /**
+   * The value first recorded under `key`: records `value` when the key is new, else returns what
+   * an earlier call recorded (e.g. the drill id of a manual invocation Lambda retries).
+   */
+  firstRecorded(key: string, value: string): Promise<string>;
   recordCanary(canary: CanaryRecord): Promise<void>;
   /** Newest canary written strictly before the given time. */
   latestCanaryBefore(tableName: string, before: Date): Promise<CanaryRecord | undefined>;
@@ -134,7 +140,7 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
             TableName: tableName,
             Key: drillKey(drillId),
             UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-            ConditionExpression: `#status IN (${Object.keys(statusValues).join(', ')}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
+            ConditionExpression: `#status IN (${Object.keys(statusValues).join(', ')}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ...statusValues,
@@ -207,6 +213,24 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
           }),
         ),
       );
+    },
+
+    async firstRecorded(key, value) {
+      const itemKey = { pk: { S: `FIRST#${key}` }, sk: { S: 'FIRST' } };
+      const put = await conditional(() =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { ...itemKey, value: { S: value } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      if (put) return value;
+      const output = await client.send(new GetItemCommand({ TableName: tableName, Key: itemKey, ConsistentRead: true }));
+      const recorded = output.Item?.value?.S;
+      if (!recorded) throw new Error(`history key ${key} exists without a value`);
+      return recorded;
     },
 
     async recordCanary(canary) {

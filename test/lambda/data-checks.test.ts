@@ -1,5 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { BatchGetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
@@ -98,7 +98,7 @@ test('one attribute changed: digest counts it changed, sample compare names its 
   expect(JSON.stringify(world.published())).not.toContain('999.5');
 });
 
-test('one extra item: digest counts it extra, exact item count fails', async () => {
+test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more in the restore"', async () => {
   world.scenario.mutateItems = (items) => [
     ...items,
     { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' }, createdAt: { S: '2026-01-01T00:00:00.000Z' } },
@@ -108,7 +108,7 @@ test('one extra item: digest counts it extra, exact item count fails', async () 
     status: 'FAIL',
     summary: 'restored content differs from the fixture: 0 missing, 1 extra, 0 changed (extra {pk=PROPERTY#P9999, sk=META})',
   });
-  expect(check('item count')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/: 1 extra$/) });
+  expect(check('item count')).toMatchObject({ status: 'WARN', summary: expect.stringMatching(/: 1 more in the restore$/) });
 });
 
 /** Rewrites what DynamoDB returns for the restored copy, as another client or encoder might. */
@@ -128,6 +128,14 @@ function rewriteNumbers(value: any): any {
   }
   return value;
 }
+
+test('an item deleted from the source after the backup: the exact count WARNs, nothing FAILs', async () => {
+  await world.passThrough(new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk } }));
+  const { report, check } = await drill();
+  expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ restoredItems: FIXTURE.length, sourceItems: FIXTURE.length - 1 }) });
+  expect(check('content digest').status).toBe('PASS');
+  expect(report.attributes.verdict).toBe('PASS');
+});
 
 test('numbers written differently but equal (1.5 as 1.500) pass', async () => {
   rewriteRestoredScans((item) => rewriteNumbers(item));

@@ -4,7 +4,7 @@ import {
   ListRecoveryPointsByBackupVaultCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { drillIdFor } from '../../lambda/drill/drill-id';
 import {
@@ -286,6 +286,126 @@ describe('long restores and duplicates', () => {
   });
 });
 
+describe('interrupted and racing invocations', () => {
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  const setsStatus = (input: { ExpressionAttributeValues?: Record<string, { S?: string }> }, status: string) =>
+    Object.values(input.ExpressionAttributeValues ?? {}).some((value) => value.S === status);
+
+  test('dies after deleting the copy, before recording the verdict: the retry reports the checks it recorded', async () => {
+    let failed = false;
+    world.dynamodb.on(UpdateItemCommand).callsFake(async (input) => {
+      if (!failed && setsStatus(input, 'REPORTING')) {
+        failed = true;
+        throw Object.assign(new Error('connection reset'), { name: 'InternalServerError' });
+      }
+      return world.passThrough(new UpdateItemCommand(input));
+    });
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/did not complete/);
+    expect(await world.copiesLeft()).toEqual([]);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+
+    world.clock.advance(20 * 60_000); // Lambda's retry comes after the lease has run out
+    const retry = await world.invoke(event);
+    // The retry's sweep finishes the drill; its own start of the same drill then finds it done.
+    expect(retry.drills.map((d) => d.status)).toEqual(['finished', 'already-finished']);
+    expect(retry.drills[0]).toMatchObject({ verdict: 'PASS' });
+    const [report] = world.published();
+    expect(report.json.checks.every((c: { status: string }) => c.status === 'PASS')).toBe(true);
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('killed mid-check: a retry within the lease stands back, one after it finishes the drill once', async () => {
+    // The first invocation hangs on its source count, as a Lambda does when it runs out of time.
+    world.dynamodb.on(ScanCommand).callsFake(async (input) =>
+      input.TableName === 'orders' ? new Promise(() => undefined) : world.passThrough(new ScanCommand(input)),
+    );
+    const event = scheduledEvent();
+    void world.invoke(event, { remainingMs: 15 * 60_000, requestId: 'killed' });
+    for (let i = 0; i < 200 && !world.dynamodb.commandCalls(ScanCommand).some((c) => c.args[0].input.TableName === 'orders'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    world.passDynamoDbThrough();
+    const early = await world.invoke(event, { requestId: 'retry-1' });
+    expect(early.drills).toEqual([expect.objectContaining({ status: 'in-progress-elsewhere' })]);
+
+    world.clock.advance(16 * 60_000);
+    const late = await world.invoke(event, { requestId: 'retry-2' });
+    expect(late.drills.map((d) => d.status)).toEqual(['finished', 'already-finished']);
+    expect(late.drills[0]).toMatchObject({ verdict: 'PASS' });
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('racing twins: only one starts the restore, so a throttled second StartRestoreJob cannot FAIL the drill', async () => {
+    world.scenario = { statuses: [...Array(40).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    let calls = 0;
+    world.backup.on(StartRestoreJobCommand).callsFake(async (input) => {
+      calls += 1;
+      if (calls === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return world.startRestore(input);
+    });
+    const event = scheduledEvent();
+    const results = await Promise.all([
+      world.invoke(event, { requestId: 'twin-a', remainingMs: 5 * 60_000 }),
+      world.invoke(event, { requestId: 'twin-b', remainingMs: 5 * 60_000 }),
+    ]);
+    expect(results.flatMap((r) => r.drills.map((d) => d.status)).sort()).toEqual(['in-progress-elsewhere', 'waiting']);
+    expect(calls).toBe(1);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+
+    world.restoreJobs[0].scenario.statuses = ['COMPLETED'];
+    world.clock.advance(40 * 60_000);
+    await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
+    expect(world.published().map((r) => r.attributes.verdict)).toEqual(['PASS']);
+    await expectNoCopyLeft();
+  });
+
+  test('a restore that ends with too little time left to check it is left to its event', async () => {
+    world.scenario = { statuses: [...Array(4).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    // Done after about a minute of polling, with under twice the 2-minute reserve left.
+    const first = await world.invoke(scheduledEvent(), { remainingMs: 4.5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    const resumed = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
+    expect(resumed.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    await expectNoCopyLeft();
+  });
+
+  test('a lost Restore Job State Change event: the next scheduled run finishes the drill first thing', async () => {
+    world.scenario = { statuses: [...Array(40).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const first = await world.invoke(scheduledEvent('2026-11-28T06:00:00Z'), { remainingMs: 5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    world.restoreJobs[0].scenario.statuses = ['COMPLETED'];
+    world.restoreJobs[0].calls = 0;
+    world.clock.advance(24 * 3600_000);
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.scenario = { statuses: ['COMPLETED'], createTable: true };
+    const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
+    expect(next.drills.map((d) => [d.drillId, d.status])).toEqual([
+      [first.drills[0].drillId, 'finished'],
+      [expect.not.stringMatching(first.drills[0].drillId), 'finished'],
+    ]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    await expectNoCopyLeft();
+  });
+
+  test('a manual invocation retried by Lambda (same request id, later time) continues the same drill', async () => {
+    world.sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Internal error'), { name: 'InternalErrorException' })).resolves({ MessageId: 'm' });
+    await expect(world.invoke({ tables: ['orders'] }, { requestId: 'manual-1' })).rejects.toThrow(/report not sent/);
+    world.clock.advance(2 * 60_000);
+    const retry = await world.invoke({ tables: ['orders'] }, { requestId: 'manual-1' });
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    await expectNoCopyLeft();
+  });
+});
+
 describe('check failures', () => {
   beforeEach(() => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
@@ -335,7 +455,7 @@ describe('check failures', () => {
 });
 
 describe('tables too large for one invocation', () => {
-  test('the scan stops in time: item checks WARN "not evaluated", the copy is still deleted and reported', async () => {
+  test('the scan stops in time: item checks FAIL "not evaluated", the copy is still deleted and reported', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
     world.scenario = { statuses: ['COMPLETED'], createTable: true };
     // Each page of the restored copy takes a simulated minute; the invocation has five.
@@ -344,17 +464,41 @@ describe('tables too large for one invocation', () => {
       return world.passThrough(new ScanCommand({ ...input, Limit: input.TableName?.startsWith(PREFIX) ? 2 : input.Limit }));
     });
     const summary = await world.invoke(scheduledEvent(), { remainingMs: 5 * 60_000 });
-    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    // A drill that could not look at the data does not pass.
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
     const [report] = world.published();
     expect(report.json.checks).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ check: 'item count', status: 'WARN', summary: expect.stringMatching(/^not evaluated: the scan of the restored copy stopped after \d+ items/) }),
-        expect.objectContaining({ check: 'sample compare', status: 'WARN' }),
+        expect.objectContaining({ check: 'item count', status: 'FAIL', summary: expect.stringMatching(/^not evaluated: the scan of the restored copy stopped after \d+ items/) }),
+        expect.objectContaining({ check: 'sample compare', status: 'FAIL' }),
         expect.objectContaining({ check: 'schema', status: 'PASS' }),
       ]),
     );
     expect(report.json.reads.restoredScan.items).toBeLessThan(40);
     await expectNoCopyLeft();
+  });
+});
+
+describe('exact item count over mixed timestamp encodings', () => {
+  test('ISO text with an offset, fractions, epoch seconds and milliseconds count alike on both sides', async () => {
+    const now = world.clock.now();
+    const encodings = [
+      (ms: number) => ({ S: new Date(ms).toISOString().replace('Z', '+00:00') }),
+      (ms: number) => ({ S: new Date(ms + 2 * 3600_000).toISOString().replace('.000Z', '.123+02:00') }),
+      (ms: number) => ({ N: String(Math.floor(ms / 1000)) }),
+      (ms: number) => ({ N: String(ms) }),
+    ];
+    // Half the items before the recovery point (created 2 h ago), half after (30 min ago).
+    const items = orderItems(40, (i) => ({ createdAt: encodings[i % 4](now - (i % 2 === 0 ? 2 * 3600_000 : 30 * 60_000)) }));
+    await world.addSourceTable({ name: 'events', items, drill: { createdAtAttribute: 'createdAt' } });
+    world.addRecoveryPoint({ table: 'events', ageMinutes: 60, items: items.filter((_, i) => i % 2 === 0) });
+    await world.invoke({ tables: ['events'] });
+    const [report] = world.published();
+    expect(report.json.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ check: 'item count', status: 'PASS', numbers: expect.objectContaining({ mode: 'exact', restoredItems: 20, sourceItems: 20 }) }),
+      ]),
+    );
   });
 });
 

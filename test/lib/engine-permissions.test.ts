@@ -5,9 +5,9 @@ import { type PolicyStatementJson, asList, identityStatements, logicalIdOf, synt
 /**
  * The drill Lambda's role against the engine's code: every AWS API operation the engine calls
  * (read from the SDK commands and paginators imported by lambda/ports, the only place the engine
- * touches the SDK) is allowed, and nothing that changes or destroys anything is allowed beyond
- * what the engine calls. Adding an SDK call without its permission, or a permission nothing
- * uses, fails here.
+ * touches the SDK) is allowed, and nothing is allowed beyond what the engine calls, what the
+ * Lambda platform needs and the KMS use of the encrypted table and topic. Adding an SDK call
+ * without its permission, or a permission nothing uses, fails here.
  */
 
 const PORTS_DIR = path.join(__dirname, '..', '..', 'lambda', 'ports');
@@ -20,6 +20,8 @@ const IMPLIED: Record<string, string[]> = { 'backup:StartRestoreJob': ['iam:Pass
 /** Actions the Lambda platform needs, not the engine's code: each with why. */
 const PLATFORM: Record<string, string> = {
   'sqs:SendMessage': 'the asynchronous-invocation on-failure destination',
+  'sqs:GetQueueAttributes': 'the on-failure destination (CDK SqsDestination grant)',
+  'sqs:GetQueueUrl': 'the on-failure destination (CDK SqsDestination grant)',
   'xray:PutTraceSegments': 'active tracing',
   'xray:PutTelemetryRecords': 'active tracing',
   'logs:CreateLogStream': 'the function log group',
@@ -47,6 +49,9 @@ export function engineActions(): Set<string> {
 }
 
 /** Verbs of actions that change or destroy something, or hand out power. */
+/** DynamoDB and SNS use the drill's KMS data key on its behalf (CDK grants on the history table and topic). */
+const KMS_ON_BEHALF = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']);
+
 const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Tag|Untag|Send|Publish|PassRole)/;
 
 const matches = (granted: string, action: string) =>
@@ -87,6 +92,11 @@ describe('drill Lambda role vs the engine', () => {
 
   test.each([...engineActions()].sort())('%s is allowed', (action) => {
     expect(allowed.some((granted) => matches(granted, action))).toBe(true);
+  });
+
+  test('nothing is allowed that neither the engine, the platform nor KMS-on-behalf uses', () => {
+    const unused = [...new Set(allowed)].filter((action) => !used.has(action) && !(action in PLATFORM) && !KMS_ON_BEHALF.has(action));
+    expect(unused).toEqual([]);
   });
 
   test('nothing that changes or destroys is allowed beyond what the engine calls', () => {

@@ -2,9 +2,12 @@ import type { AddressInfo } from 'node:net';
 import {
   BackupClient,
   DescribeRestoreJobCommand,
+  type DescribeRestoreJobCommandInput,
   GetRecoveryPointRestoreMetadataCommand,
+  type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
   StartRestoreJobCommand,
+  type StartRestoreJobCommandInput,
 } from '@aws-sdk/client-backup';
 import {
   type AttributeValue,
@@ -319,50 +322,56 @@ export class DrillWorld {
       if (!point) throw Object.assign(new Error('recovery point not found'), { name: 'ResourceNotFoundException' });
       return { RecoveryPointArn: point.arn, RestoreMetadata: { originalTableName: point.table, targetTableName: point.table, encryptionType: 'Default' } };
     });
-    this.backup.on(StartRestoreJobCommand).callsFake(async (input) => {
-      const existing = this.restoreJobs.find((job) => job.token === input.IdempotencyToken);
-      if (existing) return { RestoreJobId: existing.id };
-      const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn)!;
-      const target = input.Metadata!.targetTableName;
-      const job: FakeRestoreJob = {
-        id: `restore-job-${this.restoreJobs.length + 1}`,
-        token: input.IdempotencyToken!,
-        target,
-        createdAt: this.clock.now(),
-        calls: 0,
-        scenario: { ...this.scenario, statuses: [...this.scenario.statuses] },
-      };
-      this.restoreJobs.push(job);
-      if (job.scenario.createTable) {
-        const source = this.sources.get(point.table)!;
-        const schema = this.schemaOf(target, (source.withGsi ?? true) && !job.scenario.dropGsi, source.schema);
-        await this.createRaw(schema);
-        // The restore holds the source as it was at backup time: snapshot taken when the point was added.
-        const snapshot = point.items ?? source.items;
-        const items = job.scenario.mutateItems ? job.scenario.mutateItems(structuredClone(snapshot)) : snapshot;
-        await this.writeItems(target, items);
-      }
-      return { RestoreJobId: job.id };
-    });
-    this.backup.on(DescribeRestoreJobCommand).callsFake((input) => {
-      const job = this.restoreJobs.find((j) => j.id === input.RestoreJobId);
-      if (!job) throw Object.assign(new Error('no such job'), { name: 'ResourceNotFoundException' });
-      const statuses = job.scenario.statuses;
-      const status = statuses[Math.min(job.calls, statuses.length - 1)];
-      job.calls += 1;
-      if (['COMPLETED', 'FAILED', 'ABORTED'].includes(status)) job.completedAt ??= this.clock.now();
-      return {
-        RestoreJobId: job.id,
-        Status: status,
-        StatusMessage: status === 'COMPLETED' ? undefined : job.scenario.statusMessage,
-        PercentDone: status === 'COMPLETED' ? '100.00%' : '40.00%',
-        ExpectedCompletionTimeMinutes: job.scenario.expectedCompletionTimeMinutes,
-        CreationDate: new Date(job.createdAt),
-        CompletionDate: job.completedAt ? new Date(job.completedAt) : undefined,
-        CreatedResourceArn: status === 'COMPLETED' ? tableArn(job.target) : undefined,
-        ResourceType: 'DynamoDB',
-      };
-    });
+    this.backup.on(StartRestoreJobCommand).callsFake((input) => this.startRestore(input));
+    this.backup.on(DescribeRestoreJobCommand).callsFake((input) => this.describeRestore(input));
+  }
+
+  /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */
+  async startRestore(input: StartRestoreJobCommandInput) {
+    const existing = this.restoreJobs.find((job) => job.token === input.IdempotencyToken);
+    if (existing) return { RestoreJobId: existing.id };
+    const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn)!;
+    const target = input.Metadata!.targetTableName;
+    const job: FakeRestoreJob = {
+      id: `restore-job-${this.restoreJobs.length + 1}`,
+      token: input.IdempotencyToken!,
+      target,
+      createdAt: this.clock.now(),
+      calls: 0,
+      scenario: { ...this.scenario, statuses: [...this.scenario.statuses] },
+    };
+    this.restoreJobs.push(job);
+    if (job.scenario.createTable) {
+      const source = this.sources.get(point.table)!;
+      const schema = this.schemaOf(target, (source.withGsi ?? true) && !job.scenario.dropGsi, source.schema);
+      await this.createRaw(schema);
+      // The restore holds the source as it was at backup time: snapshot taken when the point was added.
+      const snapshot = point.items ?? source.items;
+      const items = job.scenario.mutateItems ? job.scenario.mutateItems(structuredClone(snapshot)) : snapshot;
+      await this.writeItems(target, items);
+    }
+    return { RestoreJobId: job.id };
+  }
+
+  /** The fake DescribeRestoreJob: the scenario's statuses, one per call, the last one repeating. */
+  describeRestore(input: DescribeRestoreJobCommandInput) {
+    const job = this.restoreJobs.find((j) => j.id === input.RestoreJobId);
+    if (!job) throw Object.assign(new Error('no such job'), { name: 'ResourceNotFoundException' });
+    const statuses = job.scenario.statuses;
+    const status = statuses[Math.min(job.calls, statuses.length - 1)];
+    job.calls += 1;
+    if (['COMPLETED', 'FAILED', 'ABORTED'].includes(status)) job.completedAt ??= this.clock.now();
+    return {
+      RestoreJobId: job.id,
+      Status: status as RestoreJobStatus,
+      StatusMessage: status === 'COMPLETED' ? undefined : job.scenario.statusMessage,
+      PercentDone: status === 'COMPLETED' ? '100.00%' : '40.00%',
+      ExpectedCompletionTimeMinutes: job.scenario.expectedCompletionTimeMinutes,
+      CreationDate: new Date(job.createdAt),
+      CompletionDate: job.completedAt ? new Date(job.completedAt) : undefined,
+      CreatedResourceArn: status === 'COMPLETED' ? tableArn(job.target) : undefined,
+      ResourceType: 'DynamoDB',
+    };
   }
 
   config(overrides: Partial<DrillConfig> = {}): DrillConfig {
