@@ -451,6 +451,7 @@ describe('check failures', () => {
     expect(world.published()[0].json.checks).toEqual(
       expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]),
     );
+    await expectNoCopyLeft();
   });
 });
 
