@@ -114,3 +114,9 @@ export const HISTORY_TABLE_LAYOUT = {
   sortKey: string;
   globalIndexes: ReadonlyArray<{ name: string; partitionKey: string; sortKey?: string }>;
 };
+
+/**
+ * The key value of the drill's canary item in a source table (every key attribute of type S).
+ * The engine writes it; the construct's IAM lets the drill PutItem on no other partition key.
+ */
+export const CANARY_KEY_VALUE = 'restore-drill#canary';

@@ -17,7 +17,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
+import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
 import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
@@ -44,8 +44,6 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
   readonly reservedConcurrency?: number;
 }
 
-/** Partition key of canary items; IAM lets the drill write no other key into a source table. */
-export const CANARY_PARTITION_KEY = 'restore-drill#canary';
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export const METRICS_NAMESPACE = 'RestoreDrill';
@@ -560,7 +558,7 @@ export class RestoreDrill extends Construct {
         sid: 'WriteCanaryItemsOnly',
         actions: ['dynamodb:PutItem'],
         resources: [...scope.canaryTableArns],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_PARTITION_KEY] } },
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
       }),
     ];
     if (scope.restoreKmsKeyArn !== undefined) {

@@ -1,3 +1,4 @@
+import { CANARY_KEY_VALUE } from '../config';
 import type { DynamoDbPort, Item, ScanFilter, TableShape } from '../ports/dynamodb-port';
 import type { CanaryRecord, HistoryPort } from '../ports/history-port';
 
@@ -8,7 +9,7 @@ import type { CanaryRecord, HistoryPort } from '../ports/history-port';
  * restore must hold the newest canary written before its recovery point. Content checks leave
  * this one item out. IAM allows the drill PutItem on source tables only for this key.
  */
-export const CANARY_KEY_VALUE = 'restore-drill#canary';
+export { CANARY_KEY_VALUE };
 
 /** The canary's key for a table, or a reason why the table cannot carry one. */
 export function canaryKey(table: Pick<TableShape, 'keySchema' | 'attributeDefinitions'>): Item | string {

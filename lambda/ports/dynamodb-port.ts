@@ -64,7 +64,6 @@ export interface ScanOptions {
   readonly filter?: ScanFilter;
   /** Called with the read capacity each page consumed; return false to stop scanning. */
   readonly onPage?: (consumedUnits: number) => boolean;
-  readonly pageLimit?: number;
   /** Attributes to return (ProjectionExpression with its names); all when absent. */
   readonly projection?: { readonly expression: string; readonly names: Record<string, string> };
 }
@@ -139,7 +138,6 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
             TotalSegments: options.segments > 1 ? options.segments : undefined,
             Select: select,
             ExclusiveStartKey: startKey,
-            Limit: options.pageLimit,
             FilterExpression: options.filter?.expression,
             ProjectionExpression: select === 'COUNT' ? undefined : options.projection?.expression,
             ExpressionAttributeNames:

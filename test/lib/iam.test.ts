@@ -1,4 +1,4 @@
-import { CANARY_PARTITION_KEY } from '../../lib/restore-drill';
+import { CANARY_KEY_VALUE } from '../../lambda/config';
 import {
   NON_DEFAULT_SETTINGS,
   type PolicyStatementJson,
@@ -160,8 +160,8 @@ describe('drill Lambda policy', () => {
     const statement = drillStatement(custom, 'WriteCanaryItemsOnly');
     expect(statement.Action).toBe('dynamodb:PutItem');
     expect(resources(statement)).toEqual([`<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`, 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans']);
-    expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_PARTITION_KEY] } });
-    expect(CANARY_PARTITION_KEY).toBe('restore-drill#canary');
+    expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } });
+    expect(CANARY_KEY_VALUE).toBe('restore-drill#canary');
   });
 
   test('no write to a source table other than the canary PutItem', () => {
