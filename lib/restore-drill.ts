@@ -441,14 +441,16 @@ export class RestoreDrill extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    // Dead man's switch: silence is a failure too. 26 x 1 h is within CloudWatch's 7-day limit
-    // for periods of an hour or more (PutMetricAlarm reference).
+    // Dead man's switch: silence is a failure too. The window is the schedule's longest gap between
+    // runs plus two hours for a slow restore (26 h for a daily drill, 74 h over a weekend for a
+    // weekday one); settings keep it within CloudWatch's 7-day limit for 1-hour periods.
+    const silenceHours = settings.drillScheduleLongestGapHours + 2;
     this.noDrillFinishedAlarm = new cloudwatch.Alarm(this, 'NoDrillFinishedAlarm', {
-      alarmDescription: 'No restore drill finished in the last 26 hours: the drill itself is not running.',
+      alarmDescription: `No restore drill finished in the last ${silenceHours} hours (the longest gap of "${settings.drillSchedule}" plus 2): the drill itself is not running.`,
       metric: metric('DrillCompleted'),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 26,
+      evaluationPeriods: silenceHours,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.lambdaErrorsAlarm = new cloudwatch.Alarm(this, 'DrillFunctionErrorsAlarm', {

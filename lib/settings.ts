@@ -1,5 +1,6 @@
 import { CUSTOM_CHECK_NAMES } from '../lambda/checks/custom';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../lambda/fixture/fixture-items';
+import { longestGapHours } from './schedule';
 
 /**
  * Settings of a restore drill: the CDK context keys of the app (`cdk.json` or `-c key=value`)
@@ -66,6 +67,8 @@ export interface RestoreDrillSettings {
   readonly notifyFailuresOnly?: boolean;
   /**
    * When the drill runs: an EventBridge `cron(...)` (6 fields, UTC) or `rate(...)` expression.
+   * It must run at least once every 166 hours: the "no drill finished" alarm watches the longest
+   * gap between runs plus two hours, and CloudWatch alarms look back at most seven days.
    * @default 'cron(0 6 * * ? *)' (06:00 UTC daily, three hours after the default backup)
    */
   readonly drillSchedule?: string;
@@ -76,6 +79,8 @@ export interface RestoreDrillSettings {
   readonly drillAfterBackup?: boolean;
   /**
    * When the daily backup rule runs: a `cron(...)` expression (AWS Backup accepts cron only).
+   * Its longest gap between backups must not exceed `rpoTargetHours`, or drills would fail the
+   * RPO check by design.
    * @default 'cron(0 3 * * ? *)'
    */
   readonly backupSchedule?: string;
@@ -156,6 +161,8 @@ export interface ResolvedRestoreDrillSettings {
   readonly notificationEmail?: string;
   readonly notifyFailuresOnly: boolean;
   readonly drillSchedule: string;
+  /** Longest time the drill schedule leaves between two runs, in whole hours (an upper bound). */
+  readonly drillScheduleLongestGapHours: number;
   readonly drillAfterBackup: boolean;
   readonly backupSchedule: string;
   readonly backupRetentionDays: number;
@@ -283,6 +290,22 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     settings.backupSchedule ?? DEFAULT_SETTINGS.backupSchedule,
     { allowRate: false },
   );
+  const drillScheduleLongestGapHours = scheduleGapHours('drillSchedule', drillSchedule);
+  if (drillScheduleLongestGapHours > MAX_DRILL_GAP_HOURS) {
+    throw new SettingsError(
+      'drillSchedule',
+      `"${drillSchedule}" leaves up to ${drillScheduleLongestGapHours} h between drills; the "no drill finished" alarm can watch at most ${MAX_DRILL_GAP_HOURS} h plus two`,
+      `a schedule that runs at least once every ${MAX_DRILL_GAP_HOURS} hours, e.g. the default "${DEFAULT_SETTINGS.drillSchedule}"`,
+    );
+  }
+  const backupGapHours = scheduleGapHours('backupSchedule', backupSchedule);
+  if (backupGapHours > rpoTargetHours) {
+    throw new SettingsError(
+      'backupSchedule',
+      `"${backupSchedule}" leaves up to ${backupGapHours} h between backups, more than rpoTargetHours=${rpoTargetHours}: drills would fail the RPO check by design`,
+      `a schedule that backs up at least every ${rpoTargetHours} hours, or rpoTargetHours >= ${backupGapHours}`,
+    );
+  }
 
   const notificationEmail = settings.notificationEmail;
   if (notificationEmail !== undefined && !EMAIL.test(notificationEmail)) {
@@ -337,6 +360,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     notificationEmail,
     notifyFailuresOnly,
     drillSchedule,
+    drillScheduleLongestGapHours,
     drillAfterBackup: checkBoolean('drillAfterBackup', settings.drillAfterBackup ?? DEFAULT_SETTINGS.drillAfterBackup),
     backupSchedule,
     backupRetentionDays,
@@ -618,6 +642,17 @@ function checkSchedule(setting: string, expression: unknown, options: { allowRat
     if (value >= 1 && singular === (value === 1)) return expression;
   }
   throw new SettingsError(setting, `"${expression}" is not a valid schedule expression`, accepted);
+}
+
+/** CloudWatch alarms look back at most 7 days (168 one-hour periods); two hours are slack. */
+export const MAX_DRILL_GAP_HOURS = 7 * 24 - 2;
+
+function scheduleGapHours(setting: string, expression: string): number {
+  try {
+    return longestGapHours(expression);
+  } catch (error) {
+    throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
+  }
 }
 
 function checkNumber(setting: string, value: unknown, range: { min: number; max: number; integer?: boolean }): number {

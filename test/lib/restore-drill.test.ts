@@ -434,6 +434,22 @@ describe('alarms', () => {
     });
   });
 
+  test("dead man's switch follows the drill schedule: rate(12 hours) is watched for 12 + 2 hours", () => {
+    custom.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DrillCompleted',
+      Period: 3600,
+      EvaluationPeriods: 14,
+    });
+  });
+
+  test("dead man's switch of a weekday schedule spans the weekend instead of firing on it", () => {
+    const weekdays = synthesize({ settings: { drillSchedule: 'cron(15 7 ? * MON-FRI *)' } });
+    weekdays.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DrillCompleted',
+      EvaluationPeriods: 74,
+    });
+  });
+
   test('Lambda errors and failure queue not empty', () => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',

@@ -111,6 +111,20 @@ describe('schedules', () => {
   test('Noncompliance: drillSchedule rate with wrong plural', () => expectRejected({ drillSchedule: 'rate(1 days)' }, 'drillSchedule'));
   test('Noncompliance: backupSchedule as rate (AWS Backup takes cron only)', () => expectRejected({ backupSchedule: 'rate(1 day)' }, 'backupSchedule'));
   test('Noncompliance: backupSchedule malformed cron', () => expectRejected({ backupSchedule: 'cron(0 3 * *)' }, 'backupSchedule'));
+  test('Compliance: the longest gap between drills is resolved for the alarm', () => {
+    expect(resolveSettings({}).drillScheduleLongestGapHours).toBe(24);
+    expect(resolveSettings({ drillSchedule: 'cron(15 7 ? * MON-FRI *)' }).drillScheduleLongestGapHours).toBe(72);
+    expect(resolveSettings({ drillSchedule: 'rate(12 hours)' }).drillScheduleLongestGapHours).toBe(12);
+  });
+  test('Noncompliance: drillSchedule weekly (longer than the alarm can watch)', () =>
+    expectRejected({ drillSchedule: 'cron(0 6 ? * SUN *)' }, 'drillSchedule', /168 h between drills/));
+  test('Noncompliance: drillSchedule monthly', () => expectRejected({ drillSchedule: 'cron(0 6 1 * ? *)' }, 'drillSchedule', /between drills/));
+  test('Noncompliance: drillSchedule rate(7 days)', () => expectRejected({ drillSchedule: 'rate(7 days)' }, 'drillSchedule', /168 h/));
+  test('Compliance: drillSchedule every 6 days', () => expect(resolveSettings({ drillSchedule: 'rate(6 days)' }).drillScheduleLongestGapHours).toBe(144));
+  test('Noncompliance: backupSchedule on weekdays only with the default 26 h RPO', () =>
+    expectRejected({ backupSchedule: 'cron(0 3 ? * MON-FRI *)' }, 'backupSchedule', /72 h between backups, more than rpoTargetHours=26/));
+  test('Compliance: backupSchedule on weekdays with an RPO that allows the weekend', () =>
+    expect(resolveSettings({ backupSchedule: 'cron(0 3 ? * MON-FRI *)', rpoTargetHours: 74 }).backupSchedule).toBe('cron(0 3 ? * MON-FRI *)'));
 });
 
 describe('retention', () => {
@@ -164,7 +178,9 @@ describe('thresholds', () => {
     expect(() =>
       resolveSettings({ itemCountTolerancePercent: 0, sampleSize: 10_000, scanSegments: 64, rpoTargetHours: 720, backupRetentionDays: 30, rtoTargetMinutes: 1440 }),
     ).not.toThrow();
-    expect(() => resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 1, rtoTargetMinutes: 1 })).not.toThrow();
+    expect(() =>
+      resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 1, backupSchedule: 'cron(0 * * * ? *)', rtoTargetMinutes: 1 }),
+    ).not.toThrow();
   });
 });
 
