@@ -39,6 +39,12 @@ beforeEach(async () => {
   await world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
 
+/** The one restored copy was deleted by name, and no other table was. */
+function expectCopyDeleted() {
+  const deleted = world.dynamodb.commandCalls(DeleteTableCommand).map((call) => call.args[0].input.TableName);
+  expect(deleted).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
+}
+
 async function expectNoCopyLeft() {
   expect(await world.copiesLeft()).toEqual([]);
   // The source is untouched, item for item.
@@ -189,10 +195,15 @@ describe('restore problems', () => {
     world.scenario = { statuses: ['RUNNING', 'FAILED'], statusMessage: 'Access denied to KMS key', createTable: true };
     await world.invoke(scheduledEvent());
     const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - restored$/);
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
     expect(report.json.failure).toBe('restored: restore job restore-job-1 FAILED: Access denied to KMS key');
     expect(report.email).toContain('next: check the restore role');
     expect(report.json.checks.map((c: { check: string }) => c.check)).toEqual(['restored', 'RPO']);
     expect(report.json.cleanup.result).toBe('deleted');
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
@@ -200,7 +211,9 @@ describe('restore problems', () => {
     world.scenario = { statuses: ['ABORTED'], createTable: false };
     await world.invoke(scheduledEvent());
     const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored$/);
     expect(report.json.failure).toBe('restored: restore job restore-job-1 was ABORTED');
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expect(report.json.cleanup).toMatchObject({ result: 'absent' });
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
     await expectNoCopyLeft();
@@ -243,11 +256,24 @@ describe('long restores and duplicates', () => {
     expect(resumed.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+m\d*s?, RPO /);
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.json).toMatchObject({
+      drillId: first.drills[0].drillId,
+      restoreJob: { restoreJobId: 'restore-job-1', status: 'COMPLETED' },
+      cleanup: { result: 'deleted' },
+    });
+    // The restore took the hand-over's 40 minutes and more; RTO says so.
+    expect(report.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'RTO', status: 'PASS' })]));
+    expect(report.json.restoreJob.durationSeconds).toBeGreaterThanOrEqual(40 * 60);
+    expectCopyDeleted();
 
     // A second delivery of the same restore event finds the drill finished.
     const again = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
     expect(again.drills).toEqual([expect.objectContaining({ status: 'already-finished', verdict: 'PASS' })]);
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
@@ -268,6 +294,11 @@ describe('long restores and duplicates', () => {
     expect(second.drills).toEqual([expect.objectContaining({ status: 'already-finished', verdict: 'PASS' })]);
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.json.drillId).toBe(second.drills[0].drillId);
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
@@ -282,6 +313,10 @@ describe('long restores and duplicates', () => {
     expect(statuses.filter((s) => s === 'finished')).toHaveLength(1);
     expect(world.restoreJobs).toHaveLength(1);
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 });
@@ -425,6 +460,10 @@ describe('check failures', () => {
         }),
       ]),
     );
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.json.cleanup.result).toBe('deleted');
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
@@ -442,6 +481,11 @@ describe('check failures', () => {
         }),
       ]),
     );
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - item count/);
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.json.cleanup.result).toBe('deleted');
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
@@ -508,6 +552,9 @@ describe('reporting and cleanup failures', () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
   });
 
+  // aws-sdk-client-mock replaces the client's send(), so the SDK's own retries (SDK_MAX_ATTEMPTS)
+  // do not run here; one rejection stands for a publish that failed after them. The e2e scenario
+  // "SNS rejecting publishes" proves the retries against the local SNS endpoint.
   test('SNS publish failing: the invocation fails, the verdict stays recorded, the retry sends it once', async () => {
     world.sns
       .on(PublishCommand)
@@ -525,7 +572,14 @@ describe('reporting and cleanup failures', () => {
     expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    // The retry sends the same report: the recorded verdict and checks, for the same drill.
+    const [failedAttempt, sent] = world.sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(sent).toEqual(failedAttempt);
+    const [report] = world.published().slice(-1);
+    expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
+    expect(report.json).toMatchObject({ drillId, verdict: 'PASS', cleanup: { result: 'deleted' } });
     expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
+    expectCopyDeleted();
     await expectNoCopyLeft();
   });
 
