@@ -1,4 +1,5 @@
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { SDK_MAX_ATTEMPTS } from '../../lambda/ports/aws-clients';
 import { snapshotOf } from '../harness';
 import type { LocalDeployment } from '../harness/app/local-deployment';
 import { check, deploy, expectNothingLeftBehind, historyOf, removeSynthesized, reports, synthesizeOnce } from './e2e-support';
@@ -140,7 +141,10 @@ test('restore slower than the invocation: handed over, finished by the Restore J
   expect(again.result).toMatchObject({ drills: [{ status: 'already-finished', verdict: 'PASS' }] });
 
   const report = await theOnlyReport();
-  expect(report.attributes.verdict).toBe('PASS');
+  expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.json.restoreJob).toMatchObject({ restoreJobId: job.restoreJobId, status: 'COMPLETED' });
+  expect(report.json.cleanup.result).toBe('deleted');
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');
   await expectNothingLeftBehind(deployment);
@@ -152,7 +156,13 @@ test('duplicated event (two invocations racing on one event): one restore job, o
   const outcomes = await Promise.all([drill(event), drill(event)]);
   expect(outcomes.map((o) => o.error)).toEqual([undefined, undefined]);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
-  await theOnlyReport();
+  const report = await theOnlyReport();
+  expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.email).toContain('PASS: restore drill of RestoreDrill-fixture');
+  expect(outcomes.flatMap((o) => o.result?.drills.map((d: { status: string }) => d.status) ?? []).sort()).toEqual(
+    expect.arrayContaining(['finished']),
+  );
   await expectVerdictRecorded('PASS');
   await expectNothingLeftBehind(deployment);
 });
@@ -174,10 +184,12 @@ test('throttling that recovers: the SDK retries AWS Backup and DynamoDB throttle
 
 test('SNS rejecting publishes: the invocation fails with the verdict kept; the Lambda retry reports once', async () => {
   await backUp();
-  deployment.local.sns.rejectNextPublishes(6);
+  deployment.local.sns.rejectNextPublishes(SDK_MAX_ATTEMPTS);
   const event = deployment.local.scheduledEvent();
   const failed = await drill(event);
   expect(failed.error?.message).toMatch(/report not sent: Publish InternalErrorException/);
+  // The SDK's standard retry tried every one of its attempts before the engine gave up.
+  expect(deployment.local.sns.failures.servedCount('Publish')).toBe(SDK_MAX_ATTEMPTS);
   expect(reports(deployment)).toEqual([]);
   const [record] = await historyOf(deployment, deployment.fixtureTableName);
   expect(record).toMatchObject({ status: 'REPORTING', outcome: { verdict: 'PASS' } });
@@ -186,7 +198,10 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
   // Lambda retries a failed asynchronous invocation with the same event.
   const retried = await drill(event);
   expect(retried.result).toMatchObject({ drills: [{ status: 'finished', verdict: 'PASS' }] });
-  await theOnlyReport();
+  const report = await theOnlyReport();
+  expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.json.drillId).toBe(record.drillId);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');
 });
@@ -226,6 +241,8 @@ describe('proving the data', () => {
       summary: 'restored content differs from the fixture: 0 missing, 0 extra, 1 changed (changed {pk=PROPERTY#P0003, sk=ROOM#P0003-S0#R1})',
     });
     expect(JSON.stringify(report)).not.toContain('987.65');
+    expect(report.attributes.verdict).toBe('FAIL');
+    await expectVerdictRecorded('FAIL');
     await expectNothingLeftBehind(deployment);
   });
 
@@ -237,6 +254,8 @@ describe('proving the data', () => {
     await drill();
     const report = await theOnlyReport();
     expect(check(report, 'content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 1, changed: 0 }) });
+    expect(report.attributes.verdict).toBe('FAIL');
+    await expectVerdictRecorded('FAIL');
     await expectNothingLeftBehind(deployment);
   });
 

@@ -4,7 +4,7 @@ import { TableDigest } from '../../lambda/digest/table-digest';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
 import { fixtureTableInput } from '../harness/harness-test-support';
-import { DrillWorld, type Item, PREFIX, scheduledEvent } from './support/drill-world';
+import { DrillWorld, type Item, PREFIX, orderItems, scheduledEvent } from './support/drill-world';
 
 /**
  * The data-level checks (content digest, sample compare, exact item count, canary, custom
@@ -89,7 +89,9 @@ test('one attribute changed: digest counts it changed, sample compare names its 
     items[roomIndex].areaM2 = { N: '999.5' };
     return items;
   };
-  const { check } = await drill();
+  const { report, check } = await drill();
+  expect(report.attributes.verdict).toBe('FAIL');
+  expect(report.subject).toMatch(/ - sample compare, content digest$/);
   expect(check('content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 0, changed: 1 }) });
   const sample = check('sample compare');
   expect(sample).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ mismatched: 1 }) });
@@ -103,7 +105,9 @@ test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more
     ...items,
     { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' }, createdAt: { S: '2026-01-01T00:00:00.000Z' } },
   ];
-  const { check } = await drill();
+  const { report, check } = await drill();
+  expect(report.attributes.verdict).toBe('FAIL');
+  expect(report.subject).toMatch(/ - content digest$/);
   expect(check('content digest')).toMatchObject({
     status: 'FAIL',
     summary: 'restored content differs from the fixture: 0 missing, 1 extra, 0 changed (extra {pk=PROPERTY#P9999, sk=META})',
@@ -135,6 +139,52 @@ test('an item deleted from the source after the backup: the exact count WARNs, n
   expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ restoredItems: FIXTURE.length, sourceItems: FIXTURE.length - 1 }) });
   expect(check('content digest').status).toBe('PASS');
   expect(report.attributes.verdict).toBe('PASS');
+});
+
+describe('sample compare and later changes to the source', () => {
+  const changedAtSource = (updatedAt: string) =>
+    world.passThrough(new PutItemCommand({ TableName: FIXTURE_TABLE, Item: { ...FIXTURE[roomIndex], areaM2: { N: '999.5' }, updatedAt: { S: updatedAt } } }));
+
+  test('an item changed in the source after the recovery point (updatedAt later) is skipped, not failed', async () => {
+    await changedAtSource(new Date(world.clock.now()).toISOString());
+    const { report, check } = await drill();
+    expect(check('sample compare')).toMatchObject({
+      status: 'PASS',
+      summary: expect.stringContaining('1 skipped (changed after the recovery point)'),
+      numbers: expect.objectContaining({ sampled: FIXTURE.length, matched: FIXTURE.length - 1, skippedChangedSinceBackup: 1, mismatched: 0 }),
+    });
+    // The restored copy itself is intact.
+    expect(check('content digest').status).toBe('PASS');
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('a difference whose updatedAt predates the recovery point is a FAIL naming the key', async () => {
+    await changedAtSource(new Date(world.clock.now() - 24 * 3600_000).toISOString());
+    const { report, check } = await drill();
+    expect(check('sample compare')).toMatchObject({
+      status: 'FAIL',
+      summary: expect.stringContaining(`1 differ: ${roomKey}`),
+      numbers: expect.objectContaining({ skippedChangedSinceBackup: 0, mismatched: 1 }),
+    });
+    expect(report.attributes.verdict).toBe('FAIL');
+    expect(JSON.stringify(world.published())).not.toContain('999.5');
+  });
+
+  test('without an updatedAt attribute a difference cannot be told from a later change: WARN, not FAIL', async () => {
+    await world.addSourceTable({ name: 'plain-orders', items: orderItems(10) });
+    world.addRecoveryPoint({ table: 'plain-orders', ageMinutes: 60 });
+    await world.passThrough(new PutItemCommand({ TableName: 'plain-orders', Item: { ...orderItems(1)[0], total: { N: '1' } } }));
+    await world.invoke({ tables: ['plain-orders'] }, { engine: world.engine({ targets: { ...world.config().targets, sampleSize: 1_000 } }) });
+    const report = world.published().at(-1)!;
+    const sample = report.json.checks.find((c: { check: string }) => c.check === 'sample compare');
+    expect(sample).toMatchObject({
+      status: 'WARN',
+      summary: expect.stringContaining('1 differ: {pk=ORDER#0000, sk=META}'),
+      nextStep: expect.stringContaining('declare an updatedAtAttribute'),
+      numbers: expect.objectContaining({ sampled: 10, matched: 9, mismatched: 1 }),
+    });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'plain-orders' });
+  });
 });
 
 test('numbers written differently but equal (1.5 as 1.500) pass', async () => {
