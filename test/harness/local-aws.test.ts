@@ -1,6 +1,8 @@
 import { BackupClient, ListRecoveryPointsByResourceCommand } from '@aws-sdk/client-backup';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { applyAwsEnv, withAwsEnv } from './aws-env';
 import { startLocalAws, type LocalAws } from './local-aws';
 import { FAST_OPTIONS, createFixtureTable } from './harness-test-support';
@@ -16,6 +18,26 @@ describe('startLocalAws', () => {
     const urls = Object.values(local.endpoints);
     expect(urls.every((url) => /^http:\/\/127\.0\.0\.1:\d+$/.test(url))).toBe(true);
     expect(new Set(urls).size).toBe(3);
+  });
+
+  it('cannot be reached from another interface of this machine', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((info) => info && info.family === 'IPv4' && !info.internal);
+    // A machine with loopback only has no other interface to reach it from.
+    if (!external) return;
+    for (const url of Object.values(local.endpoints)) {
+      const { port } = new URL(url);
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect({ host: external.address, port: Number(port) });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(outcome).toBe('ECONNREFUSED');
+    }
   });
 
   it('gives the SDK environment: per-service endpoint URLs, fake credentials, the Region', () => {

@@ -34,9 +34,11 @@ export async function startListening(server: Server): Promise<LoopbackServer> {
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  // The URL is built from the address the socket really holds, so a server bound anywhere else
+  // shows in every endpoint URL (and local-aws.test.ts fails).
+  const { address, port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${address}:${port}`,
     port,
     close: () => closeServer(server),
   };
