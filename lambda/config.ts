@@ -60,6 +60,8 @@ export interface DrillTargets {
   readonly scanSegments: number;
   /** Read capacity units the checks may consume from one source table per drill. */
   readonly sourceReadBudgetUnits: number;
+  /** Read units per second the checks may take from a source table (a quarter of provisioned capacity at most). */
+  readonly sourceReadUnitsPerSecond: number;
 }
 
 /** How the engine waits for a restore; defaults are the production values. */

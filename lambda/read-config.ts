@@ -26,6 +26,7 @@ const targetsSchema = z.object({
   sampleSize: z.number().int().min(0),
   scanSegments: z.number().int().min(1).max(64),
   sourceReadBudgetUnits: z.number().min(0),
+  sourceReadUnitsPerSecond: z.number().positive(),
 });
 
 const waitTuningSchema = z.object({

@@ -327,6 +327,7 @@ export class RestoreDrill extends Construct {
       sampleSize: settings.sampleSize,
       scanSegments: settings.scanSegments,
       sourceReadBudgetUnits: settings.sourceReadBudgetUnits,
+      sourceReadUnitsPerSecond: settings.sourceReadUnitsPerSecond,
     };
     const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
     const drillLogGroup = new logs.LogGroup(this, 'DrillLogs', {

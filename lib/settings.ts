@@ -126,6 +126,13 @@ export interface RestoreDrillSettings {
    */
   readonly sourceReadBudgetUnits?: number;
   /**
+   * Read capacity units per second the checks may consume from one source table; for a table
+   * with provisioned capacity, at most a quarter of its read capacity. Reads wait rather than
+   * run faster, so a drill cannot be what throttles a production table.
+   * @default 200
+   */
+  readonly sourceReadUnitsPerSecond?: number;
+  /**
    * Name prefix of restored copies. The drill may delete any table with this prefix, so no
    * drilled table (nor the stack's own tables) may start with it.
    * @default 'drill-copy-'
@@ -173,6 +180,7 @@ export interface ResolvedRestoreDrillSettings {
   readonly sampleSize: number;
   readonly scanSegments: number;
   readonly sourceReadBudgetUnits: number;
+  readonly sourceReadUnitsPerSecond: number;
   readonly restoreTablePrefix: string;
   readonly restoreKmsKeyArn?: string;
   readonly fixturePropertyCount: number;
@@ -201,6 +209,7 @@ export const DEFAULT_SETTINGS = {
   sampleSize: 50,
   scanSegments: 4,
   sourceReadBudgetUnits: 50_000,
+  sourceReadUnitsPerSecond: 200,
   restoreTablePrefix: 'drill-copy-',
   fixturePropertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
   vaultAdminPrincipalArns: [],
@@ -386,6 +395,12 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
       settings.sourceReadBudgetUnits ?? DEFAULT_SETTINGS.sourceReadBudgetUnits,
       { min: 1, max: 1_000_000_000, integer: true },
     ),
+    // 40,000 read units per second is DynamoDB's default per-table limit.
+    sourceReadUnitsPerSecond: checkNumber(
+      'sourceReadUnitsPerSecond',
+      settings.sourceReadUnitsPerSecond ?? DEFAULT_SETTINGS.sourceReadUnitsPerSecond,
+      { min: 1, max: 40_000 },
+    ),
     restoreTablePrefix,
     restoreKmsKeyArn,
     fixturePropertyCount: checkNumber(
@@ -415,6 +430,7 @@ export const CONTEXT_KEYS = [
   'sampleSize',
   'scanSegments',
   'sourceReadBudgetUnits',
+  'sourceReadUnitsPerSecond',
   'restoreTablePrefix',
   'restoreKmsKeyArn',
   'fixturePropertyCount',
@@ -490,6 +506,7 @@ export function settingsFromContext(getContext: (key: string) => unknown): Resto
     sampleSize: number('sampleSize'),
     scanSegments: number('scanSegments'),
     sourceReadBudgetUnits: number('sourceReadBudgetUnits'),
+    sourceReadUnitsPerSecond: number('sourceReadUnitsPerSecond'),
     restoreTablePrefix: text('restoreTablePrefix'),
     restoreKmsKeyArn: text('restoreKmsKeyArn'),
     fixturePropertyCount: number('fixturePropertyCount'),

@@ -1,7 +1,7 @@
 import type { DrilledTable, DrillTargets } from '../config';
 import type { RecoveryPoint, RestoreJob } from '../ports/backup-port';
-import type { DynamoDbPort, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
-import type { CanaryPort } from '../drill/canary';
+import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
+import type { CanaryReader } from '../drill/canary';
 import type { ReadBudget } from './read-budget';
 
 /**
@@ -41,9 +41,10 @@ export interface CheckContext {
   readonly restoredTableName: string;
   /** When the restored copy was first seen ACTIVE (epoch ms). */
   readonly restoredActiveAt?: number;
-  readonly dynamodb: DynamoDbPort;
-  readonly canaries: CanaryPort;
-  /** Read capacity the checks may still take from the source table. */
+  /** Reads only: a check cannot write, delete or create tables. */
+  readonly dynamodb: DynamoDbReader;
+  readonly canaries: CanaryReader;
+  /** Read capacity the checks may still take from the source table, and the pace to take it at. */
   readonly sourceReads: ReadBudget;
   /** False once the invocation must keep what is left for cleanup and the report: stop reading. */
   readonly hasTime: () => boolean;

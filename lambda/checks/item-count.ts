@@ -62,13 +62,19 @@ interface SourceCount {
   readonly withoutTimestamp?: number;
 }
 
-/** Charges every page to the budget and stops when either the budget or the time runs out. */
+/**
+ * Charges every page to the budget, keeps to its pace, and stops when either the budget or the
+ * time runs out.
+ */
 function pageGuard(context: CheckContext) {
   let shortfall: Shortfall | undefined;
   return {
-    onPage: (units: number) => {
+    onPage: async (units: number) => {
       if (!context.sourceReads.charge(units)) shortfall = 'budget';
-      else if (!context.hasTime()) shortfall = 'time';
+      else {
+        await context.sourceReads.pace();
+        if (!context.hasTime()) shortfall = 'time';
+      }
       return shortfall === undefined;
     },
     shortfall: () => shortfall,

@@ -57,6 +57,7 @@ export const sampleCompareCheck: CheckDefinition = {
             chunk.map((item) => keyOf(item, keySchema)),
           );
           context.sourceReads.charge(consumedUnits);
+          await context.sourceReads.pace();
           consumed += consumedUnits;
           fetched += chunk.length;
           for (const item of items) sourceByKey.set(keyId(item, keySchema), item);

@@ -46,6 +46,9 @@ export interface CanaryPort {
   read(tableName: string, table: TableShape): Promise<{ canaryId: string; writtenAt: string } | undefined>;
 }
 
+/** The read-only part of the canary port: what the canary check is given. */
+export type CanaryReader = Pick<CanaryPort, 'latestBefore' | 'read'>;
+
 export function createCanaryPort(dynamodb: DynamoDbPort, history: HistoryPort): CanaryPort {
   return {
     async write(tableName, table, canaryId, writtenAt) {

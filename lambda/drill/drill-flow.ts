@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckDefinition, CheckResult } from '../checks/check';
-import { ReadBudget } from '../checks/read-budget';
+import { ReadBudget, sourceReadPace } from '../checks/read-budget';
 import { evaluateRpo } from '../checks/rpo';
 import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
@@ -287,6 +287,7 @@ async function finishDrill(
   const drillStartedAt = new Date(claimed.startedAt);
   let checks: CheckResult[] = [];
   let restoredScan: CheckedOutcome['restoredScan'];
+  let sourceReadUnitsPerSecond: number | undefined;
   let failure = claimed.earlyFailure;
   let restoreJob = job;
   let restoredActiveAt: number | undefined;
@@ -318,6 +319,7 @@ async function finishDrill(
       const sourceSettings: TableSettings | undefined = source
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
+      sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.provisionedReadUnits);
       ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
@@ -337,7 +339,7 @@ async function finishDrill(
         restoredActiveAt,
         dynamodb: engine.dynamodb,
         canaries: engine.canaries,
-        sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits),
+        sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits, { unitsPerSecond: sourceReadUnitsPerSecond, clock: engine.clock }),
         hasTime: () => invocation.deadline.remainingMs() > reserveMs(engine),
         isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
         random: engine.random,
@@ -354,6 +356,7 @@ async function finishDrill(
     checks,
     failure,
     restoredScan,
+    sourceReadUnitsPerSecond,
     recoveryPointAgeSeconds: claimed.recoveryPoint
       ? Math.round((drillStartedAt.getTime() - Date.parse(claimed.recoveryPoint.creationDate)) / 1000)
       : undefined,
@@ -437,6 +440,7 @@ export function decideOutcome(parts: CheckedOutcome & { cleanup: CleanupOutcome;
     recoveryPointAgeSeconds: parts.recoveryPointAgeSeconds,
     restoreDurationSeconds: parts.restoreDurationSeconds !== undefined ? Math.round(parts.restoreDurationSeconds) : undefined,
     restoredScan: parts.restoredScan,
+    sourceReadUnitsPerSecond: parts.sourceReadUnitsPerSecond,
     sourceReadUnits: sourceReads.length ? sourceReads.reduce((sum, c) => sum + (c.sourceReadUnits ?? 0), 0) : undefined,
     finishedAt: parts.finishedAt,
   };

@@ -49,6 +49,8 @@ export interface CheckedOutcome {
   readonly restoreDurationSeconds?: number;
   /** The one shared scan of the restored copy: items and read capacity it consumed. */
   readonly restoredScan?: { readonly items: number; readonly readUnits: number };
+  /** The pace source reads were held to (read units per second). */
+  readonly sourceReadUnitsPerSecond?: number;
 }
 
 /** The full outcome of a drill: what the report, the metrics and the audit record are made from. */
@@ -62,6 +64,7 @@ export interface DrillOutcome {
   readonly restoreDurationSeconds?: number;
   /** The one shared scan of the restored copy: items and read capacity it consumed. */
   readonly restoredScan?: { readonly items: number; readonly readUnits: number };
+  readonly sourceReadUnitsPerSecond?: number;
   /** Read capacity the checks took from the source table (charged to the read budget). */
   readonly sourceReadUnits?: number;
   readonly finishedAt: string;

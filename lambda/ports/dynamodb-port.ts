@@ -17,7 +17,7 @@ import {
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
 
-/** The DynamoDB operations the drill uses, in the engine's terms. Checks read through this port. */
+/** The DynamoDB operations the drill uses, in the engine's terms. Checks read through {@link DynamoDbReader}. */
 
 export type Item = Record<string, AttributeValue>;
 
@@ -39,6 +39,8 @@ export interface TableShape {
   readonly itemCount?: number;
   readonly sizeBytes?: number;
   readonly billingMode?: string;
+  /** Provisioned read capacity units of a PROVISIONED table; undefined for on-demand. */
+  readonly provisionedReadUnits?: number;
   readonly streamEnabled: boolean;
   readonly deletionProtection: boolean;
 }
@@ -63,7 +65,7 @@ export interface ScanOptions {
   readonly segments: number;
   readonly filter?: ScanFilter;
   /** Called with the read capacity each page consumed; return false to stop scanning. */
-  readonly onPage?: (consumedUnits: number) => boolean;
+  readonly onPage?: (consumedUnits: number) => boolean | Promise<boolean>;
   /** Attributes to return (ProjectionExpression with its names); all when absent. */
   readonly projection?: { readonly expression: string; readonly names: Record<string, string> };
 }
@@ -90,6 +92,9 @@ export interface DynamoDbPort {
   listTableNames(prefix: string): Promise<string[]>;
 }
 
+/** The read-only part of the port: all a check (built-in or custom) is given. */
+export type DynamoDbReader = Pick<DynamoDbPort, 'describeTable' | 'scanItems' | 'countItems' | 'batchGetItems' | 'getItem'>;
+
 export function toTableShape(table: TableDescription): TableShape {
   const index = (i: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Projection }) => ({
     name: i.IndexName ?? '',
@@ -110,6 +115,10 @@ export function toTableShape(table: TableDescription): TableShape {
     itemCount: table.ItemCount,
     sizeBytes: table.TableSizeBytes,
     billingMode: table.BillingModeSummary?.BillingMode,
+    provisionedReadUnits:
+      table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' || !table.ProvisionedThroughput?.ReadCapacityUnits
+        ? undefined
+        : table.ProvisionedThroughput.ReadCapacityUnits,
     streamEnabled: table.StreamSpecification?.StreamEnabled ?? false,
     deletionProtection: table.DeletionProtectionEnabled ?? false,
   };
@@ -153,7 +162,7 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
         consumedUnits += units;
         if (onItem) for (const item of page.Items ?? []) onItem(item);
         startKey = page.LastEvaluatedKey;
-        if (options.onPage && !options.onPage(units) && startKey) {
+        if (options.onPage && !(await options.onPage(units)) && startKey) {
           stoppedEarly = true;
         }
       } while (startKey && !stoppedEarly);

@@ -84,7 +84,9 @@ export function reportText(drill: FinishedDrill): string {
     outcome.restoredScan
       ? `restored copy: ${formatCount(outcome.restoredScan.items)} items in one parallel scan, ${formatCount(outcome.restoredScan.readUnits)} read units`
       : '',
-    outcome.sourceReadUnits !== undefined ? `source: ${formatCount(outcome.sourceReadUnits)} read units` : '',
+    outcome.sourceReadUnits !== undefined
+      ? `source: ${formatCount(outcome.sourceReadUnits)} read units${outcome.sourceReadUnitsPerSecond !== undefined ? ` (paced to ${formatCount(outcome.sourceReadUnitsPerSecond)} units/s at most)` : ''}`
+      : '',
   ].filter(Boolean);
   if (reads.length) lines.push(`  reads: ${reads.join('; ')}`);
   lines.push('');
@@ -120,7 +122,11 @@ export function reportDocument(drill: FinishedDrill) {
     },
     restoredTable: drill.restoreJobId ? drill.restoredTableName : undefined,
     checks: outcome.checks.map((c) => ({ ...c, summary: clip(c.summary, SUMMARY_LIMIT) })),
-    reads: { restoredScan: outcome.restoredScan, sourceReadUnits: outcome.sourceReadUnits },
+    reads: {
+      restoredScan: outcome.restoredScan,
+      sourceReadUnits: outcome.sourceReadUnits,
+      sourceReadUnitsPerSecond: outcome.sourceReadUnitsPerSecond,
+    },
     cleanup: outcome.cleanup,
   };
 }

@@ -46,7 +46,7 @@ beforeEach(async () => {
 });
 
 /** Runs one drill with every item sampled (the sample compare then sees each change). */
-async function drill(overrides: { sampleSize?: number; sourceReadBudgetUnits?: number } = {}) {
+async function drill(overrides: { sampleSize?: number; sourceReadBudgetUnits?: number; sourceReadUnitsPerSecond?: number } = {}) {
   const targets = { ...world.config().targets, sampleSize: 1_000, ...overrides };
   await world.invoke(scheduledEvent(), { engine: world.engine({ targets }) });
   const reports = world.published();
@@ -254,6 +254,38 @@ describe('read budget', () => {
     expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }) });
     expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
     expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('source reads keep to the pace: before each read, at most rate x seconds since the first read', async () => {
+    const reads: Array<{ at: number; units: number }> = [];
+    world.dynamodb.on(ScanCommand).callsFake(async (input) => {
+      const fromSource = input.TableName === FIXTURE_TABLE;
+      // Small pages, so the source count takes many reads to pace.
+      const output = await world.passThrough(new ScanCommand(fromSource ? { ...input, Limit: 8 } : input));
+      if (fromSource) reads.push({ at: world.clock.now(), units: output.ConsumedCapacity?.CapacityUnits ?? 0 });
+      return output;
+    });
+    world.dynamodb.on(BatchGetItemCommand).callsFake(async (input) => {
+      const output = await world.passThrough(new BatchGetItemCommand(input));
+      reads.push({ at: world.clock.now(), units: (output.ConsumedCapacity ?? []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0) });
+      return output;
+    });
+    const rate = 0.5;
+    const { report, check } = await drill({ sourceReadUnitsPerSecond: rate });
+    expect(reads.length).toBeGreaterThan(5);
+    let consumedBefore = 0;
+    for (const read of reads) {
+      expect(consumedBefore).toBeLessThanOrEqual((rate * (read.at - reads[0].at)) / 1000 + 1e-9);
+      consumedBefore += read.units;
+    }
+    // ...and no slower than that: the last read came as soon as the rate allowed it.
+    const beforeLast = consumedBefore - reads[reads.length - 1].units;
+    expect((reads[reads.length - 1].at - reads[0].at) / 1000).toBeCloseTo(beforeLast / rate, 3);
+    // It waited rather than skipped: every check still read what it needed.
+    expect(check('item count')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ mode: 'exact' }) });
+    expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ matched: FIXTURE.length }) });
+    expect(report.json.reads.sourceReadUnitsPerSecond).toBe(rate);
     expect(report.attributes.verdict).toBe('PASS');
   });
 

@@ -17,6 +17,7 @@ const validEnv = (): NodeJS.ProcessEnv => ({
     sampleSize: 50,
     scanSegments: 4,
     sourceReadBudgetUnits: 50000,
+    sourceReadUnitsPerSecond: 200,
   }),
 });
 

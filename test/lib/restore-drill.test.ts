@@ -273,6 +273,7 @@ describe('drill Lambda', () => {
       sampleSize: 50,
       scanSegments: 4,
       sourceReadBudgetUnits: 50_000,
+      sourceReadUnitsPerSecond: 200,
     });
     const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
     expect(tables).toEqual([
@@ -304,6 +305,7 @@ describe('drill Lambda', () => {
       sampleSize: 100,
       scanSegments: 8,
       sourceReadBudgetUnits: 10_000,
+      sourceReadUnitsPerSecond: 25,
     });
     const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
     expect(tables.slice(1)).toEqual([

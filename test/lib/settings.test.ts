@@ -45,6 +45,7 @@ describe('defaults', () => {
       sampleSize: 50,
       scanSegments: 4,
       sourceReadBudgetUnits: 50_000,
+      sourceReadUnitsPerSecond: 200,
       restoreTablePrefix: 'drill-copy-',
       fixturePropertyCount: FIXTURE_DEFAULT_PROPERTY_COUNT,
       vaultAdminPrincipalArns: [],
@@ -166,6 +167,10 @@ describe('thresholds', () => {
     ['rtoTargetMinutes', 0],
     ['rtoTargetMinutes', 1441],
     ['sourceReadBudgetUnits', 0],
+    ['sourceReadBudgetUnits', 1_000_000_001],
+    ['sourceReadBudgetUnits', 1.5],
+    ['sourceReadUnitsPerSecond', 0],
+    ['sourceReadUnitsPerSecond', 40_001],
     ['fixturePropertyCount', 0],
     ['fixturePropertyCount', 2001],
   ] as const)('Noncompliance: %s = %d', (setting, value) => {

@@ -76,6 +76,7 @@ export const NON_DEFAULT_SETTINGS: RestoreDrillSettings = {
   sampleSize: 100,
   scanSegments: 8,
   sourceReadBudgetUnits: 10_000,
+  sourceReadUnitsPerSecond: 25,
   restoreTablePrefix: 'rd-restore-',
   restoreKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   fixturePropertyCount: 12,

@@ -389,6 +389,7 @@ export class DrillWorld {
         sampleSize: 20,
         scanSegments: 3,
         sourceReadBudgetUnits: 10_000,
+        sourceReadUnitsPerSecond: 1_000,
       },
       wait: DEFAULT_WAIT_TUNING,
       ...overrides,
