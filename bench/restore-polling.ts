@@ -5,7 +5,9 @@
  * against simulated restores from 1 minute to 6 hours. For each duration T, completion times
  * are spread evenly over [0.9 T, 1.1 T] (so the result does not hinge on one lucky phase), and
  * for each the detection delay (first poll at or after completion, minus completion) and the
- * DescribeRestoreJob calls are counted. Baseline: a fixed 30-second poll.
+ * DescribeRestoreJob calls are counted. Baseline: a fixed 30-second poll. Three product
+ * variants: no estimate from AWS; ExpectedCompletionTimeMinutes = T (+ETA); a PercentDone that
+ * grows linearly to 100% at the real completion (+%done).
  *
  * Targets (issue "The drill engine"): mean delay <= max(15 s, 5% of T) at every duration, and
  * <= 60 DescribeRestoreJob calls per hour of restore (calls / max(T, 1 h): a restore shorter
@@ -16,13 +18,19 @@
 import { DEFAULT_WAIT_TUNING } from '../lambda/config';
 import { nextPollDelayMs } from '../lambda/drill/poll-schedule';
 
-type Schedule = (elapsedMs: number, restoreMs: number) => number;
+type Schedule = (elapsedMs: number, restoreMs: number, completionMs: number) => number;
 
-const productSchedule = (withEstimate: boolean): Schedule => (elapsedMs, restoreMs) =>
-  nextPollDelayMs(
-    { elapsedMs, expectedCompletionTimeMinutes: withEstimate ? restoreMs / 60_000 : undefined },
-    DEFAULT_WAIT_TUNING,
-  );
+const productSchedule =
+  (hint: 'none' | 'eta' | 'percent'): Schedule =>
+  (elapsedMs, restoreMs, completionMs) =>
+    nextPollDelayMs(
+      {
+        elapsedMs,
+        expectedCompletionTimeMinutes: hint === 'eta' ? restoreMs / 60_000 : undefined,
+        percentDone: hint === 'percent' ? Math.floor((100 * elapsedMs) / completionMs) : undefined,
+      },
+      DEFAULT_WAIT_TUNING,
+    );
 const fixed30s: Schedule = () => 30_000;
 
 /** The engine polls once right after StartRestoreJob, then sleeps per the schedule. */
@@ -32,7 +40,7 @@ function simulate(schedule: Schedule, completionMs: number, estimateMs: number) 
   for (;;) {
     calls += 1;
     if (t >= completionMs) return { delayMs: t - completionMs, calls };
-    t += schedule(t, estimateMs);
+    t += schedule(t, estimateMs, completionMs);
   }
 }
 
@@ -69,6 +77,8 @@ console.log(
     'ok',
     '| +ETA calls/h',
     '+ETA delay',
+    '| +%done calls/h',
+    '+%done delay',
     '| 30s poll calls/h',
     'delay',
   ].join('\t'),
@@ -77,15 +87,18 @@ let allMet = true;
 const ratios: number[] = [];
 for (const minutes of durationsMin) {
   const restoreMs = minutes * 60_000;
-  const product = measure(productSchedule(false), restoreMs);
-  const withEstimate = measure(productSchedule(true), restoreMs);
+  const product = measure(productSchedule('none'), restoreMs);
+  const withEstimate = measure(productSchedule('eta'), restoreMs);
+  const withPercent = measure(productSchedule('percent'), restoreMs);
   const baseline = measure(fixed30s, restoreMs);
   const targetMs = Math.max(15_000, 0.05 * restoreMs);
   const met =
     product.meanDelayMs <= targetMs &&
     product.callsPerHour <= 60 &&
     withEstimate.meanDelayMs <= targetMs &&
-    withEstimate.callsPerHour <= 60;
+    withEstimate.callsPerHour <= 60 &&
+    withPercent.meanDelayMs <= targetMs &&
+    withPercent.callsPerHour <= 60;
   allMet &&= met;
   ratios.push(product.calls / baseline.calls);
   console.log(
@@ -100,6 +113,8 @@ for (const minutes of durationsMin) {
       met ? 'yes' : 'NO',
       `| ${withEstimate.callsPerHour.toFixed(1)}`,
       fmt(withEstimate.meanDelayMs),
+      `| ${withPercent.callsPerHour.toFixed(1)}`,
+      fmt(withPercent.meanDelayMs),
       `| ${baseline.callsPerHour.toFixed(1)}`,
       fmt(baseline.meanDelayMs),
     ].join('\t'),

@@ -30,7 +30,11 @@ export async function waitForRestoreJob(args: {
     if (TERMINAL_RESTORE_STATUSES.has(job.status)) return { kind: 'finished', job };
     args.onProgress?.(job);
     const delay = nextPollDelayMs(
-      { elapsedMs: clock.now() - restoreStartedAt, expectedCompletionTimeMinutes: job.expectedCompletionTimeMinutes },
+      {
+        elapsedMs: clock.now() - restoreStartedAt,
+        expectedCompletionTimeMinutes: job.expectedCompletionTimeMinutes,
+        percentDone: job.percentDone,
+      },
       tuning,
     );
     if (deadline.remainingMs() - delay < reserveMs) return { kind: 'handed-over', job };

@@ -19,6 +19,29 @@ describe('nextPollDelayMs', () => {
     expect(nextPollDelayMs({ elapsedMs: 100 * minute, expectedCompletionTimeMinutes: 120 }, DEFAULT_WAIT_TUNING)).toBe(8 * minute);
   });
 
+  test('PercentDone gives the estimate when ExpectedCompletionTimeMinutes is absent', () => {
+    // 20 minutes for 10%: ~200 minutes in all, 180 still expected; a quarter of that is 45, capped at 30.
+    expect(nextPollDelayMs({ elapsedMs: 20 * minute, percentDone: 10 }, DEFAULT_WAIT_TUNING)).toBe(30 * minute);
+    // 40 minutes for 80%: 10 still expected; a quarter is 2.5 min, less than the 8% schedule (3.2 min).
+    expect(nextPollDelayMs({ elapsedMs: 40 * minute, percentDone: 80 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 40 * minute);
+    // 10 minutes for 25%: 30 still expected -> 7.5 min.
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 25 }, DEFAULT_WAIT_TUNING)).toBe(7.5 * minute);
+  });
+
+  test('PercentDone under 5% or at 100% is not used; ExpectedCompletionTimeMinutes wins over it', () => {
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 2 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 10 * minute);
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 100 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 10 * minute);
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 25, expectedCompletionTimeMinutes: 14 }, DEFAULT_WAIT_TUNING)).toBe(1 * minute);
+  });
+
+  test('an expected end sooner than the next scheduled poll: poll at the expected end, not past it', () => {
+    // 60 min waited (growth gap 4.8 min), 2 min still expected.
+    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 62 }, DEFAULT_WAIT_TUNING)).toBe(2 * minute);
+    expect(nextPollDelayMs({ elapsedMs: 60 * minute, percentDone: 96 }, DEFAULT_WAIT_TUNING)).toBe(2.5 * minute);
+    // Never sooner than the minimum gap.
+    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 60.1 }, DEFAULT_WAIT_TUNING)).toBe(15_000);
+  });
+
   test('an estimate already passed does not shorten the gap below the schedule', () => {
     expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 10 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 60 * minute);
   });
