@@ -23,6 +23,7 @@ import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
+  DRILL_FUNCTION_MEMORY_MB,
   type ResolvedRestoreDrillSettings,
   type ResolvedTableSetting,
   type RestoreDrillSettings,
@@ -361,7 +362,7 @@ export class RestoreDrill extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
+      memorySize: DRILL_FUNCTION_MEMORY_MB,
       // A restore can outlast an invocation; the engine hands over to the restore-job event.
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: reservedConcurrency,
