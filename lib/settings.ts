@@ -214,7 +214,7 @@ export const DEFAULT_SETTINGS = {
   rtoTargetMinutes: 60,
   itemCountTolerancePercent: 5,
   sampleSize: 50,
-  scanSegments: DRILL_FUNCTION_MEMORY_MB / MB_PER_SCAN_SEGMENT,
+  scanSegments: Math.max(1, Math.floor(DRILL_FUNCTION_MEMORY_MB / MB_PER_SCAN_SEGMENT)),
   sourceReadBudgetUnits: 50_000,
   sourceReadUnitsPerSecond: 200,
   restoreTablePrefix: 'drill-copy-',

@@ -32,3 +32,28 @@ describe('longestGapHours', () => {
     expect(() => longestGapHours('every day')).toThrow(/neither rate/);
   });
 });
+
+describe('day-of-week forms, in AWS numbering (1-7 from Sunday)', () => {
+  test.each([
+    // A step from an AWS day counts AWS days: MON, WED, FRI - never Sunday.
+    ['cron(0 6 ? * 2/2 *)', 72],
+    ['cron(0 6 ? * MON/2 *)', 72],
+    ['cron(0 6 ? * 2/3 *)', 96], // MON, THU: Thu -> Mon is the longest gap
+    ['cron(0 6 ? * */2 *)', 48], // SUN, TUE, THU, SAT: Sat -> Sun 24 h, Thu -> Sat 48 h
+    ['cron(0 6 ? * 2-6/2 *)', 72],
+    ['cron(0 6 ? * 1,7 *)', 144], // weekends: Sun -> Sat
+    ['cron(0 6 ? * L *)', 168], // a lone L: the last day of the week, Saturday
+    ['cron(0 6 ? * FRI-MON *)', 96], // a range that wraps past Saturday: Mon -> Fri
+    ['cron(0 6 ? * SUN-SAT *)', 24],
+  ])('%s leaves at most %i h between runs', (expression, hours) => {
+    expect(longestGapHours(expression)).toBe(hours);
+  });
+
+  test('a year other than "*" ends the schedule: refused, not read as every year', () => {
+    expect(() => longestGapHours('cron(0 6 * * ? 2020)')).toThrow(/year field "2020" ends the schedule/);
+  });
+
+  test('a day that is not one is an error', () => {
+    expect(() => longestGapHours('cron(0 6 ? * 8 *)')).toThrow(/not a day of the week/);
+  });
+});

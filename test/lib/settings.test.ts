@@ -120,6 +120,8 @@ describe('schedules', () => {
   test('Noncompliance: drillSchedule weekly (longer than the alarm can watch)', () =>
     expectRejected({ drillSchedule: 'cron(0 6 ? * SUN *)' }, 'drillSchedule', /168 h between drills/));
   test('Noncompliance: drillSchedule monthly', () => expectRejected({ drillSchedule: 'cron(0 6 1 * ? *)' }, 'drillSchedule', /between drills/));
+  test('Noncompliance: drillSchedule limited to one year (the drill would stop)', () =>
+    expectRejected({ drillSchedule: 'cron(0 6 * * ? 2030)' }, 'drillSchedule', /year field "2030" ends the schedule/));
   test('Noncompliance: drillSchedule rate(7 days)', () => expectRejected({ drillSchedule: 'rate(7 days)' }, 'drillSchedule', /168 h/));
   test('Compliance: drillSchedule every 6 days', () => expect(resolveSettings({ drillSchedule: 'rate(6 days)' }).drillScheduleLongestGapHours).toBe(144));
   test('Noncompliance: backupSchedule on weekdays only with the default 26 h RPO', () =>
