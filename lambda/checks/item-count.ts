@@ -12,9 +12,9 @@ import { timestampOf } from './timestamps';
  *   WARN (items deleted from the source since the backup);
  * - tolerance: restored vs the whole source, within a percentage (the source kept changing
  *   after the backup).
- * The source is counted with a Select COUNT scan, one segment, charged to the read budget; when
- * the budget cannot cover it, DynamoDB's own item-count estimate stands in, and a difference is
- * a WARN, not a FAIL.
+ * The source is counted with a Select COUNT scan, one segment, charged to the read budget and
+ * paced; when the budget cannot cover it, or the pace would not finish it in the time left,
+ * DynamoDB's own item-count estimate stands in, and a difference is a WARN, not a FAIL.
  */
 export const itemCountCheck: CheckDefinition = {
   name: 'item count',
@@ -50,14 +50,17 @@ function sourceMissing(context: CheckContext): CheckResult {
   };
 }
 
-/** Why a source count stopped short: the read budget, or the invocation's time. */
-type Shortfall = 'budget' | 'time';
+/**
+ * Why a source count stopped short or did not start: the read budget; the pace (the count
+ * would not finish in the time left); or the invocation's time, running out mid-count.
+ */
+type Shortfall = 'budget' | 'pace' | 'time';
 
 interface SourceCount {
   readonly count?: number;
   readonly consumedUnits: number;
   readonly shortfall?: Shortfall;
-  /** Read units a full count was estimated to cost, when the budget could not cover it. */
+  /** Read units a full count was estimated to cost, when the budget or the pace ruled it out. */
   readonly estimate?: number;
   readonly withoutTimestamp?: number;
 }
@@ -69,28 +72,29 @@ interface SourceCount {
 function pageGuard(context: CheckContext) {
   let shortfall: Shortfall | undefined;
   return {
-    onPage: async (units: number) => {
+    onPage: async (units: number, more: boolean) => {
       if (!context.sourceReads.charge(units)) shortfall = 'budget';
-      else {
-        await context.sourceReads.pace();
-        if (!context.hasTime()) shortfall = 'time';
-      }
+      else if (more && !(await context.sourceReads.pace())) shortfall = 'time';
+      else if (!context.hasTime()) shortfall = 'time';
       return shortfall === undefined;
     },
     shortfall: () => shortfall,
   };
 }
 
-function affordable(context: CheckContext): number | undefined {
+/** Undefined when a full count fits the budget and, at the pace, the time left. */
+function ruledOut(context: CheckContext): SourceCount | undefined {
   const estimate = estimatedScanUnits(context.source!.sizeBytes ?? 0);
-  return context.sourceReads.canAfford(estimate) ? undefined : estimate;
+  if (!context.sourceReads.canAfford(estimate)) return { consumedUnits: 0, shortfall: 'budget', estimate };
+  if (context.sourceReads.wouldOutlast(estimate)) return { consumedUnits: 0, shortfall: 'pace', estimate };
+  return undefined;
 }
 
 /** Select COUNT of the whole source (one segment, gentle), the canary left out. */
 async function countWholeSource(context: CheckContext): Promise<SourceCount> {
   const source = context.source!;
-  const estimate = affordable(context);
-  if (estimate !== undefined) return { consumedUnits: 0, shortfall: 'budget', estimate };
+  const notCounted = ruledOut(context);
+  if (notCounted) return notCounted;
   const guard = pageGuard(context);
   const summary = await context.dynamodb.countItems(source.name, { segments: 1, filter: withoutCanaryFilter(source), onPage: guard.onPage });
   return summary.stoppedEarly
@@ -105,8 +109,8 @@ async function countWholeSource(context: CheckContext): Promise<SourceCount> {
  */
 async function countSourceCreatedBefore(context: CheckContext, createdAt: string, cutoff: number): Promise<SourceCount> {
   const source = context.source!;
-  const estimate = affordable(context);
-  if (estimate !== undefined) return { consumedUnits: 0, shortfall: 'budget', estimate };
+  const notCounted = ruledOut(context);
+  if (notCounted) return notCounted;
   const keyNames = source.keySchema.map((k) => k.AttributeName ?? '');
   const names = Object.fromEntries([...new Set([...keyNames, createdAt])].map((name, i) => [`#p${i}`, name]));
   const guard = pageGuard(context);
@@ -148,7 +152,7 @@ async function exactCount(
   const cutoff = context.recoveryPoint.creationDate;
   const counted = await countSourceCreatedBefore(context, createdAt, cutoff.getTime());
   if (counted.shortfall === 'time') return notEvaluated(restored, counted.consumedUnits);
-  if (counted.count === undefined) return budgetWarning(context, restored, counted.consumedUnits, counted.estimate);
+  if (counted.count === undefined) return notCountedWarning(context, restored, counted);
   const numbers = {
     mode: 'exact',
     createdBefore: cutoff.toISOString(),
@@ -188,7 +192,7 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
   if (counted.shortfall === 'time') return notEvaluated(restored, counted.consumedUnits);
   const estimated = counted.count === undefined;
   const sourceCount = counted.count ?? context.source.itemCount;
-  if (sourceCount === undefined) return budgetWarning(context, restored, counted.consumedUnits, counted.estimate);
+  if (sourceCount === undefined) return notCountedWarning(context, restored, counted);
   const differencePercent = sourceCount === 0 ? (restored === 0 ? 0 : 100) : ((restored - sourceCount) / sourceCount) * 100;
   const numbers = {
     mode: estimated ? 'estimate' : 'tolerance',
@@ -205,7 +209,7 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
     return {
       check: 'item count',
       status: 'PASS',
-      summary: estimated ? `${summary}; source count is DynamoDB's estimate (read budget)` : summary,
+      summary: estimated ? `${summary}; source count is DynamoDB's estimate (${counted.shortfall === 'pace' ? 'read pace' : 'read budget'})` : summary,
       numbers,
       sourceReadUnits,
     };
@@ -215,24 +219,38 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
     status: estimated ? 'WARN' : 'FAIL',
     summary: estimated ? `${summary}; source count is DynamoDB's ~6-hourly estimate` : summary,
     nextStep: estimated
-      ? 'raise sourceReadBudgetUnits to count the source exactly, or declare a created-at attribute'
+      ? counted.shortfall === 'pace'
+        ? 'the source cannot be counted at sourceReadUnitsPerSecond in one invocation: raise it if the table has capacity to spare, or drill this table on its own schedule'
+        : 'raise sourceReadBudgetUnits to count the source exactly, or declare a created-at attribute'
       : 'the restore differs from the source by more than the tolerance: check for lost items, or widen the tolerance if the table churns fast',
     numbers,
     sourceReadUnits,
   };
 }
 
-function budgetWarning(context: CheckContext, restored: number, consumed: number, estimate?: number): CheckResult {
+function notCountedWarning(context: CheckContext, restored: number, counted: SourceCount): CheckResult {
+  const { estimate, consumedUnits } = counted;
+  const reads = context.sourceReads;
+  if (counted.shortfall === 'pace' && estimate !== undefined) {
+    return {
+      check: 'item count',
+      status: 'WARN',
+      summary: `restored ${formatCount(restored)} items; the source was not counted: ~${formatCount(Math.ceil(estimate))} read units at ${formatCount(reads.unitsPerSecond ?? 0)} units/s would take ~${formatCount(Math.ceil(reads.secondsFor(estimate)))} s, more than this invocation has left`,
+      nextStep: 'raise sourceReadUnitsPerSecond if the table has capacity to spare, or drill this table on its own schedule',
+      numbers: { restoredItems: restored, estimatedReadUnits: Math.ceil(estimate), sourceReadUnitsPerSecond: reads.unitsPerSecond ?? 0 },
+      sourceReadUnits: consumedUnits,
+    };
+  }
   return {
     check: 'item count',
     status: 'WARN',
     summary: `restored ${formatCount(restored)} items; the source was not counted: ${
       estimate !== undefined
-        ? `a count would cost ~${formatCount(Math.ceil(estimate))} read units, over the remaining budget of ${formatCount(context.sourceReads.remainingUnits)}`
-        : `read budget of ${formatCount(context.sourceReads.limitUnits)} units spent`
+        ? `a count would cost ~${formatCount(Math.ceil(estimate))} read units, over the remaining budget of ${formatCount(reads.remainingUnits)}`
+        : `read budget of ${formatCount(reads.limitUnits)} units spent`
     }`,
     nextStep: 'raise sourceReadBudgetUnits for this table to count it exactly',
-    numbers: { restoredItems: restored, sourceReadBudgetUnits: context.sourceReads.limitUnits },
-    sourceReadUnits: consumed,
+    numbers: { restoredItems: restored, sourceReadBudgetUnits: reads.limitUnits },
+    sourceReadUnits: consumedUnits,
   };
 }

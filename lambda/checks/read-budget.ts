@@ -1,10 +1,20 @@
 import type { Clock } from '../ports/clock';
 
+/** The pace of source reads, the clock to wait on, and how long the invocation may still wait. */
+export interface ReadPace {
+  readonly unitsPerSecond: number;
+  readonly clock: Clock;
+  /** Milliseconds the checks may still spend before the drill must clean up and report. */
+  readonly timeLeftMs: () => number;
+}
+
 /**
  * Read capacity the checks may take from one source table in one drill. A daily drill must
  * never be the reason a production table throttles, so every source read is charged here:
  * checks degrade (estimate, sample less, WARN) instead of overspending the total, and
- * {@link ReadBudget.pace} spreads the reads so they never run faster than the rate.
+ * {@link ReadBudget.pace} spaces the reads so that on average they do not run faster than the
+ * rate. One read is never split: a 1 MB Scan page is up to 128 units at once, a burst that
+ * DynamoDB's burst capacity (unused capacity of the last five minutes) normally absorbs.
  */
 export class ReadBudget {
   private consumed = 0;
@@ -16,7 +26,7 @@ export class ReadBudget {
    */
   constructor(
     readonly limitUnits: number,
-    private readonly rate?: { readonly unitsPerSecond: number; readonly clock: Clock },
+    private readonly rate?: ReadPace,
   ) {}
 
   get consumedUnits(): number {
@@ -45,15 +55,29 @@ export class ReadBudget {
   }
 
   /**
-   * Waits until the units charged so far fit the rate: `consumed / unitsPerSecond` seconds after
-   * the first read. Call it after each charged read, before the next one. A token bucket with an
-   * empty start: the first page is never delayed, bursts never exceed one read's units.
+   * Call before each read after the first: waits until the units charged so far fit the rate,
+   * `consumed / unitsPerSecond` seconds after the first read. Returns false, without waiting,
+   * when that wait would run into the time the drill keeps for cleanup and the report: the
+   * caller stops reading.
    */
-  async pace(): Promise<void> {
-    if (!this.rate || this.firstChargeAt === undefined) return;
+  async pace(): Promise<boolean> {
+    if (!this.rate || this.firstChargeAt === undefined) return true;
     const allowedAt = this.firstChargeAt + (this.consumed / this.rate.unitsPerSecond) * 1000;
     const wait = allowedAt - this.rate.clock.now();
-    if (wait > 0) await this.rate.clock.sleep(wait);
+    if (wait <= 0) return true;
+    if (wait > this.rate.timeLeftMs()) return false;
+    await this.rate.clock.sleep(wait);
+    return true;
+  }
+
+  /** True when reading `units` at the pace would take longer than the time left. */
+  wouldOutlast(units: number): boolean {
+    return this.rate !== undefined && (units / this.rate.unitsPerSecond) * 1000 > this.rate.timeLeftMs();
+  }
+
+  /** Seconds reading `units` takes at the pace (0 when unpaced). */
+  secondsFor(units: number): number {
+    return this.rate ? units / this.rate.unitsPerSecond : 0;
   }
 }
 
@@ -63,10 +87,11 @@ export function estimatedScanUnits(bytes: number): number {
 }
 
 /**
- * The pace for one source table: the configured rate, and for a table with provisioned read
- * capacity at most a quarter of it, so production keeps three quarters even at the drill's peak.
+ * The pace for one source table: the configured rate, and for a table with a read capacity
+ * (provisioned read capacity units, or an on-demand table's maximum read request units) at
+ * most a quarter of it, so on average production keeps three quarters while the drill reads.
  */
-export function sourceReadPace(configuredUnitsPerSecond: number, provisionedReadUnits: number | undefined): number {
-  if (provisionedReadUnits === undefined || provisionedReadUnits <= 0) return configuredUnitsPerSecond;
-  return Math.min(configuredUnitsPerSecond, provisionedReadUnits / 4);
+export function sourceReadPace(configuredUnitsPerSecond: number, tableReadUnitsPerSecond: number | undefined): number {
+  if (tableReadUnitsPerSecond === undefined || tableReadUnitsPerSecond <= 0) return configuredUnitsPerSecond;
+  return Math.min(configuredUnitsPerSecond, tableReadUnitsPerSecond / 4);
 }

@@ -51,13 +51,12 @@ export const sampleCompareCheck: CheckDefinition = {
         let consumed = 0;
         for (let i = 0; i < reservoir.length; i += 25) {
           const chunk = reservoir.slice(i, i + 25);
-          if (!context.sourceReads.canAfford(chunk.length * 0.5) || !context.hasTime()) break;
+          if (!context.sourceReads.canAfford(chunk.length * 0.5) || !(await context.sourceReads.pace()) || !context.hasTime()) break;
           const { items, consumedUnits } = await context.dynamodb.batchGetItems(
             source.name,
             chunk.map((item) => keyOf(item, keySchema)),
           );
           context.sourceReads.charge(consumedUnits);
-          await context.sourceReads.pace();
           consumed += consumedUnits;
           fetched += chunk.length;
           for (const item of items) sourceByKey.set(keyId(item, keySchema), item);
@@ -117,7 +116,7 @@ export const sampleCompareCheck: CheckDefinition = {
           nextStep: warn
             ? goneFromSource.length > 0
               ? 'items deleted from the source after the backup cannot be compared; expected on a table with deletes'
-              : 'raise sourceReadBudgetUnits to compare the whole sample, or give the drill more time (scanSegments)'
+              : 'raise sourceReadBudgetUnits (or sourceReadUnitsPerSecond, if the table has capacity to spare) to compare the whole sample, or give the drill more time (scanSegments)'
             : undefined,
           numbers,
           sourceReadUnits: consumed,

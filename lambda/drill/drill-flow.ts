@@ -319,7 +319,7 @@ async function finishDrill(
       const sourceSettings: TableSettings | undefined = source
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
-      sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.provisionedReadUnits);
+      sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.readCapacityUnits);
       ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
@@ -339,7 +339,11 @@ async function finishDrill(
         restoredActiveAt,
         dynamodb: engine.dynamodb,
         canaries: engine.canaries,
-        sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits, { unitsPerSecond: sourceReadUnitsPerSecond, clock: engine.clock }),
+        sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits, {
+          unitsPerSecond: sourceReadUnitsPerSecond,
+          clock: engine.clock,
+          timeLeftMs: () => invocation.deadline.remainingMs() - reserveMs(engine),
+        }),
         hasTime: () => invocation.deadline.remainingMs() > reserveMs(engine),
         isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
         random: engine.random,

@@ -39,8 +39,11 @@ export interface TableShape {
   readonly itemCount?: number;
   readonly sizeBytes?: number;
   readonly billingMode?: string;
-  /** Provisioned read capacity units of a PROVISIONED table; undefined for on-demand. */
-  readonly provisionedReadUnits?: number;
+  /**
+   * The table's read capacity per second where it has one: the provisioned read capacity units,
+   * or an on-demand table's maximum read request units; undefined when unlimited.
+   */
+  readonly readCapacityUnits?: number;
   readonly streamEnabled: boolean;
   readonly deletionProtection: boolean;
 }
@@ -64,8 +67,11 @@ export interface ScanFilter {
 export interface ScanOptions {
   readonly segments: number;
   readonly filter?: ScanFilter;
-  /** Called with the read capacity each page consumed; return false to stop scanning. */
-  readonly onPage?: (consumedUnits: number) => boolean | Promise<boolean>;
+  /**
+   * Called with the read capacity each page consumed and whether more pages follow; return
+   * false to stop scanning.
+   */
+  readonly onPage?: (consumedUnits: number, more: boolean) => boolean | Promise<boolean>;
   /** Attributes to return (ProjectionExpression with its names); all when absent. */
   readonly projection?: { readonly expression: string; readonly names: Record<string, string> };
 }
@@ -92,6 +98,12 @@ export interface DynamoDbPort {
   listTableNames(prefix: string): Promise<string[]>;
 }
 
+function readCapacityOf(table: TableDescription): number | undefined {
+  const positive = (value: number | undefined) => (value !== undefined && value > 0 ? value : undefined);
+  if (table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST') return positive(table.OnDemandThroughput?.MaxReadRequestUnits);
+  return positive(table.ProvisionedThroughput?.ReadCapacityUnits);
+}
+
 /** The read-only part of the port: all a check (built-in or custom) is given. */
 export type DynamoDbReader = Pick<DynamoDbPort, 'describeTable' | 'scanItems' | 'countItems' | 'batchGetItems' | 'getItem'>;
 
@@ -115,10 +127,7 @@ export function toTableShape(table: TableDescription): TableShape {
     itemCount: table.ItemCount,
     sizeBytes: table.TableSizeBytes,
     billingMode: table.BillingModeSummary?.BillingMode,
-    provisionedReadUnits:
-      table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' || !table.ProvisionedThroughput?.ReadCapacityUnits
-        ? undefined
-        : table.ProvisionedThroughput.ReadCapacityUnits,
+    readCapacityUnits: readCapacityOf(table),
     streamEnabled: table.StreamSpecification?.StreamEnabled ?? false,
     deletionProtection: table.DeletionProtectionEnabled ?? false,
   };
@@ -162,7 +171,7 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
         consumedUnits += units;
         if (onItem) for (const item of page.Items ?? []) onItem(item);
         startKey = page.LastEvaluatedKey;
-        if (options.onPage && !(await options.onPage(units)) && startKey) {
+        if (options.onPage && !(await options.onPage(units, startKey !== undefined)) && startKey) {
           stoppedEarly = true;
         }
       } while (startKey && !stoppedEarly);

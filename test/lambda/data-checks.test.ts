@@ -289,6 +289,22 @@ describe('read budget', () => {
     expect(report.attributes.verdict).toBe('PASS');
   });
 
+  test('a source count that would outlast the invocation at the pace is not started: WARN with the estimate, not FAIL', async () => {
+    // Even the smallest count (0.5 unit) takes 5,000 s at 0.0001 units/s; the invocation has 13 minutes.
+    const { report, check } = await drill({ sourceReadUnitsPerSecond: 0.0001 });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
+    expect(check('item count')).toMatchObject({
+      status: 'WARN',
+      summary: expect.stringMatching(/the source was not counted: ~\d+ read units at 0 units\/s would take ~[\d,]+ s, more than this invocation has left$/),
+      nextStep: expect.stringContaining('raise sourceReadUnitsPerSecond'),
+    });
+    // The sample compare reads its first chunk, then stops rather than sleep past the reserve.
+    expect(world.dynamodb).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
+    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length - 25 }) });
+    expect(report.attributes.verdict).toBe('PASS');
+    expect(await world.copiesLeft()).toEqual([]);
+  });
+
   test('every source read is reported with the capacity it consumed', async () => {
     const { report, check } = await drill();
     const count = check('item count').sourceReadUnits;
