@@ -120,6 +120,23 @@ for (const minutes of durationsMin) {
     ].join('\t'),
   );
 }
+// A PercentDone that stalls: 99% from the first poll after an hour until the restore ends at 7 h.
+const stalledCalls = (percentDone: number | undefined) => {
+  let t = 0;
+  let calls = 0;
+  while (t < 7 * 3_600_000) {
+    calls += 1;
+    t += nextPollDelayMs({ elapsedMs: t, percentDone: t >= 3_600_000 ? percentDone : undefined }, DEFAULT_WAIT_TUNING);
+  }
+  return calls;
+};
+const stalled = stalledCalls(99);
+const plain = stalledCalls(undefined);
+const stallOk = stalled <= 2 * plain;
+allMet &&= stallOk;
+console.log(
+  `\nPercentDone stuck at 99% from 1 h to 7 h: ${stalled} calls vs ${plain} with no estimate (${(stalled / plain).toFixed(2)}x, limit 2x) ${stallOk ? 'ok' : 'NO'}`,
+);
 const geomean = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
 console.log(`\nDescribeRestoreJob calls vs the fixed 30 s baseline (geometric mean over durations): ${geomean.toFixed(2)}x`);
 console.log(allMet ? 'All targets met.' : 'TARGET MISSED (see rows marked NO).');

@@ -11,8 +11,10 @@ import type { WaitTuning } from '../config';
  * else PercentDone (elapsed / share done, once at least 5% is done: below that one poll's
  * rounding swings it). While the end is far, the gap grows to a quarter of the time still
  * expected (an early finish is still seen quickly); when the end is expected before the next
- * scheduled poll, the poll goes there instead of past it. Once the estimate has passed, the
- * growth schedule alone decides. `npm run bench:polling` measures all three cases.
+ * scheduled poll, the poll goes there instead of past it, but never sooner than half the
+ * scheduled gap: a PercentDone stuck at 99% keeps "expecting" the end moments away, and must
+ * not turn the backoff into a tight loop. Once an ExpectedCompletionTimeMinutes has passed, the
+ * growth schedule alone decides. `npm run bench:polling` measures these cases.
  */
 export const POLL_GROWTH = 0.08;
 const ESTIMATE_SHARE = 0.25;
@@ -35,7 +37,7 @@ export function nextPollDelayMs(state: PollState, tuning: WaitTuning): number {
   const expectedRemainingMs = expectedTotalMs === undefined ? 0 : expectedTotalMs - state.elapsedMs;
   let delay = growth;
   if (expectedRemainingMs * ESTIMATE_SHARE > growth) delay = Math.min(maxMs, expectedRemainingMs * ESTIMATE_SHARE);
-  else if (expectedRemainingMs > 0 && expectedRemainingMs < growth) delay = Math.max(minMs, expectedRemainingMs);
+  else if (expectedRemainingMs > 0 && expectedRemainingMs < growth) delay = Math.max(minMs, growth / 2, expectedRemainingMs);
   return Math.round(delay);
 }
 

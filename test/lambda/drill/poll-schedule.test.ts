@@ -35,11 +35,25 @@ describe('nextPollDelayMs', () => {
   });
 
   test('an expected end sooner than the next scheduled poll: poll at the expected end, not past it', () => {
-    // 60 min waited (growth gap 4.8 min), 2 min still expected.
-    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 62 }, DEFAULT_WAIT_TUNING)).toBe(2 * minute);
+    // 60 min waited (growth gap 4.8 min), 3 min still expected.
+    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 63 }, DEFAULT_WAIT_TUNING)).toBe(3 * minute);
     expect(nextPollDelayMs({ elapsedMs: 60 * minute, percentDone: 96 }, DEFAULT_WAIT_TUNING)).toBe(2.5 * minute);
-    // Never sooner than the minimum gap.
-    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 60.1 }, DEFAULT_WAIT_TUNING)).toBe(15_000);
+    // Never sooner than half the scheduled gap.
+    expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 60.1 }, DEFAULT_WAIT_TUNING)).toBe(2.4 * minute);
+  });
+
+  test('a PercentDone stuck at 99% does not turn the backoff into a tight loop', () => {
+    const count = (percentDone?: number) => {
+      let elapsed = 60 * minute;
+      let calls = 0;
+      while (elapsed < 7 * 60 * minute) {
+        elapsed += nextPollDelayMs({ elapsedMs: elapsed, percentDone }, DEFAULT_WAIT_TUNING);
+        calls += 1;
+      }
+      return calls;
+    };
+    // Six hours stalled: at most twice the calls of the plain schedule.
+    expect(count(99)).toBeLessThanOrEqual(2 * count(undefined));
   });
 
   test('an estimate already passed does not shorten the gap below the schedule', () => {
