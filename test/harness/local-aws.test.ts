@@ -24,19 +24,25 @@ describe('startLocalAws', () => {
     const external = Object.values(networkInterfaces())
       .flat()
       .find((info) => info && info.family === 'IPv4' && !info.internal);
-    // A machine with loopback only has no other interface to reach it from.
+    // A machine with loopback only has no other interface to reach it from; the test above
+    // still proves the bound address.
     if (!external) return;
     for (const url of Object.values(local.endpoints)) {
       const { port } = new URL(url);
       const outcome = await new Promise<string>((resolve) => {
         const socket = connect({ host: external.address, port: Number(port) });
+        // A firewall that drops packets answers nothing: that is unreachable too, not a hang.
+        socket.setTimeout(2_000, () => {
+          socket.destroy();
+          resolve('timed out');
+        });
         socket.once('connect', () => {
           socket.destroy();
           resolve('connected');
         });
         socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
       });
-      expect(outcome).toBe('ECONNREFUSED');
+      expect(outcome).not.toBe('connected');
     }
   });
 
