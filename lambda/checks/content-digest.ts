@@ -5,7 +5,7 @@ import { fixtureItems } from '../fixture/fixture-items';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount } from '../report/format';
 import type { CheckContext, CheckDefinition, CheckResult } from './check';
-import { describeKeys, keyId } from './item-keys';
+import { describeKeys, keyId, keyOf } from './item-keys';
 import { step } from '../report/failure-advice';
 
 /**
@@ -39,11 +39,11 @@ export const contentDigestCheck: CheckDefinition = {
         return {
           check: 'content digest',
           status: 'FAIL',
-          summary: `restored content differs from the fixture: ${diff.missing.length} missing, ${diff.extra.length} extra, ${diff.changed.length} changed${
+          summary: `restored content differs from the fixture: ${diff.missing} missing, ${diff.extra} extra, ${diff.changed} changed${
             diff.examples ? ` (${diff.examples})` : ''
           }`,
           nextStep: 'the backup or the restore altered data: keep this recovery point, compare it item by item, and open an AWS support case',
-          numbers: { ...numbers, missing: diff.missing.length, extra: diff.extra.length, changed: diff.changed.length },
+          numbers: { ...numbers, missing: diff.missing, extra: diff.extra, changed: diff.changed, comparisonScanReadUnits: diff.readUnits },
         };
       },
     };
@@ -52,21 +52,30 @@ export const contentDigestCheck: CheckDefinition = {
 
 const hashOf = (item: Item) => createHash('sha256').update(canonicalItem(item)).digest('base64');
 
-/** Memory: one entry per fixture item (the fixture is small by design), never the restored table. */
+const EXAMPLES = 3;
+
+/**
+ * Memory: one entry per fixture item (the fixture is small by design) and the keys of the first
+ * few differences; never the restored table, however wrong or large it came back.
+ */
 async function diffAgainstFixture(context: CheckContext, propertyCount: number) {
   const keySchema = context.restored!.keySchema;
   const expected = new Map<string, { item: Item; hash: string }>();
   for (const item of fixtureItems(propertyCount)) expected.set(keyId(item, keySchema), { item, hash: hashOf(item) });
-  const extra: Item[] = [];
-  const changed: Item[] = [];
+  const extra = { count: 0, keys: [] as Item[] };
+  const changed = { count: 0, keys: [] as Item[] };
+  const note = (found: typeof extra, item: Item) => {
+    found.count += 1;
+    if (found.keys.length < EXAMPLES) found.keys.push(keyOf(item, keySchema));
+  };
   const scan = await step('Scan', () =>
     context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments, onPage: () => context.hasTime() }, (item) => {
       if (context.isCanaryItem(item)) return;
       const id = keyId(item, keySchema);
       const want = expected.get(id);
-      if (!want) extra.push(item);
+      if (!want) note(extra, item);
       else {
-        if (want.hash !== hashOf(item)) changed.push(item);
+        if (want.hash !== hashOf(item)) note(changed, item);
         expected.delete(id);
       }
     }),
@@ -75,11 +84,11 @@ async function diffAgainstFixture(context: CheckContext, propertyCount: number) 
   const examples = [
     // Out of time part-way: the counts are of what was read, and "missing" is an upper bound.
     scan.stoppedEarly ? 'counts incomplete: the comparison stopped to leave time for cleanup' : '',
-    missing.length ? `missing ${describeKeys(missing, keySchema, 3)}` : '',
-    extra.length ? `extra ${describeKeys(extra, keySchema, 3)}` : '',
-    changed.length ? `changed ${describeKeys(changed, keySchema, 3)}` : '',
+    missing.length ? `missing ${describeKeys(missing, keySchema, EXAMPLES)}` : '',
+    extra.count ? `extra ${describeKeys(extra.keys, keySchema, EXAMPLES, extra.count)}` : '',
+    changed.count ? `changed ${describeKeys(changed.keys, keySchema, EXAMPLES, changed.count)}` : '',
   ]
     .filter(Boolean)
     .join('; ');
-  return { missing, extra, changed, examples };
+  return { missing: missing.length, extra: extra.count, changed: changed.count, examples, readUnits: scan.consumedUnits };
 }

@@ -33,7 +33,11 @@ export function describeKey(item: Item, keySchema: readonly KeySchemaElement[]):
     .join(', ');
 }
 
-export function describeKeys(items: readonly Item[], keySchema: readonly KeySchemaElement[], limit = 5): string {
+/**
+ * The first `limit` keys, and how many more there are of `total` (default: all of `items`; pass
+ * it when only the first few items were kept).
+ */
+export function describeKeys(items: readonly Item[], keySchema: readonly KeySchemaElement[], limit = 5, total = items.length): string {
   const shown = items.slice(0, limit).map((item) => `{${describeKey(item, keySchema)}}`);
-  return items.length > limit ? `${shown.join(' ')} and ${items.length - limit} more` : shown.join(' ');
+  return total > shown.length ? `${shown.join(' ')} and ${total - shown.length} more` : shown.join(' ');
 }

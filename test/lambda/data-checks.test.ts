@@ -115,6 +115,19 @@ test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more
   expect(check('item count')).toMatchObject({ status: 'WARN', summary: expect.stringMatching(/: 1 more in the restore$/) });
 });
 
+test('many differences: every one counted, the first three named by key, the comparison scan reported', async () => {
+  world.scenario.mutateItems = (items) => [
+    ...items,
+    ...Array.from({ length: 10 }, (_, i) => ({ pk: { S: `PROPERTY#P99${String(i).padStart(2, '0')}` }, sk: { S: 'META' }, type: { S: 'property' }, secret: { S: 'do-not-report' } })),
+  ];
+  const { check } = await drill();
+  const digest = check('content digest');
+  expect(digest).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 10, changed: 0 }) });
+  expect(digest.summary).toMatch(/\(extra \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} and 7 more\)$/);
+  expect(digest.numbers.comparisonScanReadUnits).toBeGreaterThan(0);
+  expect(JSON.stringify(world.published())).not.toContain('do-not-report');
+});
+
 /** Rewrites what DynamoDB returns for the restored copy, as another client or encoder might. */
 function rewriteRestoredScans(rewrite: (item: Item) => Item) {
   world.dynamodb.on(ScanCommand).callsFake(async (input) => {
