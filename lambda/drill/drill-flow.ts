@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckDefinition, CheckResult } from '../checks/check';
+import { meteredCustomCheck } from '../checks/metered-reader';
 import { ReadBudget, sourceReadPace } from '../checks/read-budget';
 import { evaluateRpo } from '../checks/rpo';
 import { restoreDurationSeconds } from '../checks/rto';
@@ -410,22 +411,26 @@ async function cleanUpAndReport(engine: Engine, invocation: Invocation, drill: D
 }
 
 function checksFor(engine: Engine, table: DrilledTable): CheckDefinition[] {
-  const custom = (table.customChecks ?? []).map(
-    (name): CheckDefinition =>
-      engine.customChecks[name] ?? {
-        name,
-        needs: 'restored-table',
-        begin: () => ({
-          result: async () => ({
-            check: name,
-            status: 'FAIL',
-            summary: `no custom check is registered as "${name}"`,
-            nextStep: 'fix the customChecks setting of this table or register the check (README "Custom checks")',
-          }),
-        }),
-      },
-  );
+  const custom = (table.customChecks ?? []).map((name): CheckDefinition => {
+    const registered = engine.customChecks[name];
+    return registered ? meteredCustomCheck(registered) : unregisteredCheck(name);
+  });
   return [...engine.checks, ...custom];
+}
+
+function unregisteredCheck(name: string): CheckDefinition {
+  return {
+    name,
+    needs: 'restored-table',
+    begin: () => ({
+      result: async () => ({
+        check: name,
+        status: 'FAIL',
+        summary: `no custom check is registered as "${name}"`,
+        nextStep: 'fix the customChecks setting of this table or register the check (README "Custom checks")',
+      }),
+    }),
+  };
 }
 
 export function decideOutcome(parts: CheckedOutcome & { cleanup: CleanupOutcome; finishedAt: string }): DrillOutcome {

@@ -1,5 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import { BatchGetItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { CheckDefinition } from '../../lambda/checks/check';
+import { CUSTOM_CHECKS } from '../../lambda/checks/custom';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
@@ -326,5 +328,76 @@ describe('read budget', () => {
     expect(sample).toBeGreaterThan(0);
     expect(report.json.reads.sourceReadUnits).toBeCloseTo(count + sample, 5);
     expect(report.email).toMatch(/PASS\s+item count\s+.* \[[\d.,]+ source read units\]/);
+  });
+});
+
+describe('custom checks are held to the read budget and pace', () => {
+  /** A hand-written check that reads the source table as greedily as it likes. */
+  const greedy: CheckDefinition = {
+    name: 'greedy',
+    needs: 'restored-table',
+    begin: (context) => ({
+      async result() {
+        const scan = await context.dynamodb.scanItems(context.source!.name, { segments: 1 }, () => undefined);
+        const keys = FIXTURE.slice(0, 100).map((item) => ({ pk: item.pk, sk: item.sk }));
+        await context.dynamodb.batchGetItems(context.source!.name, keys);
+        return { check: 'greedy', status: 'PASS', summary: `scanned ${scan.count}`, numbers: { stoppedEarly: scan.stoppedEarly } };
+      },
+    }),
+  };
+
+  /** The greedy check's scan: the source, all attributes (the item count projects or counts). */
+  const isGreedyScan = (input: { TableName?: string; Select?: string; ProjectionExpression?: string }) =>
+    input.TableName === FIXTURE_TABLE && input.Select === 'ALL_ATTRIBUTES' && !input.ProjectionExpression;
+
+  async function drillWithGreedy(targets: { sourceReadBudgetUnits: number; sourceReadUnitsPerSecond?: number }) {
+    const config = world.config();
+    const engine = world.engine(
+      {
+        tables: config.tables.map((table) => (table.tableName === FIXTURE_TABLE ? { ...table, customChecks: ['greedy'] } : table)),
+        targets: { ...config.targets, sampleSize: 0, ...targets },
+      },
+      { customChecks: { ...CUSTOM_CHECKS, greedy } },
+    );
+    await world.invoke(scheduledEvent(), { engine });
+    const report = world.published().at(-1)!;
+    return report.json.checks.find((c: { check: string }) => c.check === 'greedy');
+  }
+
+  test('a source scan stops when the budget is spent; a read it cannot afford FAILs the check, naming the budget', async () => {
+    // Small pages, so the budget runs out part-way through the scan.
+    world.dynamodb.on(ScanCommand).callsFake((input) => world.passThrough(new ScanCommand(isGreedyScan(input) ? { ...input, Limit: 5 } : input)));
+    const check = await drillWithGreedy({ sourceReadBudgetUnits: 2 });
+    expect(check).toMatchObject({ status: 'FAIL', summary: expect.stringContaining('read budget of 2 units for source table RestoreDrill-fixture is spent') });
+    expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
+    const scannedPages = world.dynamodb.commandCalls(ScanCommand).filter((c) => isGreedyScan(c.args[0].input));
+    expect(scannedPages.length).toBeGreaterThan(0);
+    expect(scannedPages.length).toBeLessThan(Math.ceil(FIXTURE.length / 5));
+    expect(await world.copiesLeft()).toEqual([]);
+  });
+
+  test('with budget to spare, its reads are paced like the built-in checks', async () => {
+    const reads: Array<{ at: number; units: number }> = [];
+    world.dynamodb.on(ScanCommand).callsFake(async (input) => {
+      const greedyScan = isGreedyScan(input);
+      const output = await world.passThrough(new ScanCommand(greedyScan ? { ...input, Limit: 10 } : input));
+      if (greedyScan) reads.push({ at: world.clock.now(), units: output.ConsumedCapacity?.CapacityUnits ?? 0 });
+      return output;
+    });
+    world.dynamodb.on(BatchGetItemCommand).callsFake(async (input) => {
+      reads.push({ at: world.clock.now(), units: 0 });
+      return world.passThrough(new BatchGetItemCommand(input));
+    });
+    const rate = 0.5;
+    const check = await drillWithGreedy({ sourceReadBudgetUnits: 10_000, sourceReadUnitsPerSecond: rate });
+    expect(check).toMatchObject({ status: 'PASS', numbers: { stoppedEarly: false } });
+    expect(reads.length).toBeGreaterThan(3);
+    // Each read came only once the units before it had been paid for at the rate.
+    let before = 0;
+    for (const read of reads) {
+      expect(before).toBeLessThanOrEqual((rate * (read.at - reads[0].at)) / 1000 + 1e-9);
+      before += read.units;
+    }
+    expect(before).toBeGreaterThan(1);
   });
 });
