@@ -29,6 +29,9 @@ export function deletionRefusal(
 }
 
 const DELETE_CONFIRM_MAX_MS = 30_000;
+/** DynamoDB deletes no table that is still CREATING; wait this long for it to become ACTIVE. */
+const CREATING_WAIT_MAX_MS = 60_000;
+const NOT_DELETABLE_YET = new Set(['CREATING', 'UPDATING']);
 /** Confirming the delete is a courtesy for the report; it never eats the last seconds of an invocation. */
 const DELETE_CONFIRM_SPARE_MS = 10_000;
 
@@ -44,13 +47,30 @@ export async function deleteRestoredCopy(args: {
   const pollMs = config.wait.tablePollSeconds * 1000;
   const tableName = drill.restoredTableName;
   try {
-    const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    let table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    const waitFrom = clock.now();
+    while (
+      table &&
+      NOT_DELETABLE_YET.has(table.status) &&
+      clock.now() - waitFrom < CREATING_WAIT_MAX_MS &&
+      deadline.remainingMs() > DELETE_CONFIRM_SPARE_MS + pollMs
+    ) {
+      await clock.sleep(pollMs);
+      table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    }
     if (!table) {
       return { result: 'absent', tableName, detail: drill.restoreJobId ? `no copy to delete (${tableName} does not exist)` : 'no restore was started, nothing to delete' };
     }
     if (table.status === 'DELETING') return { result: 'deleted', tableName, detail: `${tableName} is already being deleted` };
     const refusal = deletionRefusal(config, drill, tableName);
     if (refusal) return { result: 'refused', tableName, detail: `left ${tableName} in place: ${refusal}` };
+    if (NOT_DELETABLE_YET.has(table.status)) {
+      return {
+        result: 'failed',
+        tableName,
+        detail: `could not delete ${tableName}: it is still ${table.status} and DynamoDB deletes a table only once it is ACTIVE; the next scheduled drill deletes it, or delete it by hand`,
+      };
+    }
     await step('DeleteTable', () => dynamodb.deleteTable(tableName));
     // DeleteTable is asynchronous; wait briefly so the report can say the copy is gone.
     const started = clock.now();

@@ -10,7 +10,7 @@ import type { DrillLogger } from '../observability';
 import { type RecoveryPoint, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
-import { explainError, step } from '../report/failure-advice';
+import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
@@ -119,21 +119,40 @@ export async function continueDrill(
         log.info(why, { restoreJobId, status: job.status, percentDone: job.percentDone });
         return { ...base, status: 'waiting' as const, restoreJobId };
       };
+      // A permanent error watching the job (e.g. DescribeRestoreJob denied) would fail every
+      // invocation alike and leave the copy forever: finish the drill instead, which reports
+      // the error as the FAIL and deletes the copy. Transient errors fail the invocation, whose
+      // retry (or the next schedule's sweep) picks the drill up again.
+      const finishOnPermanentError = async (error: unknown) => {
+        if (!isPermanentError(error)) throw error;
+        log.error('cannot follow the restore job; finishing the drill as FAIL', { error: error as Error });
+        return finishDrill(engine, invocation, record, undefined, log);
+      };
       if (options.waitForRestore === false) {
-        const job = await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(restoreJobId));
+        let job: RestoreJob;
+        try {
+          job = await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(restoreJobId));
+        } catch (error) {
+          return finishOnPermanentError(error);
+        }
         if (!TERMINAL_RESTORE_STATUSES.has(job.status)) return handOver(job, 'restore still running: its Restore Job State Change event will finish the drill');
         return finishDrill(engine, invocation, record, job, log);
       }
-      const wait = await waitForRestoreJob({
-        backup: engine.backup,
-        clock: engine.clock,
-        deadline: invocation.deadline,
-        tuning: engine.config.wait,
-        restoreJobId,
-        restoreStartedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
-        onProgress: (job) =>
-          log.info('restore in progress', { restoreJobId: job.restoreJobId, status: job.status, percentDone: job.percentDone }),
-      });
+      let wait: Awaited<ReturnType<typeof waitForRestoreJob>>;
+      try {
+        wait = await waitForRestoreJob({
+          backup: engine.backup,
+          clock: engine.clock,
+          deadline: invocation.deadline,
+          tuning: engine.config.wait,
+          restoreJobId,
+          restoreStartedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
+          onProgress: (job) =>
+            log.info('restore in progress', { restoreJobId: job.restoreJobId, status: job.status, percentDone: job.percentDone }),
+        });
+      } catch (error) {
+        return finishOnPermanentError(error);
+      }
       if (wait.kind === 'handed-over') {
         return handOver(wait.job, 'invocation time is short: leaving the drill to the Restore Job State Change event');
       }

@@ -31,10 +31,16 @@ export function reportSubject(drill: FinishedDrill): string {
   const head = `[${outcome.verdict}] restore drill `;
   const tail = `: RTO ${rto}, RPO ${rpo}`;
   const failed = outcome.checks.filter((c) => c.status === 'FAIL').map((c) => c.check);
-  const why = outcome.verdict === 'FAIL' ? ` - ${failed.length ? failed.join(', ') : 'no restore'}` : '';
+  const why = outcome.verdict === 'FAIL' ? ` - ${failed.length ? failed.join(', ') : failedOutsideChecks(drill)}` : '';
   const room = SUBJECT_LIMIT - head.length - tail.length;
   const table = clip(drill.sourceTable, Math.max(10, room));
   return asciiOnly(clip(`${head}${table}${tail}${why}`, SUBJECT_LIMIT));
+}
+
+/** What a FAIL with no failed check is about, in a word or two for the subject. */
+function failedOutsideChecks(drill: FinishedDrill): string {
+  if (drill.outcome.failure?.startsWith('cleanup:')) return 'cleanup';
+  return drill.restoreJobId ? 'drill error' : 'no restore';
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);

@@ -66,6 +66,28 @@ export function explainError(operation: string, error: unknown): string {
   return advice ? `${head}: ${advice}` : `${head}: unexpected error — see the drill Lambda logs for this drill id`;
 }
 
+const PERMANENT_ERRORS = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'AuthorizationError',
+  'ResourceNotFoundException',
+  'NotFoundException',
+  'NotFound',
+  'ValidationException',
+  'InvalidParameterValueException',
+  'InvalidRequestException',
+]);
+
+/**
+ * True for an error that another attempt will not change (a denied permission, a resource that
+ * is gone, a refused request): the drill reports it at once. Throttling and transient errors
+ * have already been retried by the SDK; those are left to the invocation's own retry.
+ */
+export function isPermanentError(error: unknown): boolean {
+  const cause = error instanceof DrillStepError ? error.cause : error;
+  return PERMANENT_ERRORS.has(errorName(cause));
+}
+
 /** Runs one AWS call; a failure comes back as a DrillStepError carrying the explanation. */
 export async function step<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {

@@ -219,19 +219,70 @@ describe('restore problems', () => {
     await expectNoCopyLeft();
   });
 
-  test('table never ACTIVE: FAIL after a bounded wait, and the copy is still deleted', async () => {
+  test('table never ACTIVE: FAIL after a bounded wait; the copy DynamoDB will not delete yet is reported, and the next run deletes it', async () => {
+    let creating = true;
     world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
       const real = await world.passThrough(new DescribeTableCommand(input));
-      return input.TableName?.startsWith(PREFIX) ? { Table: { ...real.Table, TableStatus: 'CREATING' } } : real;
+      return creating && input.TableName?.startsWith(PREFIX) ? { Table: { ...real.Table, TableStatus: 'CREATING' } } : real;
+    });
+    // As on AWS: DeleteTable of a table still CREATING is refused.
+    world.dynamodb.on(DeleteTableCommand).callsFake(async (input) => {
+      if (creating) throw Object.assign(new Error('Attempt to change a resource which is still in use: Table is being created'), { name: 'ResourceInUseException' });
+      return world.passThrough(new DeleteTableCommand(input));
     });
     const started = world.clock.now();
     await world.invoke(scheduledEvent());
     const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored$/);
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
     expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
-    expect(world.clock.now() - started).toBeLessThan(15 * 60_000);
-    expect(world.dynamodb).toHaveReceivedCommandWith(DeleteTableCommand, {
-      TableName: expect.stringMatching(/^drill-copy-orders-/) as unknown as string,
+    expect(report.json.cleanup).toMatchObject({
+      result: 'failed',
+      detail: expect.stringMatching(/it is still CREATING and DynamoDB deletes a table only once it is ACTIVE; the next scheduled drill deletes it/),
     });
+    expect(world.clock.now() - started).toBeLessThan(15 * 60_000);
+    // It never sent a DeleteTable DynamoDB would refuse.
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    expect(await world.copiesLeft()).toHaveLength(1);
+
+    creating = false;
+    world.clock.advance(24 * 3600_000);
+    const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
+    expect(next.leftoverCopies).toEqual([expect.stringMatching(/^drill-copy-orders-\S+: deleted$/)]);
+    await expectNoCopyLeft();
+  });
+
+  test('DescribeRestoreJob denied: FAIL at once naming the permission, and the copy is deleted', async () => {
+    world.scenario = { statuses: ['RUNNING'], createTable: true };
+    world.backup
+      .on(DescribeRestoreJobCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: backup:DescribeRestoreJob'), { name: 'AccessDeniedException' }));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - drill error$/);
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.json.failure).toMatch(/DescribeRestoreJob AccessDeniedException .*check backup:DescribeRestoreJob/);
+    expect(report.json.cleanup.result).toBe('deleted');
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expectCopyDeleted();
+    await expectNoCopyLeft();
+  });
+
+  test('DescribeRestoreJob failing transiently (after the SDK retries): the invocation fails for Lambda to retry, nothing is reported yet', async () => {
+    world.scenario = { statuses: ['RUNNING', 'COMPLETED'], createTable: true };
+    world.backup
+      .on(DescribeRestoreJobCommand)
+      .rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailableException' }))
+      .callsFake((input) => world.describeRestore(input));
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/ServiceUnavailableException/);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+    world.clock.advance(20 * 60_000);
+    const retry = await world.invoke(event);
+    expect(retry.drills.some((d) => d.status === 'finished' && d.verdict === 'PASS')).toBe(true);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     await expectNoCopyLeft();
   });
 });
@@ -590,6 +641,9 @@ describe('reporting and cleanup failures', () => {
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.attributes.verdict).toBe('FAIL');
+    // Every check passed: the subject names the cleanup, the email says what is left.
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO \d+s, RPO 1h00m - cleanup$/);
+    expect(report.email).toMatch(/Cleanup\n  failed: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException/);
     expect(report.json.cleanup).toMatchObject({ result: 'failed' });
     expect(report.json.failure).toMatch(/^cleanup: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException .*check dynamodb:DeleteTable on table\/<prefix>\*/);
     expect(await world.copiesLeft()).toHaveLength(1);
