@@ -5,6 +5,7 @@ import {
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { drillIdFor } from '../../lambda/drill/drill-id';
 import {
@@ -653,6 +654,51 @@ describe('reporting and cleanup failures', () => {
     const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
     expect(next.leftoverCopies).toEqual([expect.stringMatching(/^drill-copy-orders-\S+: deleted$/)]);
     await expectNoCopyLeft();
+  });
+});
+
+describe('structured logs', () => {
+  /** Runs the handler with an engine whose logger writes JSON lines here (tests are silent by default). */
+  async function logsOf(event: unknown): Promise<Array<Record<string, unknown>>> {
+    const lines: string[] = [];
+    // Powertools writes INFO to stdout, WARN and ERROR to stderr.
+    const capture = (stream: NodeJS.WriteStream) =>
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    const spies = [capture(process.stdout), capture(process.stderr)];
+    try {
+      await world.invoke(event, { engine: world.engine({}, { logger: new Logger({ serviceName: 'restore-drill', logLevel: 'INFO' }) }) });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    return lines
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  test('every line written while a drill runs carries its drill id and table', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const event = scheduledEvent();
+    const lines = await logsOf(event);
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    const drillLines = lines.filter((line) => line.drillId !== undefined);
+    expect(drillLines.length).toBeGreaterThan(3);
+    expect(drillLines.every((line) => line.drillId === drillId && line.table === 'orders')).toBe(true);
+    expect(drillLines.map((line) => line.message)).toEqual(expect.arrayContaining(['drill verdict']));
+    // Lines without a drill id are the invocation's own (trigger, summary), never a drill step.
+    expect(lines.filter((line) => line.drillId === undefined).map((line) => line.message)).not.toContain('drill verdict');
+  });
+
+  test('an event that is not a trigger is ignored with a log line saying so', async () => {
+    const lines = await logsOf({ Records: [{ s3: {} }] });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'WARN', message: 'event ignored: not a drill trigger', reason: expect.stringMatching(/.+/) }),
+    );
+    expect(lines.some((line) => line.drillId !== undefined)).toBe(false);
   });
 });
 
