@@ -112,12 +112,15 @@ test('restore FAILED: FAIL with AWS Backup\'s message, and the partial table del
   await expectNothingLeftBehind(deployment);
 });
 
-test('restore ABORTED: FAIL naming the abort', async () => {
+test('restore ABORTED: FAIL naming the abort, and the partial table it left deleted', async () => {
   await backUp();
-  deployment.local.backup.nextRestore({ outcome: { kind: 'abort' } });
+  deployment.local.backup.nextRestore({ outcome: { kind: 'abort', leavePartialTable: true } });
   await drill();
   const report = await theOnlyReport();
+  expect(report.subject).toMatch(/^\[FAIL\] restore drill RestoreDrill-fixture: RTO n\/a, RPO \d+s - restored$/);
+  expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'RestoreDrill-fixture' });
   expect(report.json.failure).toMatch(/^restored: restore job \S+ was ABORTED/);
+  expect(report.json.cleanup.result).toBe('deleted');
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);
 });
@@ -172,8 +175,10 @@ test('throttling that recovers: the SDK retries AWS Backup and DynamoDB throttle
   deployment.local.dynamodb.failures.failNext('Scan', 2, { code: 'ProvisionedThroughputExceededException', httpStatus: 400 });
   await drill();
   const report = await theOnlyReport();
-  expect(report.attributes.verdict).toBe('PASS');
+  expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
   expect(deployment.local.backup.failures.servedCount('StartRestoreJob')).toBe(2);
+  expect(deployment.local.backup.failures.servedCount('DescribeRestoreJob')).toBe(2);
   expect(deployment.local.dynamodb.failures.servedCount('Scan')).toBe(2);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');
@@ -202,6 +207,7 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
   expect(report.json.drillId).toBe(record.drillId);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');
+  await expectNothingLeftBehind(deployment);
 });
 
 test('a restored copy that lost an item: item count and content digest FAIL', async () => {
@@ -227,7 +233,7 @@ test('a restored copy missing a GSI: schema FAIL', async () => {
 });
 
 describe('proving the data', () => {
-  test('one attribute changed: digest counts 1 changed; sample compare names the key only', async () => {
+  test('one attribute changed: digest counts 1 changed and names its key; the value never reaches the report', async () => {
     await backUp();
     deployment.local.backup.nextRestore({
       mutations: [{ kind: 'changeAttribute', attribute: 'areaM2', key: { pk: { S: 'PROPERTY#P0003' }, sk: { S: 'ROOM#P0003-S0#R1' } }, value: { N: '987.65' } }],
@@ -268,6 +274,7 @@ describe('proving the data', () => {
     expect(check(report, 'content digest')).toMatchObject({ status: 'PASS' });
     expect(check(report, 'sample compare')).toMatchObject({ status: 'PASS' });
     expect(report.attributes.verdict).toBe('PASS');
+    await expectVerdictRecorded('PASS');
     await expectNothingLeftBehind(deployment);
   });
 
