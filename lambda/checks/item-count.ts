@@ -2,6 +2,7 @@ import { withoutCanaryFilter } from '../drill/canary';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount, formatPercent } from '../report/format';
 import type { CheckContext, CheckDefinition, CheckResult } from './check';
+import { meterSourcePage } from './metered-reader';
 import { estimatedScanUnits } from './read-budget';
 import { timestampOf } from './timestamps';
 
@@ -73,9 +74,7 @@ function pageGuard(context: CheckContext) {
   let shortfall: Shortfall | undefined;
   return {
     onPage: async (units: number, more: boolean) => {
-      if (!context.sourceReads.charge(units)) shortfall = 'budget';
-      else if (more && !(await context.sourceReads.pace())) shortfall = 'time';
-      else if (!context.hasTime()) shortfall = 'time';
+      shortfall = await meterSourcePage(context, units, more);
       return shortfall === undefined;
     },
     shortfall: () => shortfall,

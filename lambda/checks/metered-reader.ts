@@ -19,6 +19,22 @@ export class SourceReadBudgetSpent extends Error {
  * {@link SourceReadBudgetSpent}, which the drill reports as that check's FAIL. Reads of the
  * restored copy are not charged: it is the drill's own table.
  */
+/**
+ * One page of a source scan, metered: charged to the budget, then (when more pages follow) the
+ * pace kept before the next. Returns why reading must stop - the budget is spent, or no time is
+ * left - or undefined to go on. Built-in checks and the metered reader share it.
+ */
+export async function meterSourcePage(
+  context: Pick<CheckContext, 'sourceReads' | 'hasTime'>,
+  units: number,
+  more: boolean,
+): Promise<'budget' | 'time' | undefined> {
+  if (!context.sourceReads.charge(units)) return 'budget';
+  if (more && !(await context.sourceReads.pace())) return 'time';
+  if (!context.hasTime()) return 'time';
+  return undefined;
+}
+
 export function meteredCustomCheck(definition: CheckDefinition): CheckDefinition {
   return { ...definition, begin: (context) => definition.begin({ ...context, dynamodb: meteredReader(context) }) };
 }
@@ -31,9 +47,7 @@ function meteredReader(context: CheckContext): DynamoDbReader {
   const guarded = (options: ScanOptions): ScanOptions => ({
     ...options,
     onPage: async (units, more) => {
-      if (!sourceReads.charge(units)) return false;
-      if (more && !(await sourceReads.pace())) return false;
-      if (!context.hasTime()) return false;
+      if ((await meterSourcePage(context, units, more)) !== undefined) return false;
       return options.onPage ? options.onPage(units, more) : true;
     },
   });

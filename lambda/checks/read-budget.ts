@@ -72,7 +72,7 @@ export class ReadBudget {
 
   /** True when reading `units` at the pace would take longer than the time left. */
   wouldOutlast(units: number): boolean {
-    return this.rate !== undefined && (units / this.rate.unitsPerSecond) * 1000 > this.rate.timeLeftMs();
+    return this.rate !== undefined && this.secondsFor(units) * 1000 > this.rate.timeLeftMs();
   }
 
   /** Seconds reading `units` takes at the pace (0 when unpaced). */

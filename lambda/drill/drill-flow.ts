@@ -340,6 +340,8 @@ async function finishDrill(
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
       sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.readCapacityUnits);
+      // Time the checks may spend before the drill must clean up and report.
+      const timeLeftMs = () => invocation.deadline.remainingMs() - reserveMs(engine);
       ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
@@ -362,9 +364,9 @@ async function finishDrill(
         sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits, {
           unitsPerSecond: sourceReadUnitsPerSecond,
           clock: engine.clock,
-          timeLeftMs: () => invocation.deadline.remainingMs() - reserveMs(engine),
+          timeLeftMs,
         }),
-        hasTime: () => invocation.deadline.remainingMs() > reserveMs(engine),
+        hasTime: () => timeLeftMs() > 0,
         isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
         random: engine.random,
       }));
