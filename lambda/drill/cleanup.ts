@@ -3,6 +3,7 @@ import type { Clock, Deadline } from '../ports/clock';
 import type { DynamoDbPort } from '../ports/dynamodb-port';
 import { explainError, step } from '../report/failure-advice';
 import type { CleanupOutcome, DrillRecord } from './drill-record';
+import { waitForTableActive } from './wait-for-restore';
 
 /**
  * Deletes the restored copy. This is the only place the engine deletes anything, so every
@@ -48,15 +49,16 @@ export async function deleteRestoredCopy(args: {
   const tableName = drill.restoredTableName;
   try {
     let table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
-    const waitFrom = clock.now();
-    while (
-      table &&
-      NOT_DELETABLE_YET.has(table.status) &&
-      clock.now() - waitFrom < CREATING_WAIT_MAX_MS &&
-      deadline.remainingMs() > DELETE_CONFIRM_SPARE_MS + pollMs
-    ) {
-      await clock.sleep(pollMs);
-      table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    if (table && NOT_DELETABLE_YET.has(table.status)) {
+      ({ table } = await waitForTableActive({
+        dynamodb,
+        clock,
+        deadline,
+        tableName,
+        maxWaitMs: CREATING_WAIT_MAX_MS,
+        reserveMs: DELETE_CONFIRM_SPARE_MS,
+        pollMs,
+      }));
     }
     if (!table) {
       return { result: 'absent', tableName, detail: drill.restoreJobId ? `no copy to delete (${tableName} does not exist)` : 'no restore was started, nothing to delete' };
