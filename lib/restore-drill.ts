@@ -23,6 +23,7 @@ import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
+  DRILL_ALARM_SLACK_HOURS,
   DRILL_FUNCTION_MEMORY_MB,
   type ResolvedRestoreDrillSettings,
   type ResolvedTableSetting,
@@ -446,9 +447,9 @@ export class RestoreDrill extends Construct {
     // Dead man's switch: silence is a failure too. The window is the schedule's longest gap between
     // runs plus two hours for a slow restore (26 h for a daily drill, 74 h over a weekend for a
     // weekday one); settings keep it within CloudWatch's 7-day limit for 1-hour periods.
-    const silenceHours = settings.drillScheduleLongestGapHours + 2;
+    const silenceHours = settings.drillScheduleLongestGapHours + DRILL_ALARM_SLACK_HOURS;
     this.noDrillFinishedAlarm = new cloudwatch.Alarm(this, 'NoDrillFinishedAlarm', {
-      alarmDescription: `No restore drill finished in the last ${silenceHours} hours (the longest gap of "${settings.drillSchedule}" plus 2): the drill itself is not running.`,
+      alarmDescription: `No restore drill finished in the last ${silenceHours} hours (the longest gap of "${settings.drillSchedule}" plus ${DRILL_ALARM_SLACK_HOURS}): the drill itself is not running.`,
       metric: metric('DrillCompleted'),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

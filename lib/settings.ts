@@ -130,8 +130,8 @@ export interface RestoreDrillSettings {
   readonly sourceReadBudgetUnits?: number;
   /**
    * Read capacity units per second the checks may consume from one source table; for a table
-   * with provisioned capacity, at most a quarter of its read capacity. Reads wait rather than
-   * run faster, so a drill cannot be what throttles a production table.
+   * with a read capacity (provisioned, or an on-demand maximum), at most a quarter of it. Reads
+   * wait rather than run faster, so a drill cannot be what throttles a production table.
    * @default 200
    */
   readonly sourceReadUnitsPerSecond?: number;
@@ -668,8 +668,10 @@ function checkSchedule(setting: string, expression: unknown, options: { allowRat
   throw new SettingsError(setting, `"${expression}" is not a valid schedule expression`, accepted);
 }
 
-/** CloudWatch alarms look back at most 7 days (168 one-hour periods); two hours are slack. */
-export const MAX_DRILL_GAP_HOURS = 7 * 24 - 2;
+/** How long past the schedule's longest gap the "no drill finished" alarm waits (a slow restore). */
+export const DRILL_ALARM_SLACK_HOURS = 2;
+/** CloudWatch alarms look back at most 7 days (168 one-hour periods), slack included. */
+export const MAX_DRILL_GAP_HOURS = 7 * 24 - DRILL_ALARM_SLACK_HOURS;
 
 function scheduleGapHours(setting: string, expression: string): number {
   try {
