@@ -60,7 +60,7 @@ export interface DrillTargets {
   readonly scanSegments: number;
   /** Read capacity units the checks may consume from one source table per drill. */
   readonly sourceReadBudgetUnits: number;
-  /** Read units per second the checks may take from a source table (a quarter of provisioned capacity at most). */
+  /** Read units per second the checks may take from a source table (at most a quarter of its read capacity, when it has one). */
   readonly sourceReadUnitsPerSecond: number;
 }
 
