@@ -130,6 +130,19 @@ test('many differences: every one counted, the first three named by key, the com
   expect(JSON.stringify(world.published())).not.toContain('do-not-report');
 });
 
+/**
+ * Each source read came only once the units before it had been paid for at `rate` units/s since
+ * the first read. Returns the units all the reads consumed.
+ */
+function expectReadsKeptPace(reads: ReadonlyArray<{ at: number; units: number }>, rate: number): number {
+  let consumedBefore = 0;
+  for (const read of reads) {
+    expect(consumedBefore).toBeLessThanOrEqual((rate * (read.at - reads[0].at)) / 1000 + 1e-9);
+    consumedBefore += read.units;
+  }
+  return consumedBefore;
+}
+
 /** Rewrites what DynamoDB returns for the restored copy, as another client or encoder might. */
 function rewriteRestoredScans(rewrite: (item: Item) => Item) {
   world.dynamodb.on(ScanCommand).callsFake(async (input) => {
@@ -289,11 +302,7 @@ describe('read budget', () => {
     const rate = 0.5;
     const { report, check } = await drill({ sourceReadUnitsPerSecond: rate });
     expect(reads.length).toBeGreaterThan(5);
-    let consumedBefore = 0;
-    for (const read of reads) {
-      expect(consumedBefore).toBeLessThanOrEqual((rate * (read.at - reads[0].at)) / 1000 + 1e-9);
-      consumedBefore += read.units;
-    }
+    const consumedBefore = expectReadsKeptPace(reads, rate);
     // ...and no slower than that: the last read came as soon as the rate allowed it.
     const beforeLast = consumedBefore - reads[reads.length - 1].units;
     expect((reads[reads.length - 1].at - reads[0].at) / 1000).toBeCloseTo(beforeLast / rate, 3);
@@ -392,12 +401,6 @@ describe('custom checks are held to the read budget and pace', () => {
     const check = await drillWithGreedy({ sourceReadBudgetUnits: 10_000, sourceReadUnitsPerSecond: rate });
     expect(check).toMatchObject({ status: 'PASS', numbers: { stoppedEarly: false } });
     expect(reads.length).toBeGreaterThan(3);
-    // Each read came only once the units before it had been paid for at the rate.
-    let before = 0;
-    for (const read of reads) {
-      expect(before).toBeLessThanOrEqual((rate * (read.at - reads[0].at)) / 1000 + 1e-9);
-      before += read.units;
-    }
-    expect(before).toBeGreaterThan(1);
+    expect(expectReadsKeptPace(reads, rate)).toBeGreaterThan(1);
   });
 });
