@@ -38,6 +38,11 @@ export interface DrilledTable {
   readonly itemCountTolerancePercent?: number;
   /** Names of registered custom checks to run on this table. */
   readonly customChecks?: readonly string[];
+  /**
+   * The customer-managed KMS key the source table is encrypted with, when it has one: the
+   * construct grants the drill's reads (and the canary's write) on it through DynamoDB only.
+   */
+  readonly kmsKeyArn?: string;
   /** Present only for the fixture test table: the content its restore must hold exactly. */
   readonly fixture?: FixtureExpectation;
 }

@@ -16,6 +16,7 @@ const drilledTableSchema = z.object({
   canary: z.boolean().optional(),
   itemCountTolerancePercent: z.number().min(0).max(100).optional(),
   customChecks: z.array(z.string().min(1)).optional(),
+  kmsKeyArn: z.string().regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN').optional(),
   fixture: z.object({ propertyCount: z.number().int().positive(), digest: z.string().min(1) }).optional(),
 });
 
