@@ -135,35 +135,48 @@ export function toTableShape(table: TableDescription): TableShape {
 
 const BATCH_GET_LIMIT = 100;
 
+/**
+ * The Scan request, by DynamoDB's rules for Select (API reference, Scan, "Select"): a count is
+ * `Select: COUNT` with no ProjectionExpression; an item scan with a projection is
+ * `SPECIFIC_ATTRIBUTES` (the only value allowed beside one), without one Select is left out
+ * (all attributes). ExpressionAttributeNames holds only names an expression of this request
+ * uses: DynamoDB refuses unused ones.
+ */
+export function scanRequest(tableName: string, options: Pick<ScanOptions, 'filter' | 'projection'>, mode: 'count' | 'items') {
+  const projection = mode === 'items' ? options.projection : undefined;
+  const names = { ...options.filter?.names, ...projection?.names };
+  return {
+    TableName: tableName,
+    Select: mode === 'count' ? ('COUNT' as const) : projection ? ('SPECIFIC_ATTRIBUTES' as const) : undefined,
+    ProjectionExpression: projection?.expression,
+    FilterExpression: options.filter?.expression,
+    ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+    ExpressionAttributeValues: options.filter?.values,
+    ReturnConsumedCapacity: 'TOTAL' as const,
+  };
+}
+
 export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) => Promise<void>): DynamoDbPort {
   async function scanSegments(
     tableName: string,
     options: ScanOptions,
-    select: 'COUNT' | 'ALL_ATTRIBUTES',
+    mode: 'count' | 'items',
     onItem?: (item: Item) => void,
   ): Promise<ScanSummary> {
     let count = 0;
     let consumedUnits = 0;
     let stoppedEarly = false;
+    const request = scanRequest(tableName, options, mode);
     const scanSegment = async (segment: number) => {
       let startKey: Item | undefined;
       do {
         if (stoppedEarly) return;
         const page = await client.send(
           new ScanCommand({
-            TableName: tableName,
+            ...request,
             Segment: options.segments > 1 ? segment : undefined,
             TotalSegments: options.segments > 1 ? options.segments : undefined,
-            Select: select,
             ExclusiveStartKey: startKey,
-            FilterExpression: options.filter?.expression,
-            ProjectionExpression: select === 'COUNT' ? undefined : options.projection?.expression,
-            ExpressionAttributeNames:
-              options.filter || (options.projection && select !== 'COUNT')
-                ? { ...options.filter?.names, ...(select === 'COUNT' ? {} : options.projection?.names) }
-                : undefined,
-            ExpressionAttributeValues: options.filter?.values,
-            ReturnConsumedCapacity: 'TOTAL',
           }),
         );
         count += page.Count ?? 0;
@@ -213,9 +226,9 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
       };
     },
 
-    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'ALL_ATTRIBUTES', onItem),
+    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', onItem),
 
-    countItems: (tableName, options) => scanSegments(tableName, options, 'COUNT'),
+    countItems: (tableName, options) => scanSegments(tableName, options, 'count'),
 
     async batchGetItems(tableName, keys) {
       const items: Item[] = [];

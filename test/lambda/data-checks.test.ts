@@ -355,9 +355,9 @@ describe('custom checks are held to the read budget and pace', () => {
     }),
   };
 
-  /** The greedy check's scan: the source, all attributes (the item count projects or counts). */
+  /** The greedy check's scan: the source, all attributes (no Select; the item count projects or counts). */
   const isGreedyScan = (input: { TableName?: string; Select?: string; ProjectionExpression?: string }) =>
-    input.TableName === FIXTURE_TABLE && input.Select === 'ALL_ATTRIBUTES' && !input.ProjectionExpression;
+    input.TableName === FIXTURE_TABLE && input.Select === undefined && !input.ProjectionExpression;
 
   async function drillWithGreedy(targets: { sourceReadBudgetUnits: number; sourceReadUnitsPerSecond?: number }) {
     const config = world.config();
