@@ -8,5 +8,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // AWS's DynamoDB Local (a JVM) for every test that talks to a DynamoDB engine.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
 };

@@ -1,11 +1,11 @@
 /**
  * How fast, and in how much memory, can a drill prove a table's content?
  *
- * On the local harness (dynalite behind the harness front, its own process), digests tables of
+ * On the local harness (AWS's DynamoDB Local behind the harness front), digests tables of
  * ~1 KB items two ways, each in a fresh child process (bench/digest-worker.ts):
  *   (a) baseline: a plain sequential Scan holding every item, then an in-memory pass;
  *   (b) the product's path: the engine's parallel scan streaming into TableDigest.
- * Every Scan request waits SCAN_PAGE_LATENCY_MS before dynalite answers, because on AWS the page
+ * Every Scan request waits SCAN_PAGE_LATENCY_MS before DynamoDB Local answers, because on AWS the page
  * round trips, not the CPU, bound a scan (see the constant for where the figure comes from).
  *
  * Targets (issue "Prove the data"): (b) >= 3x the baseline's items/s on 100,000 items; peak
@@ -109,7 +109,7 @@ const rate = (run: Run) => run.items / (run.ms / 1000);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main() {
-  const local = await startLocalAws({ dynamodb: { createTableMs: 10, deleteTableMs: 10, updateTableMs: 10 } });
+  const local = await startLocalAws({ dynamodb: { createTableMs: 10, deleteTableMs: 10 } });
   try {
     const loadStarted = Date.now();
     await load(local, 'bench-large', LARGE);

@@ -2,7 +2,7 @@
  * `npm start`: one whole restore drill on this machine, no AWS account.
  *
  * Synthesizes the CDK app (the template and Lambda bundles `cdk deploy` would use), starts local
- * DynamoDB (dynalite), AWS Backup and SNS endpoints, creates the stack's tables from the
+ * DynamoDB (AWS's DynamoDB Local, a JVM), AWS Backup and SNS endpoints, creates the stack's tables from the
  * template and seeds the fixture with the bundled seeder, backs the fixture table up, then
  * invokes the bundled drill Lambda with a scheduled EventBridge event and prints the report a
  * subscriber would get. Exit code 0 on PASS, 1 on FAIL, 2 when the run itself broke.
@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import type { RestoreBehaviour } from '../test/harness/backup/restore-behaviour';
 import { deployLocally } from '../test/harness/app/local-deployment';
 import { readSynthesizedApp, synthesizeApp } from '../test/harness/app/synthesized-app';
+import { sharedDynamoDbLocal, stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
     return 2;
   }
   say(`restore-drill, locally: ${scenario.description}`);
+  // The JVM starts while the app synthesizes.
+  const dynamoDbLocalStarting = sharedDynamoDbLocal();
 
   const reuse = option('cdk-out');
   let workDir: string | undefined;
@@ -93,10 +96,12 @@ async function main(): Promise<number> {
     say(`synthesized stack ${app.stackName}: ${Object.keys(app.template.Resources).length} resources`);
   }
 
+  const dynamoDbLocal = await dynamoDbLocalStarting;
+  say(`AWS DynamoDB Local ${dynamoDbLocal.version} (java -jar DynamoDBLocal.jar -inMemory) serving on ${dynamoDbLocal.url}`);
   const deployment = await deployLocally(app, { localAws: { backup: { restoreDurationMs: RESTORE_MS } } });
   try {
     const { local } = deployment;
-    say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb}, Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}`);
+    say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}`);
     const seeded = await local.dynamodb.scanItems(deployment.fixtureTableName);
     say(`created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length} fixture items`);
 
@@ -129,6 +134,7 @@ async function main(): Promise<number> {
     return verdict === 'PASS' ? 0 : 1;
   } finally {
     await deployment.close();
+    await stopSharedDynamoDbLocal();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -33,7 +33,7 @@ export function removeSynthesized(): void {
 /** Small delays: every status is observable, a scenario takes seconds. */
 export const E2E_OPTIONS: LocalDeploymentOptions = {
   localAws: {
-    dynamodb: { createTableMs: 50, deleteTableMs: 50, updateTableMs: 50 },
+    dynamodb: { createTableMs: 50, deleteTableMs: 50 },
     backup: { restoreDurationMs: 500 },
   },
 };

@@ -18,13 +18,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
 import { rewriteItemNumbers } from './dynamodb/item-rewrites';
-import { createFixtureTable, fixtureTableInput, keyOf, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyOf, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import { startLocalAws } from './local-aws';
 
 /**
- * Proof that dynalite, behind the harness, answers the DynamoDB calls the drill makes, through
+ * Proof that AWS's DynamoDB Local, behind the harness front, answers the DynamoDB calls the drill makes, through
  * the real SDK client configured only by the environment.
  */
-describe('local DynamoDB (dynalite)', () => {
+describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
   let harness: HarnessUnderTest;
   beforeAll(async () => {
     harness = await startHarnessUnderTest();
@@ -99,13 +100,13 @@ describe('local DynamoDB (dynalite)', () => {
     await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'short-lived' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
-  it('accepts a table ARN where DynamoDB takes TableName (dynalite alone does not)', async () => {
+  it('accepts a table ARN where DynamoDB takes TableName (the front passes the name on)', async () => {
     const table = await harness.local.dynamodb.createTable(fixtureTableInput('by-arn'));
     const described = await harness.dynamodb.send(new DescribeTableCommand({ TableName: table.TableArn }));
     expect(described.Table?.TableName).toBe('by-arn');
   });
 
-  it('keeps TTL and point-in-time recovery settings per table (operations dynalite lacks)', async () => {
+  it('keeps TTL and point-in-time recovery settings per table (PITR is served by the front: DynamoDB Local lacks it)', async () => {
     await harness.local.dynamodb.createTable(fixtureTableInput('with-settings'));
     expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
     const pitrOff = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'with-settings' }));
@@ -126,7 +127,7 @@ describe('local DynamoDB (dynalite)', () => {
     });
   });
 
-  it('reports the stream, encryption, deletion protection and table class settings dynalite drops', async () => {
+  it('reports the stream, encryption, deletion protection and table class settings (encryption and table class kept by the front: DynamoDB Local drops them)', async () => {
     const plain = await harness.local.dynamodb.createTable(fixtureTableInput('plain-settings'));
     expect(plain.DeletionProtectionEnabled).toBe(false);
     expect(plain.StreamSpecification).toBeUndefined();
@@ -206,6 +207,35 @@ describe('local DynamoDB (dynalite)', () => {
     expect(page.Items?.length).toBeGreaterThan(0);
     expect(page.$metadata.attempts).toBe(2);
     expect(harness.local.dynamodb.failures.servedCount('Scan')).toBe(1);
+  });
+
+  it('is AWS DynamoDB Local: it refuses requests DynamoDB refuses (a projection with Select ALL_ATTRIBUTES)', async () => {
+    await createFixtureTable(harness.local, 'strict', 1);
+    await expect(
+      harness.dynamodb.send(new ScanCommand({ TableName: 'strict', Select: 'ALL_ATTRIBUTES', ProjectionExpression: 'pk' })),
+    ).rejects.toMatchObject({ name: 'ValidationException', message: 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES' });
+    await expect(
+      harness.dynamodb.send(new ScanCommand({ TableName: 'strict', ProjectionExpression: 'pk', ExpressionAttributeNames: { '#unused': 'sk' } })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'xy' }))).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('reports an on-demand table’s maximum throughput, which DynamoDB Local refuses at CreateTable', async () => {
+    await harness.dynamodb.send(new CreateTableCommand({ ...fixtureTableInput('capped'), OnDemandThroughput: { MaxReadRequestUnits: 800 } }));
+    const table = await harness.local.dynamodb.waitForTableActive('capped');
+    expect(table.OnDemandThroughput).toEqual({ MaxReadRequestUnits: 800 });
+    expect(table.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('gives every harness instance a database of its own in the one DynamoDB Local process', async () => {
+    const other = await startLocalAws(FAST_OPTIONS);
+    try {
+      expect(await other.dynamodb.tableNames()).toEqual([]);
+      await other.dynamodb.createTable(fixtureTableInput('only-in-other'));
+      expect(await harness.local.dynamodb.tableNames()).not.toContain('only-in-other');
+    } finally {
+      await other.close();
+    }
   });
 
   it('does not spend injected failures on the harness’s own client', async () => {

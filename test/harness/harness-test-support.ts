@@ -6,7 +6,7 @@ import { startLocalAws, type LocalAws, type LocalAwsOptions } from './local-aws'
 
 /** Delays small enough for a suite of seconds, large enough that every status is observable. */
 export const FAST_OPTIONS: LocalAwsOptions = {
-  dynamodb: { createTableMs: 40, deleteTableMs: 40, updateTableMs: 40 },
+  dynamodb: { createTableMs: 40, deleteTableMs: 40 },
   backup: { restoreDurationMs: 200 },
 };
 

@@ -1,5 +1,5 @@
 /**
- * The local AWS harness: dynalite, a local AWS Backup endpoint and a local SNS endpoint, reached
+ * The local AWS harness: AWS's DynamoDB Local, a local AWS Backup endpoint and a local SNS endpoint, reached
  * by the real AWS SDK v3 clients through AWS_ENDPOINT_URL_<SERVICE>. See local-aws.ts.
  */
 export { startLocalAws, localRestoreRoleArn, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './local-aws';

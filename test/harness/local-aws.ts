@@ -12,7 +12,7 @@ export interface LocalAwsOptions {
   readonly accountId?: string;
   /** Default us-east-1. */
   readonly region?: string;
-  readonly dynamodb?: Pick<LocalDynamoDbOptions, 'createTableMs' | 'deleteTableMs' | 'updateTableMs'>;
+  readonly dynamodb?: Pick<LocalDynamoDbOptions, 'createTableMs' | 'deleteTableMs'>;
   readonly backup?: Omit<LocalBackupOptions, 'accountId' | 'region' | 'dynamodb' | 'knownRoleArns'> & {
     /** Roles AWS Backup may assume; default [localRestoreRoleArn(accountId)]. */
     readonly knownRoleArns?: readonly string[];
@@ -44,8 +44,9 @@ export interface LocalAws {
 export const localRestoreRoleArn = (accountId: string) => `arn:aws:iam::${accountId}:role/restore-drill-local-restore-role`;
 
 /**
- * Starts local DynamoDB (dynalite), AWS Backup and SNS endpoints on 127.0.0.1, each on a free
- * port, wired together: backups snapshot dynalite tables, restores create dynalite tables.
+ * Starts local DynamoDB (AWS's DynamoDB Local behind the harness front), AWS Backup and SNS
+ * endpoints on 127.0.0.1, each on a free port, wired together: backups snapshot its tables,
+ * restores create its tables.
  */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;

@@ -48,7 +48,7 @@ export interface LocalDeploymentOptions {
 
 const isDrillFunction = (_: string, properties: Record<string, any>) => Boolean(properties.Environment?.Variables?.[ENV.tables]);
 
-/** CloudFormation AWS::DynamoDB::Table properties -> CreateTable input (what dynalite keeps). */
+/** CloudFormation AWS::DynamoDB::Table properties -> CreateTable input (what DynamoDB and the harness keep). */
 function createTableInput(properties: Record<string, any>): Omit<CreateTableCommandInput, 'TableName'> {
   const stream = properties.StreamSpecification?.StreamViewType;
   return {

@@ -110,7 +110,7 @@ export class RestoreRunner {
     } catch (error) {
       if (job.tableCreated) tables.markRestoreDone(job.targetTableName);
       if (signal.aborted || job.isFinal) return;
-      // A harness problem (bad mutation, dynalite refusing the schema) shows as a failed job with
+      // A harness problem (bad mutation, DynamoDB Local refusing the schema) shows as a failed job with
       // the cause, and on the console so the test author sees it.
       console.error(`[local-aws] restore job ${job.restoreJobId} failed inside the harness`, error);
       this.changeStatus(job, 'FAILED', `Local harness error: ${(error as Error).message}`);

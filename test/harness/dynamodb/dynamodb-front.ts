@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
-import { crc32 } from 'node:zlib';
 import type { TableDescription } from '@aws-sdk/client-dynamodb';
 import { readBody } from '../http/loopback-server';
 import { InjectedFailures } from '../faults/injected-failures';
 import type { ItemRewrite } from './item-rewrites';
-import { DynaliteShims, SHIMMED_OPERATIONS } from './dynalite-shims';
-import { operationOf, sendDynamoDbError, sendDynamoDbJson, toWireForm } from './dynamodb-wire';
+import { LOCAL_ONLY_OPERATIONS, type LocalOnlyOperations } from './local-only-operations';
+import { operationOf, sendDynamoDbError, sendDynamoDbJson, sendDynamoDbText } from './dynamodb-wire';
 import type { TableSettings } from './table-settings';
 
 type Answer = Record<string, unknown>;
-type DynaliteHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Where requests go once the front has done its part: AWS's DynamoDB Local. */
+export interface DynamoDbEngine {
+  send(operation: string, body: string): Promise<{ statusCode: number; body: string }>;
+}
 
 /**
  * Header the harness's own DynamoDB client sends: its requests (test setup, backups, restores)
@@ -18,35 +20,40 @@ type DynaliteHandler = (request: IncomingMessage, response: ServerResponse) => v
  */
 export const HARNESS_REQUEST_HEADER = 'x-local-aws-harness';
 
-/** Operations after which dynalite runs a timer (CREATING/DELETING/UPDATING -> next state). */
-export const TABLE_LIFECYCLE_OPERATIONS = ['CreateTable', 'DeleteTable', 'UpdateTable'];
-
-/** UpdateTable fields dynalite acts on; an update with none of them is a settings-only update. */
-const DYNALITE_UPDATE_FIELDS = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates'];
-
-/** Item operations DynamoDB refuses on a table that is not ACTIVE (here: one being restored). */
+/** Item operations DynamoDB refuses on a table that is not ACTIVE (CREATING, being restored). */
 const ITEM_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'Scan'];
 
 /** Operations whose answer carries a TableDescription (under Table or TableDescription). */
 const DESCRIBING_OPERATIONS = ['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable'];
 
+export interface FrontOptions {
+  readonly accountId: string;
+  readonly region: string;
+  /** How long a new table reports CREATING. */
+  readonly createTableMs: number;
+  /** How long a deleted table reports DELETING. */
+  readonly deleteTableMs: number;
+}
+
 /**
- * Sits in front of dynalite's own request handler, in the same server: injects failures
- * (throttling), answers the shimmed operations, accepts table ARNs where DynamoDB does, reports
- * the table settings dynalite drops (and enforces deletion protection), and rewrites items read
- * from tables a test marked (equal values in another textual form).
+ * The endpoint the SDK talks to, in front of AWS's DynamoDB Local: it injects failures
+ * (throttling) and latency, serves the operations DynamoDB Local lacks (local-only-operations.ts),
+ * reports the settings and lifecycle states it drops (table-settings.ts), rewrites DynamoDB
+ * Local's ARNs (`arn:aws:dynamodb:ddblocal:000000000000:...`) into this account and Region, and
+ * rewrites items read from tables a test marked (equal values in another textual form).
+ * Everything else — validation, expressions, items, indexes, pagination, errors — is DynamoDB
+ * Local's own answer.
  */
 export class DynamoDbFront {
   readonly failures = new InjectedFailures();
   private readonly readRewrites = new Map<string, ItemRewrite>();
   private readonly latencies = new Map<string, number>();
-  private lastLifecycleRequestAt = 0;
 
   constructor(
-    private readonly dynalite: DynaliteHandler,
-    private readonly shims: DynaliteShims,
+    private readonly engine: DynamoDbEngine,
+    private readonly localOnly: LocalOnlyOperations,
     private readonly settings: TableSettings,
-    private readonly describeTable: (tableName: string) => Promise<TableDescription | undefined>,
+    private readonly options: FrontOptions,
   ) {}
 
   /** Items read from `tableName` (GetItem, BatchGetItem, Query, Scan) go through `rewrite`. */
@@ -64,11 +71,6 @@ export class DynamoDbFront {
     else this.latencies.delete(operation);
   }
 
-  /** When the last CreateTable/DeleteTable/UpdateTable arrived (its status timer may still run). */
-  get lastTableLifecycleRequestAt(): number {
-    return this.lastLifecycleRequestAt;
-  }
-
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const operation = operationOf(request.headers['x-amz-target']);
     const rawBody = await readBody(request);
@@ -80,92 +82,100 @@ export class DynamoDbFront {
     }
     const latency = fromHarness ? undefined : this.latencies.get(operation);
     if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
-    if (SHIMMED_OPERATIONS.includes(operation)) {
-      await this.shims.handle(operation, rawBody, response);
+    if (LOCAL_ONLY_OPERATIONS.includes(operation)) {
+      await this.localOnly.handle(operation, rawBody, response);
       return;
     }
-    const body = acceptTableArn(rawBody);
-    const input = parse(body);
-    const tableName = typeof input.TableName === 'string' ? input.TableName : '';
-    if (TABLE_LIFECYCLE_OPERATIONS.includes(operation)) this.lastLifecycleRequestAt = Date.now();
-    if (!fromHarness && ITEM_OPERATIONS.includes(operation) && tablesNamedIn(input).some((table) => this.settings.isRestoring(table))) {
+
+    const input = parse(rawBody);
+    const tableName = typeof input.TableName === 'string' ? tableNameOf(input.TableName) : '';
+    if (this.refusedForLifecycle(operation, input, tableName, fromHarness, response)) return;
+
+    const forwarded = { ...input };
+    if (tableName) forwarded.TableName = tableName;
+    if (operation === 'CreateTable') delete forwarded.OnDemandThroughput;
+    const answer = await this.engine.send(operation, JSON.stringify(forwarded));
+    const text = this.ourArns(answer.body);
+    if (answer.statusCode !== 200) {
+      sendDynamoDbText(response, text, answer.statusCode);
+      return;
+    }
+    const parsed = parse(text);
+    this.afterSuccess(operation, input, tableName, parsed);
+    sendDynamoDbJson(response, parsed);
+  }
+
+  /** DynamoDB's answers for a table that is CREATING, DELETING or being restored. */
+  private refusedForLifecycle(operation: string, input: Answer, tableName: string, fromHarness: boolean, response: ServerResponse): boolean {
+    const deleting = this.settings.deletingDescription(tableName);
+    if (operation === 'DescribeTable' && deleting) {
+      sendDynamoDbJson(response, { Table: deleting });
+      return true;
+    }
+    if (operation === 'CreateTable' && deleting) {
+      sendDynamoDbError(response, 'ResourceInUseException', `Attempt to change a resource which is still in use: Table is being deleted: ${tableName}`);
+      return true;
+    }
+    const unavailable = (table: string) => this.settings.isCreating(table) || (!fromHarness && this.settings.isRestoring(table));
+    if (ITEM_OPERATIONS.includes(operation) && tablesNamedIn(input).some(unavailable)) {
       sendDynamoDbError(response, 'ResourceNotFoundException', 'Requested resource not found');
-      return;
+      return true;
     }
-    if (operation === 'DeleteTable' && this.settings.isRestoring(tableName)) {
+    if (operation === 'DeleteTable' && (this.settings.isCreating(tableName) || this.settings.isRestoring(tableName))) {
       sendDynamoDbError(response, 'ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${tableName}`);
-      return;
+      return true;
     }
-    if (operation === 'DeleteTable') {
-      if (this.settings.isDeletionProtected(tableName)) {
-        // DynamoDB's answer when deletion protection is on: cleanup must cope with it.
-        sendDynamoDbError(response, 'ValidationException', 'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
-        return;
-      }
-      this.forgetOnSuccess(tableName, response);
-    }
+    return false;
+  }
 
-    if (operation === 'UpdateTable' && !DYNALITE_UPDATE_FIELDS.some((field) => field in input)) {
-      await this.updateSettingsOnly(input, response);
-      return;
+  private afterSuccess(operation: string, input: Answer, tableName: string, answer: Answer): void {
+    if (operation === 'CreateTable') {
+      this.settings.record(input, true);
+      this.settings.startCreating(tableName, this.options.createTableMs);
+      this.localOnly.recordCreateTags(tableName, input.Tags as never);
     }
-
-    const transforms: ((answer: Answer) => void)[] = [];
-    if (operation === 'CreateTable' || operation === 'UpdateTable') transforms.push(() => this.settings.record(input, operation === 'CreateTable'));
+    if (operation === 'UpdateTable') this.settings.record(input, false);
     if (DESCRIBING_OPERATIONS.includes(operation)) {
-      transforms.push((answer) => {
-        const description = (answer.Table ?? answer.TableDescription) as TableDescription | undefined;
-        if (description) this.settings.decorate(description);
-      });
+      const description = (answer.Table ?? answer.TableDescription) as TableDescription | undefined;
+      if (description) this.settings.decorate(description);
+      if (description && operation === 'DeleteTable') {
+        // DynamoDB Local answers ACTIVE and drops the table at once; DynamoDB answers DELETING.
+        description.TableStatus = 'DELETING';
+        this.settings.startDeleting(tableName, structuredClone(description), this.options.deleteTableMs);
+        this.localOnly.forgetTable(tableName);
+        this.readRewrites.delete(tableName);
+      }
     }
     const rewrites = this.rewritesFor(operation, input);
-    if (rewrites) transforms.push((answer) => rewriteItems(answer, operation, tableName, rewrites));
-    if (transforms.length > 0) transformSuccessfulAnswer(response, (answer) => transforms.forEach((transform) => transform(answer)));
-    this.dynalite(replay(request, body), response);
+    if (rewrites) rewriteItems(answer, operation, tableName, rewrites);
   }
 
-  /**
-   * dynalite refuses an UpdateTable that changes only deletion protection, streams, encryption
-   * or table class ("At least one of ProvisionedThroughput, BillingMode, ... is required");
-   * DynamoDB accepts it. The harness applies it to the settings it keeps.
-   */
-  private async updateSettingsOnly(input: Answer, response: ServerResponse): Promise<void> {
-    const tableName = input.TableName as string;
-    const description = await this.describeTable(tableName);
-    if (!description) {
-      sendDynamoDbError(response, 'ResourceNotFoundException', `Requested resource not found: Table: ${tableName} not found`);
-      return;
-    }
-    this.settings.record(input, false);
-    this.settings.decorate(description);
-    sendDynamoDbJson(response, { TableDescription: toWireForm(description) });
-  }
-
-  private forgetOnSuccess(tableName: string, response: ServerResponse): void {
-    response.once('finish', () => {
-      if (response.statusCode !== 200 || !tableName) return;
-      this.shims.forgetTable(tableName);
-      this.settings.forget(tableName);
-      this.readRewrites.delete(tableName);
-    });
+  /** DynamoDB Local's ARNs name a fake Region and account; AWS's name the caller's. */
+  private ourArns(text: string): string {
+    return text.split('arn:aws:dynamodb:ddblocal:000000000000:').join(`arn:aws:dynamodb:${this.options.region}:${this.options.accountId}:`);
   }
 
   private rewritesFor(operation: string, input: Answer): Map<string, ItemRewrite> | undefined {
     if (this.readRewrites.size === 0) return undefined;
     const tables =
       operation === 'BatchGetItem'
-        ? Object.keys((input.RequestItems as object | undefined) ?? {})
+        ? Object.keys((input.RequestItems as object | undefined) ?? {}).map(tableNameOf)
         : ['GetItem', 'Query', 'Scan'].includes(operation)
-          ? [input.TableName as string]
+          ? [tableNameOf(input.TableName as string)]
           : [];
     const matches = new Map(tables.filter((t) => this.readRewrites.has(t)).map((t) => [t, this.readRewrites.get(t)!]));
     return matches.size > 0 ? matches : undefined;
   }
 }
 
+/** A table name, or the name inside a table ARN (DynamoDB accepts either as TableName). */
+function tableNameOf(nameOrArn: string): string {
+  return /^arn:aws[\w-]*:dynamodb:[^:]*:\d*:table\/([^/]+)$/.exec(nameOrArn)?.[1] ?? nameOrArn;
+}
+
 function tablesNamedIn(input: Answer): string[] {
-  if (typeof input.TableName === 'string') return [input.TableName];
-  return Object.keys((input.RequestItems as object | undefined) ?? {});
+  if (typeof input.TableName === 'string') return [tableNameOf(input.TableName)];
+  return Object.keys((input.RequestItems as object | undefined) ?? {}).map(tableNameOf);
 }
 
 function parse(body: string): Answer {
@@ -174,43 +184,6 @@ function parse(body: string): Answer {
   } catch {
     return {};
   }
-}
-
-/**
- * DynamoDB accepts a table ARN wherever it takes TableName; dynalite accepts only names
- * (pattern [a-zA-Z0-9_.-]+). Translate so a drill that passes ARNs works locally too.
- */
-function acceptTableArn(body: string): string {
-  const input = parse(body);
-  const tableName = input.TableName;
-  if (typeof tableName !== 'string') return body;
-  const match = /^arn:aws[\w-]*:dynamodb:[^:]*:\d*:table\/([^/]+)$/.exec(tableName);
-  return match ? JSON.stringify({ ...input, TableName: match[1] }) : body;
-}
-
-/** A stand-in request carrying the already-read body: dynalite reads the stream itself. */
-function replay(original: IncomingMessage, body: string): IncomingMessage {
-  const stream = new PassThrough();
-  Object.assign(stream, { headers: original.headers, method: original.method, url: original.url });
-  stream.end(body);
-  return stream as unknown as IncomingMessage;
-}
-
-/**
- * Lets `transform` change dynalite's JSON answer (on success only) before it is sent, and
- * recomputes Content-Length and the x-amz-crc32 header the SDK verifies.
- */
-function transformSuccessfulAnswer(response: ServerResponse, transform: (answer: Answer) => void): void {
-  const end = response.end.bind(response) as (chunk?: unknown) => ServerResponse;
-  response.end = ((chunk?: unknown) => {
-    if (response.statusCode !== 200 || chunk === undefined) return end(chunk);
-    const answer = JSON.parse(String(chunk)) as Answer;
-    transform(answer);
-    const text = JSON.stringify(answer);
-    response.setHeader('Content-Length', Buffer.byteLength(text));
-    response.setHeader('x-amz-crc32', String(crc32(text)));
-    return end(text);
-  }) as typeof response.end;
 }
 
 function rewriteItems(answer: Answer, operation: string, tableName: string, rewrites: Map<string, ItemRewrite>): void {

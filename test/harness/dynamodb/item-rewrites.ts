@@ -5,7 +5,7 @@ type Item = Record<string, AttributeValue>;
 /**
  * Rewrites of an item that keep it equal for DynamoDB but change its text: what a careless
  * comparison (string equality, JSON.stringify) would wrongly call a difference. DynamoDB itself
- * normalises numbers ("1.50" is stored and returned as "1.5"), and dynalite does the same, so
+ * normalises numbers ("1.50" is stored and returned as "1.5"), and DynamoDB Local does the same, so
  * the harness applies these when a restored table is read, not when it is written.
  */
 export type ItemRewrite = (item: Item) => Item;

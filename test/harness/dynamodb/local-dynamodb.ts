@@ -1,37 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput, type TableDescription } from '@aws-sdk/client-dynamodb';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { startListening } from '../http/loopback-server';
-import { DynaliteShims } from './dynalite-shims';
-import { DynamoDbFront, HARNESS_REQUEST_HEADER } from './dynamodb-front';
+import type { InjectedFailures } from '../faults/injected-failures';
+import { DynamoDbFront, HARNESS_REQUEST_HEADER, type DynamoDbEngine } from './dynamodb-front';
+import { dynamoDbLocalUrl } from './dynamodb-local';
 import type { ItemRewrite } from './item-rewrites';
+import { LocalOnlyOperations } from './local-only-operations';
 import { TableSettings, type RestoreSummaryFacts } from './table-settings';
 import {
   describeTableOrUndefined,
   listAllTableNames,
   scanAllItems,
-  sleep,
   waitForTableActive,
   writeAllItems,
   type Item,
 } from './table-operations';
-import type { InjectedFailures } from '../faults/injected-failures';
-
-// dynalite ships no type declarations; its factory returns a node:http Server.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 export interface LocalDynamoDbOptions {
-  /** How long a new table stays CREATING (default 300 ms; dynalite's own default is 500). */
+  /** How long a new table stays CREATING (default 300 ms; DynamoDB Local makes it ACTIVE at once). */
   readonly createTableMs?: number;
-  /** How long a deleted table stays DELETING (default 300 ms). */
+  /** How long a deleted table stays DELETING (default 300 ms; DynamoDB Local drops it at once). */
   readonly deleteTableMs?: number;
-  /** How long UpdateTable leaves a table UPDATING (default 300 ms). */
-  readonly updateTableMs?: number;
   readonly accountId: string;
   readonly region: string;
 }
 
 export interface LocalDynamoDb {
+  /** The endpoint the SDK is given: the harness front, on 127.0.0.1. */
   readonly url: string;
   /**
    * An SDK client bound to this endpoint with fake credentials, for test setup and assertions.
@@ -60,26 +56,24 @@ export interface LocalDynamoDb {
 
 export const DEFAULT_TABLE_STATUS_DELAY_MS = 300;
 
+/**
+ * A DynamoDB endpoint on 127.0.0.1: the harness front (dynamodb-front.ts) over AWS's DynamoDB
+ * Local. Each instance has a database of its own inside the shared DynamoDB Local process:
+ * DynamoDB Local keeps one database per access key id (without -sharedDb), and the front signs
+ * every request it forwards with this instance's key, whatever credentials the caller used.
+ */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
-  const delays = {
-    createTableMs: options.createTableMs ?? DEFAULT_TABLE_STATUS_DELAY_MS,
-    deleteTableMs: options.deleteTableMs ?? DEFAULT_TABLE_STATUS_DELAY_MS,
-    updateTableMs: options.updateTableMs ?? DEFAULT_TABLE_STATUS_DELAY_MS,
-  };
-  const server = createDynaliteWithAccount(delays, options);
-  const [dynaliteHandler] = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-
+  const engine = forwarderTo(await dynamoDbLocalUrl(), `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, options.region);
   let client: DynamoDBClient | undefined;
   const tableExists = async (tableName: string) => Boolean(client && (await describeTableOrUndefined(client, tableName)));
   const settings = new TableSettings(options.region, options.accountId);
-  const front = new DynamoDbFront(
-    (request, response) => dynaliteHandler.call(server, request, response),
-    new DynaliteShims(tableExists),
-    settings,
-    async (tableName) => (client ? describeTableOrUndefined(client, tableName) : undefined),
-  );
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+  const front = new DynamoDbFront(engine, new LocalOnlyOperations(tableExists), settings, {
+    accountId: options.accountId,
+    region: options.region,
+    createTableMs: options.createTableMs ?? DEFAULT_TABLE_STATUS_DELAY_MS,
+    deleteTableMs: options.deleteTableMs ?? DEFAULT_TABLE_STATUS_DELAY_MS,
+  });
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     front.handle(request, response).catch((error: unknown) => {
       console.error('[local-aws] dynamodb front failed', error);
       if (!response.headersSent) response.writeHead(500);
@@ -116,10 +110,30 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
     async close() {
       sdk.destroy();
       await listening.close();
-      // dynalite flips CREATING/DELETING/UPDATING with a timer it never clears; let the last one
-      // fire (it then finds the store closed and does nothing) so jest sees no open handle.
-      const lastTimerEndsAt = front.lastTableLifecycleRequestAt + Math.max(...Object.values(delays)) + 20;
-      if (lastTimerEndsAt > Date.now()) await sleep(lastTimerEndsAt - Date.now());
+    },
+  };
+}
+
+/**
+ * Sends requests on to DynamoDB Local, in this instance's database. DynamoDB Local does not
+ * check signatures; it reads the access key id and Region from the credential scope to pick
+ * the database.
+ */
+function forwarderTo(url: string, accessKeyId: string, region: string): DynamoDbEngine {
+  const authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`;
+  return {
+    async send(operation, body) {
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization,
+        },
+        body,
+      });
+      return { statusCode: answer.status, body: await answer.text() };
     },
   };
 }
@@ -132,19 +146,4 @@ function markAsHarnessClient(client: DynamoDBClient): void {
     },
     { step: 'build', name: 'markLocalHarnessRequest' },
   );
-}
-
-/** dynalite reads the account and Region for its ARNs from the environment once, at creation. */
-function createDynaliteWithAccount(delays: Record<string, number>, { accountId, region }: LocalDynamoDbOptions): Server {
-  const saved = { AWS_ACCOUNT_ID: process.env.AWS_ACCOUNT_ID, AWS_REGION: process.env.AWS_REGION };
-  process.env.AWS_ACCOUNT_ID = accountId;
-  process.env.AWS_REGION = region;
-  try {
-    return dynalite({ ...delays });
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }

@@ -13,7 +13,7 @@ import {
 
 export type Item = Record<string, AttributeValue>;
 
-/** BatchWriteItem takes at most 25 requests (DynamoDB limit, enforced by dynalite too). */
+/** BatchWriteItem takes at most 25 requests (DynamoDB limit, enforced by DynamoDB Local too). */
 const BATCH_WRITE_LIMIT = 25;
 
 export async function describeTableOrUndefined(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {

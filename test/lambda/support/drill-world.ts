@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   BackupClient,
   DescribeRestoreJobCommand,
@@ -35,16 +34,15 @@ import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
 import { FakeClock } from './fake-clock';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => import('node:http').Server;
 
 /**
  * The engine's unit-test world: the real handler and ports, AWS Backup and SNS replaced by
- * aws-sdk-client-mock, DynamoDB by aws-sdk-client-mock in front of an in-process dynalite (every
- * command passes through to dynalite unless a test overrides it, so tests can both inject a
- * failure and assert the calls made), and a virtual clock.
+ * aws-sdk-client-mock, DynamoDB by aws-sdk-client-mock in front of AWS's DynamoDB Local (every
+ * command passes through to it unless a test overrides it, so tests can both inject a failure
+ * and assert the calls made, and DynamoDB's own validation refuses a malformed request), and a
+ * virtual clock.
  */
 
 export const REGION = 'us-east-1';
@@ -123,13 +121,13 @@ export class DrillWorld {
   private readonly direct: DynamoDBClient;
   private readonly realSend: (command: unknown) => Promise<any>;
 
-  /** Sends a command straight to dynalite, past the mock (for fakes that wrap the real answer). */
+  /** Sends a command straight to DynamoDB Local, past the mock (for fakes that wrap the real answer). */
   passThrough(command: unknown): Promise<any> {
     return this.realSend(command);
   }
 
   private constructor(
-    private readonly server: import('node:http').Server,
+    private readonly local: LocalDynamoDb,
     endpoint: string,
   ) {
     process.env.AWS_REGION = REGION;
@@ -138,16 +136,15 @@ export class DrillWorld {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     this.direct = new DynamoDBClient({ region: REGION, endpoint });
-    // The un-stubbed send of the SDK base class: reaches dynalite even while the mock is active.
+    // The un-stubbed send of the SDK base class: reaches DynamoDB Local even while the mock is active.
     const baseSend = Object.getPrototypeOf(DynamoDBClient.prototype).send as (command: unknown) => Promise<unknown>;
     this.realSend = (command) => baseSend.call(this.direct, command);
   }
 
+  /** A database of its own in the run's DynamoDB Local; tables are ACTIVE at once (virtual time). */
   static async start(): Promise<DrillWorld> {
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    return new DrillWorld(server, `http://127.0.0.1:${port}`);
+    const local = await startLocalDynamoDb({ accountId: ACCOUNT, region: REGION, createTableMs: 0, deleteTableMs: 0 });
+    return new DrillWorld(local, local.url);
   }
 
   async stop(): Promise<void> {
@@ -155,7 +152,7 @@ export class DrillWorld {
     this.sns.restore();
     this.dynamodb.restore();
     this.direct.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.local.close();
   }
 
   /** Fresh state for a test: no tables, default mocks, the default restore scenario. */
@@ -188,6 +185,7 @@ export class DrillWorld {
     const commands = [
       BatchGetItemCommand,
       DeleteTableCommand,
+      DescribeContinuousBackupsCommand,
       DescribeTableCommand,
       DescribeTimeToLiveCommand,
       GetItemCommand,
@@ -201,13 +199,6 @@ export class DrillWorld {
     for (const Command of commands) {
       this.dynamodb.on(Command as any).callsFake((input: any) => this.realSend(new (Command as any)(input)));
     }
-    // dynalite has no continuous-backups API; answer as AWS does for a table without PITR.
-    this.dynamodb.on(DescribeContinuousBackupsCommand).resolves({
-      ContinuousBackupsDescription: {
-        ContinuousBackupsStatus: 'ENABLED',
-        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
-      },
-    });
   }
 
   /** The history table as the construct creates it, from the port's own layout. */
