@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalAws } from '../test/harness';
+import { stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
 import type { Item } from '../lambda/ports/dynamodb-port';
 import { DEFAULT_SETTINGS } from '../lib/settings';
 
@@ -148,6 +149,7 @@ async function main() {
     process.exitCode = met ? 0 : 1;
   } finally {
     await local.close();
+    await stopSharedDynamoDbLocal();
   }
 }
 
