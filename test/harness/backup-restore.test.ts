@@ -21,6 +21,7 @@ import { createTableInputFrom } from './dynamodb/table-operations';
 import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 import type { RestoreJobView } from './backup/restore-job';
 import type { RestoreJobStateChangeEvent } from './events/backup-events';
+import { DOCUMENTED_RESTORE_JOB_EVENTS } from './events/documented-examples';
 
 describe('local AWS Backup: restores', () => {
   let harness: HarnessUnderTest;
@@ -125,7 +126,7 @@ describe('local AWS Backup: restores', () => {
       detail: {
         restoreJobId: RestoreJobId,
         status: 'COMPLETED',
-        percentDone: 100,
+        percentDone: 0,
         resourceType: 'DynamoDB.FullyManaged',
         iamRoleArn: harness.local.restoreRoleArn,
         createdResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/restore-drill-orders-events',
@@ -137,6 +138,13 @@ describe('local AWS Backup: restores', () => {
     expect(completed.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(completed.detail.backupSizeInBytes).toMatch(/^\d+$/);
     expect(Date.parse(completed.detail.completionDate!)).toBeGreaterThan(Date.parse(completed.detail.creationDate));
+
+    // Field for field and type for type what AWS's documented example of the same status has.
+    const shape = (detail: object) => Object.entries(detail).map(([key, value]) => `${key}:${typeof value}`).sort();
+    for (const event of events) {
+      const status = (event.detail.status ?? event.detail.state)!;
+      expect(shape(event.detail)).toEqual(shape(DOCUMENTED_RESTORE_JOB_EVENTS[status as keyof typeof DOCUMENTED_RESTORE_JOB_EVENTS].detail));
+    }
 
     const calls = statusChanges.filter((change) => change.view.restoreJobId === RestoreJobId);
     expect(calls.map((change) => change.view.status)).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);

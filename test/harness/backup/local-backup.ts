@@ -102,8 +102,12 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       {
         ...view,
         status,
+        // AWS's documented restore events all say percentDone 0, COMPLETED included: the
+        // builder's default, so the drill cannot come to read progress from events.
+        percentDone: undefined,
         // Events for advanced (arn:aws:backup) DynamoDB recovery points have been seen with
-        // "DynamoDB.FullyManaged"; the API itself says "DynamoDB".
+        // "DynamoDB.FullyManaged" in public code; the API itself says "DynamoDB". Emitting both
+        // keeps the engine from depending on either.
         resourceType: job.recoveryPoint.arnStyle === 'backup' ? 'DynamoDB.FullyManaged' : 'DynamoDB',
       },
       envelope,
@@ -185,6 +189,9 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
           iamRoleArn: point.iamRoleArn,
           recoveryPointArn: point.recoveryPointArn,
           backupSizeInBytes: point.snapshot.sizeBytes,
+          // AWS Backup's default start window is 8 hours; the documented COMPLETED example's
+          // startBy is creationDate + 8 h.
+          startBy: new Date(point.creationDate.getTime() + 8 * 3_600_000),
         },
         { ...envelope, time: point.completionDate },
       );

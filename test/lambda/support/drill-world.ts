@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
   BackupClient,
@@ -35,6 +36,13 @@ import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
+import {
+  backupJobStateChangeEvent,
+  restoreJobStateChangeEvent,
+  scheduledEvent as harnessScheduledEvent,
+  type RestoreJobEventStatus,
+  type RestoreJobFacts,
+} from '../../harness/events/backup-events';
 import { FakeClock } from './fake-clock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -456,61 +464,54 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-let eventCounter = 0;
-export function scheduledEvent(time = '2026-11-28T06:00:00Z', id = `schedule-${++eventCounter}`) {
-  return {
-    version: '0',
-    id,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: ACCOUNT,
-    time,
-    region: REGION,
-    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/restore-drill-schedule`],
-    detail: {},
-  };
+/**
+ * Events as EventBridge delivers them, built by the harness's one set of builders
+ * (test/harness/events/backup-events.ts), which follow AWS's documented example events.
+ */
+const envelope = (time: string, id: string = randomUUID()) => ({ account: ACCOUNT, region: REGION, time: new Date(time), id });
+
+export function scheduledEvent(time = '2026-11-28T06:00:00Z', id?: string) {
+  return harnessScheduledEvent(`arn:aws:events:${REGION}:${ACCOUNT}:rule/restore-drill-schedule`, envelope(time, id));
 }
 
-export function restoreJobEvent(restoreJobId: string, status: string, createdTable?: string) {
-  return {
-    version: '0',
-    id: `restore-event-${++eventCounter}`,
-    'detail-type': 'Restore Job State Change',
-    source: 'aws.backup',
-    account: ACCOUNT,
-    time: '2026-11-28T06:30:00Z',
-    region: REGION,
-    resources: [],
-    detail: {
+/** A "Restore Job State Change" of one of this world's restore jobs (status, not state). */
+export function restoreJobEvent(restoreJobId: string, status: Exclude<RestoreJobEventStatus, 'CREATED'>, facts: Partial<RestoreJobFacts> = {}) {
+  const completed = status === 'COMPLETED';
+  return restoreJobStateChangeEvent(
+    {
       restoreJobId,
       status,
-      resourceType: 'DynamoDB',
+      creationDate: new Date('2026-11-28T06:00:05.120Z'),
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${restoreJobId}`,
+      backupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
       iamRoleArn: RESTORE_ROLE_ARN,
-      createdResourceArn: createdTable ? tableArn(createdTable) : undefined,
-      percentDone: '100.00%',
+      resourceType: 'DynamoDB',
+      backupSizeInBytes: 1880,
+      completionDate: completed ? new Date('2026-11-28T06:29:51.007Z') : undefined,
+      ...facts,
     },
-  };
+    envelope('2026-11-28T06:30:00Z'),
+  );
 }
 
+/** A "Backup Job State Change" COMPLETED of a backup of `table` into this world's vault. */
 export function backupCompletedEvent(table: string) {
-  return {
-    version: '0',
-    id: `backup-event-${++eventCounter}`,
-    'detail-type': 'Backup Job State Change',
-    source: 'aws.backup',
-    account: ACCOUNT,
-    time: '2026-11-28T03:10:00Z',
-    region: REGION,
-    resources: [tableArn(table)],
-    detail: {
-      backupJobId: 'backup-job-1',
+  return backupJobStateChangeEvent(
+    {
+      backupJobId: randomUUID().toUpperCase(),
       state: 'COMPLETED',
-      resourceArn: tableArn(table),
-      resourceType: 'DynamoDB',
+      creationDate: new Date('2026-11-28T03:00:04.500Z'),
+      completionDate: new Date('2026-11-28T03:09:41.250Z'),
+      startBy: new Date('2026-11-28T11:00:04.500Z'),
       backupVaultName: VAULT,
-      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:x`,
+      backupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
+      resourceArn: tableArn(table),
+      iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole`,
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`,
+      backupSizeInBytes: 36048,
     },
-  };
+    envelope('2026-11-28T03:10:00Z'),
+  );
 }
 
 export { tableArn };
