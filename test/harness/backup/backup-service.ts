@@ -9,6 +9,16 @@ import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
 import { checkEncryptionMetadata, metadataValue } from './restore-metadata';
+import { checkAccountId, checkBackupVaultName, checkMaxResults, checkMetadataMap, checkRequired, checkResourceType } from './request-rules';
+
+/**
+ * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
+ * says "Retrying a successful request with the same idempotency token results in a success
+ * message with no action taken" without saying whether that message holds the RestoreJobId:
+ * "sameRestoreJobId" (default) returns it, "noRestoreJobId" answers 200 with an empty body, so
+ * a caller can be tested against both readings.
+ */
+export type IdempotentRetryAnswer = 'sameRestoreJobId' | 'noRestoreJobId';
 
 /** What StartRestoreJob does when the target table already exists. */
 export type ExistingTargetTableHandling = 'failJob' | 'rejectStart';
@@ -23,6 +33,7 @@ export interface BackupServiceSettings {
   readonly recoveryPointArnStyle: RecoveryPointArnStyle;
   readonly existingTargetTable: ExistingTargetTableHandling;
   readonly maxConcurrentRestoreJobs: number;
+  readonly idempotentRetryAnswer: IdempotentRetryAnswer;
 }
 
 export interface BackupJob {
@@ -134,6 +145,7 @@ export class BackupService {
 
   listRecoveryPointsByBackupVault(input: {
     backupVaultName: string;
+    backupVaultAccountId?: string;
     nextToken?: string;
     maxResults?: number;
     byResourceArn?: string;
@@ -141,6 +153,10 @@ export class BackupService {
     byCreatedBefore?: Date;
     byCreatedAfter?: Date;
   }) {
+    checkBackupVaultName(input.backupVaultName);
+    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
+    checkResourceType(input.byResourceType, 'ByResourceType');
+    checkMaxResults(input.maxResults);
     if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
     const matching = this.recoveryPoints.filter(
       (point) =>
@@ -176,7 +192,10 @@ export class BackupService {
 
   // ---- GetRecoveryPointRestoreMetadata: GET /backup-vaults/{name}/recovery-points/{arn}/restore-metadata
 
-  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string }) {
+  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string; backupVaultAccountId?: string }) {
+    checkBackupVaultName(input.backupVaultName);
+    checkRequired({ RecoveryPointArn: input.recoveryPointArn }, ['RecoveryPointArn']);
+    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
     if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
     const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.recoveryPointArn && p.backupVaultName === input.backupVaultName);
     if (!point) throw notFound(`Recovery point ${input.recoveryPointArn} not found in vault ${input.backupVaultName}`);
@@ -207,22 +226,28 @@ export class BackupService {
     ResourceType?: string;
     CopySourceTagsToRestoredResource?: boolean;
   }) {
+    // The model's traits first: RecoveryPointArn and Metadata @required, Metadata a string map,
+    // ResourceType's @pattern. IamRoleArn and IdempotencyToken are optional, without traits.
+    checkRequired(input, ['RecoveryPointArn', 'Metadata']);
+    checkMetadataMap(input.Metadata);
+    checkResourceType(input.ResourceType, 'ResourceType');
     if (input.IdempotencyToken) {
       const earlier = this.restoreJobsByToken.get(input.IdempotencyToken);
       if (earlier) {
         earlier.startRequests += 1;
-        return { RestoreJobId: earlier.restoreJobId };
+        return this.settings.idempotentRetryAnswer === 'noRestoreJobId' ? {} : { RestoreJobId: earlier.restoreJobId };
       }
     }
-    if (!input.RecoveryPointArn) throw missingParameter('RecoveryPointArn is required');
-    if (!input.Metadata) throw missingParameter('Metadata is required');
     const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.RecoveryPointArn);
     if (!point) throw notFound(`Recovery point ${input.RecoveryPointArn} not found`);
     if (point.status !== 'COMPLETED') throw invalidRequest(`Recovery point ${point.recoveryPointArn} is ${point.status}, not restorable`);
+    // Not from the model: a type that does not match the recovery point is refused here; AWS's
+    // answer to a mismatch is not documented.
     if (input.ResourceType !== undefined && input.ResourceType !== 'DynamoDB') {
       throw invalidParameter(`ResourceType ${input.ResourceType} does not match the recovery point's resource type DynamoDB`);
     }
-    this.checkRole(input.IamRoleArn);
+    // IamRoleArn is optional in the model; a role that is given must be one AWS Backup can assume.
+    if (input.IamRoleArn !== undefined) this.checkRole(input.IamRoleArn);
     const metadata = input.Metadata;
     const targetTableName = metadataValue(metadata, 'targetTableName');
     if (!targetTableName) throw missingParameter('Restore metadata must contain targetTableName');
@@ -242,7 +267,7 @@ export class BackupService {
       recoveryPoint: point,
       backupVaultArn: this.vaultArn(point.backupVaultName),
       targetTableName,
-      iamRoleArn: input.IamRoleArn!,
+      iamRoleArn: input.IamRoleArn,
       metadata: { ...metadata },
       behaviour,
       durationMs: behaviour.durationMs ?? this.settings.restoreDurationMs,

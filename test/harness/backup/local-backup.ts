@@ -7,7 +7,7 @@ import {
   type RestoreJobStateChangeEvent,
 } from '../events/backup-events';
 import { backupRequestHandler } from './backup-http';
-import { BackupService, type ExistingTargetTableHandling } from './backup-service';
+import { BackupService, type ExistingTargetTableHandling, type IdempotentRetryAnswer } from './backup-service';
 import type { RecoveryPoint, RecoveryPointArnStyle, RecoveryPointStatus } from './recovery-points';
 import type { RestoreBehaviour } from './restore-behaviour';
 import { FINAL_RESTORE_STATUSES, type RestoreJob, type RestoreJobStatus, type RestoreJobView } from './restore-job';
@@ -34,6 +34,8 @@ export interface LocalBackupOptions {
   readonly existingTargetTable?: ExistingTargetTableHandling;
   /** Default 50, the documented account quota for concurrent restore jobs. */
   readonly maxConcurrentRestoreJobs?: number;
+  /** StartRestoreJob's answer to a repeated IdempotencyToken (default "sameRestoreJobId"; see IdempotentRetryAnswer). */
+  readonly idempotentRetryAnswer?: IdempotentRetryAnswer;
   /** Called on every restore job status change (after the change). */
   readonly onRestoreJobStatusChange?: (job: RestoreJobView, event: RestoreJobStateChangeEvent) => void;
 }
@@ -130,6 +132,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       recoveryPointArnStyle: options.recoveryPointArnStyle ?? 'backup',
       existingTargetTable: options.existingTargetTable ?? 'failJob',
       maxConcurrentRestoreJobs: options.maxConcurrentRestoreJobs ?? 50,
+      idempotentRetryAnswer: options.idempotentRetryAnswer ?? 'sameRestoreJobId',
     },
     options.dynamodb.client,
     runner,
