@@ -8,8 +8,8 @@ import { RestoreJob } from './restore-job';
 import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
-import { checkEncryptionMetadata, metadataValue } from './restore-metadata';
-import { checkAccountId, checkBackupVaultName, checkMaxResults, checkMetadataMap, checkRequired, checkResourceType } from './request-rules';
+import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from './restore-metadata';
+import { checkAccountId, checkBackupVaultName, checkMaxResults, checkRequired, checkResourceType, checkStartRestoreJobShape } from './request-rules';
 
 /**
  * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
@@ -56,9 +56,6 @@ export interface NewRecoveryPoint {
   readonly arnStyle?: RecoveryPointArnStyle;
   readonly backupJobId?: string;
 }
-
-/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 /**
  * The AWS Backup subset the drill uses, as plain methods: inputs as the SDK sends them, outputs
@@ -203,16 +200,7 @@ export class BackupService {
       BackupVaultArn: this.vaultArn(point.backupVaultName),
       RecoveryPointArn: point.recoveryPointArn,
       ResourceType: 'DynamoDB',
-      // Keys AWS documents for DynamoDB restores (restore testing inferred metadata:
-      // deletionProtection, encryptionType, targetTableName; overridable kmsMasterKeyArn) plus
-      // the original table name. targetTableName starts as the source's name, so a caller that
-      // forgets to override it collides with the source table.
-      RestoreMetadata: {
-        originalTableName: point.resourceName,
-        targetTableName: point.resourceName,
-        encryptionType: 'Default',
-        deletionProtection: 'false',
-      },
+      RestoreMetadata: dynamoDbRestoreMetadata(point.resourceName),
     };
   }
 
@@ -228,9 +216,7 @@ export class BackupService {
   }) {
     // The model's traits first: RecoveryPointArn and Metadata @required, Metadata a string map,
     // ResourceType's @pattern. IamRoleArn and IdempotencyToken are optional, without traits.
-    checkRequired(input, ['RecoveryPointArn', 'Metadata']);
-    checkMetadataMap(input.Metadata);
-    checkResourceType(input.ResourceType, 'ResourceType');
+    checkStartRestoreJobShape(input);
     if (input.IdempotencyToken) {
       const earlier = this.restoreJobsByToken.get(input.IdempotencyToken);
       if (earlier) {
@@ -248,11 +234,8 @@ export class BackupService {
     }
     // IamRoleArn is optional in the model; a role that is given must be one AWS Backup can assume.
     if (input.IamRoleArn !== undefined) this.checkRole(input.IamRoleArn);
-    const metadata = input.Metadata;
-    const targetTableName = metadataValue(metadata, 'targetTableName');
-    if (!targetTableName) throw missingParameter('Restore metadata must contain targetTableName');
-    if (!TABLE_NAME.test(targetTableName)) throw invalidParameter(`Invalid targetTableName ${targetTableName}: 3-255 characters of a-z, A-Z, 0-9, _ - .`);
-    checkEncryptionMetadata(metadata);
+    const metadata = input.Metadata!;
+    const targetTableName = checkDynamoDbRestoreMetadata(metadata);
     if (this.settings.existingTargetTable === 'rejectStart' && (await describeTableOrUndefined(this.dynamodb, targetTableName))) {
       throw invalidParameter(`Table already exists: ${targetTableName}`);
     }

@@ -69,3 +69,10 @@ export function checkMetadataMap(metadata: unknown): asserts metadata is Record<
     throw invalidParameter('Metadata must be a map of string keys to string values');
   }
 }
+
+/** StartRestoreJob's traits: RecoveryPointArn and Metadata @required, Metadata a string map, ResourceType's @pattern. */
+export function checkStartRestoreJobShape(input: { RecoveryPointArn?: unknown; Metadata?: unknown; ResourceType?: string }): void {
+  checkRequired(input, ['RecoveryPointArn', 'Metadata']);
+  checkMetadataMap(input.Metadata);
+  checkResourceType(input.ResourceType, 'ResourceType');
+}
