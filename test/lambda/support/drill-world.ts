@@ -357,7 +357,8 @@ export class DrillWorld {
   }
 
   addRecoveryPoint(spec: RecoveryPointSpec): string {
-    const arn = spec.arn ?? `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-${spec.table}-${this.recoveryPoints.length}`;
+    // An advanced DynamoDB backup's ARN, as AWS Backup makes them (arn:aws:backup:...:recovery-point:<uuid>).
+    const arn = spec.arn ?? `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`;
     this.recoveryPoints.push({ ...spec, arn });
     return arn;
   }
@@ -588,7 +589,7 @@ export function restoreJobEvent(restoreJobId: string, status: Exclude<RestoreJob
       restoreJobId,
       status,
       creationDate: new Date('2026-11-28T06:00:05.120Z'),
-      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${restoreJobId}`,
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`,
       backupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
       iamRoleArn: RESTORE_ROLE_ARN,
       resourceType: 'DynamoDB',
