@@ -9,7 +9,7 @@ import { formatCount, formatDuration, formatTime } from './format';
  * JSON document for machine subscribers (SNS MessageStructure "json").
  */
 
-export const SUBJECT_LIMIT = 100;
+export const SUBJECT_LIMIT = 99; // SNS Publish: a Subject must be "less than 100 characters long" (SNS API model)
 /** SNS allows 256 KB per message; stay clear of it with room for attributes and JSON escaping. */
 const BODY_LIMIT = 100_000;
 const SUMMARY_LIMIT = 1_000;

@@ -6,6 +6,7 @@ import {
   StartBackupJobCommand,
   paginateListRecoveryPointsByBackupVault,
   paginateListRecoveryPointsByResource,
+  type ListRecoveryPointsByBackupVaultCommandInput,
   type RecoveryPointByResource,
 } from '@aws-sdk/client-backup';
 import { FAST_OPTIONS, createFixtureTable, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
@@ -123,6 +124,50 @@ describe('local AWS Backup: backups and recovery points', () => {
       ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
       await expect(harness.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: tableArnOf('listed'), MaxResults: 0 }))).rejects.toMatchObject({
         name: 'InvalidParameterValueException',
+      });
+    });
+
+    describe('refusals from the model\'s traits (InvalidParameterValueException / MissingParameterValueException)', () => {
+      const listVault = (input: Partial<ListRecoveryPointsByBackupVaultCommandInput>) =>
+        harness.backup.send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: 'drill-vault', ...input }));
+      const invalid = { name: 'InvalidParameterValueException', $fault: 'client', $metadata: { httpStatusCode: 400 } };
+
+      it.each([
+        ['a space', 'drill vault'],
+        ['one character', 'd'],
+        ['51 characters', 'v'.repeat(51)],
+        ['a period', 'drill.vault'],
+      ])('BackupVaultName with %s, against @pattern ^[a-zA-Z0-9\\-\\_]{2,50}$', async (_case, name) => {
+        await expect(listVault({ BackupVaultName: name })).rejects.toMatchObject(invalid);
+        await expect(
+          harness.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: name, RecoveryPointArn: points[4] })),
+        ).rejects.toMatchObject(invalid);
+      });
+
+      it('lets 2- and 50-character names and AWS-created "aws/..." vault names through to the vault lookup', async () => {
+        for (const name of ['dv', 'v'.repeat(50), 'aws/efs/automatic-backup-vault']) {
+          await expect(listVault({ BackupVaultName: name })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+        }
+      });
+
+      it('an empty BackupVaultName (a @required path label the SDK sends empty)', async () => {
+        await expect(listVault({ BackupVaultName: '' })).rejects.toMatchObject({ name: 'MissingParameterValueException' });
+      });
+
+      it('MaxResults outside @range 1-1000', async () => {
+        await expect(listVault({ MaxResults: 0 })).rejects.toMatchObject(invalid);
+        await expect(listVault({ MaxResults: 1001 })).rejects.toMatchObject(invalid);
+        await expect(listVault({ MaxResults: 1000 })).resolves.toBeDefined();
+        await expect(listVault({ MaxResults: 1 })).resolves.toBeDefined();
+      });
+
+      it('ByResourceType against @pattern ^[a-zA-Z0-9\\-\\_\\.]{1,50}$, BackupVaultAccountId against ^[0-9]{12}$', async () => {
+        await expect(listVault({ ByResourceType: 'Dynamo DB' })).rejects.toMatchObject(invalid);
+        await expect(listVault({ BackupVaultAccountId: '1234' })).rejects.toMatchObject(invalid);
+        await expect(
+          harness.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: 'drill-vault', RecoveryPointArn: points[4], BackupVaultAccountId: '12345678901a' })),
+        ).rejects.toMatchObject(invalid);
+        await expect(listVault({ ByResourceType: 'DynamoDB', BackupVaultAccountId: '123456789012' })).resolves.toBeDefined();
       });
     });
 

@@ -21,6 +21,7 @@ import { createTableInputFrom } from './dynamodb/table-operations';
 import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 import type { RestoreJobView } from './backup/restore-job';
 import type { RestoreJobStateChangeEvent } from './events/backup-events';
+import { DOCUMENTED_RESTORE_JOB_EVENTS } from './events/documented-examples';
 
 describe('local AWS Backup: restores', () => {
   let harness: HarnessUnderTest;
@@ -125,7 +126,7 @@ describe('local AWS Backup: restores', () => {
       detail: {
         restoreJobId: RestoreJobId,
         status: 'COMPLETED',
-        percentDone: 100,
+        percentDone: 0,
         resourceType: 'DynamoDB.FullyManaged',
         iamRoleArn: harness.local.restoreRoleArn,
         createdResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/restore-drill-orders-events',
@@ -137,6 +138,13 @@ describe('local AWS Backup: restores', () => {
     expect(completed.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(completed.detail.backupSizeInBytes).toMatch(/^\d+$/);
     expect(Date.parse(completed.detail.completionDate!)).toBeGreaterThan(Date.parse(completed.detail.creationDate));
+
+    // Field for field and type for type what AWS's documented example of the same status has.
+    const shape = (detail: object) => Object.entries(detail).map(([key, value]) => `${key}:${typeof value}`).sort();
+    for (const event of events) {
+      const status = (event.detail.status ?? event.detail.state)!;
+      expect(shape(event.detail)).toEqual(shape(DOCUMENTED_RESTORE_JOB_EVENTS[status as keyof typeof DOCUMENTED_RESTORE_JOB_EVENTS].detail));
+    }
 
     const calls = statusChanges.filter((change) => change.view.restoreJobId === RestoreJobId);
     expect(calls.map((change) => change.view.status)).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
@@ -189,13 +197,45 @@ describe('local AWS Backup: restores', () => {
       });
     });
 
-    it('refuses a missing or unknown IamRoleArn', async () => {
-      await expect(harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: undefined })))).rejects.toMatchObject({
-        name: 'MissingParameterValueException',
-      });
+    it('accepts a request without IamRoleArn (optional in the model) and fails the job; refuses a role AWS Backup cannot assume', async () => {
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: undefined })));
+      const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+      expect(job).toMatchObject({ status: 'FAILED', tableCreated: false });
+      expect(job.iamRoleArn).toBeUndefined();
       await expect(
-        harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
+        harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3b', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
       ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    });
+
+    it.each(['RecoveryPointArn', 'Metadata'] as const)('refuses a request without %s, @required in the model (MissingParameterValueException)', async (member) => {
+      const input = await restoreInput('restore-drill-x6');
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, [member]: undefined }))).rejects.toMatchObject({
+        name: 'MissingParameterValueException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('checks the required members before it looks at the IdempotencyToken', async () => {
+      const input = await restoreInput('restore-drill-x7', { IdempotencyToken: 'drill-2026-11-28-orders-x7' });
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(input));
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: undefined }))).rejects.toMatchObject({ name: 'MissingParameterValueException' });
+      await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    });
+
+    it.each([
+      ['a space', 'Dynamo DB'],
+      ['more than 50 characters', 'D'.repeat(51)],
+      ['nothing', ''],
+    ])('refuses a ResourceType with %s, against its @pattern ^[a-zA-Z0-9\\-\\_\\.]{1,50}$ (InvalidParameterValueException)', async (_case, resourceType) => {
+      const input = await restoreInput('restore-drill-x8', { ResourceType: resourceType });
+      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    });
+
+    it('refuses Metadata that is not a map of strings (InvalidParameterValueException)', async () => {
+      const input = await restoreInput('restore-drill-x9');
+      const metadata = { ...input.Metadata, deletionProtection: false } as unknown as Record<string, string>;
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     });
 
     it('requires kmsMasterKeyArn with encryptionType KMS, and accepts a key ARN', async () => {
@@ -306,5 +346,33 @@ describe('local AWS Backup: limits and the "reject at start" mode', () => {
 
   it('leaves jobs running for close() to stop (jest reports an open handle if it does not)', async () => {
     expect(harness.local.backup.restoreJobs().some((job) => job.status === 'PENDING' || job.status === 'RUNNING')).toBe(true);
+  });
+});
+
+describe('local AWS Backup: a retried StartRestoreJob answered without a RestoreJobId', () => {
+  let harness: HarnessUnderTest;
+  beforeAll(async () => {
+    harness = await startHarnessUnderTest({ ...FAST_OPTIONS, backup: { ...FAST_OPTIONS.backup, idempotentRetryAnswer: 'noRestoreJobId' } });
+    await createFixtureTable(harness.local, 'orders', 1);
+  });
+  afterAll(() => harness.stop());
+
+  it('answers the repeat with success and no RestoreJobId, and starts nothing', async () => {
+    const { recoveryPointArn } = await harness.local.backup.backupTable('orders');
+    const input = { RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName: 'restore-drill-once' }, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'drill-1' };
+    const first = await harness.backup.send(new StartRestoreJobCommand(input));
+    const repeat = await harness.backup.send(new StartRestoreJobCommand(input));
+    expect(first.RestoreJobId).toBeDefined();
+    expect(repeat.RestoreJobId).toBeUndefined();
+    expect(repeat.$metadata.httpStatusCode).toBe(200);
+    expect(harness.local.backup.restoreJobs()).toHaveLength(1);
+    await harness.local.backup.waitForRestoreJob(first.RestoreJobId!);
+  });
+
+  it('refuses DescribeRestoreJob with an empty RestoreJobId, a @required path label the SDK sends empty (MissingParameterValueException)', async () => {
+    await expect(harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: '' }))).rejects.toMatchObject({
+      name: 'MissingParameterValueException',
+      message: 'RestoreJobId is required',
+    });
   });
 });

@@ -1,86 +1,141 @@
 import { backupJobStateChangeEvent, restoreJobStateChangeEvent, scheduledEvent } from './events/backup-events';
+import { DOCUMENTED_BACKUP_JOB_EVENTS, DOCUMENTED_RESTORE_JOB_EVENTS, DOCUMENTED_SCHEDULED_EVENT } from './events/documented-examples';
 import { FAST_OPTIONS, createFixtureTable, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 
 const envelope = { account: '123456789012', region: 'us-east-1', time: new Date('2026-11-28T03:00:07.123Z'), id: 'event-1' };
 
-describe('EventBridge event builders', () => {
-  it('builds a "Restore Job State Change" with the documented detail fields and types', () => {
-    const event = restoreJobStateChangeEvent(
+describe('EventBridge event builders, held to AWS\'s documented examples', () => {
+  type Example = { time: string; id: string; account: string; region: string; resources: readonly string[] };
+  const envelopeOf = (example: Example) => ({ account: example.account, region: example.region, time: new Date(example.time), id: example.id });
+  const date = (text: string | undefined) => (text === undefined ? undefined : new Date(text));
+
+  it.each(['FAILED', 'RUNNING', 'COMPLETED', 'PENDING'] as const)('"Restore Job State Change" %s equals the documented example', (status) => {
+    const example = DOCUMENTED_RESTORE_JOB_EVENTS[status];
+    const detail = example.detail as Record<string, string | number | undefined>;
+    const built = restoreJobStateChangeEvent(
       {
-        restoreJobId: 'AB123456-78C9-0123-456D-789012E34567',
-        status: 'FAILED',
-        statusMessage: 'Access denied',
-        creationDate: new Date('2026-11-28T02:59:00.500Z'),
-        completionDate: new Date('2026-11-28T03:00:05.250Z'),
-        recoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:rp',
-        backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:v',
-        sourceResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
-        iamRoleArn: 'arn:aws:iam::123456789012:role/r',
-        resourceType: 'DynamoDB',
-        backupSizeInBytes: 1880,
-        percentDone: 0,
+        restoreJobId: detail.restoreJobId as string,
+        status,
+        creationDate: new Date(detail.creationDate as string),
+        recoveryPointArn: (detail.recoveryPointArn as string | undefined) ?? example.resources[0],
+        resources: example.resources,
+        backupVaultArn: detail.backupVaultArn as string | undefined,
+        sourceResourceArn: detail.sourceResourceArn as string | undefined,
+        iamRoleArn: detail.iamRoleArn as string,
+        resourceType: detail.resourceType as string,
+        backupSizeInBytes: Number(detail.backupSizeInBytes),
+        statusMessage: detail.statusMessage as string | undefined,
+        createdResourceArn: detail.createdResourceArn as string | undefined,
+        completionDate: date(detail.completionDate as string | undefined),
       },
+      envelopeOf(example),
+    );
+    expect(built).toEqual(example);
+  });
+
+  it('"Restore Job State Change" CREATED uses state, with only restoreJobId and creationDate', () => {
+    const example = DOCUMENTED_RESTORE_JOB_EVENTS.CREATED;
+    const built = restoreJobStateChangeEvent(
+      {
+        restoreJobId: example.detail.restoreJobId,
+        status: 'CREATED',
+        creationDate: new Date(example.detail.creationDate),
+        recoveryPointArn: example.resources[0],
+        iamRoleArn: 'arn:aws:iam::1112233445566:role/RestoreTestRole',
+        backupSizeInBytes: 36048,
+      },
+      envelopeOf(example),
+    );
+    expect(built).toEqual(example);
+  });
+
+  it('a restore event names the created resource and the completion only once COMPLETED; a testing plan job names its plan', () => {
+    const facts = {
+      restoreJobId: 'AB123456-78C9-0123-456D-789012E34567',
+      creationDate: new Date('2026-11-28T02:59:00.500Z'),
+      completionDate: new Date('2026-11-28T03:00:05.250Z'),
+      recoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:rp',
+      backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:v',
+      sourceResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+      createdResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/copy',
+      iamRoleArn: 'arn:aws:iam::123456789012:role/r',
+      resourceType: 'DynamoDB',
+      backupSizeInBytes: 1880,
+    };
+    const failed = restoreJobStateChangeEvent({ ...facts, status: 'FAILED', statusMessage: 'Access denied' }, envelope);
+    expect(failed.detail).toEqual({
+      restoreJobId: facts.restoreJobId,
+      backupSizeInBytes: '1880',
+      creationDate: '2026-11-28T02:59:00.500Z',
+      iamRoleArn: facts.iamRoleArn,
+      percentDone: 0,
+      resourceType: 'DynamoDB',
+      status: 'FAILED',
+      statusMessage: 'Access denied',
+    });
+    expect(failed.resources).toEqual([facts.recoveryPointArn]);
+    const tested = restoreJobStateChangeEvent(
+      { ...facts, status: 'COMPLETED', restoreTestingPlanArn: 'arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly-abc' },
       envelope,
     );
-    expect(event).toEqual({
-      version: '0',
-      id: 'event-1',
-      'detail-type': 'Restore Job State Change',
-      source: 'aws.backup',
-      account: '123456789012',
-      time: '2026-11-28T03:00:07Z',
-      region: 'us-east-1',
-      resources: ['arn:aws:backup:us-east-1:123456789012:recovery-point:rp'],
-      detail: {
-        restoreJobId: 'AB123456-78C9-0123-456D-789012E34567',
-        backupSizeInBytes: '1880',
-        creationDate: '2026-11-28T02:59:00.500Z',
-        iamRoleArn: 'arn:aws:iam::123456789012:role/r',
-        percentDone: 0,
-        resourceType: 'DynamoDB',
-        status: 'FAILED',
-        statusMessage: 'Access denied',
-        completionDate: '2026-11-28T03:00:05.250Z',
-        backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:v',
-        recoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:rp',
-        sourceResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+    expect(tested.detail).toMatchObject({
+      status: 'COMPLETED',
+      createdResourceArn: facts.createdResourceArn,
+      completionDate: '2026-11-28T03:00:05.250Z',
+      recoveryPointArn: facts.recoveryPointArn,
+      sourceResourceArn: facts.sourceResourceArn,
+      backupVaultArn: facts.backupVaultArn,
+      restoreTestingPlanArn: 'arn:aws:backup:us-east-1:123456789012:restore-testing-plan:nightly-abc',
+    });
+    expect(tested.time).toBe('2026-11-28T03:00:07Z');
+  });
+
+  it('"Backup Job State Change" COMPLETED and FAILED equal the documented examples', () => {
+    for (const state of ['COMPLETED', 'FAILED'] as const) {
+      const example = DOCUMENTED_BACKUP_JOB_EVENTS[state];
+      const detail = example.detail as Record<string, string | number | undefined>;
+      const built = backupJobStateChangeEvent(
+        {
+          backupJobId: detail.backupJobId as string,
+          state,
+          creationDate: new Date(detail.creationDate as string),
+          backupVaultName: detail.backupVaultName as string,
+          backupVaultArn: detail.backupVaultArn as string,
+          resourceArn: detail.resourceArn as string,
+          resourceType: detail.resourceType as string,
+          iamRoleArn: detail.iamRoleArn as string,
+          recoveryPointArn: example.resources[0],
+          backupSizeInBytes: detail.backupSizeInBytes === undefined ? undefined : Number(detail.backupSizeInBytes),
+          statusMessage: detail.statusMessage as string | undefined,
+          completionDate: date(detail.completionDate as string | undefined),
+          startBy: date(detail.startBy as string),
+          retryCount: detail.retryCount as number,
+        },
+        envelopeOf(example),
+      );
+      expect(built).toEqual(example);
+    }
+  });
+
+  it('"Backup Job State Change" CREATED carries only backupJobId, state and creationDate', () => {
+    const example = DOCUMENTED_BACKUP_JOB_EVENTS.CREATED;
+    const built = backupJobStateChangeEvent(
+      {
+        backupJobId: example.detail.backupJobId,
+        state: 'CREATED',
+        creationDate: new Date(example.detail.creationDate),
+        backupVaultName: 'v',
+        backupVaultArn: 'arn:aws:backup:us-west-2:1112233445566:backup-vault:v',
+        resourceArn: 'arn:aws:dynamodb:us-west-2:1112233445566:table/orders',
       },
-    });
+      envelopeOf(example),
+    );
+    expect(built).toEqual(example);
   });
 
-  it('builds a "Backup Job State Change" that uses state, with the recovery point in resources once COMPLETED', () => {
-    const facts = {
-      backupJobId: 'job-1',
-      creationDate: new Date('2026-11-28T01:00:00.000Z'),
-      backupVaultName: 'drill-vault',
-      backupVaultArn: 'arn:aws:backup:us-east-1:123456789012:backup-vault:drill-vault',
-      resourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders',
-      recoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:rp',
-      backupSizeInBytes: 36048,
-    };
-    const completed = backupJobStateChangeEvent({ ...facts, state: 'COMPLETED', completionDate: new Date('2026-11-28T01:00:41.000Z') }, envelope);
-    expect(completed).toMatchObject({
-      'detail-type': 'Backup Job State Change',
-      source: 'aws.backup',
-      resources: [facts.recoveryPointArn],
-      detail: { backupJobId: 'job-1', state: 'COMPLETED', resourceType: 'DynamoDB', backupSizeInBytes: '36048', bytesTransferred: '36048', percentDone: 100 },
-    });
-    expect(completed.detail).not.toHaveProperty('status');
-    expect(backupJobStateChangeEvent({ ...facts, state: 'RUNNING' }, envelope).resources).toEqual([]);
-  });
-
-  it('builds a "Scheduled Event" from aws.events with the rule ARN and an empty detail', () => {
-    expect(scheduledEvent('arn:aws:events:us-east-1:123456789012:rule/daily', envelope)).toEqual({
-      version: '0',
-      id: 'event-1',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: '2026-11-28T03:00:07Z',
-      region: 'us-east-1',
-      resources: ['arn:aws:events:us-east-1:123456789012:rule/daily'],
-      detail: {},
-    });
+  it('"Scheduled Event" equals the documented example', () => {
+    const example = DOCUMENTED_SCHEDULED_EVENT;
+    expect(scheduledEvent(example.resources[0], envelopeOf(example))).toEqual(example);
   });
 });
 

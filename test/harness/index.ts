@@ -24,3 +24,4 @@ export {
   type RestoreJobFacts,
   type BackupJobFacts,
 } from './events/backup-events';
+export { DOCUMENTED_RESTORE_JOB_EVENTS, DOCUMENTED_BACKUP_JOB_EVENTS, DOCUMENTED_SCHEDULED_EVENT } from './events/documented-examples';

@@ -61,10 +61,16 @@ describe('local SNS', () => {
     expect(harness.local.sns.messages()[0]).toMatchObject({ subject: 'a <b> & "c"', message: '<xml> & ünïcödé' });
   });
 
-  describe('subject limits (InvalidParameterException)', () => {
-    it(`accepts ${MAX_SUBJECT_LENGTH} characters and refuses ${MAX_SUBJECT_LENGTH + 1}`, async () => {
-      await expect(publish({ Subject: 'x'.repeat(MAX_SUBJECT_LENGTH) })).resolves.toBeDefined();
-      await expect(publish({ Subject: 'x'.repeat(MAX_SUBJECT_LENGTH + 1) })).rejects.toMatchObject({ name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+  describe('subject (InvalidParameterException): the model says "less than 100 characters", no line breaks or control characters', () => {
+    it('accepts 99 characters and refuses 100', async () => {
+      await expect(publish({ Subject: 'x'.repeat(99) })).resolves.toBeDefined();
+      await expect(publish({ Subject: 'x'.repeat(100) })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: expect.stringContaining('Invalid parameter: Subject'),
+      });
+      expect(MAX_SUBJECT_LENGTH).toBe(99);
     });
 
     it.each([
@@ -72,6 +78,7 @@ describe('local SNS', () => {
       ['a carriage return', 'line one\rline two'],
       ['a non-ASCII character', 'drill ✓ passed'],
       ['a control character', 'bell\u0007'],
+      ['a tab', 'a\tb'],
       ['a leading space', ' starts with a space'],
       ['nothing', ''],
     ])('refuses a subject with %s', async (_case, subject) => {
@@ -79,10 +86,10 @@ describe('local SNS', () => {
     });
   });
 
-  describe('message limits (InvalidParameterException)', () => {
+  describe('message (InvalidParameterException)', () => {
     it('accepts exactly 256 KB and refuses one byte more', async () => {
       await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES) })).resolves.toBeDefined();
-      await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('too long') });
+      await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Message too long' });
     });
 
     it('counts bytes, not characters, and counts message attributes', async () => {
@@ -94,23 +101,88 @@ describe('local SNS', () => {
     });
 
     it('refuses an empty message', async () => {
-      await expect(publish({ Message: '' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(publish({ Message: '' })).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Empty message' });
     });
 
-    it('refuses MessageStructure json without a default entry, or without valid JSON', async () => {
+    it('refuses a publish without a topic', async () => {
+      await expect(harness.sns.send(new PublishCommand({ Message: 'm' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    });
+
+    it('refuses a MessageStructure other than json', async () => {
+      await expect(publish({ MessageStructure: 'JSON', Message: JSON.stringify({ default: 'd' }) })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: MessageStructure',
+      });
+    });
+
+    it('refuses MessageStructure json without a string default entry, or without a JSON object', async () => {
       await expect(publish({ MessageStructure: 'json', Message: JSON.stringify({ email: 'only email' }) })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: Message Structure - No default entry in JSON message body',
+      });
+      await expect(publish({ MessageStructure: 'json', Message: JSON.stringify({ default: { text: 'not a string' } }) })).rejects.toMatchObject({
         name: 'InvalidParameterException',
         message: expect.stringContaining('No default entry'),
       });
       await expect(publish({ MessageStructure: 'json', Message: 'not json' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(publish({ MessageStructure: 'json', Message: '["default"]' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    });
+  });
+
+  describe('message attributes (InvalidParameterValueException, query code ParameterValueInvalid)', () => {
+    const refusedAttribute = (name: string, value: { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }) =>
+      expect(publish({ MessageAttributes: { [name]: value as { DataType: string } } })).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+
+    it.each([
+      ['a character outside A-Z a-z 0-9 _ - .', 'drill id'],
+      ['a leading period', '.drillId'],
+      ['a trailing period', 'drillId.'],
+      ['successive periods', 'drill..id'],
+      ['the reserved prefix AWS.', 'AWS.drillId'],
+      ['the reserved prefix amazon. (any case)', 'amazon.drillId'],
+      ['more than 256 characters', 'n'.repeat(257)],
+    ])('refuses a name with %s', async (_case, name) => {
+      await refusedAttribute(name, { DataType: 'String', StringValue: 'x' });
     });
 
-    it('refuses malformed message attributes', async () => {
-      await expect(publish({ MessageAttributes: { n: { DataType: 'Number', StringValue: 'twelve' } } })).rejects.toMatchObject({ name: 'InvalidParameterException' });
-      await expect(publish({ MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'x' } } })).rejects.toMatchObject({
-        name: 'InvalidParameterException',
+    it('accepts a 256-character name and the four types, custom type labels included', async () => {
+      await expect(
+        publish({
+          MessageAttributes: {
+            ['n'.repeat(256)]: { DataType: 'String', StringValue: 'x' },
+            'drill-id_1.a': { DataType: 'String.drillId', StringValue: 'orders#2026-11-28' },
+            tables: { DataType: 'String.Array', StringValue: '["orders", 3, true, null]' },
+            rtoSeconds: { DataType: 'Number', StringValue: '-1.5e3' },
+            digest: { DataType: 'Binary', BinaryValue: new Uint8Array([1]) },
+          },
+        }),
+      ).resolves.toBeDefined();
+    });
+
+    it.each([
+      ['an unknown type', { DataType: 'Text', StringValue: 'x' }],
+      ['a type in the wrong case', { DataType: 'string', StringValue: 'x' }],
+      ['an empty string value', { DataType: 'String', StringValue: '' }],
+      ['a string type without StringValue', { DataType: 'String', BinaryValue: new Uint8Array([1]) }],
+      ['a binary type without BinaryValue', { DataType: 'Binary', StringValue: 'x' }],
+      ['a number that is not one', { DataType: 'Number', StringValue: 'twelve' }],
+      ['a number of more than 38 digits', { DataType: 'Number', StringValue: '1'.repeat(39) }],
+      ['a number above 10^126', { DataType: 'Number', StringValue: '1e127' }],
+      ['a String.Array that is no array', { DataType: 'String.Array', StringValue: '"orders"' }],
+      ['a String.Array holding an object', { DataType: 'String.Array', StringValue: '[{"table":"orders"}]' }],
+    ])('refuses %s', async (_case, value) => {
+      await refusedAttribute('attribute', value);
+    });
+
+    it('answers a missing DataType with the service\'s ValidationError', async () => {
+      await expect(publish({ MessageAttributes: { verdict: { StringValue: 'PASS' } as unknown as { DataType: string } } })).rejects.toMatchObject({
+        name: 'ValidationError',
+        $metadata: { httpStatusCode: 400 },
       });
-      await expect(publish({ MessageAttributes: { t: { DataType: 'Text', StringValue: 'x' } } })).rejects.toMatchObject({ name: 'InvalidParameterException' });
     });
   });
 

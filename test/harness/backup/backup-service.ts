@@ -8,7 +8,17 @@ import { RestoreJob } from './restore-job';
 import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
-import { checkEncryptionMetadata, metadataValue } from './restore-metadata';
+import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from './restore-metadata';
+import { checkAccountId, checkBackupVaultName, checkMaxResults, checkRequired, checkResourceType, checkStartRestoreJobShape } from './request-rules';
+
+/**
+ * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
+ * says "Retrying a successful request with the same idempotency token results in a success
+ * message with no action taken" without saying whether that message holds the RestoreJobId:
+ * "sameRestoreJobId" (default) returns it, "noRestoreJobId" answers 200 with an empty body, so
+ * a caller can be tested against both readings.
+ */
+export type IdempotentRetryAnswer = 'sameRestoreJobId' | 'noRestoreJobId';
 
 /** What StartRestoreJob does when the target table already exists. */
 export type ExistingTargetTableHandling = 'failJob' | 'rejectStart';
@@ -23,6 +33,7 @@ export interface BackupServiceSettings {
   readonly recoveryPointArnStyle: RecoveryPointArnStyle;
   readonly existingTargetTable: ExistingTargetTableHandling;
   readonly maxConcurrentRestoreJobs: number;
+  readonly idempotentRetryAnswer: IdempotentRetryAnswer;
 }
 
 export interface BackupJob {
@@ -45,9 +56,6 @@ export interface NewRecoveryPoint {
   readonly arnStyle?: RecoveryPointArnStyle;
   readonly backupJobId?: string;
 }
-
-/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 /**
  * The AWS Backup subset the drill uses, as plain methods: inputs as the SDK sends them, outputs
@@ -134,6 +142,7 @@ export class BackupService {
 
   listRecoveryPointsByBackupVault(input: {
     backupVaultName: string;
+    backupVaultAccountId?: string;
     nextToken?: string;
     maxResults?: number;
     byResourceArn?: string;
@@ -141,6 +150,10 @@ export class BackupService {
     byCreatedBefore?: Date;
     byCreatedAfter?: Date;
   }) {
+    checkBackupVaultName(input.backupVaultName);
+    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
+    checkResourceType(input.byResourceType, 'ByResourceType');
+    checkMaxResults(input.maxResults);
     if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
     const matching = this.recoveryPoints.filter(
       (point) =>
@@ -176,7 +189,10 @@ export class BackupService {
 
   // ---- GetRecoveryPointRestoreMetadata: GET /backup-vaults/{name}/recovery-points/{arn}/restore-metadata
 
-  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string }) {
+  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string; backupVaultAccountId?: string }) {
+    checkBackupVaultName(input.backupVaultName);
+    checkRequired({ RecoveryPointArn: input.recoveryPointArn }, ['RecoveryPointArn']);
+    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
     if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
     const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.recoveryPointArn && p.backupVaultName === input.backupVaultName);
     if (!point) throw notFound(`Recovery point ${input.recoveryPointArn} not found in vault ${input.backupVaultName}`);
@@ -184,16 +200,7 @@ export class BackupService {
       BackupVaultArn: this.vaultArn(point.backupVaultName),
       RecoveryPointArn: point.recoveryPointArn,
       ResourceType: 'DynamoDB',
-      // Keys AWS documents for DynamoDB restores (restore testing inferred metadata:
-      // deletionProtection, encryptionType, targetTableName; overridable kmsMasterKeyArn) plus
-      // the original table name. targetTableName starts as the source's name, so a caller that
-      // forgets to override it collides with the source table.
-      RestoreMetadata: {
-        originalTableName: point.resourceName,
-        targetTableName: point.resourceName,
-        encryptionType: 'Default',
-        deletionProtection: 'false',
-      },
+      RestoreMetadata: dynamoDbRestoreMetadata(point.resourceName),
     };
   }
 
@@ -207,27 +214,28 @@ export class BackupService {
     ResourceType?: string;
     CopySourceTagsToRestoredResource?: boolean;
   }) {
+    // The model's traits first: RecoveryPointArn and Metadata @required, Metadata a string map,
+    // ResourceType's @pattern. IamRoleArn and IdempotencyToken are optional, without traits.
+    checkStartRestoreJobShape(input);
     if (input.IdempotencyToken) {
       const earlier = this.restoreJobsByToken.get(input.IdempotencyToken);
       if (earlier) {
         earlier.startRequests += 1;
-        return { RestoreJobId: earlier.restoreJobId };
+        return this.settings.idempotentRetryAnswer === 'noRestoreJobId' ? {} : { RestoreJobId: earlier.restoreJobId };
       }
     }
-    if (!input.RecoveryPointArn) throw missingParameter('RecoveryPointArn is required');
-    if (!input.Metadata) throw missingParameter('Metadata is required');
     const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.RecoveryPointArn);
     if (!point) throw notFound(`Recovery point ${input.RecoveryPointArn} not found`);
     if (point.status !== 'COMPLETED') throw invalidRequest(`Recovery point ${point.recoveryPointArn} is ${point.status}, not restorable`);
+    // Not from the model: a type that does not match the recovery point is refused here; AWS's
+    // answer to a mismatch is not documented.
     if (input.ResourceType !== undefined && input.ResourceType !== 'DynamoDB') {
       throw invalidParameter(`ResourceType ${input.ResourceType} does not match the recovery point's resource type DynamoDB`);
     }
-    this.checkRole(input.IamRoleArn);
-    const metadata = input.Metadata;
-    const targetTableName = metadataValue(metadata, 'targetTableName');
-    if (!targetTableName) throw missingParameter('Restore metadata must contain targetTableName');
-    if (!TABLE_NAME.test(targetTableName)) throw invalidParameter(`Invalid targetTableName ${targetTableName}: 3-255 characters of a-z, A-Z, 0-9, _ - .`);
-    checkEncryptionMetadata(metadata);
+    // IamRoleArn is optional in the model; a role that is given must be one AWS Backup can assume.
+    if (input.IamRoleArn !== undefined) this.checkRole(input.IamRoleArn);
+    const metadata = input.Metadata!;
+    const targetTableName = checkDynamoDbRestoreMetadata(metadata);
     if (this.settings.existingTargetTable === 'rejectStart' && (await describeTableOrUndefined(this.dynamodb, targetTableName))) {
       throw invalidParameter(`Table already exists: ${targetTableName}`);
     }
@@ -242,7 +250,7 @@ export class BackupService {
       recoveryPoint: point,
       backupVaultArn: this.vaultArn(point.backupVaultName),
       targetTableName,
-      iamRoleArn: input.IamRoleArn!,
+      iamRoleArn: input.IamRoleArn,
       metadata: { ...metadata },
       behaviour,
       durationMs: behaviour.durationMs ?? this.settings.restoreDurationMs,

@@ -7,7 +7,7 @@ import {
   type RestoreJobStateChangeEvent,
 } from '../events/backup-events';
 import { backupRequestHandler } from './backup-http';
-import { BackupService, type ExistingTargetTableHandling } from './backup-service';
+import { BackupService, type ExistingTargetTableHandling, type IdempotentRetryAnswer } from './backup-service';
 import type { RecoveryPoint, RecoveryPointArnStyle, RecoveryPointStatus } from './recovery-points';
 import type { RestoreBehaviour } from './restore-behaviour';
 import { FINAL_RESTORE_STATUSES, type RestoreJob, type RestoreJobStatus, type RestoreJobView } from './restore-job';
@@ -34,6 +34,8 @@ export interface LocalBackupOptions {
   readonly existingTargetTable?: ExistingTargetTableHandling;
   /** Default 50, the documented account quota for concurrent restore jobs. */
   readonly maxConcurrentRestoreJobs?: number;
+  /** StartRestoreJob's answer to a repeated IdempotencyToken (default "sameRestoreJobId"; see IdempotentRetryAnswer). */
+  readonly idempotentRetryAnswer?: IdempotentRetryAnswer;
   /** Called on every restore job status change (after the change). */
   readonly onRestoreJobStatusChange?: (job: RestoreJobView, event: RestoreJobStateChangeEvent) => void;
 }
@@ -102,8 +104,12 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       {
         ...view,
         status,
+        // AWS's documented restore events all say percentDone 0, COMPLETED included: the
+        // builder's default, so the drill cannot come to read progress from events.
+        percentDone: undefined,
         // Events for advanced (arn:aws:backup) DynamoDB recovery points have been seen with
-        // "DynamoDB.FullyManaged"; the API itself says "DynamoDB".
+        // "DynamoDB.FullyManaged" in public code; the API itself says "DynamoDB". Emitting both
+        // keeps the engine from depending on either.
         resourceType: job.recoveryPoint.arnStyle === 'backup' ? 'DynamoDB.FullyManaged' : 'DynamoDB',
       },
       envelope,
@@ -126,6 +132,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       recoveryPointArnStyle: options.recoveryPointArnStyle ?? 'backup',
       existingTargetTable: options.existingTargetTable ?? 'failJob',
       maxConcurrentRestoreJobs: options.maxConcurrentRestoreJobs ?? 50,
+      idempotentRetryAnswer: options.idempotentRetryAnswer ?? 'sameRestoreJobId',
     },
     options.dynamodb.client,
     runner,
@@ -185,6 +192,9 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
           iamRoleArn: point.iamRoleArn,
           recoveryPointArn: point.recoveryPointArn,
           backupSizeInBytes: point.snapshot.sizeBytes,
+          // AWS Backup's default start window is 8 hours; the documented COMPLETED example's
+          // startBy is creationDate + 8 h.
+          startBy: new Date(point.creationDate.getTime() + 8 * 3_600_000),
         },
         { ...envelope, time: point.completionDate },
       );

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { TableSnapshot } from './table-snapshot';
 import { invalidParameter } from './backup-errors';
+import { checkMaxResults } from './request-rules';
 
 /** Recovery point statuses of the Backup API (RecoveryPointStatus in @aws-sdk/client-backup). */
 export type RecoveryPointStatus = 'COMPLETED' | 'PARTIAL' | 'DELETING' | 'EXPIRED' | 'AVAILABLE' | 'STOPPED' | 'CREATING';
@@ -52,9 +53,7 @@ export interface Page<T> {
  * refused, as AWS refuses foreign tokens.
  */
 export function paginate<T>(all: readonly T[], request: PageRequest, pageSize: number, queryFingerprint: string): Page<T> {
-  if (request.maxResults !== undefined && (!Number.isInteger(request.maxResults) || request.maxResults < 1 || request.maxResults > 1000)) {
-    throw invalidParameter(`MaxResults must be between 1 and 1000, got ${request.maxResults}`);
-  }
+  checkMaxResults(request.maxResults);
   const offset = request.nextToken ? decodeToken(request.nextToken, queryFingerprint) : 0;
   const size = Math.min(pageSize, request.maxResults ?? pageSize);
   const items = all.slice(offset, offset + size);

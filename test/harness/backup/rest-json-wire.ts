@@ -34,10 +34,13 @@ export function sendBackupError(response: ServerResponse, error: BackupApiError)
 
 export const epochSeconds = (date: Date | undefined): number | undefined => (date ? date.getTime() / 1000 : undefined);
 
-/** "/backup-vaults/v/recovery-points/arn%3Aaws..." -> ["backup-vaults", "v", "recovery-points", "arn:aws..."]. */
+/**
+ * "/backup-vaults/v/recovery-points/arn%3Aaws..." -> ["backup-vaults", "v", "recovery-points", "arn:aws..."].
+ * Empty segments stay: "/restore-jobs/" is ["restore-jobs", ""], a request with an empty label.
+ */
 export function pathSegments(pathname: string): string[] {
   return pathname
+    .replace(/^\//, '')
     .split('/')
-    .filter((segment) => segment !== '')
     .map((segment) => decodeURIComponent(segment));
 }

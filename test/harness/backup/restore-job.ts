@@ -21,7 +21,8 @@ export interface RestoreJobView {
   readonly recoveryPointCreationDate: Date;
   readonly backupVaultArn: string;
   readonly sourceResourceArn: string;
-  readonly iamRoleArn: string;
+  /** Absent when StartRestoreJob named no role (the model makes IamRoleArn optional). */
+  readonly iamRoleArn?: string;
   readonly idempotencyToken?: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly backupSizeInBytes: number;
@@ -40,7 +41,7 @@ export interface RestoreJobInit {
   readonly recoveryPoint: RecoveryPoint;
   readonly backupVaultArn: string;
   readonly targetTableName: string;
-  readonly iamRoleArn: string;
+  readonly iamRoleArn?: string;
   readonly metadata: Record<string, string>;
   readonly behaviour: RestoreBehaviour;
   readonly durationMs: number;
@@ -64,7 +65,7 @@ export class RestoreJob {
   readonly recoveryPoint: RecoveryPoint;
   readonly backupVaultArn: string;
   readonly targetTableName: string;
-  readonly iamRoleArn: string;
+  readonly iamRoleArn?: string;
   readonly metadata: Record<string, string>;
   readonly behaviour: RestoreBehaviour;
   readonly durationMs: number;

@@ -62,6 +62,13 @@ export class RestoreRunner {
       await sleep(job.durationMs * PENDING_SHARE, signal);
       this.changeStatus(job, 'RUNNING');
 
+      // Not documented: what AWS Backup does for a restore that names no role. The local endpoint
+      // accepts the request, as the model allows, and fails the job rather than invent a role.
+      if (!job.iamRoleArn) {
+        this.changeStatus(job, 'FAILED', 'No IAM role to create the target resource with: StartRestoreJob named no IamRoleArn');
+        return;
+      }
+
       // DynamoDB's RestoreTableFromBackup refuses an existing table name; AWS Backup reports that
       // as a failed job, and the job then has no CreatedResourceArn.
       if (await describeTableOrUndefined(dynamodb, job.targetTableName)) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from '../http/loopback-server';
 import { InjectedFailures } from '../faults/injected-failures';
-import { publishViolation } from './publish-limits';
+import { publishRefusal } from './publish-limits';
 import { escapeXml, messageAttributesOf, sendQueryError, sendQueryResult, type WireMessageAttribute } from './query-wire';
 
 export interface LocalSnsOptions {
@@ -71,9 +71,9 @@ export async function startLocalSns(options: LocalSnsOptions): Promise<LocalSns>
       messageStructure: form.get('MessageStructure') ?? undefined,
       messageAttributes: messageAttributesOf(form),
     };
-    const violation = publishViolation(publish);
-    if (violation) {
-      sendQueryError(response, { code: 'InvalidParameter', message: violation, httpStatus: 400 });
+    const refusal = publishRefusal(publish);
+    if (refusal) {
+      sendQueryError(response, { ...refusal, httpStatus: 400 });
       return;
     }
     if (!topics.has(publish.topicArn!)) {

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import * as BackupExceptions from '@aws-sdk/client-backup';
 import {
   BackupClient,
   DescribeRestoreJobCommand,
   type DescribeRestoreJobCommandInput,
   GetRecoveryPointRestoreMetadataCommand,
+  type RecoveryPointStatus,
   type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
   StartRestoreJobCommand,
@@ -27,7 +30,14 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  InvalidParameterException,
+  InvalidParameterValueException as SnsInvalidParameterValueException,
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  SNSServiceException,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
 import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
@@ -35,6 +45,17 @@ import type { Engine } from '../../../lambda/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
+import {
+  backupJobStateChangeEvent,
+  restoreJobStateChangeEvent,
+  scheduledEvent as harnessScheduledEvent,
+  type RestoreJobEventStatus,
+  type RestoreJobFacts,
+} from '../../harness/events/backup-events';
+import { BackupApiError } from '../../harness/backup/backup-errors';
+import { checkBackupVaultName, checkMaxResults, checkResourceType, checkStartRestoreJobShape } from '../../harness/backup/request-rules';
+import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from '../../harness/backup/restore-metadata';
+import { publishRefusal } from '../../harness/sns/publish-limits';
 import { FakeClock } from './fake-clock';
 
 /**
@@ -55,6 +76,44 @@ export const PREFIX = 'drill-copy-';
 
 export type Item = Record<string, AttributeValue>;
 const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+const vaultArn = (name: string) => `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${name}`;
+
+/** Runs a fake's answer, turning the harness's refusals into the exceptions the Backup SDK raises. */
+async function asSdkError<T>(answer: () => T | Promise<T>): Promise<T> {
+  try {
+    return await answer();
+  } catch (error) {
+    if (!(error instanceof BackupApiError)) throw error;
+    const Exception = (BackupExceptions as Record<string, unknown>)[error.code] as (new (options: { message: string; $metadata: object }) => Error) | undefined;
+    if (!Exception) throw error;
+    throw new Exception({ message: error.message, $metadata: { httpStatusCode: error.httpStatus } });
+  }
+}
+
+/**
+ * The fake SNS Publish: refuses what the local SNS endpoint refuses (test/harness/sns/
+ * publish-limits.ts, from the SNS model and guide) with the SDK's exception classes, and answers
+ * a PublishResponse with a fresh MessageId as SNS does.
+ */
+function acceptedBySns(input: PublishCommandInput) {
+  const refusal = publishRefusal({
+    topicArn: input.TopicArn ?? input.TargetArn,
+    message: input.Message,
+    subject: input.Subject,
+    messageStructure: input.MessageStructure,
+    messageAttributes: Object.fromEntries(
+      Object.entries(input.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined },
+      ]),
+    ),
+  });
+  if (!refusal) return { MessageId: randomUUID() };
+  const options = { message: refusal.message, $metadata: { httpStatusCode: 400 } };
+  if (refusal.code === 'InvalidParameter') throw new InvalidParameterException(options);
+  if (refusal.code === 'ParameterValueInvalid') throw new SnsInvalidParameterValueException(options);
+  throw new SNSServiceException({ ...options, name: refusal.code, $fault: 'client' });
+}
 
 export type TableSchema = Omit<CreateTableCommandInput, 'TableName'>;
 
@@ -91,8 +150,12 @@ export interface RestoreScenario {
 
 interface FakeRestoreJob {
   id: string;
-  token: string;
+  token?: string;
   target: string;
+  recoveryPointArn: string;
+  sourceTable: string;
+  recoveryPointCreatedAt: number;
+  iamRoleArn?: string;
   createdAt: number;
   completedAt?: number;
   calls: number;
@@ -169,7 +232,7 @@ export class DrillWorld {
     await this.waitGone(TableNames);
     this.passDynamoDbThrough();
     this.installBackup();
-    this.sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+    this.sns.on(PublishCommand).callsFake((input: PublishCommandInput) => acceptedBySns(input));
     await this.createHistoryTable();
   }
 
@@ -285,48 +348,86 @@ export class DrillWorld {
   }
 
   addRecoveryPoint(spec: RecoveryPointSpec): string {
-    const arn = spec.arn ?? `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:rp-${spec.table}-${this.recoveryPoints.length}`;
+    // An advanced DynamoDB backup's ARN, as AWS Backup makes them (arn:aws:backup:...:recovery-point:<uuid>).
+    const arn = spec.arn ?? `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`;
     this.recoveryPoints.push({ ...spec, arn });
     return arn;
   }
 
-  /** Two pages, to prove the engine reads past the first one. */
+  /**
+   * The fake AWS Backup answers in the shapes of the API (DescribeRestoreJobOutput,
+   * RecoveryPointByBackupVault...) and refuses what the local Backup endpoint refuses, with the
+   * SDK's own exception classes: the same rules (test/harness/backup/request-rules.ts and
+   * restore-metadata.ts, from the Backup model) hold in both worlds. Listing gives two pages, to
+   * prove the engine reads past the first one.
+   */
   private installBackup() {
-    this.backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input) => {
-      const points = this.recoveryPoints
-        .filter((p) => tableArn(p.table) === input.ByResourceArn)
-        .map((p) => ({
-          RecoveryPointArn: p.arn,
-          BackupVaultName: input.BackupVaultName,
-          ResourceArn: tableArn(p.table),
+    this.backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input) =>
+      asSdkError(() => {
+        checkBackupVaultName(input.BackupVaultName);
+        checkMaxResults(input.MaxResults);
+        checkResourceType(input.ByResourceType, 'ByResourceType');
+        const points = this.recoveryPoints
+          .filter((p) => tableArn(p.table) === input.ByResourceArn)
+          .map((p) => {
+            const status = p.status ?? 'COMPLETED';
+            const creationDate = new Date(this.clock.now() - p.ageMinutes * 60_000);
+            return {
+              RecoveryPointArn: p.arn,
+              BackupVaultName: input.BackupVaultName,
+              BackupVaultArn: vaultArn(input.BackupVaultName!),
+              ResourceArn: tableArn(p.table),
+              ResourceType: 'DynamoDB',
+              IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole`,
+              Status: status as RecoveryPointStatus,
+              CreationDate: creationDate,
+              CompletionDate: status === 'COMPLETED' ? new Date(creationDate.getTime() + 41_000) : undefined,
+              BackupSizeInBytes: 36048,
+              IsEncrypted: true,
+              IsParent: false,
+              ResourceName: p.table,
+              VaultType: 'BACKUP_VAULT' as const,
+            };
+          });
+        const start = input.NextToken ? Number(input.NextToken) : 0;
+        const page = points.slice(start, start + 1);
+        const next = start + 1 < points.length ? String(start + 1) : undefined;
+        return { RecoveryPoints: page, NextToken: next };
+      }),
+    );
+    this.backup.on(GetRecoveryPointRestoreMetadataCommand).callsFake((input) =>
+      asSdkError(() => {
+        checkBackupVaultName(input.BackupVaultName);
+        const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
+        if (!point) throw new BackupApiError('ResourceNotFoundException', `Recovery point ${input.RecoveryPointArn} not found`);
+        return {
+          BackupVaultArn: vaultArn(input.BackupVaultName),
+          RecoveryPointArn: point.arn,
+          RestoreMetadata: dynamoDbRestoreMetadata(point.table),
           ResourceType: 'DynamoDB',
-          Status: p.status ?? 'COMPLETED',
-          CreationDate: new Date(this.clock.now() - p.ageMinutes * 60_000),
-        }));
-      const start = input.NextToken ? Number(input.NextToken) : 0;
-      const page = points.slice(start, start + 1);
-      const next = start + 1 < points.length ? String(start + 1) : undefined;
-      return { RecoveryPoints: page, NextToken: next };
-    });
-    this.backup.on(GetRecoveryPointRestoreMetadataCommand).callsFake((input) => {
-      const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
-      if (!point) throw Object.assign(new Error('recovery point not found'), { name: 'ResourceNotFoundException' });
-      return { RecoveryPointArn: point.arn, RestoreMetadata: { originalTableName: point.table, targetTableName: point.table, encryptionType: 'Default' } };
-    });
-    this.backup.on(StartRestoreJobCommand).callsFake((input) => this.startRestore(input));
-    this.backup.on(DescribeRestoreJobCommand).callsFake((input) => this.describeRestore(input));
+        };
+      }),
+    );
+    this.backup.on(StartRestoreJobCommand).callsFake((input) => asSdkError(() => this.startRestore(input)));
+    this.backup.on(DescribeRestoreJobCommand).callsFake((input) => asSdkError(() => this.describeRestore(input)));
   }
 
   /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */
   async startRestore(input: StartRestoreJobCommandInput) {
-    const existing = this.restoreJobs.find((job) => job.token === input.IdempotencyToken);
+    checkStartRestoreJobShape(input);
+    const existing = this.restoreJobs.find((job) => job.token !== undefined && job.token === input.IdempotencyToken);
     if (existing) return { RestoreJobId: existing.id };
-    const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn)!;
-    const target = input.Metadata!.targetTableName;
+    const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
+    if (!point) throw new BackupApiError('ResourceNotFoundException', `Recovery point ${input.RecoveryPointArn} not found`);
+    const target = checkDynamoDbRestoreMetadata(input.Metadata!);
     const job: FakeRestoreJob = {
       id: `restore-job-${this.restoreJobs.length + 1}`,
-      token: input.IdempotencyToken!,
+      token: input.IdempotencyToken,
       target,
+      recoveryPointArn: point.arn!,
+      sourceTable: point.table,
+      recoveryPointCreatedAt: this.clock.now() - point.ageMinutes * 60_000,
+      iamRoleArn: input.IamRoleArn,
       createdAt: this.clock.now(),
       calls: 0,
       scenario: { ...this.scenario, statuses: [...this.scenario.statuses] },
@@ -344,24 +445,38 @@ export class DrillWorld {
     return { RestoreJobId: job.id };
   }
 
-  /** The fake DescribeRestoreJob: the scenario's statuses, one per call, the last one repeating. */
+  /**
+   * The fake DescribeRestoreJob: the scenario's statuses, one per call, the last one repeating,
+   * in DescribeRestoreJobOutput's shape: PercentDone a string, CreatedResourceArn only once
+   * COMPLETED, CompletionDate once final, ExpectedCompletionTimeMinutes only while running.
+   */
   describeRestore(input: DescribeRestoreJobCommandInput) {
+    if (!input.RestoreJobId) throw new BackupApiError('MissingParameterValueException', 'RestoreJobId is required');
     const job = this.restoreJobs.find((j) => j.id === input.RestoreJobId);
-    if (!job) throw Object.assign(new Error('no such job'), { name: 'ResourceNotFoundException' });
+    if (!job) throw new BackupApiError('ResourceNotFoundException', `Restore job ${input.RestoreJobId} not found`);
     const statuses = job.scenario.statuses;
-    const status = statuses[Math.min(job.calls, statuses.length - 1)];
+    const status = statuses[Math.min(job.calls, statuses.length - 1)] as RestoreJobStatus;
     job.calls += 1;
-    if (['COMPLETED', 'FAILED', 'ABORTED'].includes(status)) job.completedAt ??= this.clock.now();
+    const final = ['COMPLETED', 'FAILED', 'ABORTED'].includes(status);
+    if (final) job.completedAt ??= this.clock.now();
     return {
+      AccountId: ACCOUNT,
       RestoreJobId: job.id,
-      Status: status as RestoreJobStatus,
-      StatusMessage: status === 'COMPLETED' ? undefined : job.scenario.statusMessage,
-      PercentDone: status === 'COMPLETED' ? '100.00%' : '40.00%',
-      ExpectedCompletionTimeMinutes: job.scenario.expectedCompletionTimeMinutes,
+      RecoveryPointArn: job.recoveryPointArn,
+      SourceResourceArn: tableArn(job.sourceTable),
+      BackupVaultArn: vaultArn(VAULT),
       CreationDate: new Date(job.createdAt),
       CompletionDate: job.completedAt ? new Date(job.completedAt) : undefined,
+      Status: status,
+      StatusMessage: status === 'COMPLETED' ? undefined : job.scenario.statusMessage,
+      PercentDone: status === 'COMPLETED' ? '100.00%' : status === 'PENDING' ? '0.00%' : '40.00%',
+      BackupSizeInBytes: 36048,
+      IamRoleArn: job.iamRoleArn,
+      ExpectedCompletionTimeMinutes: final ? undefined : job.scenario.expectedCompletionTimeMinutes,
       CreatedResourceArn: status === 'COMPLETED' ? tableArn(job.target) : undefined,
       ResourceType: 'DynamoDB',
+      RecoveryPointCreationDate: new Date(job.recoveryPointCreatedAt),
+      IsParent: false,
     };
   }
 
@@ -447,61 +562,54 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-let eventCounter = 0;
-export function scheduledEvent(time = '2026-11-28T06:00:00Z', id = `schedule-${++eventCounter}`) {
-  return {
-    version: '0',
-    id,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: ACCOUNT,
-    time,
-    region: REGION,
-    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/restore-drill-schedule`],
-    detail: {},
-  };
+/**
+ * Events as EventBridge delivers them, built by the harness's one set of builders
+ * (test/harness/events/backup-events.ts), which follow AWS's documented example events.
+ */
+const envelope = (time: string, id: string = randomUUID()) => ({ account: ACCOUNT, region: REGION, time: new Date(time), id });
+
+export function scheduledEvent(time = '2026-11-28T06:00:00Z', id?: string) {
+  return harnessScheduledEvent(`arn:aws:events:${REGION}:${ACCOUNT}:rule/restore-drill-schedule`, envelope(time, id));
 }
 
-export function restoreJobEvent(restoreJobId: string, status: string, createdTable?: string) {
-  return {
-    version: '0',
-    id: `restore-event-${++eventCounter}`,
-    'detail-type': 'Restore Job State Change',
-    source: 'aws.backup',
-    account: ACCOUNT,
-    time: '2026-11-28T06:30:00Z',
-    region: REGION,
-    resources: [],
-    detail: {
+/** A "Restore Job State Change" of one of this world's restore jobs (status, not state). */
+export function restoreJobEvent(restoreJobId: string, status: Exclude<RestoreJobEventStatus, 'CREATED'>, facts: Partial<RestoreJobFacts> = {}) {
+  const completed = status === 'COMPLETED';
+  return restoreJobStateChangeEvent(
+    {
       restoreJobId,
       status,
-      resourceType: 'DynamoDB',
+      creationDate: new Date('2026-11-28T06:00:05.120Z'),
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`,
+      backupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
       iamRoleArn: RESTORE_ROLE_ARN,
-      createdResourceArn: createdTable ? tableArn(createdTable) : undefined,
-      percentDone: '100.00%',
+      resourceType: 'DynamoDB',
+      backupSizeInBytes: 1880,
+      completionDate: completed ? new Date('2026-11-28T06:29:51.007Z') : undefined,
+      ...facts,
     },
-  };
+    envelope('2026-11-28T06:30:00Z'),
+  );
 }
 
+/** A "Backup Job State Change" COMPLETED of a backup of `table` into this world's vault. */
 export function backupCompletedEvent(table: string) {
-  return {
-    version: '0',
-    id: `backup-event-${++eventCounter}`,
-    'detail-type': 'Backup Job State Change',
-    source: 'aws.backup',
-    account: ACCOUNT,
-    time: '2026-11-28T03:10:00Z',
-    region: REGION,
-    resources: [tableArn(table)],
-    detail: {
-      backupJobId: 'backup-job-1',
+  return backupJobStateChangeEvent(
+    {
+      backupJobId: randomUUID().toUpperCase(),
       state: 'COMPLETED',
-      resourceArn: tableArn(table),
-      resourceType: 'DynamoDB',
+      creationDate: new Date('2026-11-28T03:00:04.500Z'),
+      completionDate: new Date('2026-11-28T03:09:41.250Z'),
+      startBy: new Date('2026-11-28T11:00:04.500Z'),
       backupVaultName: VAULT,
-      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:x`,
+      backupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
+      resourceArn: tableArn(table),
+      iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole`,
+      recoveryPointArn: `arn:aws:backup:${REGION}:${ACCOUNT}:recovery-point:${randomUUID()}`,
+      backupSizeInBytes: 36048,
     },
-  };
+    envelope('2026-11-28T03:10:00Z'),
+  );
 }
 
 export { tableArn };
