@@ -39,9 +39,14 @@ import {
  */
 export interface RestoreDrillProps extends RestoreDrillSettings {
   /**
-   * Reserved concurrency of the drill Lambda: caps parallel drills (each may start a restore job,
-   * and AWS Backup allows about 50 concurrent restore jobs per account).
-   * @default 5
+   * Reserved concurrency of the drill Lambda (1-50), opt-in. Lambda refuses a reservation that
+   * leaves the account fewer unreserved executions than its minimum (the PutFunctionConcurrency
+   * API reference: at least 100; an account whose whole quota is lower, such as a new account at
+   * 10, has a lower minimum and no room at all), so any reservation can make `cdk deploy` fail in
+   * a small account. It is not needed to protect AWS: the engine limits its own parallel drills
+   * (MAX_PARALLEL_DRILLS in lambda/handler.ts) well under DynamoDB's 50 concurrent restores.
+   * Reserve only in an account with room to spare, to keep other functions from starving the drill.
+   * @default - no reservation: the drill shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
 }
@@ -113,9 +118,9 @@ export class RestoreDrill extends Construct {
     // Props first: nothing is created from a setting that could delete a source table.
     this.settings = resolveSettings(props);
     const settings = this.settings;
-    const reservedConcurrency = props.reservedConcurrency ?? 5;
-    if (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50) {
-      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50');
+    const reservedConcurrency = props.reservedConcurrency;
+    if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)) {
+      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50, or no reservation (the default)');
     }
     const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);

@@ -229,16 +229,34 @@ describe('report topic', () => {
 });
 
 describe('drill Lambda', () => {
-  test('Node.js 24 on ARM, 15 minutes, 1 GB, modest reserved concurrency, traced', () => {
+  test('Node.js 24 on ARM, 15 minutes, 1 GB, traced, no reserved concurrency (deploys in an account at the minimum quota)', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 900,
       MemorySize: 1024,
-      ReservedConcurrentExecutions: 5,
+      ReservedConcurrentExecutions: Match.absent(),
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
       Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) },
+    });
+  });
+
+  test('no function of the stack reserves concurrency', () => {
+    for (const fn of Object.values(defaults.template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  test('reservedConcurrency: a reservation only when asked for', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Drill', { reservedConcurrency: 3 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) },
+      ReservedConcurrentExecutions: 3,
     });
   });
 
