@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -195,9 +195,16 @@ export class RestoreDrill extends Construct {
       // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: this.vault });
+    // Plan and selection names: CDK would name them after the construct id ("BackupPlan"), the
+    // same in every copy of the stack. Named after the stack and construct path instead (1-50 of
+    // a-z A-Z 0-9 - _ . for both: CreateBackupPlan, CreateBackupSelection API references).
+    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupVault: this.vault,
+      backupPlanName: uniqueBackupName(this, 'plan'),
+    });
     this.backupPlan.addRule(
       new backup.BackupPlanRule({
+        // Rule names need only be unique within their plan.
         ruleName: 'DailyDrilledTables',
         scheduleExpression: events.Schedule.expression(settings.backupSchedule),
         deleteAfter: Duration.days(settings.backupRetentionDays),
@@ -206,6 +213,7 @@ export class RestoreDrill extends Construct {
       }),
     );
     this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
+      backupSelectionName: uniqueBackupName(this, 'tables'),
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
         ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
@@ -696,6 +704,15 @@ function allowAlarmNotifications(topic: sns.Topic): void {
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
     }),
   );
+}
+
+/**
+ * A backup plan or selection name unique to this construct in its account: the stack name and
+ * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most 50 characters.
+ */
+function uniqueBackupName(scope: Construct, suffix: string): string {
+  const head = Names.uniqueResourceName(scope, { maxLength: 50 - suffix.length - 1, separator: '-', allowedSpecialCharacters: '-_.' });
+  return `${head}-${suffix}`;
 }
 
 function tableArn(stack: Stack, tableName: string): string {

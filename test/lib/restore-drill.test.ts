@@ -153,6 +153,44 @@ describe('backup vault and plan', () => {
     });
   });
 
+  test('plan and selection names differ between two copies of the stack in one account', () => {
+    const names = (synthesized: Synthesized) => {
+      const [plan] = Object.values(synthesized.template.findResources('AWS::Backup::BackupPlan'));
+      const [selection] = Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'));
+      return { plan: plan.Properties.BackupPlan.BackupPlanName, selection: selection.Properties.BackupSelection.SelectionName };
+    };
+    const first = names(synthesize({ stackName: 'DrillsTeamA', env: TEST_ENV }));
+    const second = names(synthesize({ stackName: 'DrillsTeamB', env: TEST_ENV }));
+    expect(first.plan).not.toEqual(second.plan);
+    expect(first.selection).not.toEqual(second.selection);
+    for (const name of [first.plan, first.selection, second.plan, second.selection]) {
+      // CreateBackupPlan / CreateBackupSelection: 1-50 of a-z A-Z 0-9 - _ .
+      expect(name).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+    }
+    expect(first.plan).toMatch(/^DrillsTeamA-.*-plan$/);
+  });
+
+  test('plan and selection names stay within 50 characters for a long stack name', () => {
+    const long = synthesize({ stackName: `restore-drill-${'x'.repeat(100)}`, settings: { fixtureTableName: 'fixture-of-the-long-stack' } });
+    const [plan] = Object.values(long.template.findResources('AWS::Backup::BackupPlan'));
+    const [selection] = Object.values(long.template.findResources('AWS::Backup::BackupSelection'));
+    expect(plan.Properties.BackupPlan.BackupPlanName).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+    expect(selection.Properties.BackupSelection.SelectionName).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+  });
+
+  test('two drills in one stack get distinct plan names', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Orders', { tables: ['orders'], fixtureTableName: 'orders-fixture' });
+    new RestoreDrill(stack, 'Scans', { tables: ['scans'], fixtureTableName: 'scans-fixture' });
+    const plans = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupPlan')).map(
+      (plan) => plan.Properties.BackupPlan.BackupPlanName,
+    );
+    expect(new Set(plans).size).toBe(2);
+  });
+
   test('selection: the fixture table plus the user tables', () => {
     const resources = (synthesized: Synthesized) =>
       (Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection.Resources as unknown[]).map(
