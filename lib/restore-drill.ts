@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CustomResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -190,6 +190,7 @@ export class RestoreDrill extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: stackInstanceVaultName(this),
       encryptionKey: this.vaultKey,
       accessPolicy: vaultAccessPolicy(stack, settings.vaultAdminPrincipalArns),
       // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
@@ -237,7 +238,7 @@ export class RestoreDrill extends Construct {
           nativeBackupArns,
           anyKeyInRegion,
           viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
-          vaultKey: this.vaultKey,
+          vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
           restoreKmsKeyArn: settings.restoreKmsKeyArn,
         }),
       },
@@ -708,11 +709,27 @@ function allowAlarmNotifications(topic: sns.Topic): void {
 
 /**
  * A backup plan or selection name unique to this construct in its account: the stack name and
- * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most 50 characters.
+ * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most `maxLength`.
  */
-function uniqueBackupName(scope: Construct, suffix: string): string {
-  const head = Names.uniqueResourceName(scope, { maxLength: 50 - suffix.length - 1, separator: '-', allowedSpecialCharacters: '-_.' });
+function uniqueBackupName(scope: Construct, suffix: string, maxLength = 50): string {
+  const head = Names.uniqueResourceName(scope, { maxLength: maxLength - suffix.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
   return `${head}-${suffix}`;
+}
+
+/**
+ * The vault's name: unique to this construct (stack name, path, hash) and to this stack instance.
+ *
+ * Vault names are unique per account and Region (CreateBackupVault API reference; pattern
+ * ^[a-zA-Z0-9\-\_]{2,50}$) and the vault is retained when the stack is deleted, so a name fixed at
+ * synth made the next deploy of the same stack fail on the vault the last one left behind. The
+ * stack id (AWS::StackId, `arn:...:stack/<name>/<uuid>`, pseudo-parameter reference) is new for
+ * every stack created; its uuid's first group (8 hex digits) is taken: the stack-id examples are
+ * time-based (version 1) uuids, whose first group is the fast-changing low bits of the clock and
+ * whose last group is a node id that may repeat. 41 + 1 + 8 = 50 characters at most.
+ */
+function stackInstanceVaultName(scope: Construct): string {
+  const stackUuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+  return Fn.join('-', [uniqueBackupName(scope, 'vault', 41), Fn.select(0, Fn.split('-', stackUuid))]);
 }
 
 function tableArn(stack: Stack, tableName: string): string {
@@ -760,7 +777,8 @@ function restorePolicy(scope: {
   nativeBackupArns: readonly string[];
   anyKeyInRegion: string;
   viaDynamoDb: string;
-  vaultKey: kms.IKey;
+  /** The stack's vault key and the keys of the other vaults searched (`vaultKeyArns`). */
+  vaultKeyArns: readonly string[];
   restoreKmsKeyArn?: string;
 }): iam.PolicyDocument {
   const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
@@ -790,12 +808,12 @@ function restorePolicy(scope: {
     new iam.PolicyStatement({
       sid: 'DecryptRecoveryPointsWithTheVaultKey',
       actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resources: [scope.vaultKey.keyArn],
+      resources: [...scope.vaultKeyArns],
     }),
     new iam.PolicyStatement({
       sid: 'GrantTheVaultKeyToAwsResources',
       actions: ['kms:CreateGrant'],
-      resources: [scope.vaultKey.keyArn],
+      resources: [...scope.vaultKeyArns],
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
     // Source tables (hence native backups) may use any key; allow it only through DynamoDB.

@@ -51,10 +51,17 @@ export interface RestoreDrillSettings {
    */
   readonly tables?: readonly (string | DrillTableSetting)[];
   /**
-   * Existing backup vaults also searched for recovery points (the stack's own vault always is).
+   * Existing backup vaults also searched for recovery points (the stack's own vault always is),
+   * such as the vault an earlier instance of this stack left behind (vaults are retained).
    * @default - none
    */
   readonly vaultNames?: readonly string[];
+  /**
+   * Customer-managed KMS keys (key ARNs) of the vaults in `vaultNames`: the restore role may
+   * decrypt their recovery points. Not needed for vaults encrypted with the AWS managed key.
+   * @default - none
+   */
+  readonly vaultKeyArns?: readonly string[];
   /**
    * Email address subscribed to drill reports and alarms (the recipient must confirm).
    * @default - no subscription
@@ -168,6 +175,7 @@ export interface RestoreDrillSettings {
 export interface ResolvedRestoreDrillSettings {
   readonly tables: readonly ResolvedTableSetting[];
   readonly vaultNames: readonly string[];
+  readonly vaultKeyArns: readonly string[];
   readonly notificationEmail?: string;
   readonly notifyFailuresOnly: boolean;
   readonly drillSchedule: string;
@@ -205,6 +213,7 @@ const MB_PER_SCAN_SEGMENT = 256;
 export const DEFAULT_SETTINGS = {
   tables: [],
   vaultNames: [],
+  vaultKeyArns: [],
   notifyFailuresOnly: false,
   drillSchedule: 'cron(0 6 * * ? *)',
   drillAfterBackup: false,
@@ -339,14 +348,11 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     }
   }
 
+  const vaultKeyArns = checkStringList('vaultKeyArns', settings.vaultKeyArns ?? DEFAULT_SETTINGS.vaultKeyArns);
+  for (const arn of vaultKeyArns) checkKmsKeyArn('vaultKeyArns', arn);
+
   const restoreKmsKeyArn = settings.restoreKmsKeyArn;
-  if (restoreKmsKeyArn !== undefined && !KMS_KEY_ARN.test(restoreKmsKeyArn)) {
-    throw new SettingsError(
-      'restoreKmsKeyArn',
-      `"${restoreKmsKeyArn}" is not a KMS key ARN`,
-      'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
-    );
-  }
+  if (restoreKmsKeyArn !== undefined) checkKmsKeyArn('restoreKmsKeyArn', restoreKmsKeyArn);
 
   const fixtureTableName = settings.fixtureTableName;
   if (fixtureTableName !== undefined) {
@@ -373,6 +379,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   return {
     tables,
     vaultNames,
+    vaultKeyArns,
     notificationEmail,
     notifyFailuresOnly,
     drillSchedule,
@@ -424,6 +431,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
 export const CONTEXT_KEYS = [
   'tables',
   'vaultNames',
+  'vaultKeyArns',
   'notificationEmail',
   'notifyFailuresOnly',
   'drillSchedule',
@@ -500,6 +508,7 @@ export function settingsFromContext(getContext: (key: string) => unknown): Resto
   const settings: RestoreDrillSettings = {
     tables: list('tables') as (string | DrillTableSetting)[] | undefined,
     vaultNames: list('vaultNames') as string[] | undefined,
+    vaultKeyArns: list('vaultKeyArns') as string[] | undefined,
     notificationEmail: text('notificationEmail'),
     notifyFailuresOnly: boolean('notifyFailuresOnly'),
     drillSchedule: text('drillSchedule'),
@@ -679,6 +688,17 @@ function scheduleGapHours(setting: string, expression: string): number {
   } catch (error) {
     throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
   }
+}
+
+/**
+ * A KMS key ARN, never an alias: an IAM policy names a key only by its key ARN (KMS developer
+ * guide, "Specifying KMS keys in IAM policy statements"); an alias ARN would grant nothing.
+ */
+function checkKmsKeyArn(setting: string, arn: unknown): string {
+  if (typeof arn !== 'string' || !KMS_KEY_ARN.test(arn)) {
+    throw new SettingsError(setting, `${describe(arn)} is not a KMS key ARN`, 'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)');
+  }
+  return arn;
 }
 
 function checkNumber(setting: string, value: unknown, range: { min: number; max: number; integer?: boolean }): number {

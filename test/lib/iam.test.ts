@@ -223,6 +223,10 @@ describe('restore role policy', () => {
   test('KMS: the vault key, and any key only through DynamoDB in this Region', () => {
     const vaultKey = `<${logicalIdOf(defaults.stack.drill.vaultKey)}.Arn>`;
     expect(resources(restoreStatement(defaults, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual([vaultKey]);
+    // vaultKeyArns: the keys of the other vaults searched, such as an earlier stack instance's retained vault.
+    const customVaultKeys = [`<${logicalIdOf(custom.stack.drill.vaultKey)}.Arn>`, ...NON_DEFAULT_SETTINGS.vaultKeyArns!];
+    expect(resources(restoreStatement(custom, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual(customVaultKeys);
+    expect(resources(restoreStatement(custom, 'GrantTheVaultKeyToAwsResources'))).toEqual(customVaultKeys);
     expect(restoreStatement(defaults, 'GrantTheVaultKeyToAwsResources')).toMatchObject({
       Action: 'kms:CreateGrant',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },

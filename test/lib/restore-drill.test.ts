@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV, type DrillTargets, type DrilledTable } from '../../lambda/config';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
+import { resolveIntrinsics } from '../harness/app/intrinsics';
 import { NON_DEFAULT_SETTINGS, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
 
 let defaults: Synthesized;
@@ -97,6 +98,63 @@ describe('backup vault and plan', () => {
       Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('backup vault') },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  /** The vault name CloudFormation would create for a stack instance with this stack id. */
+  function vaultNameFor(synthesized: Synthesized, stackId: string): string {
+    const [vault] = Object.values(synthesized.template.findResources('AWS::Backup::BackupVault'));
+    return resolveIntrinsics(vault.Properties.BackupVaultName, {
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      stackName: synthesized.stack.stackName,
+      stackId,
+      ref: (id) => {
+        throw new Error(`the vault name refers to ${id}`);
+      },
+      getAtt: (id) => {
+        throw new Error(`the vault name refers to ${id}`);
+      },
+    });
+  }
+  const stackId = (name: string, uuid: string) => `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/${uuid}`;
+
+  test('destroy then deploy: the retained vault of the earlier stack instance never has the new one\'s name', () => {
+    // Two instances of the same stack (the second created after `cdk destroy` retained the first one's vault).
+    const first = vaultNameFor(defaults, stackId('RestoreDrill', '51af3dc0-da77-11e4-872e-1234567db123'));
+    const second = vaultNameFor(defaults, stackId('RestoreDrill', 'e722ae60-fe62-11e8-9a0e-1234567db123'));
+    expect(first).not.toEqual(second);
+    expect(first).toBe('RestoreDrill-F9CEF07D-vault-51af3dc0');
+    // CreateBackupVault: ^[a-zA-Z0-9\-\_]{2,50}$
+    for (const name of [first, second]) expect(name).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
+  });
+
+  test('the vault name stays a valid vault name for the longest stack name', () => {
+    const name = `a${'-b'.repeat(63)}c`; // 128 characters, CloudFormation's maximum
+    const long = synthesize({ stackName: name, settings: { fixtureTableName: 'fixture-of-the-long-stack' } });
+    expect(vaultNameFor(long, stackId(name, '51af3dc0-da77-11e4-872e-1234567db123'))).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
+  });
+
+  test('the drill finds its own vault: DRILL_VAULT_NAMES refers to the vault resource, whatever name it gets', () => {
+    const vaultName = `<${logicalIdOf(defaults.stack.drill.vault)}.BackupVaultName>`;
+    expect(drillEnvironment(defaults)[ENV.vaultNames]).toBe(vaultName);
+  });
+
+  test('destroy then deploy: no retained resource carries a physical name fixed at synth', () => {
+    // Retained resources outlive `cdk destroy`; a fixed name would collide with the next deploy.
+    const nameProperties = ['BackupVaultName', 'TableName', 'AliasName', 'LogGroupName', 'TopicName', 'QueueName', 'RoleName', 'FunctionName', 'Name'];
+    for (const synthesized of [defaults, custom]) {
+      const retained = Object.entries(synthesized.template.toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties?: Record<string, unknown> }>).filter(
+        ([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
+      );
+      expect(retained.length).toBeGreaterThanOrEqual(4); // two keys, the vault, the history table
+      for (const [id, resource] of retained) {
+        for (const property of nameProperties) {
+          const value = resource.Properties?.[property];
+          if (value === undefined) continue;
+          expect({ id, property, perStackInstance: JSON.stringify(value).includes('AWS::StackId') }).toEqual({ id, property, perStackInstance: true });
+        }
+      }
+    }
   });
 
   test('vault access policy denies deleting or shortening recovery points to all but the admins', () => {

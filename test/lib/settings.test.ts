@@ -34,6 +34,7 @@ describe('defaults', () => {
     expect(settings).toMatchObject({
       tables: [],
       vaultNames: [],
+      vaultKeyArns: [],
       notifyFailuresOnly: false,
       drillSchedule: 'cron(0 6 * * ? *)',
       drillAfterBackup: false,
@@ -193,6 +194,10 @@ describe('thresholds', () => {
 
 describe('other settings', () => {
   test('Noncompliance: vault name with invalid characters', () => expectRejected({ vaultNames: ['my vault'] }, 'vaultNames'));
+  test('Compliance: vaultKeyArns, key ARNs of the other vaults', () =>
+    expect(resolveSettings({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'] }).vaultKeyArns).toHaveLength(1));
+  test('Noncompliance: vaultKeyArns entry is an alias', () =>
+    expectRejected({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:alias/old-vault'] }, 'vaultKeyArns', /not a KMS key ARN/));
   test('Noncompliance: restoreKmsKeyArn is an alias', () =>
     expectRejected({ restoreKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/drill' }, 'restoreKmsKeyArn'));
   test('Noncompliance: vault admin is not an ARN', () => expectRejected({ vaultAdminPrincipalArns: ['BackupAdmin'] }, 'vaultAdminPrincipalArns'));

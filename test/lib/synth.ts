@@ -63,6 +63,7 @@ export const NON_DEFAULT_SETTINGS: RestoreDrillSettings = {
     },
   ],
   vaultNames: ['legacy-vault'],
+  vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'],
   notificationEmail: 'oncall@example.com',
   notifyFailuresOnly: true,
   drillSchedule: 'rate(12 hours)',
