@@ -407,6 +407,8 @@ export class RestoreDrill extends Construct {
       vaultNames,
       canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      sourceTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
+      canaryTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
     });
 
     // ---- Triggers ------------------------------------------------------------------------------------
@@ -519,6 +521,9 @@ export class RestoreDrill extends Construct {
       vaultNames: readonly string[];
       canaryTableArns: readonly string[];
       restoreKmsKeyArn?: string;
+      /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
+      sourceTableKeyArns: readonly string[];
+      canaryTableKeyArns: readonly string[];
     },
   ): void {
     const stack = Stack.of(this);
@@ -580,6 +585,31 @@ export class RestoreDrill extends Construct {
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
       }),
     ];
+    // Source tables encrypted with a customer-managed key: DynamoDB uses the key on the caller's
+    // behalf, so the caller needs it (kms:Decrypt to read items; kms:Encrypt and
+    // kms:GenerateDataKey to write them: the canary PutItem). Only through DynamoDB in this Region
+    // (kms:ViaService is "<service>.<region>.amazonaws.com": KMS developer guide, "kms:ViaService").
+    const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } };
+    if (scope.sourceTableKeyArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadSourceTablesEncryptedWithTheirKeys',
+          actions: ['kms:Decrypt'],
+          resources: [...scope.sourceTableKeyArns],
+          conditions: viaDynamoDb,
+        }),
+      );
+    }
+    if (scope.canaryTableKeyArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'WriteCanaryItemsToEncryptedSourceTables',
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [...scope.canaryTableKeyArns],
+          conditions: viaDynamoDb,
+        }),
+      );
+    }
     if (scope.restoreKmsKeyArn !== undefined) {
       statements.push(
         new iam.PolicyStatement({
@@ -678,6 +708,10 @@ export class RestoreDrill extends Construct {
   }
 }
 
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
 /** Converts a user table setting to the engine's {@link DrilledTable}. */
 function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): DrilledTable {
   return {
@@ -688,6 +722,7 @@ function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): Dri
     ...(table.canary !== undefined && { canary: table.canary }),
     ...(table.itemCountTolerancePercent !== undefined && { itemCountTolerancePercent: table.itemCountTolerancePercent }),
     ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
+    ...(table.kmsKeyArn !== undefined && { kmsKeyArn: table.kmsKeyArn }),
   };
 }
 
@@ -817,6 +852,13 @@ function restorePolicy(scope: {
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
     // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
+    // This is all a source encrypted with a customer-managed key (per-table kmsKeyArn) needs here:
+    // a native DynamoDB backup (arn:aws:dynamodb:...) is encrypted with the source table's key,
+    // which DynamoDB uses on this role's behalf; an AWS Backup recovery point (arn:aws:backup:...)
+    // is encrypted with its vault's key (the statements above) and the copy gets the default or
+    // the restore key (AWS Backup developer guide, "Restore a DynamoDB table", encryption
+    // settings). IAM grants a key only if its key policy lets the account's IAM policies do so
+    // (the default key policy does); a key policy naming its principals must add this role.
     new iam.PolicyStatement({
       sid: 'UseTableKeysThroughDynamoDb',
       actions: keyUse,

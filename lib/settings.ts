@@ -40,6 +40,15 @@ export interface DrillTableSetting {
    * @default - none
    */
   readonly customChecks?: readonly string[];
+  /**
+   * The customer-managed KMS key (key ARN, not an alias) the table is encrypted with. The drill
+   * role may then use it through DynamoDB in the stack's Region only: kms:Decrypt for the checks'
+   * reads, and kms:Encrypt / kms:GenerateDataKey as well when `canary` is on (the canary write).
+   * A table encrypted with a customer-managed key that is not named here fails its drill before
+   * any restore, with a message naming this setting.
+   * @default - none: the table uses an AWS owned or AWS managed key
+   */
+  readonly kmsKeyArn?: string;
 }
 
 export interface RestoreDrillSettings {
@@ -262,6 +271,7 @@ const TABLE_ENTRY_KEYS = new Set([
   'canary',
   'itemCountTolerancePercent',
   'customChecks',
+  'kmsKeyArn',
 ]);
 
 /**
@@ -594,6 +604,7 @@ function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
       }
     }
   }
+  const kmsKeyArn = record.kmsKeyArn === undefined ? undefined : checkKmsKeyArn(`${setting}.kmsKeyArn`, record.kmsKeyArn);
   return {
     ...reference,
     createdAtAttribute: optionalAttribute('createdAtAttribute'),
@@ -601,6 +612,7 @@ function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
     canary,
     itemCountTolerancePercent,
     customChecks,
+    kmsKeyArn,
   };
 }
 
@@ -725,7 +737,7 @@ function checkStringList(setting: string, value: unknown): string[] {
 }
 
 function tableAccepted(): string {
-  return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?}';
+  return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?, "kmsKeyArn"?}';
 }
 
 function prefixAccepted(): string {

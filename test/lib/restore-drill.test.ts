@@ -3,7 +3,7 @@ import { ENV, type DrillTargets, type DrilledTable } from '../../lambda/config';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
 import { resolveIntrinsics } from '../harness/app/intrinsics';
-import { NON_DEFAULT_SETTINGS, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
+import { NON_DEFAULT_SETTINGS, ORDERS_KEY_ARN, SCANS_KEY_ARN, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
 
 let defaults: Synthesized;
 let custom: Synthesized;
@@ -423,7 +423,7 @@ describe('drill Lambda', () => {
     });
     const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
     expect(tables.slice(1)).toEqual([
-      { tableName: 'orders', tableArn: 'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders' },
+      { tableName: 'orders', tableArn: 'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders', kmsKeyArn: ORDERS_KEY_ARN },
       {
         tableName: 'scans',
         tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
@@ -432,8 +432,11 @@ describe('drill Lambda', () => {
         canary: true,
         itemCountTolerancePercent: 1,
         customChecks: ['polygon-closes'],
+        kmsKeyArn: SCANS_KEY_ARN,
       },
     ]);
+    // The fixture uses an AWS managed key: no kmsKeyArn.
+    expect(tables[0].kmsKeyArn).toBeUndefined();
     expect(tables[0].fixture).toEqual({ propertyCount: 12, digest: TableDigest.of(fixtureItems(12)).toString() });
     expect(tables[0]).toMatchObject({ canary: true, customChecks: ['polygon-closes'] });
   });

@@ -78,6 +78,14 @@ describe('tables', () => {
     ]);
   });
 
+  test('Compliance: a table with its customer-managed key', () =>
+    expect(resolveSettings({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555' }] }).tables[0].kmsKeyArn).toBe(
+      'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555',
+    ));
+  test('Noncompliance: a table key given as an alias', () =>
+    expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/orders' }] }, 'tables[0].kmsKeyArn', /not a KMS key ARN.*not an alias/));
+  test('Noncompliance: a table key given as a key id', () =>
+    expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'aaaa1111-2222-3333-4444-555555555555' }] }, 'tables[0].kmsKeyArn'));
   test('Noncompliance: table name too short', () => expectRejected({ tables: ['ab'] }, 'tables[0]', /not a valid DynamoDB table name/));
   test('Noncompliance: table name with invalid characters', () => expectRejected({ tables: ['orders', 'my table!'] }, 'tables[1]'));
   test('Noncompliance: table name longer than 255', () => expectRejected({ tables: ['t'.repeat(256)] }, 'tables[0]'));
