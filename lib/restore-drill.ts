@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnRule, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -137,7 +137,8 @@ export class RestoreDrill extends Construct {
       ...table,
       tableArn: table.tableArn ?? tableArn(stack, table.tableName),
     }));
-    checkTablesInStackEnvironment(stack, userTables);
+    checkFixtureNotListed(settings.tables, fixtureTableName);
+    checkTablesInStackEnvironment(this, userTables);
 
     // ---- Fixture test table, seeded with known content ---------------------------------------
     this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
@@ -208,6 +209,10 @@ export class RestoreDrill extends Construct {
         // Rule names need only be unique within their plan.
         ruleName: 'DailyDrilledTables',
         scheduleExpression: events.Schedule.expression(settings.backupSchedule),
+        // Explicit windows: without them AWS Backup may start a job up to 8 hours late, after the
+        // drill that expects it. Settings refuse a drill schedule that runs before they close.
+        startWindow: Duration.minutes(settings.backupStartWindowMinutes),
+        completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
         deleteAfter: Duration.days(settings.backupRetentionDays),
         moveToColdStorageAfter:
           settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
@@ -909,7 +914,35 @@ function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, sta
   }
 }
 
-function checkTablesInStackEnvironment(stack: Stack, tables: readonly { tableName: string; tableArn: string }[]): void {
+function describeArns(arns: readonly string[]): string {
+  return arns.length <= 2 ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}` : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
+}
+
+/** The fixture is drilled anyway, and its stack seeds and deletes it: it is no user table. */
+function checkFixtureNotListed(tables: readonly ResolvedTableSetting[], fixtureTableName: string): void {
+  const listed = tables.find((table) => table.tableName === fixtureTableName);
+  if (listed) {
+    throw new SettingsError(
+      'tables',
+      `"${listed.tableArn ?? listed.tableName}" is the fixture table "${fixtureTableName}", which the stack creates, seeds and always drills`,
+      'tables other than the fixture table (fixtureTableName)',
+    );
+  }
+}
+
+/**
+ * The vault, plan and restore role are regional and the drill's IAM names this account: every
+ * table must be in the stack's account and Region. Checked at synth where both sides are known;
+ * for an environment-agnostic stack, a CloudFormation rule makes the deploy fail with the same
+ * message before any resource is created. CloudFormation user guide, "Rules": assertions are
+ * checked before any resource is created or updated, with Fn::Equals and Fn::And; its examples
+ * compare template parameters, comparing the AWS::Region / AWS::AccountId pseudo parameters is
+ * the same Ref (shown in a community write-up, "CloudFormation Rules", connorkirkpatrick.com;
+ * not yet exercised here against a real deploy).
+ */
+function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tableName: string; tableArn: string }[]): void {
+  const stack = Stack.of(scope);
+  const given = new Map<string, { region: string; account: string; arns: string[] }>();
   for (const table of tables) {
     const parts = stack.splitArn(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
     const mismatch = (given: string | undefined, expected: string) =>
@@ -921,7 +954,33 @@ function checkTablesInStackEnvironment(stack: Stack, tables: readonly { tableNam
         'tables in the same account and Region as the stack',
       );
     }
+    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined) continue;
+    const key = `${parts.account}/${parts.region}`;
+    given.set(key, { region: parts.region, account: parts.account, arns: [...(given.get(key)?.arns ?? []), table.tableArn] });
   }
+  if (given.size > 1) {
+    throw new SettingsError(
+      'tables',
+      `table ARNs name ${given.size} accounts/Regions (${[...given.keys()].join(', ')}); one stack drills the tables of one account and Region`,
+      'table ARNs of one account and Region (a stack per account and Region)',
+    );
+  }
+  const [environment] = given.values();
+  const region = Token.isUnresolved(stack.region) ? environment?.region : undefined;
+  const account = Token.isUnresolved(stack.account) ? environment?.account : undefined;
+  if (environment === undefined || (region === undefined && account === undefined)) return;
+  const conditions = [
+    ...(region === undefined ? [] : [Fn.conditionEquals(Aws.REGION, region)]),
+    ...(account === undefined ? [] : [Fn.conditionEquals(Aws.ACCOUNT_ID, account)]),
+  ];
+  new CfnRule(scope, 'TablesInStackAccountAndRegion', {
+    assertions: [
+      {
+        assert: conditions.length === 1 ? conditions[0] : Fn.conditionAnd(...conditions),
+        assertDescription: `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; deploy this stack there (the vault and backup plan are regional), or drill tables of the account and Region you deploy to.`,
+      },
+    ],
+  });
 }
 
 /**

@@ -193,11 +193,21 @@ describe('backup vault and plan', () => {
         BackupPlanRule: [
           {
             ScheduleExpression: 'cron(0 3 * * ? *)',
+            // Explicit windows: AWS Backup's default would let the job start up to 8 hours late.
+            StartWindowMinutes: 60,
+            CompletionWindowMinutes: 120,
             Lifecycle: { DeleteAfterDays: 35, MoveToColdStorageAfterDays: Match.absent() },
             TargetBackupVault: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.vault), 'BackupVaultName'] },
           },
         ],
       },
+    });
+  });
+
+  test('custom windows reach the rule', () => {
+    const late = synthesize({ settings: { backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 240, drillSchedule: 'cron(30 8 * * ? *)' } });
+    late.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ StartWindowMinutes: 90, CompletionWindowMinutes: 240 })] },
     });
   });
 
@@ -260,6 +270,34 @@ describe('backup vault and plan', () => {
       'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders',
       'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
     ]);
+  });
+});
+
+describe('tables of another account or Region, environment-agnostic stack', () => {
+  test('a CloudFormation rule stops the deploy, naming the setting, before any resource is created', () => {
+    const agnostic = synthesize({ settings: { tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'scans'] } });
+    const rules = agnostic.template.toJSON().Rules as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
+    const [rule] = Object.entries(rules).filter(([id]) => id.startsWith('DrillTablesInStackAccountAndRegion')).map(([, value]) => value);
+    expect(rule.Assertions).toEqual([
+      {
+        Assert: {
+          'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] }, { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '123456789012'] }],
+        },
+        AssertDescription: expect.stringMatching(
+          /^restore-drill setting "tables": arn:aws:dynamodb:eu-west-1:123456789012:table\/orders is in account 123456789012, Region eu-west-1; deploy this stack there/,
+        ),
+      },
+    ]);
+  });
+
+  test("tables given by name (the stack's own account and Region): no rule", () => {
+    const rules = (defaults.template.toJSON().Rules ?? {}) as Record<string, unknown>;
+    expect(Object.keys(rules).filter((id) => id.startsWith('DrillTablesInStackAccountAndRegion'))).toEqual([]);
+  });
+
+  test('a concrete stack environment is checked at synth instead: no rule', () => {
+    const rules = (custom.template.toJSON().Rules ?? {}) as Record<string, unknown>;
+    expect(Object.keys(rules).filter((id) => id.startsWith('DrillTablesInStackAccountAndRegion'))).toEqual([]);
   });
 });
 
