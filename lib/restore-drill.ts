@@ -137,8 +137,8 @@ export class RestoreDrill extends Construct {
       ...table,
       tableArn: table.tableArn ?? tableArn(stack, table.tableName),
     }));
-    checkFixtureNotListed(settings.tables, fixtureTableName);
     checkTablesInStackEnvironment(this, userTables);
+    checkFixtureNotListed(settings.tables, fixtureTableName);
 
     // ---- Fixture test table, seeded with known content ---------------------------------------
     this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
