@@ -11,7 +11,8 @@ try {
     description:
       'restore-drill: proves daily that the latest AWS Backup recovery point of each DynamoDB table restores with the expected data',
     // Context is read here only; the stack and construct take typed settings.
-    settings: settingsFromContext((key) => app.node.tryGetContext(key)),
+    // Every key the app's context holds (cdk.json, -c, the CLI's own): a misspelled setting is refused.
+    settings: settingsFromContext((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext())),
     // No env: the template deploys to whichever account and Region the CLI credentials point at.
   });
 } catch (error) {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnRule, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -39,9 +39,14 @@ import {
  */
 export interface RestoreDrillProps extends RestoreDrillSettings {
   /**
-   * Reserved concurrency of the drill Lambda: caps parallel drills (each may start a restore job,
-   * and AWS Backup allows about 50 concurrent restore jobs per account).
-   * @default 5
+   * Reserved concurrency of the drill Lambda (1-50), opt-in. Lambda refuses a reservation that
+   * leaves the account fewer unreserved executions than its minimum (the PutFunctionConcurrency
+   * API reference: at least 100; an account whose whole quota is lower, such as a new account at
+   * 10, has a lower minimum and no room at all), so any reservation can make `cdk deploy` fail in
+   * a small account. It is not needed to protect AWS: the engine limits its own parallel drills
+   * (MAX_PARALLEL_DRILLS in lambda/handler.ts) well under DynamoDB's 50 concurrent restores.
+   * Reserve only in an account with room to spare, to keep other functions from starving the drill.
+   * @default - no reservation: the drill shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
 }
@@ -113,9 +118,9 @@ export class RestoreDrill extends Construct {
     // Props first: nothing is created from a setting that could delete a source table.
     this.settings = resolveSettings(props);
     const settings = this.settings;
-    const reservedConcurrency = props.reservedConcurrency ?? 5;
-    if (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50) {
-      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50');
+    const reservedConcurrency = props.reservedConcurrency;
+    if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)) {
+      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50, or no reservation (the default)');
     }
     const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
@@ -132,7 +137,8 @@ export class RestoreDrill extends Construct {
       ...table,
       tableArn: table.tableArn ?? tableArn(stack, table.tableName),
     }));
-    checkTablesInStackEnvironment(stack, userTables);
+    checkTablesInStackEnvironment(this, userTables);
+    checkFixtureNotListed(settings.tables, fixtureTableName);
 
     // ---- Fixture test table, seeded with known content ---------------------------------------
     this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
@@ -185,22 +191,35 @@ export class RestoreDrill extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: stackInstanceVaultName(this),
       encryptionKey: this.vaultKey,
       accessPolicy: vaultAccessPolicy(stack, settings.vaultAdminPrincipalArns),
       // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: this.vault });
+    // Plan and selection names: CDK would name them after the construct id ("BackupPlan"), the
+    // same in every copy of the stack. Named after the stack and construct path instead (1-50 of
+    // a-z A-Z 0-9 - _ . for both: CreateBackupPlan, CreateBackupSelection API references).
+    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupVault: this.vault,
+      backupPlanName: uniqueBackupName(this, 'plan'),
+    });
     this.backupPlan.addRule(
       new backup.BackupPlanRule({
+        // Rule names need only be unique within their plan.
         ruleName: 'DailyDrilledTables',
         scheduleExpression: events.Schedule.expression(settings.backupSchedule),
+        // Explicit windows: without them AWS Backup may start a job up to 8 hours late, after the
+        // drill that expects it. Settings refuse a drill schedule that runs before they close.
+        startWindow: Duration.minutes(settings.backupStartWindowMinutes),
+        completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
         deleteAfter: Duration.days(settings.backupRetentionDays),
         moveToColdStorageAfter:
           settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
       }),
     );
     this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
+      backupSelectionName: uniqueBackupName(this, 'tables'),
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
         ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
@@ -224,7 +243,7 @@ export class RestoreDrill extends Construct {
           nativeBackupArns,
           anyKeyInRegion,
           viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
-          vaultKey: this.vaultKey,
+          vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
           restoreKmsKeyArn: settings.restoreKmsKeyArn,
         }),
       },
@@ -393,6 +412,8 @@ export class RestoreDrill extends Construct {
       vaultNames,
       canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      sourceTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
+      canaryTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
     });
 
     // ---- Triggers ------------------------------------------------------------------------------------
@@ -505,6 +526,9 @@ export class RestoreDrill extends Construct {
       vaultNames: readonly string[];
       canaryTableArns: readonly string[];
       restoreKmsKeyArn?: string;
+      /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
+      sourceTableKeyArns: readonly string[];
+      canaryTableKeyArns: readonly string[];
     },
   ): void {
     const stack = Stack.of(this);
@@ -566,6 +590,31 @@ export class RestoreDrill extends Construct {
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
       }),
     ];
+    // Source tables encrypted with a customer-managed key: DynamoDB uses the key on the caller's
+    // behalf, so the caller needs it (kms:Decrypt to read items; kms:Encrypt and
+    // kms:GenerateDataKey to write them: the canary PutItem). Only through DynamoDB in this Region
+    // (kms:ViaService is "<service>.<region>.amazonaws.com": KMS developer guide, "kms:ViaService").
+    const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } };
+    if (scope.sourceTableKeyArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadSourceTablesEncryptedWithTheirKeys',
+          actions: ['kms:Decrypt'],
+          resources: [...scope.sourceTableKeyArns],
+          conditions: viaDynamoDb,
+        }),
+      );
+    }
+    if (scope.canaryTableKeyArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'WriteCanaryItemsToEncryptedSourceTables',
+          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [...scope.canaryTableKeyArns],
+          conditions: viaDynamoDb,
+        }),
+      );
+    }
     if (scope.restoreKmsKeyArn !== undefined) {
       statements.push(
         new iam.PolicyStatement({
@@ -664,6 +713,10 @@ export class RestoreDrill extends Construct {
   }
 }
 
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
 /** Converts a user table setting to the engine's {@link DrilledTable}. */
 function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): DrilledTable {
   return {
@@ -674,6 +727,7 @@ function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): Dri
     ...(table.canary !== undefined && { canary: table.canary }),
     ...(table.itemCountTolerancePercent !== undefined && { itemCountTolerancePercent: table.itemCountTolerancePercent }),
     ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
+    ...(table.kmsKeyArn !== undefined && { kmsKeyArn: table.kmsKeyArn }),
   };
 }
 
@@ -691,6 +745,31 @@ function allowAlarmNotifications(topic: sns.Topic): void {
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
     }),
   );
+}
+
+/**
+ * A backup plan or selection name unique to this construct in its account: the stack name and
+ * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most `maxLength`.
+ */
+function uniqueBackupName(scope: Construct, suffix: string, maxLength = 50): string {
+  const head = Names.uniqueResourceName(scope, { maxLength: maxLength - suffix.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
+  return `${head}-${suffix}`;
+}
+
+/**
+ * The vault's name: unique to this construct (stack name, path, hash) and to this stack instance.
+ *
+ * Vault names are unique per account and Region (CreateBackupVault API reference; pattern
+ * ^[a-zA-Z0-9\-\_]{2,50}$) and the vault is retained when the stack is deleted, so a name fixed at
+ * synth made the next deploy of the same stack fail on the vault the last one left behind. The
+ * stack id (AWS::StackId, `arn:...:stack/<name>/<uuid>`, pseudo-parameter reference) is new for
+ * every stack created; its uuid's first group (8 hex digits) is taken: the stack-id examples are
+ * time-based (version 1) uuids, whose first group is the fast-changing low bits of the clock and
+ * whose last group is a node id that may repeat. 41 + 1 + 8 = 50 characters at most.
+ */
+function stackInstanceVaultName(scope: Construct): string {
+  const stackUuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+  return Fn.join('-', [uniqueBackupName(scope, 'vault', 41), Fn.select(0, Fn.split('-', stackUuid))]);
 }
 
 function tableArn(stack: Stack, tableName: string): string {
@@ -738,7 +817,8 @@ function restorePolicy(scope: {
   nativeBackupArns: readonly string[];
   anyKeyInRegion: string;
   viaDynamoDb: string;
-  vaultKey: kms.IKey;
+  /** The stack's vault key and the keys of the other vaults searched (`vaultKeyArns`). */
+  vaultKeyArns: readonly string[];
   restoreKmsKeyArn?: string;
 }): iam.PolicyDocument {
   const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
@@ -768,15 +848,22 @@ function restorePolicy(scope: {
     new iam.PolicyStatement({
       sid: 'DecryptRecoveryPointsWithTheVaultKey',
       actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resources: [scope.vaultKey.keyArn],
+      resources: [...scope.vaultKeyArns],
     }),
     new iam.PolicyStatement({
       sid: 'GrantTheVaultKeyToAwsResources',
       actions: ['kms:CreateGrant'],
-      resources: [scope.vaultKey.keyArn],
+      resources: [...scope.vaultKeyArns],
       conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     }),
     // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
+    // This is all a source encrypted with a customer-managed key (per-table kmsKeyArn) needs here:
+    // a native DynamoDB backup (arn:aws:dynamodb:...) is encrypted with the source table's key,
+    // which DynamoDB uses on this role's behalf; an AWS Backup recovery point (arn:aws:backup:...)
+    // is encrypted with its vault's key (the statements above) and the copy gets the default or
+    // the restore key (AWS Backup developer guide, "Restore a DynamoDB table", encryption
+    // settings). IAM grants a key only if its key policy lets the account's IAM policies do so
+    // (the default key policy does); a key policy naming its principals must add this role.
     new iam.PolicyStatement({
       sid: 'UseTableKeysThroughDynamoDb',
       actions: keyUse,
@@ -827,7 +914,35 @@ function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, sta
   }
 }
 
-function checkTablesInStackEnvironment(stack: Stack, tables: readonly { tableName: string; tableArn: string }[]): void {
+function describeArns(arns: readonly string[]): string {
+  return arns.length <= 2 ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}` : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
+}
+
+/** The fixture is drilled anyway, and its stack seeds and deletes it: it is no user table. */
+function checkFixtureNotListed(tables: readonly ResolvedTableSetting[], fixtureTableName: string): void {
+  const listed = tables.find((table) => table.tableName === fixtureTableName);
+  if (listed) {
+    throw new SettingsError(
+      'tables',
+      `"${listed.tableArn ?? listed.tableName}" is the fixture table "${fixtureTableName}", which the stack creates, seeds and always drills`,
+      'tables other than the fixture table (fixtureTableName)',
+    );
+  }
+}
+
+/**
+ * The vault, plan and restore role are regional and the drill's IAM names this account: every
+ * table must be in the stack's account and Region. Checked at synth where both sides are known;
+ * for an environment-agnostic stack, a CloudFormation rule makes the deploy fail with the same
+ * message before any resource is created. CloudFormation user guide, "Rules": assertions are
+ * checked before any resource is created or updated, with Fn::Equals and Fn::And; its examples
+ * compare template parameters, comparing the AWS::Region / AWS::AccountId pseudo parameters is
+ * the same Ref (shown in a community write-up, "CloudFormation Rules", connorkirkpatrick.com;
+ * not yet exercised here against a real deploy).
+ */
+function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tableName: string; tableArn: string }[]): void {
+  const stack = Stack.of(scope);
+  const given = new Map<string, { region: string; account: string; arns: string[] }>();
   for (const table of tables) {
     const parts = stack.splitArn(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
     const mismatch = (given: string | undefined, expected: string) =>
@@ -839,7 +954,33 @@ function checkTablesInStackEnvironment(stack: Stack, tables: readonly { tableNam
         'tables in the same account and Region as the stack',
       );
     }
+    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined) continue;
+    const key = `${parts.account}/${parts.region}`;
+    given.set(key, { region: parts.region, account: parts.account, arns: [...(given.get(key)?.arns ?? []), table.tableArn] });
   }
+  if (given.size > 1) {
+    throw new SettingsError(
+      'tables',
+      `table ARNs name ${given.size} accounts/Regions (${[...given.keys()].join(', ')}); one stack drills the tables of one account and Region`,
+      'table ARNs of one account and Region (a stack per account and Region)',
+    );
+  }
+  const [environment] = given.values();
+  const region = Token.isUnresolved(stack.region) ? environment?.region : undefined;
+  const account = Token.isUnresolved(stack.account) ? environment?.account : undefined;
+  if (environment === undefined || (region === undefined && account === undefined)) return;
+  const conditions = [
+    ...(region === undefined ? [] : [Fn.conditionEquals(Aws.REGION, region)]),
+    ...(account === undefined ? [] : [Fn.conditionEquals(Aws.ACCOUNT_ID, account)]),
+  ];
+  new CfnRule(scope, 'TablesInStackAccountAndRegion', {
+    assertions: [
+      {
+        assert: conditions.length === 1 ? conditions[0] : Fn.conditionAnd(...conditions),
+        assertDescription: `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; deploy this stack there (the vault and backup plan are regional), or drill tables of the account and Region you deploy to.`,
+      },
+    ],
+  });
 }
 
 /**

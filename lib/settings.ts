@@ -1,6 +1,6 @@
 import { CUSTOM_CHECK_NAMES } from '../lambda/checks/custom';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../lambda/fixture/fixture-items';
-import { longestGapHours } from './schedule';
+import { longestGapHours, oldestUsableBackup, shortestGapMinutes } from './schedule';
 
 /**
  * Settings of a restore drill: the CDK context keys of the app (`cdk.json` or `-c key=value`)
@@ -40,6 +40,15 @@ export interface DrillTableSetting {
    * @default - none
    */
   readonly customChecks?: readonly string[];
+  /**
+   * The customer-managed KMS key (key ARN, not an alias) the table is encrypted with. The drill
+   * role may then use it through DynamoDB in the stack's Region only: kms:Decrypt for the checks'
+   * reads, and kms:Encrypt / kms:GenerateDataKey as well when `canary` is on (the canary write).
+   * A table encrypted with a customer-managed key that is not named here fails its drill before
+   * any restore, with a message naming this setting.
+   * @default - none: the table uses an AWS owned or AWS managed key
+   */
+  readonly kmsKeyArn?: string;
 }
 
 export interface RestoreDrillSettings {
@@ -51,10 +60,17 @@ export interface RestoreDrillSettings {
    */
   readonly tables?: readonly (string | DrillTableSetting)[];
   /**
-   * Existing backup vaults also searched for recovery points (the stack's own vault always is).
+   * Existing backup vaults also searched for recovery points (the stack's own vault always is),
+   * such as the vault an earlier instance of this stack left behind (vaults are retained).
    * @default - none
    */
   readonly vaultNames?: readonly string[];
+  /**
+   * Customer-managed KMS keys (key ARNs) of the vaults in `vaultNames`: the restore role may
+   * decrypt their recovery points. Not needed for vaults encrypted with the AWS managed key.
+   * @default - none
+   */
+  readonly vaultKeyArns?: readonly string[];
   /**
    * Email address subscribed to drill reports and alarms (the recipient must confirm).
    * @default - no subscription
@@ -67,9 +83,12 @@ export interface RestoreDrillSettings {
   readonly notifyFailuresOnly?: boolean;
   /**
    * When the drill runs: an EventBridge `cron(...)` (6 fields, UTC) or `rate(...)` expression.
-   * It must run at least once every 166 hours: the "no drill finished" alarm watches the longest
-   * gap between runs plus two hours, and CloudWatch alarms look back at most seven days.
-   * @default 'cron(0 6 * * ? *)' (06:00 UTC daily, three hours after the default backup)
+   * At most hourly, and at least once every 166 hours: the "no drill finished" alarm watches the
+   * longest gap between runs plus two hours, and CloudWatch alarms look back at most seven days.
+   * Every run must find a finished backup young enough for `rpoTargetHours`: a backup counts as
+   * finished once its start and completion windows have closed (a rate schedule can run at any
+   * time of day, so it needs an RPO of the longest backup gap plus both windows).
+   * @default 'cron(0 6 * * ? *)' (06:00 UTC daily, when the default 03:00 backup's windows close)
    */
   readonly drillSchedule?: string;
   /**
@@ -78,12 +97,27 @@ export interface RestoreDrillSettings {
    */
   readonly drillAfterBackup?: boolean;
   /**
-   * When the daily backup rule runs: a `cron(...)` expression (AWS Backup accepts cron only).
-   * Its longest gap between backups must not exceed `rpoTargetHours`, or drills would fail the
-   * RPO check by design.
+   * When the daily backup rule runs: a `cron(...)` expression (AWS Backup accepts cron only),
+   * at most hourly. Its longest gap between backups must not exceed `rpoTargetHours`, or drills
+   * would fail the RPO check by design.
    * @default 'cron(0 3 * * ? *)'
    */
   readonly backupSchedule?: string;
+  /**
+   * Minutes after its scheduled time within which a backup job must start, else AWS Backup
+   * cancels it (the rule's StartWindowMinutes; AWS requires at least 60, and without one AWS
+   * Backup allows 8 hours). With the completion window it bounds when a backup has finished: a
+   * drill schedule that could run before the backup it expects has finished is refused.
+   * @default 60
+   */
+  readonly backupStartWindowMinutes?: number;
+  /**
+   * Minutes within which a started backup job must complete, else AWS Backup cancels it (the
+   * rule's CompletionWindowMinutes; without one, 7 days). At least 60 more than the start window.
+   * Raise it for a table whose backup takes longer, and move the drill later to match.
+   * @default 120
+   */
+  readonly backupCompletionWindowMinutes?: number;
   /**
    * Days a recovery point is kept (AWS Backup `deleteAfter`).
    * @default 35
@@ -157,8 +191,9 @@ export interface RestoreDrillSettings {
    */
   readonly fixtureTableName?: string;
   /**
-   * IAM principal ARNs (roles, users; wildcards allowed) that may still delete recovery points or
-   * change their lifecycle in the stack's vault. Everyone else is denied by the vault policy.
+   * IAM principal ARNs (roles, users; wildcards allowed in the name, not in the account) that may
+   * still delete recovery points or change their lifecycle in the stack's vault. Everyone else is
+   * denied by the vault policy.
    * @default - only the account root user (break-glass)
    */
   readonly vaultAdminPrincipalArns?: readonly string[];
@@ -168,6 +203,7 @@ export interface RestoreDrillSettings {
 export interface ResolvedRestoreDrillSettings {
   readonly tables: readonly ResolvedTableSetting[];
   readonly vaultNames: readonly string[];
+  readonly vaultKeyArns: readonly string[];
   readonly notificationEmail?: string;
   readonly notifyFailuresOnly: boolean;
   readonly drillSchedule: string;
@@ -175,6 +211,8 @@ export interface ResolvedRestoreDrillSettings {
   readonly drillScheduleLongestGapHours: number;
   readonly drillAfterBackup: boolean;
   readonly backupSchedule: string;
+  readonly backupStartWindowMinutes: number;
+  readonly backupCompletionWindowMinutes: number;
   readonly backupRetentionDays: number;
   readonly coldStorageAfterDays?: number;
   readonly rpoTargetHours: number;
@@ -205,10 +243,13 @@ const MB_PER_SCAN_SEGMENT = 256;
 export const DEFAULT_SETTINGS = {
   tables: [],
   vaultNames: [],
+  vaultKeyArns: [],
   notifyFailuresOnly: false,
   drillSchedule: 'cron(0 6 * * ? *)',
   drillAfterBackup: false,
   backupSchedule: 'cron(0 3 * * ? *)',
+  backupStartWindowMinutes: 60,
+  backupCompletionWindowMinutes: 120,
   backupRetentionDays: 35,
   rpoTargetHours: 26,
   rtoTargetMinutes: 60,
@@ -253,6 +294,7 @@ const TABLE_ENTRY_KEYS = new Set([
   'canary',
   'itemCountTolerancePercent',
   'customChecks',
+  'kmsKeyArn',
 ]);
 
 /**
@@ -306,6 +348,10 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     settings.backupSchedule ?? DEFAULT_SETTINGS.backupSchedule,
     { allowRate: false },
   );
+  checkAtMostHourly('drillSchedule', drillSchedule, 'a drill restores a table: more than one an hour piles up restores of the same data');
+  // AWS Backup refuses rules whose backups are less than 60 minutes apart ("The interval between
+  // backup jobs shouldn't be less than 60 minutes", as reported on AWS re:Post).
+  checkAtMostHourly('backupSchedule', backupSchedule, 'AWS Backup refuses backup rules less than 60 minutes apart');
   const drillScheduleLongestGapHours = scheduleGapHours('drillSchedule', drillSchedule);
   if (drillScheduleLongestGapHours > MAX_DRILL_GAP_HOURS) {
     throw new SettingsError(
@@ -323,6 +369,9 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     );
   }
 
+  const { backupStartWindowMinutes, backupCompletionWindowMinutes } = checkBackupWindows(settings);
+  checkDrillAfterBackupWindows({ drillSchedule, backupSchedule, backupStartWindowMinutes, backupCompletionWindowMinutes, rpoTargetHours });
+
   const notificationEmail = settings.notificationEmail;
   if (notificationEmail !== undefined && !EMAIL.test(notificationEmail)) {
     throw new SettingsError('notificationEmail', `"${notificationEmail}" is not an email address`, 'name@example.com');
@@ -339,14 +388,11 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     }
   }
 
+  const vaultKeyArns = checkStringList('vaultKeyArns', settings.vaultKeyArns ?? DEFAULT_SETTINGS.vaultKeyArns);
+  for (const arn of vaultKeyArns) checkKmsKeyArn('vaultKeyArns', arn);
+
   const restoreKmsKeyArn = settings.restoreKmsKeyArn;
-  if (restoreKmsKeyArn !== undefined && !KMS_KEY_ARN.test(restoreKmsKeyArn)) {
-    throw new SettingsError(
-      'restoreKmsKeyArn',
-      `"${restoreKmsKeyArn}" is not a KMS key ARN`,
-      'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
-    );
-  }
+  if (restoreKmsKeyArn !== undefined) checkKmsKeyArn('restoreKmsKeyArn', restoreKmsKeyArn);
 
   const fixtureTableName = settings.fixtureTableName;
   if (fixtureTableName !== undefined) {
@@ -359,11 +405,21 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     settings.vaultAdminPrincipalArns ?? DEFAULT_SETTINGS.vaultAdminPrincipalArns,
   );
   for (const arn of vaultAdminPrincipalArns) {
-    if (!PRINCIPAL_ARN.test(arn)) {
+    const principal = PRINCIPAL_ARN.exec(arn);
+    if (!principal) {
       throw new SettingsError(
         'vaultAdminPrincipalArns',
         `"${arn}" is not an IAM principal ARN`,
-        'arn:aws:iam::<account>:role/<name> (wildcards allowed)',
+        'arn:aws:iam::<account>:role/<name> (wildcards allowed in the name)',
+      );
+    }
+    // The vault policy exempts these ARNs from its deny (ArnNotLike aws:PrincipalArn): a "*"
+    // account would exempt a principal of that name in every AWS account.
+    if (principal[2] === '*') {
+      throw new SettingsError(
+        'vaultAdminPrincipalArns',
+        `"${arn}" names any account ("*"), so a principal of that name in any AWS account could delete recovery points`,
+        'an ARN with a 12-digit account, e.g. arn:aws:iam::123456789012:role/BackupAdmin (wildcards allowed in the name only)',
       );
     }
   }
@@ -373,12 +429,15 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   return {
     tables,
     vaultNames,
+    vaultKeyArns,
     notificationEmail,
     notifyFailuresOnly,
     drillSchedule,
     drillScheduleLongestGapHours,
     drillAfterBackup: checkBoolean('drillAfterBackup', settings.drillAfterBackup ?? DEFAULT_SETTINGS.drillAfterBackup),
     backupSchedule,
+    backupStartWindowMinutes,
+    backupCompletionWindowMinutes,
     backupRetentionDays,
     coldStorageAfterDays,
     rpoTargetHours,
@@ -424,11 +483,14 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
 export const CONTEXT_KEYS = [
   'tables',
   'vaultNames',
+  'vaultKeyArns',
   'notificationEmail',
   'notifyFailuresOnly',
   'drillSchedule',
   'drillAfterBackup',
   'backupSchedule',
+  'backupStartWindowMinutes',
+  'backupCompletionWindowMinutes',
   'backupRetentionDays',
   'coldStorageAfterDays',
   'rpoTargetHours',
@@ -446,11 +508,50 @@ export const CONTEXT_KEYS = [
 ] as const satisfies readonly (keyof RestoreDrillSettings)[];
 
 /**
+ * Refuses a context key that looks like a setting but is none (`rpoTargetHour`), naming the
+ * nearest setting by edit distance. Keys of CDK and its CLI are left alone: those with ":" or "/"
+ * or starting with "@" (feature flags, `aws:cdk:*`, lookups cached in cdk.context.json) and
+ * kebab-case ones (`cli-telemetry`, `acknowledged-issue-numbers`, `assets-ecr-repository-name`),
+ * unless a kebab-case key spells a setting (`rpo-target-hours`).
+ */
+export function checkContextKeys(keys: Iterable<string>): void {
+  const settings: readonly string[] = CONTEXT_KEYS;
+  const accepted = `a restore-drill setting: ${settings.join(', ')} (keys with ":", "/", "@" or "-" belong to CDK and its CLI)`;
+  for (const key of keys) {
+    if (settings.includes(key)) continue;
+    if (/[:/@.]/.test(key)) continue;
+    const squashed = key.replace(/-/g, '').toLowerCase();
+    if (key.includes('-')) {
+      const spelled = settings.find((setting) => setting.toLowerCase() === squashed);
+      if (spelled) throw new SettingsError(key, `is written in kebab-case; the setting is "${spelled}"`, accepted);
+      continue;
+    }
+    const nearest = [...settings].sort((a, b) => editDistance(squashed, a.toLowerCase()) - editDistance(squashed, b.toLowerCase()))[0];
+    throw new SettingsError(key, `is not a setting (did you mean "${nearest}"?)`, accepted);
+  }
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
  * Reads the settings from CDK context and checks them (so a bad value fails before any construct
  * exists). Values from `-c key=value` arrive as strings, values from `cdk.json` as JSON; both are
- * accepted. Keys not given stay unset: the construct applies the defaults.
+ * accepted. Keys not given stay unset: the construct applies the defaults. `contextKeys`, every
+ * key the app's context holds, are checked for misspelled settings ({@link checkContextKeys}).
  */
-export function settingsFromContext(getContext: (key: string) => unknown): RestoreDrillSettings {
+export function settingsFromContext(getContext: (key: string) => unknown, contextKeys: Iterable<string> = []): RestoreDrillSettings {
+  checkContextKeys(contextKeys);
   const text = (key: string): string | undefined => {
     const value = getContext(key);
     if (value === undefined || value === null || value === '') return undefined;
@@ -500,11 +601,14 @@ export function settingsFromContext(getContext: (key: string) => unknown): Resto
   const settings: RestoreDrillSettings = {
     tables: list('tables') as (string | DrillTableSetting)[] | undefined,
     vaultNames: list('vaultNames') as string[] | undefined,
+    vaultKeyArns: list('vaultKeyArns') as string[] | undefined,
     notificationEmail: text('notificationEmail'),
     notifyFailuresOnly: boolean('notifyFailuresOnly'),
     drillSchedule: text('drillSchedule'),
     drillAfterBackup: boolean('drillAfterBackup'),
     backupSchedule: text('backupSchedule'),
+    backupStartWindowMinutes: number('backupStartWindowMinutes'),
+    backupCompletionWindowMinutes: number('backupCompletionWindowMinutes'),
     backupRetentionDays: number('backupRetentionDays'),
     coldStorageAfterDays: number('coldStorageAfterDays'),
     rpoTargetHours: number('rpoTargetHours'),
@@ -585,6 +689,7 @@ function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
       }
     }
   }
+  const kmsKeyArn = record.kmsKeyArn === undefined ? undefined : checkKmsKeyArn(`${setting}.kmsKeyArn`, record.kmsKeyArn);
   return {
     ...reference,
     createdAtAttribute: optionalAttribute('createdAtAttribute'),
@@ -592,6 +697,7 @@ function checkTableEntry(entry: unknown, index: number): ResolvedTableSetting {
     canary,
     itemCountTolerancePercent,
     customChecks,
+    kmsKeyArn,
   };
 }
 
@@ -673,12 +779,101 @@ export const DRILL_ALARM_SLACK_HOURS = 2;
 /** CloudWatch alarms look back at most 7 days (168 one-hour periods), slack included. */
 export const MAX_DRILL_GAP_HOURS = 7 * 24 - DRILL_ALARM_SLACK_HOURS;
 
+function checkAtMostHourly(setting: string, expression: string, why: string): void {
+  let minutes: number;
+  try {
+    minutes = shortestGapMinutes(expression);
+  } catch (error) {
+    throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
+  }
+  if (minutes < 60) {
+    throw new SettingsError(setting, `"${expression}" runs as often as every ${minutes} minutes (${why})`, 'a schedule whose runs are at least 60 minutes apart, e.g. "cron(0 * * * ? *)"');
+  }
+}
+
+/** AWS Backup's largest start and completion windows the drill could use: a month. */
+const MAX_BACKUP_WINDOW_MINUTES = 30 * 24 * 60;
+
+/**
+ * The backup rule's start and completion windows. AWS Backup API reference (BackupRule,
+ * StartWindowMinutes): "If this value is included, it must be at least 60 minutes to avoid
+ * errors"; without it the default is 8 hours (AWS-FACTS, CDK BackupPlanRuleProps). The
+ * completion window has no documented minimum; widely used modules (cloudposse's
+ * terraform-aws-backup: "Must be at least 60 minutes greater than start_window") hold it to the
+ * start window plus 60 minutes, which is kept here rather than learnt at deploy time.
+ */
+function checkBackupWindows(settings: RestoreDrillSettings): { backupStartWindowMinutes: number; backupCompletionWindowMinutes: number } {
+  const backupStartWindowMinutes = checkNumber(
+    'backupStartWindowMinutes',
+    settings.backupStartWindowMinutes ?? DEFAULT_SETTINGS.backupStartWindowMinutes,
+    { min: 60, max: MAX_BACKUP_WINDOW_MINUTES, integer: true },
+  );
+  const backupCompletionWindowMinutes = checkNumber(
+    'backupCompletionWindowMinutes',
+    settings.backupCompletionWindowMinutes ?? DEFAULT_SETTINGS.backupCompletionWindowMinutes,
+    { min: 120, max: MAX_BACKUP_WINDOW_MINUTES, integer: true },
+  );
+  if (backupCompletionWindowMinutes < backupStartWindowMinutes + 60) {
+    throw new SettingsError(
+      'backupCompletionWindowMinutes',
+      `${backupCompletionWindowMinutes} is less than backupStartWindowMinutes=${backupStartWindowMinutes} plus 60`,
+      `at least ${backupStartWindowMinutes + 60}, or a shorter backupStartWindowMinutes`,
+    );
+  }
+  return { backupStartWindowMinutes, backupCompletionWindowMinutes };
+}
+
+/**
+ * Refuses a drill schedule that can run before the backup it expects has finished: at every drill
+ * run, the newest backup whose start and completion windows have both closed must be at most
+ * rpoTargetHours old (see {@link oldestUsableBackup}). Both windows are added: the rule's
+ * completion window counts from the job's start (BackupRule API reference), which may itself come
+ * as late as the end of the start window.
+ */
+function checkDrillAfterBackupWindows(settings: {
+  drillSchedule: string;
+  backupSchedule: string;
+  backupStartWindowMinutes: number;
+  backupCompletionWindowMinutes: number;
+  rpoTargetHours: number;
+}): void {
+  const { drillSchedule, backupSchedule, backupStartWindowMinutes: start, backupCompletionWindowMinutes: completion, rpoTargetHours } = settings;
+  const window = start + completion;
+  const worst = oldestUsableBackup(drillSchedule, backupSchedule, window);
+  if (worst.ageMinutes <= rpoTargetHours * 60) return;
+  const at = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when = worst.drillAt
+    ? `the drill of ${at(worst.drillAt)} runs before the backup of ${at(new Date(worst.nextBackupClosesAt.getTime() - window * 60_000))} is sure to have finished (${at(worst.nextBackupClosesAt)})`
+    : `a rate schedule runs at any time of day, e.g. just before a backup is sure to have finished (${window} minutes after it is scheduled)`;
+  throw new SettingsError(
+    'drillSchedule',
+    `"${drillSchedule}" can run before the backup it expects: with backupSchedule "${backupSchedule}", backupStartWindowMinutes=${start} and backupCompletionWindowMinutes=${completion}, ${when}, so it can only count on the backup of ${at(worst.backupAt)}, ${formatHours(worst.ageMinutes)} old, over rpoTargetHours=${rpoTargetHours}`,
+    `a drill schedule whose every run is at least ${window} minutes after a backup and within rpoTargetHours of it, shorter backup windows (backupStartWindowMinutes >= 60, backupCompletionWindowMinutes >= start + 60), or rpoTargetHours >= ${Math.ceil(worst.ageMinutes / 60)}`,
+  );
+}
+
+function formatHours(minutes: number): string {
+  const rest = minutes % 60;
+  return rest === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
+}
+
 function scheduleGapHours(setting: string, expression: string): number {
   try {
     return longestGapHours(expression);
   } catch (error) {
     throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
   }
+}
+
+/**
+ * A KMS key ARN, never an alias: an IAM policy names a key only by its key ARN (KMS developer
+ * guide, "Specifying KMS keys in IAM policy statements"); an alias ARN would grant nothing.
+ */
+function checkKmsKeyArn(setting: string, arn: unknown): string {
+  if (typeof arn !== 'string' || !KMS_KEY_ARN.test(arn)) {
+    throw new SettingsError(setting, `${describe(arn)} is not a KMS key ARN`, 'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)');
+  }
+  return arn;
 }
 
 function checkNumber(setting: string, value: unknown, range: { min: number; max: number; integer?: boolean }): number {
@@ -705,7 +900,7 @@ function checkStringList(setting: string, value: unknown): string[] {
 }
 
 function tableAccepted(): string {
-  return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?}';
+  return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?, "kmsKeyArn"?}';
 }
 
 function prefixAccepted(): string {

@@ -49,8 +49,11 @@ export function engineActions(): Set<string> {
 }
 
 /** Verbs of actions that change or destroy something, or hand out power. */
-/** DynamoDB and SNS use the drill's KMS data key on its behalf (CDK grants on the history table and topic). */
-const KMS_ON_BEHALF = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey']);
+/**
+ * DynamoDB and SNS use KMS keys on the drill's behalf: the data key (CDK grants on the history
+ * table and topic) and the keys of drilled tables that have one (`kmsKeyArn`).
+ */
+const KMS_ON_BEHALF = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:GenerateDataKey', 'kms:DescribeKey']);
 
 const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Tag|Untag|Send|Publish|PassRole)/;
 

@@ -1,7 +1,9 @@
 import { CANARY_KEY_VALUE } from '../../lambda/config';
 import {
   NON_DEFAULT_SETTINGS,
+  ORDERS_KEY_ARN,
   type PolicyStatementJson,
+  SCANS_KEY_ARN,
   type Synthesized,
   TEST_ENV,
   asList,
@@ -181,6 +183,41 @@ describe('drill Lambda policy', () => {
     }
   });
 
+  test('source tables with their own key: kms:Decrypt on those keys, only through DynamoDB in the stack Region', () => {
+    const statement = drillStatement(custom, 'ReadSourceTablesEncryptedWithTheirKeys');
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' } },
+    });
+    expect(resources(statement)).toEqual([ORDERS_KEY_ARN, SCANS_KEY_ARN]);
+  });
+
+  test('canary tables with their own key: kms:Encrypt and kms:GenerateDataKey too, and only for them', () => {
+    const statement = drillStatement(custom, 'WriteCanaryItemsToEncryptedSourceTables');
+    expect(statement).toMatchObject({
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' } },
+    });
+    // scans has canary: true; orders has none, so its key is only decrypted.
+    expect(resources(statement)).toEqual([SCANS_KEY_ARN]);
+    const encrypting = identityStatements(custom.template).filter(({ statement: s }) => allows(s, 'kms:Encrypt') && resources(s).includes(ORDERS_KEY_ARN));
+    expect(encrypting).toEqual([]);
+  });
+
+  test('no table key: no source-key statement', () => {
+    const sids = identityStatements(defaults.template).map(({ statement }) => statement.Sid);
+    expect(sids).not.toContain('ReadSourceTablesEncryptedWithTheirKeys');
+    expect(sids).not.toContain('WriteCanaryItemsToEncryptedSourceTables');
+  });
+
+  test('environment-agnostic stack: the ViaService condition names the deploy Region', async () => {
+    const agnostic = synthesize({ settings: { tables: [{ table: 'orders', kmsKeyArn: ORDERS_KEY_ARN, canary: true }] } });
+    for (const sid of ['ReadSourceTablesEncryptedWithTheirKeys', 'WriteCanaryItemsToEncryptedSourceTables']) {
+      expect(renderValue(drillStatement(agnostic, sid).Condition?.StringEquals['kms:ViaService'])).toBe('dynamodb.<AWS::Region>.amazonaws.com');
+    }
+  });
+
   test('restore key: decrypt restored copies only when one is configured', () => {
     expect(resources(drillStatement(custom, 'ReadRestoredCopiesEncryptedWithTheRestoreKey'))).toEqual([NON_DEFAULT_SETTINGS.restoreKmsKeyArn]);
     const sids = identityStatements(defaults.template).map(({ statement }) => statement.Sid);
@@ -223,6 +260,10 @@ describe('restore role policy', () => {
   test('KMS: the vault key, and any key only through DynamoDB in this Region', () => {
     const vaultKey = `<${logicalIdOf(defaults.stack.drill.vaultKey)}.Arn>`;
     expect(resources(restoreStatement(defaults, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual([vaultKey]);
+    // vaultKeyArns: the keys of the other vaults searched, such as an earlier stack instance's retained vault.
+    const customVaultKeys = [`<${logicalIdOf(custom.stack.drill.vaultKey)}.Arn>`, ...NON_DEFAULT_SETTINGS.vaultKeyArns!];
+    expect(resources(restoreStatement(custom, 'DecryptRecoveryPointsWithTheVaultKey'))).toEqual(customVaultKeys);
+    expect(resources(restoreStatement(custom, 'GrantTheVaultKeyToAwsResources'))).toEqual(customVaultKeys);
     expect(restoreStatement(defaults, 'GrantTheVaultKeyToAwsResources')).toMatchObject({
       Action: 'kms:CreateGrant',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },

@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV, type DrillTargets, type DrilledTable } from '../../lambda/config';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
-import { NON_DEFAULT_SETTINGS, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
+import { resolveIntrinsics } from '../harness/app/intrinsics';
+import { NON_DEFAULT_SETTINGS, ORDERS_KEY_ARN, SCANS_KEY_ARN, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
 
 let defaults: Synthesized;
 let custom: Synthesized;
@@ -99,6 +100,63 @@ describe('backup vault and plan', () => {
     });
   });
 
+  /** The vault name CloudFormation would create for a stack instance with this stack id. */
+  function vaultNameFor(synthesized: Synthesized, stackId: string): string {
+    const [vault] = Object.values(synthesized.template.findResources('AWS::Backup::BackupVault'));
+    return resolveIntrinsics(vault.Properties.BackupVaultName, {
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      stackName: synthesized.stack.stackName,
+      stackId,
+      ref: (id) => {
+        throw new Error(`the vault name refers to ${id}`);
+      },
+      getAtt: (id) => {
+        throw new Error(`the vault name refers to ${id}`);
+      },
+    });
+  }
+  const stackId = (name: string, uuid: string) => `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/${uuid}`;
+
+  test('destroy then deploy: the retained vault of the earlier stack instance never has the new one\'s name', () => {
+    // Two instances of the same stack (the second created after `cdk destroy` retained the first one's vault).
+    const first = vaultNameFor(defaults, stackId('RestoreDrill', '51af3dc0-da77-11e4-872e-1234567db123'));
+    const second = vaultNameFor(defaults, stackId('RestoreDrill', 'e722ae60-fe62-11e8-9a0e-1234567db123'));
+    expect(first).not.toEqual(second);
+    expect(first).toBe('RestoreDrill-F9CEF07D-vault-51af3dc0');
+    // CreateBackupVault: ^[a-zA-Z0-9\-\_]{2,50}$
+    for (const name of [first, second]) expect(name).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
+  });
+
+  test('the vault name stays a valid vault name for the longest stack name', () => {
+    const name = `a${'-b'.repeat(63)}c`; // 128 characters, CloudFormation's maximum
+    const long = synthesize({ stackName: name, settings: { fixtureTableName: 'fixture-of-the-long-stack' } });
+    expect(vaultNameFor(long, stackId(name, '51af3dc0-da77-11e4-872e-1234567db123'))).toMatch(/^[a-zA-Z0-9_-]{2,50}$/);
+  });
+
+  test('the drill finds its own vault: DRILL_VAULT_NAMES refers to the vault resource, whatever name it gets', () => {
+    const vaultName = `<${logicalIdOf(defaults.stack.drill.vault)}.BackupVaultName>`;
+    expect(drillEnvironment(defaults)[ENV.vaultNames]).toBe(vaultName);
+  });
+
+  test('destroy then deploy: no retained resource carries a physical name fixed at synth', () => {
+    // Retained resources outlive `cdk destroy`; a fixed name would collide with the next deploy.
+    const nameProperties = ['BackupVaultName', 'TableName', 'AliasName', 'LogGroupName', 'TopicName', 'QueueName', 'RoleName', 'FunctionName', 'Name'];
+    for (const synthesized of [defaults, custom]) {
+      const retained = Object.entries(synthesized.template.toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties?: Record<string, unknown> }>).filter(
+        ([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
+      );
+      expect(retained.length).toBeGreaterThanOrEqual(4); // two keys, the vault, the history table
+      for (const [id, resource] of retained) {
+        for (const property of nameProperties) {
+          const value = resource.Properties?.[property];
+          if (value === undefined) continue;
+          expect({ id, property, perStackInstance: JSON.stringify(value).includes('AWS::StackId') }).toEqual({ id, property, perStackInstance: true });
+        }
+      }
+    }
+  });
+
   test('vault access policy denies deleting or shortening recovery points to all but the admins', () => {
     defaults.template.hasResourceProperties('AWS::Backup::BackupVault', {
       AccessPolicy: {
@@ -135,11 +193,21 @@ describe('backup vault and plan', () => {
         BackupPlanRule: [
           {
             ScheduleExpression: 'cron(0 3 * * ? *)',
+            // Explicit windows: AWS Backup's default would let the job start up to 8 hours late.
+            StartWindowMinutes: 60,
+            CompletionWindowMinutes: 120,
             Lifecycle: { DeleteAfterDays: 35, MoveToColdStorageAfterDays: Match.absent() },
             TargetBackupVault: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.vault), 'BackupVaultName'] },
           },
         ],
       },
+    });
+  });
+
+  test('custom windows reach the rule', () => {
+    const late = synthesize({ settings: { backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 240, drillSchedule: 'cron(30 8 * * ? *)' } });
+    late.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ StartWindowMinutes: 90, CompletionWindowMinutes: 240 })] },
     });
   });
 
@@ -153,6 +221,44 @@ describe('backup vault and plan', () => {
     });
   });
 
+  test('plan and selection names differ between two copies of the stack in one account', () => {
+    const names = (synthesized: Synthesized) => {
+      const [plan] = Object.values(synthesized.template.findResources('AWS::Backup::BackupPlan'));
+      const [selection] = Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'));
+      return { plan: plan.Properties.BackupPlan.BackupPlanName, selection: selection.Properties.BackupSelection.SelectionName };
+    };
+    const first = names(synthesize({ stackName: 'DrillsTeamA', env: TEST_ENV }));
+    const second = names(synthesize({ stackName: 'DrillsTeamB', env: TEST_ENV }));
+    expect(first.plan).not.toEqual(second.plan);
+    expect(first.selection).not.toEqual(second.selection);
+    for (const name of [first.plan, first.selection, second.plan, second.selection]) {
+      // CreateBackupPlan / CreateBackupSelection: 1-50 of a-z A-Z 0-9 - _ .
+      expect(name).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+    }
+    expect(first.plan).toMatch(/^DrillsTeamA-.*-plan$/);
+  });
+
+  test('plan and selection names stay within 50 characters for a long stack name', () => {
+    const long = synthesize({ stackName: `restore-drill-${'x'.repeat(100)}`, settings: { fixtureTableName: 'fixture-of-the-long-stack' } });
+    const [plan] = Object.values(long.template.findResources('AWS::Backup::BackupPlan'));
+    const [selection] = Object.values(long.template.findResources('AWS::Backup::BackupSelection'));
+    expect(plan.Properties.BackupPlan.BackupPlanName).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+    expect(selection.Properties.BackupSelection.SelectionName).toMatch(/^[a-zA-Z0-9_.-]{1,50}$/);
+  });
+
+  test('two drills in one stack get distinct plan names', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Orders', { tables: ['orders'], fixtureTableName: 'orders-fixture' });
+    new RestoreDrill(stack, 'Scans', { tables: ['scans'], fixtureTableName: 'scans-fixture' });
+    const plans = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupPlan')).map(
+      (plan) => plan.Properties.BackupPlan.BackupPlanName,
+    );
+    expect(new Set(plans).size).toBe(2);
+  });
+
   test('selection: the fixture table plus the user tables', () => {
     const resources = (synthesized: Synthesized) =>
       (Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection.Resources as unknown[]).map(
@@ -164,6 +270,34 @@ describe('backup vault and plan', () => {
       'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders',
       'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
     ]);
+  });
+});
+
+describe('tables of another account or Region, environment-agnostic stack', () => {
+  test('a CloudFormation rule stops the deploy, naming the setting, before any resource is created', () => {
+    const agnostic = synthesize({ settings: { tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'scans'] } });
+    const rules = agnostic.template.toJSON().Rules as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
+    const [rule] = Object.entries(rules).filter(([id]) => id.startsWith('DrillTablesInStackAccountAndRegion')).map(([, value]) => value);
+    expect(rule.Assertions).toEqual([
+      {
+        Assert: {
+          'Fn::And': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] }, { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '123456789012'] }],
+        },
+        AssertDescription: expect.stringMatching(
+          /^restore-drill setting "tables": arn:aws:dynamodb:eu-west-1:123456789012:table\/orders is in account 123456789012, Region eu-west-1; deploy this stack there/,
+        ),
+      },
+    ]);
+  });
+
+  test("tables given by name (the stack's own account and Region): no rule", () => {
+    const rules = (defaults.template.toJSON().Rules ?? {}) as Record<string, unknown>;
+    expect(Object.keys(rules).filter((id) => id.startsWith('DrillTablesInStackAccountAndRegion'))).toEqual([]);
+  });
+
+  test('a concrete stack environment is checked at synth instead: no rule', () => {
+    const rules = (custom.template.toJSON().Rules ?? {}) as Record<string, unknown>;
+    expect(Object.keys(rules).filter((id) => id.startsWith('DrillTablesInStackAccountAndRegion'))).toEqual([]);
   });
 });
 
@@ -229,16 +363,34 @@ describe('report topic', () => {
 });
 
 describe('drill Lambda', () => {
-  test('Node.js 24 on ARM, 15 minutes, 1 GB, modest reserved concurrency, traced', () => {
+  test('Node.js 24 on ARM, 15 minutes, 1 GB, traced, no reserved concurrency (deploys in an account at the minimum quota)', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 900,
       MemorySize: 1024,
-      ReservedConcurrentExecutions: 5,
+      ReservedConcurrentExecutions: Match.absent(),
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
       Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) },
+    });
+  });
+
+  test('no function of the stack reserves concurrency', () => {
+    for (const fn of Object.values(defaults.template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  test('reservedConcurrency: a reservation only when asked for', async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Drill', { reservedConcurrency: 3 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.tables]: Match.anyValue() }) },
+      ReservedConcurrentExecutions: 3,
     });
   });
 
@@ -309,7 +461,7 @@ describe('drill Lambda', () => {
     });
     const tables: DrilledTable[] = JSON.parse(environment[ENV.tables]);
     expect(tables.slice(1)).toEqual([
-      { tableName: 'orders', tableArn: 'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders' },
+      { tableName: 'orders', tableArn: 'arn:<AWS::Partition>:dynamodb:eu-west-1:123456789012:table/orders', kmsKeyArn: ORDERS_KEY_ARN },
       {
         tableName: 'scans',
         tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
@@ -318,8 +470,11 @@ describe('drill Lambda', () => {
         canary: true,
         itemCountTolerancePercent: 1,
         customChecks: ['polygon-closes'],
+        kmsKeyArn: SCANS_KEY_ARN,
       },
     ]);
+    // The fixture uses an AWS managed key: no kmsKeyArn.
+    expect(tables[0].kmsKeyArn).toBeUndefined();
     expect(tables[0].fixture).toEqual({ propertyCount: 12, digest: TableDigest.of(fixtureItems(12)).toString() });
     expect(tables[0]).toMatchObject({ canary: true, customChecks: ['polygon-closes'] });
   });

@@ -34,6 +34,7 @@ describe('defaults', () => {
     expect(settings).toMatchObject({
       tables: [],
       vaultNames: [],
+      vaultKeyArns: [],
       notifyFailuresOnly: false,
       drillSchedule: 'cron(0 6 * * ? *)',
       drillAfterBackup: false,
@@ -77,6 +78,14 @@ describe('tables', () => {
     ]);
   });
 
+  test('Compliance: a table with its customer-managed key', () =>
+    expect(resolveSettings({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555' }] }).tables[0].kmsKeyArn).toBe(
+      'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555',
+    ));
+  test('Noncompliance: a table key given as an alias', () =>
+    expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/orders' }] }, 'tables[0].kmsKeyArn', /not a KMS key ARN.*not an alias/));
+  test('Noncompliance: a table key given as a key id', () =>
+    expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'aaaa1111-2222-3333-4444-555555555555' }] }, 'tables[0].kmsKeyArn'));
   test('Noncompliance: table name too short', () => expectRejected({ tables: ['ab'] }, 'tables[0]', /not a valid DynamoDB table name/));
   test('Noncompliance: table name with invalid characters', () => expectRejected({ tables: ['orders', 'my table!'] }, 'tables[1]'));
   test('Noncompliance: table name longer than 255', () => expectRejected({ tables: ['t'.repeat(256)] }, 'tables[0]'));
@@ -103,8 +112,9 @@ describe('notificationEmail', () => {
 describe('schedules', () => {
   test('Compliance: cron and rate drill schedules', () => {
     expect(resolveSettings({ drillSchedule: 'cron(15 7 ? * MON-FRI *)' }).drillSchedule).toBe('cron(15 7 ? * MON-FRI *)');
-    expect(resolveSettings({ drillSchedule: 'rate(1 day)' }).drillSchedule).toBe('rate(1 day)');
-    expect(resolveSettings({ drillSchedule: 'rate(12 hours)' }).drillSchedule).toBe('rate(12 hours)');
+    // A rate schedule can run at any time: it needs the longest backup gap plus both windows (27 h).
+    expect(resolveSettings({ drillSchedule: 'rate(1 day)', rpoTargetHours: 27 }).drillSchedule).toBe('rate(1 day)');
+    expect(resolveSettings({ drillSchedule: 'rate(12 hours)', rpoTargetHours: 27 }).drillSchedule).toBe('rate(12 hours)');
   });
   test('Noncompliance: drillSchedule cron with five fields', () => expectRejected({ drillSchedule: 'cron(0 6 * * *)' }, 'drillSchedule'));
   test('Noncompliance: drillSchedule cron without "?" in a day field', () => expectRejected({ drillSchedule: 'cron(0 6 * * * *)' }, 'drillSchedule'));
@@ -115,7 +125,7 @@ describe('schedules', () => {
   test('Compliance: the longest gap between drills is resolved for the alarm', () => {
     expect(resolveSettings({}).drillScheduleLongestGapHours).toBe(24);
     expect(resolveSettings({ drillSchedule: 'cron(15 7 ? * MON-FRI *)' }).drillScheduleLongestGapHours).toBe(72);
-    expect(resolveSettings({ drillSchedule: 'rate(12 hours)' }).drillScheduleLongestGapHours).toBe(12);
+    expect(resolveSettings({ drillSchedule: 'rate(12 hours)', rpoTargetHours: 27 }).drillScheduleLongestGapHours).toBe(12);
   });
   test('Noncompliance: drillSchedule weekly (longer than the alarm can watch)', () =>
     expectRejected({ drillSchedule: 'cron(0 6 ? * SUN *)' }, 'drillSchedule', /168 h between drills/));
@@ -123,11 +133,67 @@ describe('schedules', () => {
   test('Noncompliance: drillSchedule limited to one year (the drill would stop)', () =>
     expectRejected({ drillSchedule: 'cron(0 6 * * ? 2030)' }, 'drillSchedule', /year field "2030" ends the schedule/));
   test('Noncompliance: drillSchedule rate(7 days)', () => expectRejected({ drillSchedule: 'rate(7 days)' }, 'drillSchedule', /168 h/));
-  test('Compliance: drillSchedule every 6 days', () => expect(resolveSettings({ drillSchedule: 'rate(6 days)' }).drillScheduleLongestGapHours).toBe(144));
+  test('Compliance: drillSchedule every 6 days', () =>
+    expect(resolveSettings({ drillSchedule: 'rate(6 days)', rpoTargetHours: 27 }).drillScheduleLongestGapHours).toBe(144));
   test('Noncompliance: backupSchedule on weekdays only with the default 26 h RPO', () =>
     expectRejected({ backupSchedule: 'cron(0 3 ? * MON-FRI *)' }, 'backupSchedule', /72 h between backups, more than rpoTargetHours=26/));
   test('Compliance: backupSchedule on weekdays with an RPO that allows the weekend', () =>
     expect(resolveSettings({ backupSchedule: 'cron(0 3 ? * MON-FRI *)', rpoTargetHours: 74 }).backupSchedule).toBe('cron(0 3 ? * MON-FRI *)'));
+});
+
+describe('schedules run at most hourly', () => {
+  test.each([
+    ['cron(0/30 * * * ? *)', 30],
+    ['cron(0,30 6 * * ? *)', 30],
+    ['rate(30 minutes)', 30],
+    ['rate(1 minute)', 1],
+  ])('Noncompliance: drillSchedule %s (every %i minutes)', (drillSchedule, minutes) =>
+    expectRejected({ drillSchedule }, 'drillSchedule', new RegExp(`as often as every ${minutes} minutes.*at least 60 minutes apart`)));
+  test('Compliance: an hourly drill', () => expect(resolveSettings({ drillSchedule: 'cron(0 * * * ? *)' }).drillSchedule).toBe('cron(0 * * * ? *)'));
+  test('Noncompliance: backupSchedule every 20 minutes (AWS Backup refuses it)', () =>
+    expectRejected({ backupSchedule: 'cron(0/20 * * * ? *)' }, 'backupSchedule', /every 20 minutes \(AWS Backup refuses/));
+});
+
+describe('backup windows: a drill never runs before the backup it expects has finished', () => {
+  test('Compliance: the defaults (backup 03:00, windows 60 + 120 min, drill 06:00, RPO 26 h)', () => {
+    expect(resolveSettings()).toMatchObject({
+      backupSchedule: 'cron(0 3 * * ? *)',
+      backupStartWindowMinutes: 60,
+      backupCompletionWindowMinutes: 120,
+      drillSchedule: 'cron(0 6 * * ? *)',
+      rpoTargetHours: 26,
+    });
+  });
+
+  test("Noncompliance: AWS Backup's own 8-hour start window makes the 06:00 drill restore yesterday's backup (27 h)", () =>
+    expectRejected(
+      { backupStartWindowMinutes: 480, backupCompletionWindowMinutes: 540 },
+      'drillSchedule',
+      /"cron\(0 6 \* \* \? \*\)" can run before the backup it expects.*backupStartWindowMinutes=480.*backupCompletionWindowMinutes=540.*27 h old, over rpoTargetHours=26.*rpoTargetHours >= 27/,
+    ));
+
+  test('Noncompliance: a drill before the windows close, with an RPO that does not cover the day before', () =>
+    expectRejected({ drillSchedule: 'cron(0 5 * * ? *)', rpoTargetHours: 25 }, 'drillSchedule', /drill of .* 05:00 UTC runs before the backup of .* 03:00 UTC is sure to have finished \(.* 06:00 UTC\).*26 h old/));
+
+  test('Compliance: the same drill when the RPO covers the day before (26 h)', () =>
+    expect(resolveSettings({ drillSchedule: 'cron(0 5 * * ? *)' }).drillSchedule).toBe('cron(0 5 * * ? *)'));
+
+  test('Noncompliance: a daily rate schedule can run just before the windows close', () =>
+    expectRejected({ drillSchedule: 'rate(1 day)' }, 'drillSchedule', /rate schedule runs at any time of day.*27 h old/));
+
+  test('Compliance: longer windows with a later drill', () =>
+    expect(resolveSettings({ backupCompletionWindowMinutes: 300, drillSchedule: 'cron(0 9 * * ? *)' }).backupCompletionWindowMinutes).toBe(300));
+
+  test('Noncompliance: start window under AWS Backup\'s 60 minutes', () =>
+    expectRejected({ backupStartWindowMinutes: 30 }, 'backupStartWindowMinutes', /out of range.*from 60/));
+
+  test('Noncompliance: completion window not 60 minutes longer than the start window', () =>
+    expectRejected({ backupStartWindowMinutes: 120, backupCompletionWindowMinutes: 150 }, 'backupCompletionWindowMinutes', /less than backupStartWindowMinutes=120 plus 60.*at least 180/));
+
+  test('Compliance: windows from -c strings', () =>
+    expect(
+      resolveSettings(settingsFromContext(context({ backupStartWindowMinutes: '90', backupCompletionWindowMinutes: '150', drillSchedule: 'cron(0 7 * * ? *)' }))),
+    ).toMatchObject({ backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 150 }));
 });
 
 describe('retention', () => {
@@ -185,17 +251,29 @@ describe('thresholds', () => {
     expect(() =>
       resolveSettings({ itemCountTolerancePercent: 0, sampleSize: 10_000, scanSegments: 64, rpoTargetHours: 720, backupRetentionDays: 30, rtoTargetMinutes: 1440 }),
     ).not.toThrow();
+    // The smallest RPO a backup can meet is its two windows (at least 60 + 120 minutes): 3 h.
     expect(() =>
-      resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 1, backupSchedule: 'cron(0 * * * ? *)', rtoTargetMinutes: 1 }),
+      resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 3, backupSchedule: 'cron(0 * * * ? *)', rtoTargetMinutes: 1 }),
     ).not.toThrow();
   });
+
+  test('Noncompliance: rpoTargetHours=1 is in range, but no backup can finish within an hour of its schedule', () =>
+    expectRejected({ rpoTargetHours: 1, backupSchedule: 'cron(0 * * * ? *)' }, 'drillSchedule', /3 h old, over rpoTargetHours=1.*rpoTargetHours >= 3/));
 });
 
 describe('other settings', () => {
   test('Noncompliance: vault name with invalid characters', () => expectRejected({ vaultNames: ['my vault'] }, 'vaultNames'));
+  test('Compliance: vaultKeyArns, key ARNs of the other vaults', () =>
+    expect(resolveSettings({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'] }).vaultKeyArns).toHaveLength(1));
+  test('Noncompliance: vaultKeyArns entry is an alias', () =>
+    expectRejected({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:alias/old-vault'] }, 'vaultKeyArns', /not a KMS key ARN/));
   test('Noncompliance: restoreKmsKeyArn is an alias', () =>
     expectRejected({ restoreKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/drill' }, 'restoreKmsKeyArn'));
   test('Noncompliance: vault admin is not an ARN', () => expectRejected({ vaultAdminPrincipalArns: ['BackupAdmin'] }, 'vaultAdminPrincipalArns'));
+  test('Noncompliance: vault admin in any account ("*")', () =>
+    expectRejected({ vaultAdminPrincipalArns: ['arn:aws:iam::*:role/BackupAdmin'] }, 'vaultAdminPrincipalArns', /names any account \("\*"\).*12-digit account/));
+  test('Compliance: vault admins with a wildcard in the name', () =>
+    expect(resolveSettings({ vaultAdminPrincipalArns: ['arn:aws:iam::123456789012:role/BackupAdmin*'] }).vaultAdminPrincipalArns).toHaveLength(1));
   test('Noncompliance: fixtureTableName invalid', () => expectRejected({ fixtureTableName: 'x' }, 'fixtureTableName'));
 });
 
@@ -244,7 +322,98 @@ describe('settingsFromContext', () => {
     expect(() => settingsFromContext(context({ notificationEmail: 'nobody' }))).toThrow(/"notificationEmail"/));
 });
 
+describe('context keys', () => {
+  /** The keys a real `cdk synth` passes this app (printed from CDK_CONTEXT_JSON with CLI 2.1148.1). */
+  const CLI_KEYS = [
+    'cli-telemetry',
+    'aws:cdk:enable-path-metadata',
+    'aws:cdk:enable-asset-metadata',
+    'aws:cdk:version-reporting',
+    'aws:cdk:bundling-stacks',
+    '@aws-cdk/core:failSynthOnValidationErrors',
+  ];
+
+  function rejectedKey(keys: string[]): SettingsError {
+    let caught: unknown;
+    try {
+      settingsFromContext(context({}), keys);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SettingsError);
+    return caught as SettingsError;
+  }
+
+  test('Noncompliance: a misspelled setting names the nearest one', () => {
+    const error = rejectedKey([...CLI_KEYS, 'rpoTargetHour']);
+    expect(error.setting).toBe('rpoTargetHour');
+    expect(error.message).toMatch(/"rpoTargetHour": is not a setting \(did you mean "rpoTargetHours"\?\)/);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  test.each([
+    ['notificationMail', 'notificationEmail'],
+    ['restoreTablePrefx', 'restoreTablePrefix'],
+    ['table', 'tables'],
+    ['RPOTargetHours', 'rpoTargetHours'],
+  ])('Noncompliance: %s -> did you mean %s', (key, nearest) => {
+    expect(rejectedKey([key]).message).toContain(`did you mean "${nearest}"`);
+  });
+
+  test('Noncompliance: a setting in kebab-case', () =>
+    expect(rejectedKey(['rpo-target-hours']).message).toMatch(/"rpo-target-hours": is written in kebab-case; the setting is "rpoTargetHours"/));
+
+  test('Compliance: the keys of CDK and its CLI are left alone', () => {
+    const keys = [
+      ...CLI_KEYS,
+      'acknowledged-issue-numbers',
+      'assets-ecr-repository-name',
+      'aws-cdk:enableDiffNoFail',
+      '@aws-cdk/core.TreeMetadata:maxNodes',
+      'availability-zones:account=123456789012:region=eu-west-1',
+      'rpoTargetHours',
+      'tables',
+    ];
+    expect(() => settingsFromContext(context({ rpoTargetHours: '30' }), keys)).not.toThrow();
+  });
+
+  test('Noncompliance: the app refuses a misspelled -c key with one line and exit code 1', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const path = require('node:path') as typeof import('node:path');
+    const root = path.join(__dirname, '..', '..');
+    const contextJson = JSON.stringify({ ...Object.fromEntries(CLI_KEYS.map((key) => [key, true])), rpoTargetHour: '30' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bin', 'restore-drill.ts')], {
+      cwd: root,
+      env: { ...process.env, CDK_CONTEXT_JSON: contextJson, CDK_OUTDIR: require('node:os').tmpdir() },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Invalid restore-drill setting "rpoTargetHour": .*did you mean "rpoTargetHours"/)]);
+  }, 60_000);
+});
+
 describe('checks that need the stack', () => {
+  test('Noncompliance: the fixture table listed among the drilled tables (by name)', () =>
+    expect(() => buildStack({ settings: { tables: ['orders', 'RestoreDrill-fixture'] } })).toThrow(
+      /"tables": "RestoreDrill-fixture" is the fixture table "RestoreDrill-fixture".*Accepted: tables other than the fixture table/,
+    ));
+
+  test('Noncompliance: the fixture table listed among the drilled tables (by ARN, custom fixture name)', () =>
+    expect(() =>
+      buildStack({ env: TEST_ENV, settings: { fixtureTableName: 'props-fixture', tables: [{ table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/props-fixture' }] } }),
+    ).toThrow(/"tables": "arn:aws:dynamodb:eu-west-1:123456789012:table\/props-fixture" is the fixture table/));
+
+  test('Noncompliance: table ARNs of two Regions (one stack drills one account and Region)', () =>
+    expect(() =>
+      buildStack({ settings: { tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'arn:aws:dynamodb:us-east-1:123456789012:table/scans'] } }),
+    ).toThrow(/"tables": table ARNs name 2 accounts\/Regions/));
+
+  test('Noncompliance: table ARN in another account than the stack', () =>
+    expect(() => buildStack({ env: TEST_ENV, settings: { tables: ['arn:aws:dynamodb:eu-west-1:210987654321:table/orders'] } })).toThrow(
+      /"tables".*account and Region/,
+    ));
+
   test('Noncompliance: prefix matches the default fixture table name (from the stack name)', () =>
     expect(() => buildStack({ stackName: 'drill-copy-test' })).toThrow(/"restoreTablePrefix".*fixture table "drill-copy-test-fixture"/));
 

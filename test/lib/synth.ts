@@ -49,10 +49,14 @@ export function buildStack(options: SynthOptions = {}): { app: App; stack: Resto
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
+/** Customer-managed keys of two drilled tables in NON_DEFAULT_SETTINGS. */
+export const ORDERS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555';
+export const SCANS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/bbbb1111-2222-3333-4444-555555555555';
+
 /** Every setting away from its default. */
 export const NON_DEFAULT_SETTINGS: RestoreDrillSettings = {
   tables: [
-    'orders',
+    { table: 'orders', kmsKeyArn: ORDERS_KEY_ARN },
     {
       table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans',
       createdAtAttribute: 'created',
@@ -60,9 +64,11 @@ export const NON_DEFAULT_SETTINGS: RestoreDrillSettings = {
       canary: true,
       itemCountTolerancePercent: 1,
       customChecks: ['polygon-closes'],
+      kmsKeyArn: SCANS_KEY_ARN,
     },
   ],
   vaultNames: ['legacy-vault'],
+  vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'],
   notificationEmail: 'oncall@example.com',
   notifyFailuresOnly: true,
   drillSchedule: 'rate(12 hours)',

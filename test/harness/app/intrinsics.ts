@@ -1,14 +1,17 @@
 /**
  * Resolves the CloudFormation intrinsics a synthesized template uses in Lambda environments and
  * custom-resource properties (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split, Fn::Sub and the
- * pseudo parameters) against the physical values of the local resources. Anything else is an
- * error naming the intrinsic, so a new kind of reference shows up as a clear test failure.
+ * pseudo parameters, AWS::StackId included: the backup vault is named after it) against the
+ * physical values of the local resources. Anything else is an error naming the intrinsic, so a
+ * new kind of reference shows up as a clear test failure.
  */
 
 export interface ResolutionContext {
   readonly region: string;
   readonly accountId: string;
   readonly stackName: string;
+  /** AWS::StackId; default {@link localStackId}. */
+  readonly stackId?: string;
   /** Ref of a resource, by logical id. */
   ref(logicalId: string): string;
   /** Fn::GetAtt of a resource, by logical id and attribute. */
@@ -16,6 +19,15 @@ export interface ResolutionContext {
 }
 
 export type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }> };
+
+/**
+ * The stack id a local deployment stands in for CloudFormation's: the documented shape
+ * (`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`) with a fixed uuid, since a
+ * local deployment is always the same stack instance.
+ */
+export function localStackId(region: string, accountId: string, stackName: string): string {
+  return `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/10ca1000-0000-1000-8000-000000000000`;
+}
 
 function pseudo(name: string, context: ResolutionContext): string | undefined {
   switch (name) {
@@ -29,6 +41,8 @@ function pseudo(name: string, context: ResolutionContext): string | undefined {
       return 'amazonaws.com';
     case 'AWS::StackName':
       return context.stackName;
+    case 'AWS::StackId':
+      return context.stackId ?? localStackId(context.region, context.accountId, context.stackName);
     default:
       return undefined;
   }

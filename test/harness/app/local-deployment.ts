@@ -10,7 +10,7 @@ import {
   physicalResources,
   resourcesOfType,
 } from './synthesized-app';
-import type { ResolutionContext } from './intrinsics';
+import { type ResolutionContext, localStackId } from './intrinsics';
 
 /**
  * "Deploys" a synthesized app onto the local endpoints: creates its DynamoDB tables from the
@@ -119,7 +119,7 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
         RequestType: 'Create',
         ServiceToken: seed.properties.ServiceToken,
         ResponseURL: 'http://127.0.0.1/unused',
-        StackId: `arn:aws:cloudformation:${region}:${accountId}:stack/${app.stackName}/local`,
+        StackId: localStackId(region, accountId, app.stackName),
         RequestId: 'local-create',
         LogicalResourceId: seed.logicalId,
         ResourceType: seedType,
