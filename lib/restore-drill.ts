@@ -490,7 +490,7 @@ export class RestoreDrill extends Construct {
    * - DescribeRestoreJob: no resource type, so Resource "*".
    * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
    * recovery points are listed per vault, and no index of a drilled table is queried.
-   * - GetRecoveryPointRestoreMetadata, StartRestoreJob: resource type recoveryPoint
+   * - StartRestoreJob: resource type recoveryPoint
    *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
    *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
    *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
@@ -519,7 +519,7 @@ export class RestoreDrill extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'RestoreRecoveryPoints',
-        actions: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'],
+        actions: ['backup:StartRestoreJob'],
         resources: [
           stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
@@ -585,7 +585,7 @@ export class RestoreDrill extends Construct {
     acknowledgeWildcardResources(
       policy,
       [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob/GetRecoveryPointRestoreMetadata to the drill vaults; limited to this account and Region.',
+      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
     );
     acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
     acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);

@@ -16,6 +16,7 @@ import { deleteRestoredCopy } from './cleanup';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint } from './find-recovery-point';
+import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
 
@@ -225,14 +226,7 @@ async function beginRestore(engine: Engine, record: DrillRecord, log: DrillLogge
   log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
   if (table.canary) await writeCanary(engine, table, record, log);
   try {
-    const metadata = await step('GetRecoveryPointRestoreMetadata', () =>
-      engine.backup.getRestoreMetadata(point.backupVaultName, point.recoveryPointArn),
-    );
-    metadata.targetTableName = record.restoredTableName;
-    if (config.restoreKmsKeyArn) {
-      metadata.encryptionType = 'KMS';
-      metadata.kmsMasterKeyArn = config.restoreKmsKeyArn;
-    }
+    const metadata = restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn);
     const restoreStartedAt = new Date(engine.clock.now()).toISOString();
     const restoreJobId = await step('StartRestoreJob', () =>
       engine.backup.startRestoreJob({

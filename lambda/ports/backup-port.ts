@@ -1,7 +1,6 @@
 import {
   type BackupClient,
   DescribeRestoreJobCommand,
-  GetRecoveryPointRestoreMetadataCommand,
   StartRestoreJobCommand,
   paginateListRecoveryPointsByBackupVault,
 } from '@aws-sdk/client-backup';
@@ -31,7 +30,7 @@ export interface RestoreJob {
 
 export interface StartRestoreRequest {
   readonly recoveryPointArn: string;
-  readonly metadata: Record<string, string>;
+  readonly metadata: Readonly<Record<string, string>>;
   readonly iamRoleArn: string;
   readonly idempotencyToken: string;
 }
@@ -39,7 +38,6 @@ export interface StartRestoreRequest {
 export interface BackupPort {
   /** Every recovery point of the resource in the vault, all pages. */
   listRecoveryPoints(vaultName: string, resourceArn: string): AsyncIterable<RecoveryPoint>;
-  getRestoreMetadata(vaultName: string, recoveryPointArn: string): Promise<Record<string, string>>;
   startRestoreJob(request: StartRestoreRequest): Promise<string>;
   describeRestoreJob(restoreJobId: string): Promise<RestoreJob>;
 }
@@ -67,18 +65,11 @@ export function createBackupPort(client: BackupClient): BackupPort {
       }
     },
 
-    async getRestoreMetadata(vaultName, recoveryPointArn) {
-      const output = await client.send(
-        new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: vaultName, RecoveryPointArn: recoveryPointArn }),
-      );
-      return { ...(output.RestoreMetadata ?? {}) };
-    },
-
     async startRestoreJob(request) {
       const output = await client.send(
         new StartRestoreJobCommand({
           RecoveryPointArn: request.recoveryPointArn,
-          Metadata: request.metadata,
+          Metadata: { ...request.metadata },
           IamRoleArn: request.iamRoleArn,
           IdempotencyToken: request.idempotencyToken,
           ResourceType: 'DynamoDB',

@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import {
   DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
   ListRecoveryPointsByBackupVaultCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
@@ -141,6 +142,39 @@ describe('pass', () => {
     const summary = await world.invoke({ tables: [tableArn('orders'), 'not-drilled'] });
     expect(summary.drills).toEqual([expect.objectContaining({ table: 'orders', verdict: 'PASS' })]);
     expect(summary.unknownTables).toEqual(['not-drilled']);
+  });
+});
+
+describe('restore metadata', () => {
+  // AWS Backup "Restore testing inferred metadata" and "Restore a DynamoDB table": for DynamoDB the
+  // metadata is targetTableName, encryptionType (Default | KMS), kmsMasterKeyArn, deletionProtection.
+  test('built from the documented keys only: a new table name, the AWS owned key, no deletion protection', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const event = scheduledEvent();
+    await world.invoke(event);
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    const [start] = world.backup.commandCalls(StartRestoreJobCommand);
+    // Exactly these keys: nothing of the source's configuration (its deletion protection, its key) is passed on.
+    expect(start.args[0].input.Metadata).toEqual({
+      targetTableName: `${PREFIX}orders-${drillId}`,
+      encryptionType: 'Default',
+      deletionProtection: 'false',
+    });
+    expect(start.args[0].input.ResourceType).toBe('DynamoDB');
+    expect(world.backup).not.toHaveReceivedCommand(GetRecoveryPointRestoreMetadataCommand);
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
+  });
+
+  test('with a restore key: encryptionType KMS and that key, still without deletion protection', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const restoreKmsKeyArn = `arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d7f-4c55-9a57-0a1b2c3d4e5f`;
+    await world.invoke(scheduledEvent(), { engine: world.engine({ restoreKmsKeyArn }) });
+    expect(world.backup.commandCalls(StartRestoreJobCommand)[0].args[0].input.Metadata).toEqual({
+      targetTableName: expect.stringMatching(new RegExp(`^${PREFIX}orders-`)),
+      encryptionType: 'KMS',
+      kmsMasterKeyArn: restoreKmsKeyArn,
+      deletionProtection: 'false',
+    });
   });
 });
 

@@ -3,7 +3,6 @@ import {
   BackupClient,
   DescribeRestoreJobCommand,
   type DescribeRestoreJobCommandInput,
-  GetRecoveryPointRestoreMetadataCommand,
   type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
   StartRestoreJobCommand,
@@ -316,11 +315,6 @@ export class DrillWorld {
       const page = points.slice(start, start + 1);
       const next = start + 1 < points.length ? String(start + 1) : undefined;
       return { RecoveryPoints: page, NextToken: next };
-    });
-    this.backup.on(GetRecoveryPointRestoreMetadataCommand).callsFake((input) => {
-      const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
-      if (!point) throw Object.assign(new Error('recovery point not found'), { name: 'ResourceNotFoundException' });
-      return { RecoveryPointArn: point.arn, RestoreMetadata: { originalTableName: point.table, targetTableName: point.table, encryptionType: 'Default' } };
     });
     this.backup.on(StartRestoreJobCommand).callsFake((input) => this.startRestore(input));
     this.backup.on(DescribeRestoreJobCommand).callsFake((input) => this.describeRestore(input));
