@@ -83,7 +83,7 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
 test('no recovery point: FAIL "no recovery point", nothing restored', async () => {
   await drill();
   const report = await theOnlyReport();
-  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no restore');
+  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no recovery point');
   expect(report.json.failure).toMatch(/^no recovery point: no COMPLETED recovery point of RestoreDrill-fixture/);
   expect(deployment.local.backup.restoreJobs()).toEqual([]);
   await expectVerdictRecorded('FAIL');

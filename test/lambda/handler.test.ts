@@ -185,7 +185,7 @@ describe('recovery point problems', () => {
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
     const [report] = world.published();
-    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no restore');
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point');
     expect(report.email).toContain('What failed: no recovery point: no COMPLETED recovery point of orders in vault drill-vault');
     expect(report.email).toContain('check the backup plan selects this table');
     expect(report.json.cleanup.result).toBe('absent');
@@ -268,7 +268,8 @@ describe('restore problems', () => {
     const started = world.clock.now();
     await world.invoke(scheduledEvent());
     const [report] = world.published();
-    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored$/);
+    // The copy left behind is news too: the subject names it after the failed check.
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored, cleanup$/);
     expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
     expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
     expect(report.json.cleanup).toMatchObject({
