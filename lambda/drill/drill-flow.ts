@@ -485,10 +485,21 @@ function emitMetrics(engine: Engine, drill: DrillRecord, outcome: DrillOutcome):
   metrics.publishStoredMetrics();
 }
 
+/** Attempts at recording FINISHED once SNS has the report (each one is itself retried by the SDK). */
+const RECORD_SENT_ATTEMPTS = 3;
+
+/**
+ * Sends the report, then records that it was sent. SNS has no idempotent publish for a standard
+ * topic, so delivery is at least once: an invocation that dies after SNS accepted the report but
+ * before FINISHED is written leaves the drill REPORTING, and whoever picks it up sends the same
+ * report again. That window is kept to the one history write right after Publish returns, which
+ * is retried here before giving up, and every message carries the drill id (message attribute,
+ * email body, JSON) so a subscriber can drop the repeat.
+ */
 async function publishReport(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<DrillResult> {
+  let messageId: string | undefined;
   try {
-    const messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
-    log.info('report published', { messageId, verdict: drill.outcome.verdict });
+    messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
   } catch (error) {
     // The verdict is safe in the history record; give the lease back so the Lambda retry resends.
     await engine.history.release(drill.drillId, invocation.owner);
@@ -496,8 +507,30 @@ async function publishReport(engine: Engine, invocation: Invocation, drill: Fini
     log.error('report not sent', { error: why });
     throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${drill.outcome.verdict}: report not sent: ${why}`);
   }
-  await engine.history.update(drill.drillId, { status: 'FINISHED', reportedAt: new Date(engine.clock.now()).toISOString() }, { owner: invocation.owner });
+  await recordReportSent(engine, invocation, drill, log);
+  log.info('report published', { messageId, verdict: drill.outcome.verdict });
   return { drillId: drill.drillId, table: drill.sourceTable, status: 'finished', verdict: drill.outcome.verdict };
+}
+
+/**
+ * FINISHED, conditioned on the drill still being REPORTING rather than on this invocation's
+ * lease: once SNS has the report, that fact stands even if a slow Publish outlived the lease.
+ */
+async function recordReportSent(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<void> {
+  const fields = { status: 'FINISHED' as const, reportedAt: new Date(engine.clock.now()).toISOString() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
+      return;
+    } catch (error) {
+      if (attempt >= RECORD_SENT_ATTEMPTS) {
+        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error });
+        await engine.history.release(drill.drillId, invocation.owner).catch(() => undefined);
+        throw error;
+      }
+      await engine.clock.sleep(1_000 * 2 ** (attempt - 1));
+    }
+  }
 }
 
 async function resendReport(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillResult> {

@@ -156,11 +156,9 @@ export function reportText(drill: FinishedDrill): string {
   lines.push('');
   lines.push('Cleanup');
   lines.push(`  ${outcome.cleanup.result}: ${outcome.cleanup.detail}`);
-  lines.push('');
-  lines.push(
-    `Drill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`,
-  );
-  return clip(lines.join('\n'), BODY_LIMIT);
+  // The drill id closes every body, however long: it is what a subscriber de-duplicates on.
+  const footer = `\n\nDrill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`;
+  return `${clip(lines.join('\n'), BODY_LIMIT - footer.length)}${footer}`;
 }
 
 export function reportDocument(drill: FinishedDrill) {
@@ -200,6 +198,7 @@ export function drillMessage(drill: FinishedDrill): DrillMessage {
   return {
     subject: reportSubject(drill),
     bodies: { default: json, email: reportText(drill), 'email-json': json },
-    attributes: { verdict: drill.outcome.verdict, table: drill.sourceTable },
+    // drillId: a report can reach subscribers twice (see publishReport); the id tells a repeat.
+    attributes: { verdict: drill.outcome.verdict, table: drill.sourceTable, drillId: drill.drillId },
   };
 }

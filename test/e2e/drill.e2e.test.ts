@@ -57,7 +57,7 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
 
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.recoveryPoint.recoveryPointArn).toBe(point.recoveryPointArn);
   expect(report.json.checks.map((c: { check: string; status: string }) => `${c.check}:${c.status}`)).toEqual([
     'restored:PASS',
@@ -118,7 +118,7 @@ test('restore ABORTED: FAIL naming the abort, and the partial table it left dele
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[FAIL\] restore drill RestoreDrill-fixture: RTO n\/a, RPO \d+s - restored$/);
-  expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.failure).toMatch(/^restored: restore job \S+ was ABORTED/);
   expect(report.json.cleanup.result).toBe('deleted');
   await expectVerdictRecorded('FAIL');
@@ -145,7 +145,7 @@ test('restore slower than the invocation: handed over, finished by the Restore J
 
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.restoreJob).toMatchObject({ restoreJobId: job.restoreJobId, status: 'COMPLETED' });
   expect(report.json.cleanup.result).toBe('deleted');
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
@@ -161,7 +161,7 @@ test('duplicated event (two invocations racing on one event): one restore job, o
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.email).toContain('PASS: restore drill of RestoreDrill-fixture');
   expect(outcomes.map((o) => o.result)).toContainEqual(expect.objectContaining({ drills: [expect.objectContaining({ status: 'finished', verdict: 'PASS' })] }));
   await expectVerdictRecorded('PASS');
@@ -176,7 +176,7 @@ test('throttling that recovers: the SDK retries AWS Backup and DynamoDB throttle
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(deployment.local.backup.failures.servedCount('StartRestoreJob')).toBe(2);
   expect(deployment.local.backup.failures.servedCount('DescribeRestoreJob')).toBe(2);
   expect(deployment.local.dynamodb.failures.servedCount('Scan')).toBe(2);
@@ -203,7 +203,7 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
   expect(retried.result).toMatchObject({ drills: [{ status: 'finished', verdict: 'PASS' }] });
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.drillId).toBe(record.drillId);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');

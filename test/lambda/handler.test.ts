@@ -81,7 +81,7 @@ describe('pass', () => {
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+s, RPO 3h00m$/);
     expect(report.subject.length).toBeLessThanOrEqual(100);
     expect(report.structure).toBe('json');
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.email).toContain('PASS: restore drill of orders');
     expect(report.email).toContain(newest);
     expect(report.email).toContain('restore-job-1');
@@ -231,7 +231,7 @@ describe('restore problems', () => {
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - restored$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toBe('restored: restore job restore-job-1 FAILED: Access denied to KMS key');
     expect(report.email).toContain('next: check the restore role');
     expect(report.json.checks.map((c: { check: string }) => c.check)).toEqual(['restored', 'RPO']);
@@ -270,7 +270,7 @@ describe('restore problems', () => {
     const [report] = world.published();
     // The copy left behind is news too: the subject names it after the failed check.
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored, cleanup$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
     expect(report.json.cleanup).toMatchObject({
       result: 'failed',
@@ -297,7 +297,7 @@ describe('restore problems', () => {
     expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - drill error$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toMatch(/DescribeRestoreJob AccessDeniedException .*check backup:DescribeRestoreJob/);
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
@@ -345,7 +345,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+m\d*s?, RPO /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.json).toMatchObject({
       drillId: first.drills[0].drillId,
       restoreJob: { restoreJobId: 'restore-job-1', status: 'COMPLETED' },
@@ -383,7 +383,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.json.drillId).toBe(second.drills[0].drillId);
     expectCopyDeleted();
     await expectNoCopyLeft();
@@ -402,7 +402,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expectCopyDeleted();
     await expectNoCopyLeft();
   });
@@ -547,7 +547,7 @@ describe('check failures', () => {
         }),
       ]),
     );
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expectCopyDeleted();
@@ -569,7 +569,7 @@ describe('check failures', () => {
       ]),
     );
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - item count/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expectCopyDeleted();
@@ -667,6 +667,52 @@ describe('reporting and cleanup failures', () => {
     expect(report.json).toMatchObject({ drillId, verdict: 'PASS', cleanup: { result: 'deleted' } });
     expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
     expectCopyDeleted();
+    await expectNoCopyLeft();
+  });
+
+  const setsFinished = (input: { ExpressionAttributeValues?: Record<string, { S?: string }> }) =>
+    Object.values(input.ExpressionAttributeValues ?? {}).some((value) => value.S === 'FINISHED');
+
+  test('SNS accepted the report but recording FINISHED fails once: the write is retried, the report is not sent twice', async () => {
+    let failures = 0;
+    world.dynamodb.on(UpdateItemCommand).callsFake(async (input) => {
+      if (setsFinished(input) && failures++ === 0) throw Object.assign(new Error('connection reset'), { name: 'InternalServerError' });
+      return world.passThrough(new UpdateItemCommand(input));
+    });
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({ status: 'FINISHED' });
+    // A retry of the same event finds the drill reported: still one message.
+    await world.invoke(event);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('dies after SNS accepted the report, before FINISHED is written: the retry sends it again, each copy carrying the drill id', async () => {
+    let failing = true;
+    world.dynamodb.on(UpdateItemCommand).callsFake(async (input) => {
+      if (failing && setsFinished(input)) throw Object.assign(new Error('connection reset'), { name: 'InternalServerError' });
+      return world.passThrough(new UpdateItemCommand(input));
+    });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(/did not complete/);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING' });
+
+    failing = false;
+    world.clock.advance(20 * 60_000);
+    await world.invoke(event);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
+    // At least once: the window between SNS accepting and the history saying so is not closable.
+    const reports = world.published();
+    expect(reports).toHaveLength(2);
+    for (const report of reports) {
+      expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId });
+      expect(report.json.drillId).toBe(drillId);
+      expect(report.email).toContain(`Drill ${drillId}, triggered by schedule`);
+    }
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     await expectNoCopyLeft();
   });
 

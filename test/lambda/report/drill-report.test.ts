@@ -137,13 +137,25 @@ describe('subject', () => {
 describe('message', () => {
   test('JSON for machines, readable text for email, attributes for filters', () => {
     const message = drillMessage(drill());
-    expect(message.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(message.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: '20261128t060000z-3fa9c1d2' });
     expect(JSON.parse(message.bodies.default)).toMatchObject({ verdict: 'PASS', table: 'orders', restoreJob: { restoreJobId: 'job-1' } });
     expect(message.bodies['email-json']).toBe(message.bodies.default);
     expect(message.bodies.email.split('\n')[0]).toBe('PASS: restore drill of orders');
     expect(message.bodies.email).toContain('Recovery point  arn:aws:backup:us-east-1:123456789012:recovery-point:abc');
     expect(message.bodies.email).toContain('created       2026-11-28 02:56:00 UTC (3h04m old), vault vault');
     expect(message.bodies.email).toContain('Restore job     job-1 COMPLETED, restore took 6m12s');
+  });
+
+  test('the drill id is in the message attribute, the JSON and the email body, however long the body', () => {
+    const base = drill();
+    const message = drillMessage({
+      ...base,
+      outcome: { ...base.outcome, checks: Array.from({ length: 200 }, (_, i) => ({ check: `c${i}`, status: 'WARN' as const, summary: 'w'.repeat(900) })) },
+    });
+    expect(message.attributes.drillId).toBe('20261128t060000z-3fa9c1d2');
+    expect(JSON.parse(message.bodies.default).drillId).toBe('20261128t060000z-3fa9c1d2');
+    expect(message.bodies.email.length).toBeLessThanOrEqual(100_000);
+    expect(message.bodies.email).toMatch(/\n\nDrill 20261128t060000z-3fa9c1d2, triggered by schedule at .*\.$/);
   });
 
   test('a huge check summary is clipped so the message stays far below the SNS limit', () => {
