@@ -137,6 +137,32 @@ describe('pass', () => {
     expect(world.published()[0].attributes.table).toBe('invoices');
   });
 
+  test('a manual drill repeated with the same idempotency key (the CLI retrying with a new request id) continues the same drill: one restore, one report', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    world.scenario = { statuses: [...Array(40).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const payload = { tables: ['orders'], idempotencyKey: '2026-11-30-oncall' };
+    // `aws lambda invoke` gives up after 60 s and sends the request again, with a new request id.
+    const first = await world.invoke(payload, { requestId: 'cli-attempt-1', remainingMs: 5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    world.restoreJobs[0].scenario.statuses = ['COMPLETED'];
+    world.clock.advance(60_000);
+    const repeat = await world.invoke(payload, { requestId: 'cli-attempt-2' });
+    expect(repeat.drills).toEqual([expect.objectContaining({ drillId: first.drills[0].drillId, status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = world.published();
+    expect(report.json).toMatchObject({ drillId: first.drills[0].drillId, trigger: 'manual' });
+    await expectNoCopyLeft();
+  });
+
+  test('a different idempotency key is a new drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    const one = await world.invoke({ tables: ['orders'], idempotencyKey: 'monday' });
+    const two = await world.invoke({ tables: ['orders'], idempotencyKey: 'tuesday' });
+    expect(one.drills[0].drillId).not.toBe(two.drills[0].drillId);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 2);
+  });
+
   test('a manual invocation drills the named tables (by name or ARN) and lists unknown ones', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
     const summary = await world.invoke({ tables: [tableArn('orders'), 'not-drilled'] });
@@ -783,12 +809,51 @@ describe('structured logs', () => {
   });
 });
 
+describe('manual payloads that are refused', () => {
+  /** Runs the handler with a logger whose warnings land here. */
+  async function invokeCapturingWarnings(event: unknown) {
+    const engine = world.engine();
+    const warn = jest.spyOn(engine.logger, 'warn');
+    const summary = await world.invoke(event, { engine });
+    return { summary, warnings: warn.mock.calls.map(([message, extra]) => ({ message, extra })) };
+  }
+
+  test.each([
+    ['a misspelt key', { table: ['orders'] }, /unknown key "table" \(did you mean "tables"\?\)/],
+    ['an unknown key beside tables', { tables: ['orders'], dryRun: true }, /unknown key "dryRun"/],
+    ['a misspelt idempotency key name', { tables: ['orders'], idempotency_key: 'x' }, /unknown key "idempotency_key"/],
+    ['no tables', {}, /"tables" is missing/],
+    ['an empty table list', { tables: [] }, /tables: name at least one table/],
+    ['tables as a string', { tables: 'orders' }, /tables: /],
+    ['an empty table name', { tables: [''] }, /tables\.0: a table name or ARN cannot be empty/],
+    ['an idempotency key with spaces', { tables: ['orders'], idempotencyKey: 'on call' }, /idempotencyKey: 1-64 letters, digits/],
+    ['an idempotency key that is not text', { tables: ['orders'], idempotencyKey: 42 }, /idempotencyKey: /],
+  ])('%s: refused with what is wrong and what is accepted, logged, nothing started', async (_name, payload, why) => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    const { summary, warnings } = await invokeCapturingWarnings(payload);
+    expect(summary).toMatchObject({ trigger: 'manual', drills: [] });
+    expect(summary.refused).toMatch(/^manual drill refused, nothing was started: /);
+    expect(summary.refused).toMatch(why);
+    expect(summary.refused).toContain('Accepted: {"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional');
+    expect(warnings).toContainEqual({ message: 'manual drill refused', extra: { reason: summary.refused } });
+    expect(world.backup.calls()).toHaveLength(0);
+    expect(world.sns.calls()).toHaveLength(0);
+    expect(world.dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  test('only tables this stack does not drill: refused, naming them and the drilled ones', async () => {
+    const { summary } = await invokeCapturingWarnings({ tables: ['invoices'] });
+    expect(summary.refused).toBe('manual drill refused, nothing was started: no table named is drilled by this stack (invoices); drilled tables: orders');
+    expect(world.backup.calls()).toHaveLength(0);
+  });
+});
+
 describe('events that are not drill triggers', () => {
   test.each([
     ['a malformed scheduled event', { ...scheduledEvent(), time: 'yesterday' }],
     ['a backup job that FAILED', { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } }],
     ['an S3 event', { Records: [{ s3: {} }] }],
-    ['a manual invocation without tables', { tables: [] }],
+    ['an array', [{ tables: ['orders'] }]],
     ['null', null],
   ])('%s is ignored with a log line and nothing is called', async (_name, event) => {
     const summary = await world.invoke(event);
