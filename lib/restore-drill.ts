@@ -530,6 +530,14 @@ export class RestoreDrill extends Construct {
         actions: ['backup:DescribeRestoreJob'],
         resources: ['*'],
       }),
+      // A StartRestoreJob repeated with the same token may succeed without a RestoreJobId; the
+      // drill then finds its job among the restore jobs of the source table. No resource type in
+      // the Service Authorization Reference (list_awsbackup), so Resource "*"; read-only.
+      new iam.PolicyStatement({
+        sid: 'FindRestoreJobsStartedWithoutAnId',
+        actions: ['backup:ListRestoreJobsByProtectedResource'],
+        resources: ['*'],
+      }),
       new iam.PolicyStatement({
         sid: 'PassTheRestoreRoleToBackupOnly',
         actions: ['iam:PassRole'],
@@ -580,7 +588,7 @@ export class RestoreDrill extends Construct {
     acknowledge(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
-      'backup:DescribeRestoreJob and dynamodb:ListTables have no resource type in the Service Authorization Reference; both are read-only.',
+      'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
     );
     acknowledgeWildcardResources(
       policy,

@@ -10,12 +10,14 @@ import type { DrillLogger } from '../observability';
 import { type RecoveryPoint, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
+import { formatDuration, formatTime } from '../report/format';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint } from './find-recovery-point';
+import { findStartedRestoreJob } from './find-restore-job';
 import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
@@ -107,7 +109,7 @@ export async function continueDrill(
       // must not judge the drill while the winner's restore runs.
       const claim = await claimOrReport(engine, invocation, record, ['STARTED'], log);
       if ('status' in claim) return claim;
-      const begun = await beginRestore(engine, claim.record, log);
+      const begun = await beginRestore(engine, invocation, claim.record, log);
       if (begun.status === 'STARTED') return finishDrill(engine, invocation, begun, undefined, log);
       await engine.history.release(record.drillId, invocation.owner);
       return continueDrill(engine, invocation, begun, log, options);
@@ -197,56 +199,139 @@ async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: st
   return current;
 }
 
-/** Finds the recovery point and starts the restore job; an error here ends the drill as FAIL. */
-async function beginRestore(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+/**
+ * Finds the recovery point and starts the restore job; an error here ends the drill as FAIL.
+ * The recovery point and the time of the request are recorded before StartRestoreJob is called,
+ * so an invocation that takes the drill over after that call (a retry, the sweep) asks again for
+ * the same recovery point with the same token - which AWS Backup answers with the same job - and
+ * writes no second canary.
+ */
+async function beginRestore(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
   const { config } = engine;
   const table = tableOf(engine, record);
-  let point: RecoveryPoint | undefined;
-  try {
-    point = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
-  } catch (error) {
-    return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
+  let requested = record;
+  if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
+    let point: RecoveryPoint | undefined;
+    try {
+      point = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
+    } catch (error) {
+      return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
+    }
+    if (!point) {
+      return saveEarlyFailure(
+        engine,
+        record,
+        `no recovery point: no COMPLETED recovery point of ${table.tableName} in vault ${config.vaultNames.join(', ')} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
+        log,
+      );
+    }
+    log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
+    if (table.canary) await writeCanary(engine, table, record, log);
+    const request = {
+      recoveryPoint: { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() },
+      restoreStartedAt: new Date(engine.clock.now()).toISOString(),
+    };
+    if (!(await engine.history.update(record.drillId, request, { ifStatus: 'STARTED' }))) return followTwin(engine, record, log);
+    requested = { ...record, ...request };
+  } else {
+    log.info('the restore was requested before; asking again for the same recovery point with the same token', {
+      recoveryPointArn: record.recoveryPoint.recoveryPointArn,
+      requestedAt: record.restoreStartedAt,
+    });
   }
-  if (!point) {
-    return saveEarlyFailure(
-      engine,
-      record,
-      `no recovery point: no COMPLETED recovery point of ${table.tableName} in vault ${config.vaultNames.join(', ')} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
-      log,
-    );
-  }
-  const withPoint: DrillRecord = {
-    ...record,
-    recoveryPoint: {
-      recoveryPointArn: point.recoveryPointArn,
-      backupVaultName: point.backupVaultName,
-      creationDate: point.creationDate.toISOString(),
-    },
-  };
-  log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
-  if (table.canary) await writeCanary(engine, table, record, log);
+  const point = requested.recoveryPoint!;
+  let restoreJobId: string | undefined;
   try {
-    const metadata = restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn);
-    const restoreStartedAt = new Date(engine.clock.now()).toISOString();
-    const restoreJobId = await step('StartRestoreJob', () =>
+    restoreJobId = await step('StartRestoreJob', () =>
       engine.backup.startRestoreJob({
         recoveryPointArn: point.recoveryPointArn,
-        metadata,
+        metadata: restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn),
         iamRoleArn: config.restoreRoleArn,
         idempotencyToken: record.drillId,
       }),
     );
-    const fields = { status: 'RESTORING' as const, recoveryPoint: withPoint.recoveryPoint, restoreJobId, restoreStartedAt };
-    const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
-    log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
-    if (!saved) {
-      // A twin invocation recorded the same job (same idempotency token) first: follow the record.
-      return (await engine.history.get(record.drillId)) ?? { ...withPoint, ...fields };
-    }
-    return { ...withPoint, ...fields };
+    restoreJobId ??= await locateRestoreJob(engine, invocation, requested, log);
   } catch (error) {
-    return saveEarlyFailure(engine, withPoint, explainError('StartRestoreJob', error), log);
+    // step() names the call that failed (StartRestoreJob or ListRestoreJobsByProtectedResource).
+    return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
   }
+  if (restoreJobId === undefined) return restoreJobNotFound(engine, invocation, requested, log);
+  const fields = { status: 'RESTORING' as const, restoreJobId };
+  const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
+  log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
+  // A twin invocation recorded the same job (same idempotency token) first: follow the record.
+  if (!saved) return (await engine.history.get(record.drillId)) ?? { ...requested, ...fields };
+  return { ...requested, ...fields };
+}
+
+async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const current = await engine.history.get(record.drillId);
+  if (!current) throw new Error(`drill ${record.drillId} vanished from the history table`);
+  log.info('a twin invocation already moved this drill on; following it', { status: current.status });
+  return current;
+}
+
+/** Looks for the job of an accepted StartRestoreJob that returned no id: now, then after short pauses. */
+const LOCATE_PAUSES_MS = [0, 2_000, 5_000, 10_000];
+/** Any job AWS Backup accepted is listed long before this; after it, the drill stops looking. */
+const LOCATE_GIVE_UP_MS = 2 * 3600_000;
+
+/** Thrown when the restore job is not listed yet: the invocation fails so Lambda's retry looks again soon. */
+export class RestoreJobNotFoundYetError extends Error {
+  override readonly name = 'RestoreJobNotFoundYetError';
+}
+
+async function locateRestoreJob(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<string | undefined> {
+  const point = record.recoveryPoint!;
+  log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
+  for (const pause of LOCATE_PAUSES_MS) {
+    if (pause > 0) {
+      if (invocation.deadline.remainingMs() - pause < reserveMs(engine)) break;
+      await engine.clock.sleep(pause);
+    }
+    const found = await step('ListRestoreJobsByProtectedResource', () =>
+      findStartedRestoreJob(engine.backup, engine.history, {
+        drillId: record.drillId,
+        sourceTableArn: record.sourceTableArn,
+        recoveryPointArn: point.recoveryPointArn,
+        recoveryPointCreatedAt: new Date(point.creationDate),
+        iamRoleArn: engine.config.restoreRoleArn,
+        restoredTableName: record.restoredTableName,
+        requestedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
+      }),
+    );
+    if (found) {
+      log.info('restore job found by listing the restore jobs of the source table', { restoreJobId: found });
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The request was accepted but its job cannot be found yet. Failing the drill now would leave a
+ * restore nobody follows and a copy the cleanup may not delete (it deletes only what a known job
+ * of this drill created). So the drill stays STARTED, the lease goes back, and the invocation
+ * fails: Lambda's retry, a minute later, asks again with the same token and looks again, and so
+ * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as FAIL.
+ */
+async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const point = record.recoveryPoint!;
+  const requestedAt = Date.parse(record.restoreStartedAt ?? record.startedAt);
+  const what = `StartRestoreJob accepted the restore of ${point.recoveryPointArn} (requested ${formatTime(new Date(requestedAt))}) but returned no restore job id, and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}`;
+  if (engine.clock.now() - requestedAt > LOCATE_GIVE_UP_MS) {
+    return saveEarlyFailure(
+      engine,
+      record,
+      `restore job not found: ${what} after ${formatDuration((engine.clock.now() - requestedAt) / 1000)}; the drill cannot follow or judge that restore — if a table ${record.restoredTableName} appears, delete it by hand`,
+      log,
+    );
+  }
+  await engine.history.release(record.drillId, invocation.owner);
+  log.warn('restore job not found yet; leaving the drill for the next invocation', { recoveryPointArn: point.recoveryPointArn });
+  throw new RestoreJobNotFoundYetError(
+    `drill ${record.drillId} (${record.sourceTable}): ${what} yet; the drill stays STARTED and Lambda's retry (or the next scheduled run) looks again`,
+  );
 }
 
 /** Best effort: a failed canary write is logged; the next drill's canary check shows the gap. */

@@ -33,6 +33,8 @@ const ACCESS_DENIED_ADVICE: Record<string, string> = {
   ListRecoveryPointsByBackupVault:
     'the Lambda role cannot list the vault — check backup:ListRecoveryPointsByBackupVault on the vault and the vault access policy',
   DescribeRestoreJob: 'the Lambda role cannot watch the restore — check backup:DescribeRestoreJob',
+  ListRestoreJobsByProtectedResource:
+    'the Lambda role cannot look up the restore job StartRestoreJob accepted without returning its id — check backup:ListRestoreJobsByProtectedResource',
   DeleteTable: 'the Lambda role cannot delete the restored copy — check dynamodb:DeleteTable on table/<prefix>*',
   Publish: 'the Lambda role cannot publish the report — check sns:Publish on the topic and kms:GenerateDataKey on its key',
 };

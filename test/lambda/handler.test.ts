@@ -3,6 +3,7 @@ import {
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
   ListRecoveryPointsByBackupVaultCommand,
+  ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -349,6 +350,79 @@ describe('restore problems', () => {
   });
 });
 
+describe('StartRestoreJob succeeding without a RestoreJobId', () => {
+  // StartRestoreJob API reference, IdempotencyToken: "Retrying a successful request with the same
+  // idempotency token results in a success message with no action taken" - and no RestoreJobId.
+  const succeedsWithoutId = () =>
+    world.backup.on(StartRestoreJobCommand).callsFake(async (input) => {
+      await world.startRestore(input);
+      return {};
+    });
+
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('the drill finds its job among the restore jobs of the table and finishes once', async () => {
+    const point = world.addRecoveryPoint({ table: 'orders', ageMinutes: 30 });
+    // Someone restoring the same recovery point by hand, with another role, a minute earlier.
+    await world.startRestore({ RecoveryPointArn: point, IamRoleArn: `arn:aws:iam::123456789012:role/ops`, IdempotencyToken: 'by-hand', Metadata: { targetTableName: 'orders-by-hand' } });
+    world.clock.advance(60_000);
+    succeedsWithoutId();
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandWith(ListRestoreJobsByProtectedResourceCommand, { ResourceArn: tableArn('orders') });
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    const [report] = world.published();
+    expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-2', status: 'COMPLETED' });
+    expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(DeleteTableCommand, { TableName: 'orders-by-hand' });
+    expect(await world.copiesLeft()).toEqual([]);
+  });
+
+  test('not listed yet: the invocation fails, the drill stays STARTED, and the retry finds the job (same token, same recovery point)', async () => {
+    succeedsWithoutId();
+    let listed = false;
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => world.listRestoreJobs(input, () => listed));
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(/returned no restore job id, and no restore job of that recovery point .* is listed for orders yet/);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED', recoveryPoint: expect.any(Object), restoreStartedAt: expect.any(String) });
+    expect(await world.historyRecord(drillId)).not.toHaveProperty('earlyFailure');
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+
+    listed = true;
+    world.clock.advance(60_000); // Lambda retries a failed asynchronous invocation about a minute later
+    const retry = await world.invoke(event);
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    const starts = world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toEqual(starts[0]);
+    expect(world.restoreJobs).toHaveLength(1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('never listed: hours later the drill FAILs saying what happened, and names the copy to watch for', async () => {
+    succeedsWithoutId();
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).resolves({ RestoreJobs: [] });
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/is listed for orders yet/);
+    world.clock.advance(3 * 3600_000);
+    // Lambda's retries are long over; the sweep of a scheduled run (here: the same event, late) finishes the drill.
+    const later = await world.invoke(event);
+    expect(later.drills).toEqual([
+      expect.objectContaining({ status: 'finished', verdict: 'FAIL' }),
+      expect.objectContaining({ status: 'already-finished', verdict: 'FAIL' }),
+    ]);
+    const [report] = world.published();
+    // Without a known job the cleanup may not delete the table that job made (safety rule 4): it says so.
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
+    expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
+    expect(report.json.failure).toMatch(/^restore job not found: StartRestoreJob accepted the restore of .* but returned no restore job id, .* after 3h\d\dm; .* if a table drill-copy-orders-\S+ appears, delete it by hand$/);
+  });
+});
+
 describe('long restores and duplicates', () => {
   beforeEach(() => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
@@ -392,12 +466,13 @@ describe('long restores and duplicates', () => {
 
   test('the waiting invocation polls with backoff, not in a tight loop', async () => {
     world.scenario = { statuses: [...Array(30).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const sleepsBefore = world.clock.sleeps.length; // the clock is shared by the whole file
     await world.invoke(scheduledEvent(), { remainingMs: 15 * 60_000 });
     const polls = world.backup.commandCalls(DescribeRestoreJobCommand).length;
     // 13 minutes of waiting with 15 s minimum gaps and 8% growth: far fewer than 52 polls.
     expect(polls).toBeGreaterThan(5);
     expect(polls).toBeLessThan(35);
-    expect(Math.min(...world.clock.sleeps.filter((ms) => ms >= 10_000))).toBeGreaterThanOrEqual(15_000);
+    expect(Math.min(...world.clock.sleeps.slice(sleepsBefore).filter((ms) => ms >= 10_000))).toBeGreaterThanOrEqual(15_000);
   });
 
   test('the same scheduled event delivered twice in a row: one restore, one report', async () => {

@@ -76,6 +76,7 @@ describe.each([
     expect(new Set(onStar)).toEqual(
       new Set([
         'backup:DescribeRestoreJob',
+        'backup:ListRestoreJobsByProtectedResource',
         'dynamodb:ListTables',
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
@@ -121,6 +122,15 @@ describe('drill Lambda policy', () => {
 
   test('DescribeRestoreJob on "*" (no resource type)', () => {
     expect(drillStatement(defaults, 'FollowRestoreJobs')).toMatchObject({ Action: 'backup:DescribeRestoreJob', Resource: '*' });
+  });
+
+  test('ListRestoreJobsByProtectedResource on "*" (no resource type), in its own statement', () => {
+    expect(drillStatement(defaults, 'FindRestoreJobsStartedWithoutAnId')).toEqual({
+      Sid: 'FindRestoreJobsStartedWithoutAnId',
+      Effect: 'Allow',
+      Action: 'backup:ListRestoreJobsByProtectedResource',
+      Resource: '*',
+    });
   });
 
   test('iam:PassRole: only the restore role, only to AWS Backup', () => {

@@ -5,6 +5,8 @@ import {
   type DescribeRestoreJobCommandInput,
   type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
+  ListRestoreJobsByProtectedResourceCommand,
+  type ListRestoreJobsByProtectedResourceCommandInput,
   StartRestoreJobCommand,
   type StartRestoreJobCommandInput,
 } from '@aws-sdk/client-backup';
@@ -94,6 +96,11 @@ interface FakeRestoreJob {
   id: string;
   token: string;
   target: string;
+  recoveryPointArn: string;
+  /** Fixed when the job starts: a recovery point's creation date does not move. */
+  recoveryPointCreatedAt: Date;
+  sourceTable: string;
+  iamRoleArn: string;
   createdAt: number;
   completedAt?: number;
   calls: number;
@@ -318,6 +325,37 @@ export class DrillWorld {
     });
     this.backup.on(StartRestoreJobCommand).callsFake((input) => this.startRestore(input));
     this.backup.on(DescribeRestoreJobCommand).callsFake((input) => this.describeRestore(input));
+    this.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => this.listRestoreJobs(input));
+  }
+
+  /**
+   * The fake ListRestoreJobsByProtectedResource: the jobs restoring recovery points of that table
+   * created within the filter dates, one per page, members shaped as RestoreJobsListMember (AWS
+   * Backup API reference). `visible` hides jobs not listed yet.
+   */
+  listRestoreJobs(input: ListRestoreJobsByProtectedResourceCommandInput, visible: (job: FakeRestoreJob) => boolean = () => true) {
+    const jobs = this.restoreJobs
+      .filter((job) => tableArn(job.sourceTable) === input.ResourceArn && visible(job))
+      .map((job) => ({ job, pointCreated: job.recoveryPointCreatedAt }))
+      .filter(({ pointCreated }) =>
+        (!input.ByRecoveryPointCreationDateAfter || pointCreated > input.ByRecoveryPointCreationDateAfter) &&
+        (!input.ByRecoveryPointCreationDateBefore || pointCreated < input.ByRecoveryPointCreationDateBefore),
+      )
+      .map(({ job, pointCreated }) => ({
+        AccountId: ACCOUNT,
+        RestoreJobId: job.id,
+        RecoveryPointArn: job.recoveryPointArn,
+        SourceResourceArn: tableArn(job.sourceTable),
+        BackupVaultArn: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:${VAULT}`,
+        CreationDate: new Date(job.createdAt),
+        Status: (job.completedAt ? 'COMPLETED' : 'RUNNING') as RestoreJobStatus,
+        IamRoleArn: job.iamRoleArn,
+        CreatedResourceArn: job.completedAt ? tableArn(job.target) : undefined,
+        ResourceType: 'DynamoDB',
+        RecoveryPointCreationDate: pointCreated,
+      }));
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    return { RestoreJobs: jobs.slice(start, start + 1), NextToken: start + 1 < jobs.length ? String(start + 1) : undefined };
   }
 
   /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */
@@ -330,6 +368,10 @@ export class DrillWorld {
       id: `restore-job-${this.restoreJobs.length + 1}`,
       token: input.IdempotencyToken!,
       target,
+      recoveryPointArn: point.arn!,
+      recoveryPointCreatedAt: new Date(this.clock.now() - point.ageMinutes * 60_000),
+      sourceTable: point.table,
+      iamRoleArn: input.IamRoleArn!,
       createdAt: this.clock.now(),
       calls: 0,
       scenario: { ...this.scenario, statuses: [...this.scenario.statuses] },
