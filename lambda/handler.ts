@@ -16,6 +16,7 @@ import { createBackupPort } from './ports/backup-port';
 import { Deadline, systemClock } from './ports/clock';
 import { createDynamoDbPort } from './ports/dynamodb-port';
 import { createHistoryPort } from './ports/history-port';
+import { createKeyPort } from './ports/kms-port';
 import { createNotifierPort } from './ports/notifier-port';
 import { readConfig } from './read-config';
 import { parseTrigger } from './triggers';
@@ -48,6 +49,7 @@ export function createEngine(overrides: Partial<Engine> = {}): Engine {
   return {
     config,
     backup: createBackupPort(clients.backup),
+    keys: createKeyPort(clients.kms),
     notifier: createNotifierPort(clients.sns, config.topicArn),
     canaries: createCanaryPort(dynamodb, history),
     random: Math.random,

@@ -538,6 +538,15 @@ export class RestoreDrill extends Construct {
         actions: ['backup:ListRestoreJobsByProtectedResource'],
         resources: ['*'],
       }),
+      // Before a restore the drill asks KMS who manages the key a source is encrypted with, when it
+      // is not the table's configured kmsKeyArn: DescribeTable reports the same kind of ARN for the
+      // AWS managed key aws/dynamodb and for a customer-managed key. Metadata only (no key use);
+      // keys of this account and Region, where the drilled tables and their AWS managed key are.
+      new iam.PolicyStatement({
+        sid: 'TellAwsManagedFromCustomerKeys',
+        actions: ['kms:DescribeKey'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+      }),
       new iam.PolicyStatement({
         sid: 'PassTheRestoreRoleToBackupOnly',
         actions: ['iam:PassRole'],
@@ -596,6 +605,11 @@ export class RestoreDrill extends Construct {
       'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
     );
     acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+    acknowledgeWildcardResources(
+      policy,
+      [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+      'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
+    );
     acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
 
     // The history table: exactly the item operations the engine's history port makes (no

@@ -18,6 +18,7 @@ import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillSt
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint } from './find-recovery-point';
 import { findStartedRestoreJob } from './find-restore-job';
+import { checkSourceKey } from './source-key';
 import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
@@ -211,8 +212,10 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   const table = tableOf(engine, record);
   let requested = record;
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
+    let source: TableShape | undefined;
     let point: RecoveryPoint | undefined;
     try {
+      source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
       point = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
     } catch (error) {
       return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
@@ -226,11 +229,18 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
       );
     }
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
-    if (table.canary) await writeCanary(engine, table, record, log);
-    const request = {
-      recoveryPoint: { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() },
-      restoreStartedAt: new Date(engine.clock.now()).toISOString(),
-    };
+    const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
+    if (source) {
+      let key: Awaited<ReturnType<typeof checkSourceKey>>;
+      try {
+        key = await checkSourceKey(table, source, engine.keys);
+      } catch (error) {
+        return saveEarlyFailure(engine, { ...record, recoveryPoint }, explainError('DescribeKey', error), log);
+      }
+      if (!key.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      if (table.canary) await writeCanary(engine, table, source, record, log);
+    }
+    const request = { recoveryPoint, restoreStartedAt: new Date(engine.clock.now()).toISOString() };
     if (!(await engine.history.update(record.drillId, request, { ifStatus: 'STARTED' }))) return followTwin(engine, record, log);
     requested = { ...record, ...request };
   } else {
@@ -335,10 +345,8 @@ async function restoreJobNotFound(engine: Engine, invocation: Invocation, record
 }
 
 /** Best effort: a failed canary write is logged; the next drill's canary check shows the gap. */
-async function writeCanary(engine: Engine, table: DrilledTable, record: DrillRecord, log: DrillLogger): Promise<void> {
+async function writeCanary(engine: Engine, table: DrilledTable, source: TableShape, record: DrillRecord, log: DrillLogger): Promise<void> {
   try {
-    const source = await engine.dynamodb.describeTable(table.tableName);
-    if (!source) return;
     const canary = await engine.canaries.write(table.tableName, source, record.drillId, new Date(engine.clock.now()));
     log.info('canary written to the source for the next backup to capture', { writtenAt: canary.writtenAt });
   } catch (error) {

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { drillIdFor } from '../../lambda/drill/drill-id';
 import {
@@ -202,6 +203,107 @@ describe('restore metadata', () => {
       kmsMasterKeyArn: restoreKmsKeyArn,
       deletionProtection: 'false',
     });
+  });
+});
+
+describe('sources encrypted with a KMS key', () => {
+  const CUSTOMER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1f0e3c9a-2b6d-4a57-8c1e-0d9b7a6f5e4c';
+  const OTHER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+  const AWS_MANAGED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f';
+
+  /**
+   * DescribeTable of the source as DynamoDB reports a KMS-encrypted table: SSEDescription with
+   * Status ENABLED, SSEType KMS and the key's ARN (SSEDescription API reference).
+   */
+  function encryptSource(keyArn: string) {
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: keyArn } } };
+    });
+  }
+
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('a customer-managed key the drill was not given: FAIL before any restore, naming tables[].kmsKeyArn', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kmsKeys.set(CUSTOMER_KEY, 'CUSTOMER');
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: CUSTOMER_KEY });
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - KMS key not granted');
+    expect(report.json.failure).toBe(
+      `KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}; the drill cannot read the table or its native backups with it, so no restore was started — set tables[].kmsKeyArn = ${CUSTOMER_KEY} for orders and redeploy`,
+    );
+    expect(report.email).toContain(`What failed: KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}`);
+    // As any early failure: the recovery point and its age are reported, nothing was restored or deleted.
+    expect(report.json.recoveryPoint).toMatchObject({ ageSeconds: 3600 });
+    expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({
+      status: 'FINISHED',
+      earlyFailure: expect.stringMatching(/^KMS key not granted: /),
+      outcome: { verdict: 'FAIL' },
+    });
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    await expectNoCopyLeft();
+  });
+
+  test('tables[].kmsKeyArn names another key than the table uses: FAIL naming the key to set', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kmsKeys.set(CUSTOMER_KEY, 'CUSTOMER');
+    await world.invoke(scheduledEvent(), { engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: OTHER_KEY }] }) });
+    const [report] = world.published();
+    expect(report.json.failure).toContain(`the customer-managed KMS key ${CUSTOMER_KEY}, not the key its tables[].kmsKeyArn names (${OTHER_KEY})`);
+    expect(report.json.failure).toMatch(new RegExp(`set tables\\[\\]\\.kmsKeyArn = ${CUSTOMER_KEY} for orders`));
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('DescribeKey refused: a key of the customer (AWS managed keys are describable by the account), FAIL naming the setting', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kms.on(DescribeKeyCommand).rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.subject).toMatch(/ - KMS key not granted$/);
+    expect(report.json.failure).toMatch(/KMS refused DescribeKey on it.*set tables\[\]\.kmsKeyArn = /);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('a key in another account is a customer key: FAIL without asking KMS', async () => {
+    const foreign = 'arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    encryptSource(foreign);
+    await world.invoke(scheduledEvent());
+    expect(world.published()[0].json.failure).toMatch(/^KMS key not granted: .*set tables\[\]\.kmsKeyArn = arn:aws:kms:us-east-1:210987654321:key\//);
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+  });
+
+  test('the AWS managed key aws/dynamodb: the drill goes ahead', async () => {
+    encryptSource(AWS_MANAGED_KEY);
+    world.kmsKeys.set(AWS_MANAGED_KEY, 'AWS');
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: AWS_MANAGED_KEY });
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+  });
+
+  test('the key tables[].kmsKeyArn names: the drill goes ahead without asking KMS', async () => {
+    encryptSource(CUSTOMER_KEY);
+    const summary = await world.invoke(scheduledEvent(), {
+      engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: CUSTOMER_KEY }] }),
+    });
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+  });
+
+  test('the AWS owned key (no SSEDescription): nothing to ask', async () => {
+    await world.invoke(scheduledEvent());
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
   });
 });
 

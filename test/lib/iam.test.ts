@@ -124,6 +124,11 @@ describe('drill Lambda policy', () => {
     expect(drillStatement(defaults, 'FollowRestoreJobs')).toMatchObject({ Action: 'backup:DescribeRestoreJob', Resource: '*' });
   });
 
+  test('kms:DescribeKey, metadata only, on the keys of the stack account and Region', () => {
+    expect(drillStatement(custom, 'TellAwsManagedFromCustomerKeys')).toMatchObject({ Action: 'kms:DescribeKey' });
+    expect(resources(drillStatement(custom, 'TellAwsManagedFromCustomerKeys'))).toEqual(['arn:<AWS::Partition>:kms:eu-west-1:123456789012:key/*']);
+  });
+
   test('ListRestoreJobsByProtectedResource on "*" (no resource type), in its own statement', () => {
     expect(drillStatement(defaults, 'FindRestoreJobsStartedWithoutAnId')).toEqual({
       Sid: 'FindRestoreJobsStartedWithoutAnId',

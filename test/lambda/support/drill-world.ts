@@ -29,6 +29,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
@@ -122,6 +123,9 @@ export class DrillWorld {
   readonly backup = mockClient(BackupClient);
   readonly sns = mockClient(SNSClient);
   readonly dynamodb = mockClient(DynamoDBClient);
+  readonly kms = mockClient(KMSClient);
+  /** KMS keys DescribeKey knows, by key ARN, with who manages them. */
+  readonly kmsKeys = new Map<string, 'AWS' | 'CUSTOMER'>();
   readonly restoreJobs: FakeRestoreJob[] = [];
   scenario: RestoreScenario = { statuses: ['RUNNING', 'COMPLETED'], createTable: true };
   private sources = new Map<string, SourceTableSpec>();
@@ -159,6 +163,7 @@ export class DrillWorld {
   async stop(): Promise<void> {
     this.backup.restore();
     this.sns.restore();
+    this.kms.restore();
     this.dynamodb.restore();
     this.direct.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -168,6 +173,8 @@ export class DrillWorld {
   async reset(): Promise<void> {
     this.backup.reset();
     this.sns.reset();
+    this.kms.reset();
+    this.kmsKeys.clear();
     this.dynamodb.reset();
     this.restoreJobs.length = 0;
     this.sources.clear();
@@ -178,6 +185,7 @@ export class DrillWorld {
     await this.waitGone(TableNames);
     this.passDynamoDbThrough();
     this.installBackup();
+    this.installKms();
     this.sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
     await this.createHistoryTable();
   }
@@ -356,6 +364,35 @@ export class DrillWorld {
       }));
     const start = input.NextToken ? Number(input.NextToken) : 0;
     return { RestoreJobs: jobs.slice(start, start + 1), NextToken: start + 1 < jobs.length ? String(start + 1) : undefined };
+  }
+
+  /**
+   * The fake KMS DescribeKey: KeyMetadata as the KMS API reference shapes it for the keys in
+   * `kmsKeys`; any other key is NotFoundException, as KMS answers for a key it does not have.
+   */
+  private installKms() {
+    this.kms.on(DescribeKeyCommand).callsFake((input) => {
+      const arn = input.KeyId!;
+      const manager = this.kmsKeys.get(arn);
+      if (!manager) throw Object.assign(new Error(`Key '${arn}' does not exist`), { name: 'NotFoundException' });
+      return {
+        KeyMetadata: {
+          AWSAccountId: ACCOUNT,
+          KeyId: arn.split('/').pop(),
+          Arn: arn,
+          CreationDate: new Date('2025-03-01T00:00:00Z'),
+          Enabled: true,
+          Description: manager === 'AWS' ? 'Default key that protects my DynamoDB data when no other key is defined' : 'orders data key',
+          KeyUsage: 'ENCRYPT_DECRYPT' as const,
+          KeyState: 'Enabled' as const,
+          Origin: 'AWS_KMS' as const,
+          KeyManager: manager,
+          KeySpec: 'SYMMETRIC_DEFAULT' as const,
+          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT' as const],
+          MultiRegion: false,
+        },
+      };
+    });
   }
 
   /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */
