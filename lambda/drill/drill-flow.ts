@@ -7,7 +7,7 @@ import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import type { Engine, Invocation } from '../engine';
 import type { DrillLogger } from '../observability';
-import { type RecoveryPoint, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { formatDuration, formatTime } from '../report/format';
@@ -16,7 +16,7 @@ import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
-import { findLatestRecoveryPoint } from './find-recovery-point';
+import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
 import { findStartedRestoreJob } from './find-restore-job';
 import { checkSourceKey } from './source-key';
 import { restoreMetadata } from './restore-metadata';
@@ -213,21 +213,15 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   let requested = record;
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
     let source: TableShape | undefined;
-    let point: RecoveryPoint | undefined;
+    let search: RecoveryPointSearch;
     try {
       source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
-      point = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
+      search = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
     } catch (error) {
       return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
     }
-    if (!point) {
-      return saveEarlyFailure(
-        engine,
-        record,
-        `no recovery point: no COMPLETED recovery point of ${table.tableName} in vault ${config.vaultNames.join(', ')} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
-        log,
-      );
-    }
+    const point = search.latest;
+    if (!point) return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search), log);
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
     const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
     if (source) {
@@ -272,6 +266,36 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   // A twin invocation recorded the same job (same idempotency token) first: follow the record.
   if (!saved) return (await engine.history.get(record.drillId)) ?? { ...requested, ...fields };
   return { ...requested, ...fields };
+}
+
+/**
+ * Why there is nothing to restore, said so that a new table is not mistaken for a broken backup.
+ * Either way the verdict is FAIL: nothing is proven restorable, and the table has no backup to
+ * fall back on. A table younger than the RPO target has simply not reached its first backup
+ * ("no recovery point yet"); an older one means backups are not happening.
+ */
+function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape | undefined, search: RecoveryPointSearch): string {
+  const vaults = `vault${engine.config.vaultNames.length > 1 ? 's' : ''} ${engine.config.vaultNames.join(', ')}`;
+  const skipped = Object.entries(search.notCompleted);
+  if (skipped.length > 0) {
+    const total = skipped.reduce((sum, [, count]) => sum + count, 0);
+    const statuses = skipped.map(([status, count]) => `${count} ${status}`).join(', ');
+    return `no recovery point: ${total} recovery point${total > 1 ? 's' : ''} of ${table.tableName} in ${vaults}, none COMPLETED (${statuses}) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)`;
+  }
+  if (!source) {
+    return `no recovery point: no recovery point of ${table.tableName} in ${vaults}, and the table does not exist — remove it from the drill settings, or restore it`;
+  }
+  const createdAt = source.createdAt?.getTime();
+  if (createdAt === undefined) {
+    return `no recovery point: no recovery point of ${table.tableName} in ${vaults} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
+  }
+  const ageSeconds = Math.max(0, (engine.clock.now() - createdAt) / 1000);
+  const since = `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
+  const rpoTargetSeconds = engine.config.targets.rpoTargetMinutes * 60;
+  if (ageSeconds <= rpoTargetSeconds) {
+    return `no recovery point yet: ${since} — expected for a table younger than the RPO target (${formatDuration(rpoTargetSeconds)}): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`;
+  }
+  return `no recovery point: ${since} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
 }
 
 async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {

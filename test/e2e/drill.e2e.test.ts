@@ -80,11 +80,11 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
   await expectNothingLeftBehind(deployment);
 });
 
-test('no recovery point: FAIL "no recovery point", nothing restored', async () => {
+test('no recovery point (a drill before the first backup of a fresh deployment): FAIL "no recovery point yet", nothing restored', async () => {
   await drill();
   const report = await theOnlyReport();
-  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no recovery point');
-  expect(report.json.failure).toMatch(/^no recovery point: no COMPLETED recovery point of RestoreDrill-fixture/);
+  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no recovery point yet');
+  expect(report.json.failure).toMatch(/^no recovery point yet: no backup of RestoreDrill-fixture has completed since the table was created \d+s ago /);
   expect(deployment.local.backup.restoreJobs()).toEqual([]);
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);

@@ -11,6 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { drillIdFor } from '../../lambda/drill/drill-id';
+import { formatTime } from '../../lambda/report/format';
 import {
   DrillWorld,
   PREFIX,
@@ -308,17 +309,53 @@ describe('sources encrypted with a KMS key', () => {
 });
 
 describe('recovery point problems', () => {
-  test('no recovery point: FAIL "no recovery point", no restore, nothing to delete', async () => {
+  /** DescribeTable of the source reporting its CreationDateTime this long before the drill. */
+  function sourceCreatedAgo(ms: number) {
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, CreationDateTime: new Date(world.clock.now() - ms) } };
+    });
+  }
+
+  test('no recovery point of a table older than the RPO target: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+    sourceCreatedAgo(30 * 24 * 3600_000);
     const summary = await world.invoke(scheduledEvent());
     expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
     const [report] = world.published();
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point');
-    expect(report.email).toContain('What failed: no recovery point: no COMPLETED recovery point of orders in vault drill-vault');
-    expect(report.email).toContain('check the backup plan selects this table');
+    expect(report.email).toContain(
+      `What failed: no recovery point: no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
+    );
     expect(report.json.cleanup.result).toBe('absent');
     await expectNoCopyLeft();
+  });
+
+  test('a drill before the first backup of a new table says so plainly: "no recovery point yet", still FAIL', async () => {
+    sourceCreatedAgo(2 * 3600_000);
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(report.json.failure).toBe(
+      `no recovery point yet: no backup of orders has completed since the table was created 2h00m ago (${formatTime(new Date(world.clock.now() - 2 * 3600_000))}; searched vault drill-vault) — expected for a table younger than the RPO target (1d02h): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`,
+    );
+    expect(report.email).toContain('Recovery point  none found');
+  });
+
+  test('recovery points that never completed: "no recovery point", counted by status', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60, status: 'PARTIAL' });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 1500, status: 'PARTIAL' });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 3000, status: 'EXPIRED' });
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.subject).toMatch(/ - no recovery point$/);
+    expect(report.json.failure).toBe(
+      'no recovery point: 3 recovery points of orders in vault drill-vault, none COMPLETED (2 PARTIAL, 1 EXPIRED) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)',
+    );
   });
 
   test('stale recovery point: RPO FAIL, but the point is still restored and checked', async () => {
