@@ -21,6 +21,7 @@ import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TA
 import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
   DRILL_ALARM_SLACK_HOURS,
@@ -680,8 +681,14 @@ export class RestoreDrill extends Construct {
     return new CustomResource(this, 'FixtureSeed', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::RestoreDrillFixtureSeed',
-      // Digest too: a changed generator re-seeds even when the count stays the same.
-      properties: { TableName: this.fixtureTable.tableName, PropertyCount: String(propertyCount), Digest: digest },
+      // Digest too: a changed generator re-seeds even when the count stays the same. GeneratorVersion:
+      // the version marker the seeder writes (fixture-marker.ts) is written again on an upgrade.
+      properties: {
+        TableName: this.fixtureTable.tableName,
+        PropertyCount: String(propertyCount),
+        Digest: digest,
+        GeneratorVersion: String(FIXTURE_GENERATOR_VERSION),
+      },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { SDK_MAX_ATTEMPTS } from '../../lambda/ports/aws-clients';
 import { snapshotOf } from '../harness';
 import type { LocalDeployment } from '../harness/app/local-deployment';
@@ -212,11 +213,14 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
 
 test('a restored copy that lost an item: item count and content digest FAIL', async () => {
   await backUp();
-  deployment.local.backup.nextRestore({ mutations: [{ kind: 'dropItems', count: 1 }] });
+  // A fixture item, not the seeder's version marker (which the content digest needs).
+  const lost = fixtureItems(40).at(-1)!;
+  deployment.local.backup.nextRestore({ mutations: [{ kind: 'dropItems', keys: [{ pk: lost.pk, sk: lost.sk }] }] });
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/ - item count, content digest$/);
-  expect(check(report, 'item count')).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 399, sourceItems: 400 } });
+  // 400 fixture items and the version marker.
+  expect(check(report, 'item count')).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 400, sourceItems: 401 } });
   expect(check(report, 'content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }) });
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);
