@@ -254,10 +254,17 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
         idempotencyToken: record.drillId,
       }),
     );
-    restoreJobId ??= await locateRestoreJob(engine, invocation, requested, log);
   } catch (error) {
-    // step() names the call that failed (StartRestoreJob or ListRestoreJobsByProtectedResource).
     return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
+  }
+  if (restoreJobId === undefined) {
+    try {
+      restoreJobId = await locateRestoreJob(engine, invocation, requested, log);
+    } catch (error) {
+      // A refused listing will not change on a retry; a throttled one may: look again later.
+      if (isPermanentError(error)) return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
+      log.warn('could not list the restore jobs of the source table', { error: explainError('ListRestoreJobsByProtectedResource', error) });
+    }
   }
   if (restoreJobId === undefined) return restoreJobNotFound(engine, invocation, requested, log);
   const fields = { status: 'RESTORING' as const, restoreJobId };

@@ -542,6 +542,25 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     await expectNoCopyLeft();
   });
 
+  test('listing the restore jobs denied: FAIL at once, naming the permission', async () => {
+    succeedsWithoutId();
+    world.backup
+      .on(ListRestoreJobsByProtectedResourceCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), { name: 'AccessDeniedException' }));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.published()[0].json.failure).toMatch(/^ListRestoreJobsByProtectedResource AccessDeniedException .*check backup:ListRestoreJobsByProtectedResource$/);
+  });
+
+  test('listing throttled past the SDK retries: not a verdict, the invocation fails and the drill stays STARTED for the retry', async () => {
+    succeedsWithoutId();
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/is listed for orders yet/);
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({ status: 'STARTED' });
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
   test('never listed: hours later the drill FAILs saying what happened, and names the copy to watch for', async () => {
     succeedsWithoutId();
     world.backup.on(ListRestoreJobsByProtectedResourceCommand).resolves({ RestoreJobs: [] });
