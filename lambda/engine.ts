@@ -6,6 +6,7 @@ import type { BackupPort } from './ports/backup-port';
 import type { Clock, Deadline } from './ports/clock';
 import type { DynamoDbPort } from './ports/dynamodb-port';
 import type { HistoryPort } from './ports/history-port';
+import type { KeyPort } from './ports/kms-port';
 import type { NotifierPort } from './ports/notifier-port';
 import type { DrillLogger } from './observability';
 
@@ -15,6 +16,7 @@ export interface Engine {
   readonly backup: BackupPort;
   readonly dynamodb: DynamoDbPort;
   readonly history: HistoryPort;
+  readonly keys: KeyPort;
   readonly notifier: NotifierPort;
   readonly canaries: CanaryPort;
   readonly clock: Clock;

@@ -16,6 +16,7 @@ import { createBackupPort } from './ports/backup-port';
 import { Deadline, systemClock } from './ports/clock';
 import { createDynamoDbPort } from './ports/dynamodb-port';
 import { createHistoryPort } from './ports/history-port';
+import { createKeyPort } from './ports/kms-port';
 import { createNotifierPort } from './ports/notifier-port';
 import { readConfig } from './read-config';
 import { parseTrigger } from './triggers';
@@ -30,6 +31,8 @@ export interface InvocationSummary {
   readonly trigger: string;
   readonly drills: readonly DrillResult[];
   readonly ignored?: string;
+  /** Why a manual drill did not run: a malformed payload, or no table this stack drills. */
+  readonly refused?: string;
   readonly unknownTables?: readonly string[];
   readonly leftoverCopies?: readonly string[];
 }
@@ -46,6 +49,7 @@ export function createEngine(overrides: Partial<Engine> = {}): Engine {
   return {
     config,
     backup: createBackupPort(clients.backup),
+    keys: createKeyPort(clients.kms),
     notifier: createNotifierPort(clients.sns, config.topicArn),
     canaries: createCanaryPort(dynamodb, history),
     random: Math.random,
@@ -126,15 +130,28 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
       return { trigger: trigger.kind, drills: failIfAnyRejected(drills) };
     }
 
+    case 'refused':
+      // Said in the summary (what a synchronous `aws lambda invoke` prints) and in the log (all an
+      // asynchronous one leaves): a manual drill never does nothing without saying why.
+      engine.logger.warn('manual drill refused', { reason: trigger.reason });
+      return { trigger: 'manual', drills: [], refused: trigger.reason };
+
     case 'manual': {
       const { found, unknown } = matchTables(engine.config, trigger.tables);
       if (unknown.length > 0) engine.logger.warn('manual invocation names tables this drill does not cover', { unknown });
-      // Lambda retries an asynchronous invocation with the same request id: the first attempt's
-      // drill id is recorded under it, so a retry continues that drill instead of starting another.
+      if (found.length === 0) {
+        const refused = `manual drill refused, nothing was started: no table named is drilled by this stack (${unknown.join(', ')}); drilled tables: ${engine.config.tables.map((t) => t.tableName).join(', ')}`;
+        engine.logger.warn('manual drill refused', { reason: refused });
+        return { trigger: trigger.kind, drills: [], refused, unknownTables: unknown };
+      }
+      // The drill id is derived from the idempotency key when there is one, else from the request
+      // id (Lambda retries an asynchronous invocation with the same one). The first drill id is
+      // recorded under it, so a repeat continues that drill instead of starting another restore.
+      const repeatKey = trigger.idempotencyKey !== undefined ? `key:${trigger.idempotencyKey}` : context.awsRequestId;
       const drills = await drillTables(found, 'manual', (table) =>
         engine.history.firstRecorded(
-          `manual|${context.awsRequestId}|${table.tableArn}`,
-          drillIdFor(new Date(engine.clock.now()), context.awsRequestId, table.tableArn),
+          `manual|${repeatKey}|${table.tableArn}`,
+          drillIdFor(new Date(engine.clock.now()), repeatKey, table.tableArn),
         ),
       );
       return { trigger: trigger.kind, drills: failIfAnyRejected(drills), unknownTables: unknown };

@@ -57,9 +57,22 @@ const restoreJobChangedSchema = EventBridgeSchema.extend({
   }),
 });
 
+/** What a manual drill accepts, as the refusal of anything else spells it out. */
+export const MANUAL_PAYLOAD_SHAPE =
+  '{"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional: 1-64 letters, digits, . _ : ->"}';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * A manual drill (`aws lambda invoke`). `idempotencyKey` names the drill: invoked again with the
+ * same key (the CLI's own retry after its read timeout, or a person trying again) it continues
+ * that drill instead of starting another restore. Unknown keys are refused, never ignored: a
+ * misspelt key would otherwise drill without the setting the caller meant.
+ */
 const manualInvocationSchema = z
   .object({
-    tables: z.array(z.string().min(1)).min(1),
+    tables: z.array(z.string().min(1, 'a table name or ARN cannot be empty')).min(1, 'name at least one table'),
+    idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, '1-64 letters, digits, dots, underscores, colons or dashes').optional(),
   })
   .strict();
 
@@ -67,7 +80,9 @@ export type Trigger =
   | { readonly kind: 'schedule'; readonly eventId: string; readonly time: Date }
   | { readonly kind: 'backup-completed'; readonly eventId: string; readonly time: Date; readonly resourceArn: string }
   | { readonly kind: 'restore-job-changed'; readonly restoreJobId: string; readonly status: string }
-  | { readonly kind: 'manual'; readonly tables: readonly string[] }
+  | { readonly kind: 'manual'; readonly tables: readonly string[]; readonly idempotencyKey?: string }
+  /** A manual payload that is malformed: nothing runs, and the reason says what is accepted. */
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'ignored'; readonly reason: string };
 
 export function parseTrigger(event: unknown): Trigger {
@@ -89,10 +104,36 @@ export function parseTrigger(event: unknown): Trigger {
     return { kind: 'restore-job-changed', restoreJobId: restore.data.detail.restoreJobId, status: restore.data.detail.status };
   }
 
-  const manual = manualInvocationSchema.safeParse(event);
-  if (manual.success) return { kind: 'manual', tables: manual.data.tables };
+  if (isManualPayload(event)) {
+    const manual = manualInvocationSchema.safeParse(event);
+    if (!manual.success) return { kind: 'refused', reason: manualRefusal(event, manual.error) };
+    return { kind: 'manual', tables: manual.data.tables, idempotencyKey: manual.data.idempotencyKey };
+  }
 
   return { kind: 'ignored', reason: describeUnrecognised(event) };
+}
+
+/**
+ * A plain object that is neither an EventBridge event nor another AWS service's event (those
+ * carry `source` and `detail-type`, or `Records`): what a person passes to `aws lambda invoke`.
+ */
+function isManualPayload(event: unknown): event is Record<string, unknown> {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+  return !('detail-type' in event) && !('source' in event) && !('Records' in event);
+}
+
+function manualRefusal(payload: Record<string, unknown>, error: z.ZodError): string {
+  const problems = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys
+        .map((key) => `unknown key "${key}"${key.toLowerCase().startsWith('table') ? ' (did you mean "tables"?)' : ''}`)
+        .join(', ');
+    }
+    const path = issue.path.join('.') || '(payload)';
+    if (issue.path.length === 1 && issue.path[0] === 'tables' && !('tables' in payload)) return '"tables" is missing';
+    return `${path}: ${issue.message}`;
+  });
+  return `manual drill refused, nothing was started: ${problems.join('; ')}. Accepted: ${MANUAL_PAYLOAD_SHAPE}`;
 }
 
 function describeUnrecognised(event: unknown): string {
@@ -102,5 +143,5 @@ function describeUnrecognised(event: unknown): string {
     const state = (record.detail as Record<string, unknown> | undefined)?.state;
     return `EventBridge event "${record['detail-type']}" from ${record.source}${typeof state === 'string' ? ` (state ${state})` : ''} is not a drill trigger or is malformed`;
   }
-  return 'neither an EventBridge event the drill handles nor a manual invocation {"tables": [...]}';
+  return `neither an EventBridge event the drill handles nor a manual drill ${MANUAL_PAYLOAD_SHAPE}`;
 }

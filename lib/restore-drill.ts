@@ -21,6 +21,7 @@ import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TA
 import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
   DRILL_ALARM_SLACK_HOURS,
@@ -511,7 +512,7 @@ export class RestoreDrill extends Construct {
    * - DescribeRestoreJob: no resource type, so Resource "*".
    * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
    * recovery points are listed per vault, and no index of a drilled table is queried.
-   * - GetRecoveryPointRestoreMetadata, StartRestoreJob: resource type recoveryPoint
+   * - StartRestoreJob: resource type recoveryPoint
    *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
    *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
    *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
@@ -543,7 +544,7 @@ export class RestoreDrill extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'RestoreRecoveryPoints',
-        actions: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'],
+        actions: ['backup:StartRestoreJob'],
         resources: [
           stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
           ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
@@ -553,6 +554,23 @@ export class RestoreDrill extends Construct {
         sid: 'FollowRestoreJobs',
         actions: ['backup:DescribeRestoreJob'],
         resources: ['*'],
+      }),
+      // A StartRestoreJob repeated with the same token may succeed without a RestoreJobId; the
+      // drill then finds its job among the restore jobs of the source table. No resource type in
+      // the Service Authorization Reference (list_awsbackup), so Resource "*"; read-only.
+      new iam.PolicyStatement({
+        sid: 'FindRestoreJobsStartedWithoutAnId',
+        actions: ['backup:ListRestoreJobsByProtectedResource'],
+        resources: ['*'],
+      }),
+      // Before a restore the drill asks KMS who manages the key a source is encrypted with, when it
+      // is not the table's configured kmsKeyArn: DescribeTable reports the same kind of ARN for the
+      // AWS managed key aws/dynamodb and for a customer-managed key. Metadata only (no key use);
+      // keys of this account and Region, where the drilled tables and their AWS managed key are.
+      new iam.PolicyStatement({
+        sid: 'TellAwsManagedFromCustomerKeys',
+        actions: ['kms:DescribeKey'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
       }),
       new iam.PolicyStatement({
         sid: 'PassTheRestoreRoleToBackupOnly',
@@ -629,14 +647,19 @@ export class RestoreDrill extends Construct {
     acknowledge(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
-      'backup:DescribeRestoreJob and dynamodb:ListTables have no resource type in the Service Authorization Reference; both are read-only.',
+      'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
     );
     acknowledgeWildcardResources(
       policy,
       [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob/GetRecoveryPointRestoreMetadata to the drill vaults; limited to this account and Region.',
+      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
     );
     acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+    acknowledgeWildcardResources(
+      policy,
+      [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+      'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
+    );
     acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
 
     // The history table: exactly the item operations the engine's history port makes (no
@@ -707,8 +730,14 @@ export class RestoreDrill extends Construct {
     return new CustomResource(this, 'FixtureSeed', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::RestoreDrillFixtureSeed',
-      // Digest too: a changed generator re-seeds even when the count stays the same.
-      properties: { TableName: this.fixtureTable.tableName, PropertyCount: String(propertyCount), Digest: digest },
+      // Digest too: a changed generator re-seeds even when the count stays the same. GeneratorVersion:
+      // the version marker the seeder writes (fixture-marker.ts) is written again on an upgrade.
+      properties: {
+        TableName: this.fixtureTable.tableName,
+        PropertyCount: String(propertyCount),
+        Digest: digest,
+        GeneratorVersion: String(FIXTURE_GENERATOR_VERSION),
+      },
     });
   }
 }

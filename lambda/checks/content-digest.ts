@@ -2,18 +2,26 @@ import { createHash } from 'node:crypto';
 import { canonicalItem } from '../digest/canonical-item';
 import { TableDigest } from '../digest/table-digest';
 import { fixtureItems } from '../fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
-import { formatCount } from '../report/format';
+import { formatCount, formatTime } from '../report/format';
 import type { CheckContext, CheckDefinition, CheckResult } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { step } from '../report/failure-advice';
 
 /**
- * For the fixture test table, whose content is known at deploy time: an order-independent
- * digest of every restored item (computed during the shared parallel scan, constant memory)
- * must equal the digest of the seeded items. Equal items digest equal whatever their attribute
- * order or number formatting. When the digests differ, a second pass against the regenerated
- * fixture counts the missing, extra and changed items and names the first few by key.
+ * For the fixture test table, whose content is known: an order-independent digest of every
+ * restored item (computed during the shared parallel scan, constant memory) must equal the
+ * digest of the fixture in force when the recovery point was taken. Equal items digest equal
+ * whatever their attribute order or number formatting. When the digests differ, a second pass
+ * against the regenerated fixture counts the missing, extra and changed items and names the
+ * first few by key.
+ *
+ * Which fixture was in force is read from the restore itself: the seeder's version marker
+ * (fixture-marker.ts), left out of the digest like the canary. A marker naming the fixture
+ * deployed now is compared with the digest computed at synth; one naming other settings of this
+ * generator is compared with that fixture, regenerated; a marker of another generator version
+ * cannot be compared (WARN, said plainly); no marker at all is a FAIL.
  */
 export const contentDigestCheck: CheckDefinition = {
   name: 'content digest',
@@ -22,24 +30,58 @@ export const contentDigestCheck: CheckDefinition = {
     const fixture = context.table.fixture;
     if (!fixture || !context.restored) return undefined;
     const digest = new TableDigest();
+    let marker: FixtureMarker | 'malformed' | undefined;
     return {
-      observeItem: (item) => digest.add(item),
+      observeItem: (item) => {
+        if (isFixtureMarker(item)) marker = readFixtureMarker(item);
+        else digest.add(item);
+      },
       async result(): Promise<CheckResult> {
         const actual = digest.toString();
-        const numbers = { expectedDigest: fixture.digest, restoredDigest: actual, restoredItems: digest.itemCount };
-        if (actual === fixture.digest) {
+        const items = formatCount(digest.itemCount);
+        if (marker === undefined || marker === 'malformed') {
+          const matchesDeployed = actual === fixture.digest;
+          return {
+            check: 'content digest',
+            status: 'FAIL',
+            summary: `${marker === 'malformed' ? 'the fixture version marker in the restore is unreadable' : 'the restore holds no fixture version marker'}, so which fixture this recovery point holds is unknown; its ${items} items ${
+              matchesDeployed ? 'equal' : 'differ from'
+            } the fixture deployed now (${fixture.propertyCount} properties)`,
+            nextStep:
+              'a recovery point taken before this version of restore-drill was deployed has no marker (the seeder writes one at deploy; the next backup carries it); otherwise the backup lost or altered that item: keep this recovery point and compare it with the source',
+            numbers: { expectedDigest: fixture.digest, restoredDigest: actual, restoredItems: digest.itemCount, marker: marker ?? 'missing' },
+          };
+        }
+        const seeded = marker.seededAt ? `, seeded ${formatTime(marker.seededAt)}` : '';
+        const inForce = `the fixture in force when the recovery point was taken (${marker.propertyCount} properties${seeded})`;
+        const markerNumbers = { fixturePropertyCount: marker.propertyCount, fixtureGeneratorVersion: marker.generatorVersion };
+        if (marker.generatorVersion !== FIXTURE_GENERATOR_VERSION) {
+          return {
+            check: 'content digest',
+            status: 'WARN',
+            summary: `the content cannot be compared: this recovery point holds a fixture written by generator version ${marker.generatorVersion}, and this engine regenerates only version ${FIXTURE_GENERATOR_VERSION} (${items} items restored)`,
+            nextStep: 'expected for backups taken before an upgrade that changed the fixture generator; backups taken after the upgrade are compared again',
+            numbers: { restoredDigest: actual, restoredItems: digest.itemCount, ...markerNumbers },
+          };
+        }
+        const reseeded = marker.propertyCount !== fixture.propertyCount;
+        // Today's case, the fixture deployed now, uses the digest computed at synth.
+        const expected = reseeded ? TableDigest.of(fixtureItems(marker.propertyCount)).toString() : fixture.digest;
+        const numbers = { expectedDigest: expected, restoredDigest: actual, restoredItems: digest.itemCount, ...markerNumbers };
+        const since = reseeded ? `; the source has since been reseeded with ${fixture.propertyCount} properties` : '';
+        if (actual === expected) {
           return {
             check: 'content digest',
             status: 'PASS',
-            summary: `all ${formatCount(digest.itemCount)} items equal the seeded fixture (digest ${actual.slice(-12)})`,
+            summary: `all ${items} items equal ${reseeded ? inForce : 'the seeded fixture'} (digest ${actual.slice(-12)})${since}`,
             numbers,
           };
         }
-        const diff = await diffAgainstFixture(context, fixture.propertyCount);
+        const diff = await diffAgainstFixture(context, marker.propertyCount);
         return {
           check: 'content digest',
           status: 'FAIL',
-          summary: `restored content differs from the fixture: ${diff.missing} missing, ${diff.extra} extra, ${diff.changed} changed${
+          summary: `restored content differs from ${reseeded ? inForce : 'the fixture'}: ${diff.missing} missing, ${diff.extra} extra, ${diff.changed} changed${
             diff.examples ? ` (${diff.examples})` : ''
           }`,
           nextStep: 'the backup or the restore altered data: keep this recovery point, compare it item by item, and open an AWS support case',
@@ -70,7 +112,7 @@ async function diffAgainstFixture(context: CheckContext, propertyCount: number) 
   };
   const scan = await step('Scan', () =>
     context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments, onPage: () => context.hasTime() }, (item) => {
-      if (context.isCanaryItem(item)) return;
+      if (context.isCanaryItem(item) || isFixtureMarker(item)) return;
       const id = keyId(item, keySchema);
       const want = expected.get(id);
       if (!want) note(extra, item);

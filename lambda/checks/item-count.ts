@@ -1,4 +1,6 @@
 import { withoutCanaryFilter } from '../drill/canary';
+import { fixtureItems } from '../fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount, formatPercent } from '../report/format';
 import type { CheckContext, CheckDefinition, CheckResult } from './check';
@@ -26,21 +28,62 @@ export const itemCountCheck: CheckDefinition = {
     let restoredTotal = 0;
     let restoredBefore = 0;
     let restoredWithoutTimestamp = 0;
+    let marker: FixtureMarker | 'malformed' | undefined;
     return {
       observeItem(item: Item) {
         restoredTotal += 1;
+        if (context.table.fixture && isFixtureMarker(item)) marker = readFixtureMarker(item);
         if (!createdAt) return;
         const created = timestampOf(item[createdAt]);
         if (created === undefined) restoredWithoutTimestamp += 1;
         else if (created < before) restoredBefore += 1;
       },
-      result: () =>
-        createdAt
+      result: async () => {
+        const reseeded = reseededFixtureCount(context, marker, restoredTotal);
+        if (reseeded) return reseeded;
+        return createdAt
           ? exactCount(context, createdAt, restoredBefore, restoredWithoutTimestamp)
-          : toleranceCount(context, restoredTotal),
+          : toleranceCount(context, restoredTotal);
+      },
     };
   },
 };
+
+/**
+ * The fixture table after its settings changed: the source holds the fixture deployed now, the
+ * recovery point the one in force when it was taken (its version marker says which). Counting
+ * the source would compare two different fixtures - and the generated items' creation times are
+ * synthetic, so an exact count cannot tell the new ones apart - so the restore is counted against
+ * the fixture the marker names: its items plus the marker. Undefined when the marker names the
+ * fixture deployed now (or there is none): the source is counted as for any table.
+ */
+function reseededFixtureCount(context: CheckContext, marker: FixtureMarker | 'malformed' | undefined, restored: number): CheckResult | undefined {
+  const fixture = context.table.fixture;
+  if (!fixture || marker === undefined || marker === 'malformed') return undefined;
+  if (marker.propertyCount === fixture.propertyCount && marker.generatorVersion === FIXTURE_GENERATOR_VERSION) return undefined;
+  const inForce = `the fixture in force when the recovery point was taken (${marker.propertyCount} properties)`;
+  const since = `the source has since been reseeded (${fixture.propertyCount} properties), so it is not counted`;
+  if (marker.generatorVersion !== FIXTURE_GENERATOR_VERSION) {
+    return {
+      check: 'item count',
+      status: 'WARN',
+      summary: `restored ${formatCount(restored)} items of a fixture written by generator version ${marker.generatorVersion}; this engine regenerates only version ${FIXTURE_GENERATOR_VERSION}, so they cannot be counted against it`,
+      nextStep: 'expected for backups taken before an upgrade that changed the fixture generator',
+      numbers: { mode: 'fixture', restoredItems: restored, fixtureGeneratorVersion: marker.generatorVersion },
+    };
+  }
+  const expected = fixtureItems(marker.propertyCount).length + 1;
+  const numbers = { mode: 'fixture', restoredItems: restored, expectedItems: expected, fixturePropertyCount: marker.propertyCount };
+  const summary = `restored ${formatCount(restored)}, ${inForce} holds ${formatCount(expected)} with its version marker; ${since}`;
+  if (restored === expected) return { check: 'item count', status: 'PASS', summary, numbers };
+  return {
+    check: 'item count',
+    status: 'FAIL',
+    summary: `${summary}: ${formatCount(Math.abs(expected - restored))} ${restored < expected ? 'missing' : 'more in the restore'}`,
+    nextStep: 'the restore does not hold the fixture its backup was taken of: see the content digest for the items that differ',
+    numbers,
+  };
+}
 
 function sourceMissing(context: CheckContext): CheckResult {
   return {

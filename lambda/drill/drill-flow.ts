@@ -7,15 +7,19 @@ import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import type { Engine, Invocation } from '../engine';
 import type { DrillLogger } from '../observability';
-import { type RecoveryPoint, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
+import { formatDuration, formatTime } from '../report/format';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
-import { findLatestRecoveryPoint } from './find-recovery-point';
+import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
+import { findStartedRestoreJob } from './find-restore-job';
+import { checkSourceKey } from './source-key';
+import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
 
@@ -106,7 +110,7 @@ export async function continueDrill(
       // must not judge the drill while the winner's restore runs.
       const claim = await claimOrReport(engine, invocation, record, ['STARTED'], log);
       if ('status' in claim) return claim;
-      const begun = await beginRestore(engine, claim.record, log);
+      const begun = await beginRestore(engine, invocation, claim.record, log);
       if (begun.status === 'STARTED') return finishDrill(engine, invocation, begun, undefined, log);
       await engine.history.release(record.drillId, invocation.owner);
       return continueDrill(engine, invocation, begun, log, options);
@@ -196,70 +200,184 @@ async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: st
   return current;
 }
 
-/** Finds the recovery point and starts the restore job; an error here ends the drill as FAIL. */
-async function beginRestore(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+/**
+ * Finds the recovery point and starts the restore job; an error here ends the drill as FAIL.
+ * The recovery point and the time of the request are recorded before StartRestoreJob is called,
+ * so an invocation that takes the drill over after that call (a retry, the sweep) asks again for
+ * the same recovery point with the same token - which AWS Backup answers with the same job - and
+ * writes no second canary.
+ */
+async function beginRestore(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
   const { config } = engine;
   const table = tableOf(engine, record);
-  let point: RecoveryPoint | undefined;
-  try {
-    point = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
-  } catch (error) {
-    return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
-  }
-  if (!point) {
-    return saveEarlyFailure(
-      engine,
-      record,
-      `no recovery point: no COMPLETED recovery point of ${table.tableName} in vault ${config.vaultNames.join(', ')} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
-      log,
-    );
-  }
-  const withPoint: DrillRecord = {
-    ...record,
-    recoveryPoint: {
-      recoveryPointArn: point.recoveryPointArn,
-      backupVaultName: point.backupVaultName,
-      creationDate: point.creationDate.toISOString(),
-    },
-  };
-  log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
-  if (table.canary) await writeCanary(engine, table, record, log);
-  try {
-    const metadata = await step('GetRecoveryPointRestoreMetadata', () =>
-      engine.backup.getRestoreMetadata(point.backupVaultName, point.recoveryPointArn),
-    );
-    metadata.targetTableName = record.restoredTableName;
-    if (config.restoreKmsKeyArn) {
-      metadata.encryptionType = 'KMS';
-      metadata.kmsMasterKeyArn = config.restoreKmsKeyArn;
+  let requested = record;
+  if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
+    let source: TableShape | undefined;
+    let search: RecoveryPointSearch;
+    try {
+      source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
+      search = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
+    } catch (error) {
+      return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
     }
-    const restoreStartedAt = new Date(engine.clock.now()).toISOString();
-    const restoreJobId = await step('StartRestoreJob', () =>
+    const point = search.latest;
+    if (!point) return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search), log);
+    log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
+    const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
+    if (source) {
+      let key: Awaited<ReturnType<typeof checkSourceKey>>;
+      try {
+        key = await checkSourceKey(table, source, engine.keys);
+      } catch (error) {
+        return saveEarlyFailure(engine, { ...record, recoveryPoint }, explainError('DescribeKey', error), log);
+      }
+      if (!key.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      if (table.canary) await writeCanary(engine, table, source, record, log);
+    }
+    const request = { recoveryPoint, restoreStartedAt: new Date(engine.clock.now()).toISOString() };
+    if (!(await engine.history.update(record.drillId, request, { ifStatus: 'STARTED' }))) return followTwin(engine, record, log);
+    requested = { ...record, ...request };
+  } else {
+    log.info('the restore was requested before; asking again for the same recovery point with the same token', {
+      recoveryPointArn: record.recoveryPoint.recoveryPointArn,
+      requestedAt: record.restoreStartedAt,
+    });
+  }
+  const point = requested.recoveryPoint!;
+  let restoreJobId: string | undefined;
+  try {
+    restoreJobId = await step('StartRestoreJob', () =>
       engine.backup.startRestoreJob({
         recoveryPointArn: point.recoveryPointArn,
-        metadata,
+        metadata: restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn),
         iamRoleArn: config.restoreRoleArn,
         idempotencyToken: record.drillId,
       }),
     );
-    const fields = { status: 'RESTORING' as const, recoveryPoint: withPoint.recoveryPoint, restoreJobId, restoreStartedAt };
-    const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
-    log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
-    if (!saved) {
-      // A twin invocation recorded the same job (same idempotency token) first: follow the record.
-      return (await engine.history.get(record.drillId)) ?? { ...withPoint, ...fields };
-    }
-    return { ...withPoint, ...fields };
   } catch (error) {
-    return saveEarlyFailure(engine, withPoint, explainError('StartRestoreJob', error), log);
+    return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
   }
+  if (restoreJobId === undefined) {
+    try {
+      restoreJobId = await locateRestoreJob(engine, invocation, requested, log);
+    } catch (error) {
+      // A refused listing will not change on a retry; a throttled one may: look again later.
+      if (isPermanentError(error)) return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
+      log.warn('could not list the restore jobs of the source table', { error: explainError('ListRestoreJobsByProtectedResource', error) });
+    }
+  }
+  if (restoreJobId === undefined) return restoreJobNotFound(engine, invocation, requested, log);
+  const fields = { status: 'RESTORING' as const, restoreJobId };
+  const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
+  log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
+  // A twin invocation recorded the same job (same idempotency token) first: follow the record.
+  if (!saved) return (await engine.history.get(record.drillId)) ?? { ...requested, ...fields };
+  return { ...requested, ...fields };
+}
+
+/**
+ * Why there is nothing to restore, said so that a new table is not mistaken for a broken backup.
+ * Either way the verdict is FAIL: nothing is proven restorable, and the table has no backup to
+ * fall back on. A table younger than the RPO target has simply not reached its first backup
+ * ("no recovery point yet"); an older one means backups are not happening.
+ */
+function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape | undefined, search: RecoveryPointSearch): string {
+  const vaults = `vault${engine.config.vaultNames.length > 1 ? 's' : ''} ${engine.config.vaultNames.join(', ')}`;
+  const skipped = Object.entries(search.notCompleted);
+  if (skipped.length > 0) {
+    const total = skipped.reduce((sum, [, count]) => sum + count, 0);
+    const statuses = skipped.map(([status, count]) => `${count} ${status}`).join(', ');
+    return `no recovery point: ${total} recovery point${total > 1 ? 's' : ''} of ${table.tableName} in ${vaults}, none COMPLETED (${statuses}) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)`;
+  }
+  if (!source) {
+    return `no recovery point: no recovery point of ${table.tableName} in ${vaults}, and the table does not exist — remove it from the drill settings, or restore it`;
+  }
+  const createdAt = source.createdAt?.getTime();
+  if (createdAt === undefined) {
+    return `no recovery point: no recovery point of ${table.tableName} in ${vaults} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
+  }
+  const ageSeconds = Math.max(0, (engine.clock.now() - createdAt) / 1000);
+  const since = `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
+  const rpoTargetSeconds = engine.config.targets.rpoTargetMinutes * 60;
+  if (ageSeconds <= rpoTargetSeconds) {
+    return `no recovery point yet: ${since} — expected for a table younger than the RPO target (${formatDuration(rpoTargetSeconds)}): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`;
+  }
+  return `no recovery point: ${since} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
+}
+
+async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const current = await engine.history.get(record.drillId);
+  if (!current) throw new Error(`drill ${record.drillId} vanished from the history table`);
+  log.info('a twin invocation already moved this drill on; following it', { status: current.status });
+  return current;
+}
+
+/** Looks for the job of an accepted StartRestoreJob that returned no id: now, then after short pauses. */
+const LOCATE_PAUSES_MS = [0, 2_000, 5_000, 10_000];
+/** Any job AWS Backup accepted is listed long before this; after it, the drill stops looking. */
+const LOCATE_GIVE_UP_MS = 2 * 3600_000;
+
+/** Thrown when the restore job is not listed yet: the invocation fails so Lambda's retry looks again soon. */
+export class RestoreJobNotFoundYetError extends Error {
+  override readonly name = 'RestoreJobNotFoundYetError';
+}
+
+async function locateRestoreJob(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<string | undefined> {
+  const point = record.recoveryPoint!;
+  log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
+  for (const pause of LOCATE_PAUSES_MS) {
+    if (pause > 0) {
+      if (invocation.deadline.remainingMs() - pause < reserveMs(engine)) break;
+      await engine.clock.sleep(pause);
+    }
+    const found = await step('ListRestoreJobsByProtectedResource', () =>
+      findStartedRestoreJob(engine.backup, engine.history, {
+        drillId: record.drillId,
+        sourceTableArn: record.sourceTableArn,
+        recoveryPointArn: point.recoveryPointArn,
+        recoveryPointCreatedAt: new Date(point.creationDate),
+        iamRoleArn: engine.config.restoreRoleArn,
+        restoredTableName: record.restoredTableName,
+        requestedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
+      }),
+    );
+    if (found) {
+      log.info('restore job found by listing the restore jobs of the source table', { restoreJobId: found });
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The request was accepted but its job cannot be found yet. Failing the drill now would leave a
+ * restore nobody follows and a copy the cleanup may not delete (it deletes only what a known job
+ * of this drill created). So the drill stays STARTED, the lease goes back, and the invocation
+ * fails: Lambda's retry, a minute later, asks again with the same token and looks again, and so
+ * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as FAIL.
+ */
+async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const point = record.recoveryPoint!;
+  const requestedAt = Date.parse(record.restoreStartedAt ?? record.startedAt);
+  const what = `StartRestoreJob accepted the restore of ${point.recoveryPointArn} (requested ${formatTime(new Date(requestedAt))}) but returned no restore job id, and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}`;
+  if (engine.clock.now() - requestedAt > LOCATE_GIVE_UP_MS) {
+    return saveEarlyFailure(
+      engine,
+      record,
+      `restore job not found: ${what} after ${formatDuration((engine.clock.now() - requestedAt) / 1000)}; the drill cannot follow or judge that restore — if a table ${record.restoredTableName} appears, delete it by hand`,
+      log,
+    );
+  }
+  await engine.history.release(record.drillId, invocation.owner);
+  log.warn('restore job not found yet; leaving the drill for the next invocation', { recoveryPointArn: point.recoveryPointArn });
+  throw new RestoreJobNotFoundYetError(
+    `drill ${record.drillId} (${record.sourceTable}): ${what} yet; the drill stays STARTED and Lambda's retry (or the next scheduled run) looks again`,
+  );
 }
 
 /** Best effort: a failed canary write is logged; the next drill's canary check shows the gap. */
-async function writeCanary(engine: Engine, table: DrilledTable, record: DrillRecord, log: DrillLogger): Promise<void> {
+async function writeCanary(engine: Engine, table: DrilledTable, source: TableShape, record: DrillRecord, log: DrillLogger): Promise<void> {
   try {
-    const source = await engine.dynamodb.describeTable(table.tableName);
-    if (!source) return;
     const canary = await engine.canaries.write(table.tableName, source, record.drillId, new Date(engine.clock.now()));
     log.info('canary written to the source for the next backup to capture', { writtenAt: canary.writtenAt });
   } catch (error) {
@@ -491,10 +609,21 @@ function emitMetrics(engine: Engine, drill: DrillRecord, outcome: DrillOutcome):
   metrics.publishStoredMetrics();
 }
 
+/** Attempts at recording FINISHED once SNS has the report (each one is itself retried by the SDK). */
+const RECORD_SENT_ATTEMPTS = 3;
+
+/**
+ * Sends the report, then records that it was sent. SNS has no idempotent publish for a standard
+ * topic, so delivery is at least once: an invocation that dies after SNS accepted the report but
+ * before FINISHED is written leaves the drill REPORTING, and whoever picks it up sends the same
+ * report again. That window is kept to the one history write right after Publish returns, which
+ * is retried here before giving up, and every message carries the drill id (message attribute,
+ * email body, JSON) so a subscriber can drop the repeat.
+ */
 async function publishReport(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<DrillResult> {
+  let messageId: string | undefined;
   try {
-    const messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
-    log.info('report published', { messageId, verdict: drill.outcome.verdict });
+    messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
   } catch (error) {
     // The verdict is safe in the history record; give the lease back so the Lambda retry resends.
     await engine.history.release(drill.drillId, invocation.owner);
@@ -502,8 +631,30 @@ async function publishReport(engine: Engine, invocation: Invocation, drill: Fini
     log.error('report not sent', { error: why });
     throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${drill.outcome.verdict}: report not sent: ${why}`);
   }
-  await engine.history.update(drill.drillId, { status: 'FINISHED', reportedAt: new Date(engine.clock.now()).toISOString() }, { owner: invocation.owner });
+  await recordReportSent(engine, invocation, drill, log);
+  log.info('report published', { messageId, verdict: drill.outcome.verdict });
   return { drillId: drill.drillId, table: drill.sourceTable, status: 'finished', verdict: drill.outcome.verdict };
+}
+
+/**
+ * FINISHED, conditioned on the drill still being REPORTING rather than on this invocation's
+ * lease: once SNS has the report, that fact stands even if a slow Publish outlived the lease.
+ */
+async function recordReportSent(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<void> {
+  const fields = { status: 'FINISHED' as const, reportedAt: new Date(engine.clock.now()).toISOString() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
+      return;
+    } catch (error) {
+      if (attempt >= RECORD_SENT_ATTEMPTS) {
+        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error });
+        await engine.history.release(drill.drillId, invocation.owner).catch(() => undefined);
+        throw error;
+      }
+      await engine.clock.sleep(1_000 * 2 ** (attempt - 1));
+    }
+  }
 }
 
 async function resendReport(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillResult> {

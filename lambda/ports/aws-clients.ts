@@ -1,5 +1,6 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 /**
@@ -13,6 +14,7 @@ export const SDK_MAX_ATTEMPTS = 6;
 export interface AwsClients {
   readonly backup: BackupClient;
   readonly dynamodb: DynamoDBClient;
+  readonly kms: KMSClient;
   readonly sns: SNSClient;
 }
 
@@ -21,6 +23,7 @@ export function createAwsClients(): AwsClients {
   return {
     backup: new BackupClient(config),
     dynamodb: new DynamoDBClient(config),
+    kms: new KMSClient(config),
     sns: new SNSClient(config),
   };
 }

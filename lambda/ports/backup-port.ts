@@ -1,9 +1,9 @@
 import {
   type BackupClient,
   DescribeRestoreJobCommand,
-  GetRecoveryPointRestoreMetadataCommand,
   StartRestoreJobCommand,
   paginateListRecoveryPointsByBackupVault,
+  paginateListRestoreJobsByProtectedResource,
 } from '@aws-sdk/client-backup';
 
 /** The AWS Backup operations the drill uses, in the engine's terms. */
@@ -31,17 +31,33 @@ export interface RestoreJob {
 
 export interface StartRestoreRequest {
   readonly recoveryPointArn: string;
-  readonly metadata: Record<string, string>;
+  readonly metadata: Readonly<Record<string, string>>;
   readonly iamRoleArn: string;
   readonly idempotencyToken: string;
+}
+
+/** A restore job as ListRestoreJobsByProtectedResource lists it (RestoreJobsListMember). */
+export interface ListedRestoreJob {
+  readonly restoreJobId: string;
+  readonly recoveryPointArn?: string;
+  readonly iamRoleArn?: string;
+  readonly createdResourceArn?: string;
+  readonly creationDate?: Date;
+  readonly status?: string;
 }
 
 export interface BackupPort {
   /** Every recovery point of the resource in the vault, all pages. */
   listRecoveryPoints(vaultName: string, resourceArn: string): AsyncIterable<RecoveryPoint>;
-  getRestoreMetadata(vaultName: string, recoveryPointArn: string): Promise<Record<string, string>>;
-  startRestoreJob(request: StartRestoreRequest): Promise<string>;
+  /**
+   * The restore job's id, or undefined: StartRestoreJob API reference, IdempotencyToken:
+   * "Retrying a successful request with the same idempotency token results in a success message
+   * with no action taken" - a success that may carry no RestoreJobId.
+   */
+  startRestoreJob(request: StartRestoreRequest): Promise<string | undefined>;
   describeRestoreJob(restoreJobId: string): Promise<RestoreJob>;
+  /** Restore jobs of a protected resource (source table) from recovery points created around the given time, all pages. */
+  listRestoreJobs(resourceArn: string, recoveryPointCreatedAt: Date): AsyncIterable<ListedRestoreJob>;
 }
 
 export const TERMINAL_RESTORE_STATUSES: ReadonlySet<RestoreJobStatus> = new Set(['COMPLETED', 'ABORTED', 'FAILED']);
@@ -67,25 +83,45 @@ export function createBackupPort(client: BackupClient): BackupPort {
       }
     },
 
-    async getRestoreMetadata(vaultName, recoveryPointArn) {
-      const output = await client.send(
-        new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: vaultName, RecoveryPointArn: recoveryPointArn }),
-      );
-      return { ...(output.RestoreMetadata ?? {}) };
-    },
-
     async startRestoreJob(request) {
       const output = await client.send(
         new StartRestoreJobCommand({
           RecoveryPointArn: request.recoveryPointArn,
-          Metadata: request.metadata,
+          Metadata: { ...request.metadata },
           IamRoleArn: request.iamRoleArn,
           IdempotencyToken: request.idempotencyToken,
           ResourceType: 'DynamoDB',
         }),
       );
-      if (!output.RestoreJobId) throw new Error('StartRestoreJob returned no RestoreJobId');
-      return output.RestoreJobId;
+      return output.RestoreJobId || undefined;
+    },
+
+    async *listRestoreJobs(resourceArn, recoveryPointCreatedAt) {
+      // GET /resources/{resourceArn}/restore-jobs/ (AWS Backup API reference,
+      // ListRestoreJobsByProtectedResource): the filters are on the recovery point's creation
+      // date; a minute either side keeps a point whose time is rounded on either end.
+      const at = recoveryPointCreatedAt.getTime();
+      const pages = paginateListRestoreJobsByProtectedResource(
+        { client },
+        {
+          ResourceArn: resourceArn,
+          ByRecoveryPointCreationDateAfter: new Date(at - 60_000),
+          ByRecoveryPointCreationDateBefore: new Date(at + 60_000),
+        },
+      );
+      for await (const page of pages) {
+        for (const job of page.RestoreJobs ?? []) {
+          if (!job.RestoreJobId) continue;
+          yield {
+            restoreJobId: job.RestoreJobId,
+            recoveryPointArn: job.RecoveryPointArn,
+            iamRoleArn: job.IamRoleArn,
+            createdResourceArn: job.CreatedResourceArn,
+            creationDate: job.CreationDate,
+            status: job.Status,
+          };
+        }
+      }
     },
 
     async describeRestoreJob(restoreJobId) {

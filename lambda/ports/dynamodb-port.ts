@@ -46,6 +46,14 @@ export interface TableShape {
   readonly readCapacityUnits?: number;
   readonly streamEnabled: boolean;
   readonly deletionProtection: boolean;
+  /** When DynamoDB created the table. */
+  readonly createdAt?: Date;
+  /**
+   * SSEDescription: absent for the AWS owned key (DynamoDB Developer Guide, "Encryption at rest
+   * usage notes": in the API the encryption type is KMS for the AWS managed key and for a
+   * customer-managed key; without one, the AWS owned key encrypts the table).
+   */
+  readonly encryption?: { readonly sseType?: string; readonly status?: string; readonly kmsKeyArn?: string };
 }
 
 /** Settings a restore does not carry over; read from the source so the report can list them. */
@@ -130,6 +138,12 @@ export function toTableShape(table: TableDescription): TableShape {
     readCapacityUnits: readCapacityOf(table),
     streamEnabled: table.StreamSpecification?.StreamEnabled ?? false,
     deletionProtection: table.DeletionProtectionEnabled ?? false,
+    createdAt: table.CreationDateTime,
+    encryption: table.SSEDescription && {
+      sseType: table.SSEDescription.SSEType,
+      status: table.SSEDescription.Status,
+      kmsKeyArn: table.SSEDescription.KMSMasterKeyArn,
+    },
   };
 }
 

@@ -6,7 +6,7 @@ export interface DrillMessage {
   readonly subject: string;
   /** Per-protocol bodies for SNS MessageStructure "json"; `default` is required. */
   readonly bodies: { readonly default: string } & Readonly<Record<string, string>>;
-  /** String message attributes subscribers can filter on (verdict, table). */
+  /** String message attributes subscribers can filter on (verdict, table) and de-duplicate on (drillId). */
   readonly attributes: Readonly<Record<string, string>>;
 }
 

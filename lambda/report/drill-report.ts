@@ -4,12 +4,20 @@ import type { DrillMessage } from '../ports/notifier-port';
 import { formatCount, formatDuration, formatTime } from './format';
 
 /**
- * One SNS message per drill: a subject that says it all (verdict, table, RTO, RPO; at most 100
- * printable ASCII characters, SNS's limit), an email body a person reads in ten seconds, and a
- * JSON document for machine subscribers (SNS MessageStructure "json").
+ * One SNS message per drill: a subject that says it all (verdict, table, RTO, RPO, and on a FAIL
+ * what failed), an email body a person reads in ten seconds, and a JSON document for machine
+ * subscribers (SNS MessageStructure "json").
  */
 
-export const SUBJECT_LIMIT = 99; // SNS Publish: a Subject must be "less than 100 characters long" (SNS API model)
+/**
+ * SNS Publish (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html): "Subjects must be
+ * UTF-8 text with no line breaks or control characters, and less than 100 characters long" (older
+ * revisions of the page said ASCII). The drill keeps to printable ASCII on one line, which
+ * satisfies both and survives every mail client.
+ */
+export const SUBJECT_LIMIT = 99;
+/** The shortest a table name is cut to in a subject: enough to tell tables apart at a glance. */
+const SUBJECT_TABLE_MIN = 16;
 /** SNS allows 256 KB per message; stay clear of it with room for attributes and JSON escaping. */
 const BODY_LIMIT = 100_000;
 const SUMMARY_LIMIT = 1_000;
@@ -18,29 +26,79 @@ export interface FinishedDrill extends DrillRecord {
   readonly outcome: DrillOutcome;
 }
 
-const clip = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, limit - 3)}...`);
+const clip = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 3))}...`);
 
+/** Printable ASCII on one line: what a subject may hold. */
 function asciiOnly(text: string): string {
-  return text.replace(/[—–]/g, '-').replace(/[^\x20-\x7e]/g, '?');
+  return text
+    .replace(/[—–]/g, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?');
 }
 
+/** Keeps both ends of a long name (tables often differ only in a suffix such as a stage). */
+function shortenMiddle(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const keep = Math.max(2, limit - 3);
+  const start = Math.ceil(keep / 2);
+  return `${text.slice(0, start)}...${text.slice(text.length - (keep - start))}`;
+}
+
+/**
+ * `[FAIL] restore drill <table>: RTO <rto>, RPO <rpo> - <what failed>`, at most 99 characters.
+ * What failed is the point of a FAIL subject, so it gives way last: first the table name is
+ * shortened (both ends kept, down to 16 characters), then RTO and RPO are left to the body, and
+ * only then is the list abbreviated ("5 checks failed: schema, item count, +3 more").
+ */
 export function reportSubject(drill: FinishedDrill): string {
   const { outcome } = drill;
   const rto = outcome.restoreDurationSeconds !== undefined ? formatDuration(outcome.restoreDurationSeconds) : 'n/a';
   const rpo = outcome.recoveryPointAgeSeconds !== undefined ? formatDuration(outcome.recoveryPointAgeSeconds) : 'none';
   const head = `[${outcome.verdict}] restore drill `;
-  const tail = `: RTO ${rto}, RPO ${rpo}`;
-  const failed = outcome.checks.filter((c) => c.status === 'FAIL').map((c) => c.check);
-  const why = outcome.verdict === 'FAIL' ? ` - ${failed.length ? failed.join(', ') : failedOutsideChecks(drill)}` : '';
-  const room = SUBJECT_LIMIT - head.length - tail.length;
-  const table = clip(drill.sourceTable, Math.max(10, room));
-  return asciiOnly(clip(`${head}${table}${tail}${why}`, SUBJECT_LIMIT));
+  const metrics = `: RTO ${rto}, RPO ${rpo}`;
+  const table = asciiOnly(drill.sourceTable);
+  const reasons = outcome.verdict === 'FAIL' ? failReasons(drill).map(asciiOnly) : [];
+  const why = reasons.length ? ` - ${reasons.join(', ')}` : '';
+  const minTable = Math.min(SUBJECT_TABLE_MIN, table.length);
+
+  const withMetrics = SUBJECT_LIMIT - head.length - metrics.length - why.length;
+  if (withMetrics >= minTable) return `${head}${shortenMiddle(table, withMetrics)}${metrics}${why}`;
+  const withoutMetrics = SUBJECT_LIMIT - head.length - why.length;
+  if (withoutMetrics >= minTable) return `${head}${shortenMiddle(table, withoutMetrics)}${why}`;
+  const shortTable = shortenMiddle(table, minTable);
+  return `${head}${shortTable} - ${abbreviated(reasons, SUBJECT_LIMIT - head.length - shortTable.length - 3)}`;
 }
 
-/** What a FAIL with no failed check is about, in a word or two for the subject. */
-function failedOutsideChecks(drill: FinishedDrill): string {
-  if (drill.outcome.failure?.startsWith('cleanup:')) return 'cleanup';
-  return drill.restoreJobId ? 'drill error' : 'no restore';
+/** "N checks failed: a, b, +K more" with as many names as fit; the first name is clipped if it alone is too long. */
+function abbreviated(reasons: readonly string[], room: number): string {
+  const lead = `${reasons.length} checks failed: `;
+  for (let shown = reasons.length; shown >= 1; shown--) {
+    const more = shown < reasons.length ? `, +${reasons.length - shown} more` : '';
+    const text = `${lead}${reasons.slice(0, shown).join(', ')}${more}`;
+    if (text.length <= room) return text;
+  }
+  const more = reasons.length > 1 ? `, +${reasons.length - 1} more` : '';
+  return `${clip(`${lead}${reasons[0]}`, room - more.length)}${more}`;
+}
+
+/**
+ * Early failures (before any restore) start with one of these labels, which the subject repeats.
+ * Longest first: "no recovery point yet" must not read as "no recovery point".
+ */
+export const EARLY_FAILURE_LABELS = ['no recovery point yet', 'no recovery point', 'KMS key not granted', 'restore job not found'] as const;
+
+/** What failed, in a word or two each: the failed checks, else the step, and a copy left behind. */
+function failReasons(drill: FinishedDrill): string[] {
+  const { outcome } = drill;
+  const reasons = outcome.checks.filter((c) => c.status === 'FAIL').map((c) => c.check);
+  const cleanupFailed = outcome.cleanup.result === 'failed' || outcome.cleanup.result === 'refused';
+  const failure = outcome.failure ?? '';
+  if (reasons.length === 0 && failure && !failure.startsWith('cleanup:')) {
+    const label = EARLY_FAILURE_LABELS.find((l) => failure.startsWith(`${l}:`));
+    reasons.push(label ?? (drill.restoreJobId ? 'drill error' : 'no restore'));
+  }
+  if (cleanupFailed) reasons.push('cleanup');
+  return reasons;
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -98,11 +156,9 @@ export function reportText(drill: FinishedDrill): string {
   lines.push('');
   lines.push('Cleanup');
   lines.push(`  ${outcome.cleanup.result}: ${outcome.cleanup.detail}`);
-  lines.push('');
-  lines.push(
-    `Drill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`,
-  );
-  return clip(lines.join('\n'), BODY_LIMIT);
+  // The drill id closes every body, however long: it is what a subscriber de-duplicates on.
+  const footer = `\n\nDrill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`;
+  return `${clip(lines.join('\n'), BODY_LIMIT - footer.length)}${footer}`;
 }
 
 export function reportDocument(drill: FinishedDrill) {
@@ -142,6 +198,7 @@ export function drillMessage(drill: FinishedDrill): DrillMessage {
   return {
     subject: reportSubject(drill),
     bodies: { default: json, email: reportText(drill), 'email-json': json },
-    attributes: { verdict: drill.outcome.verdict, table: drill.sourceTable },
+    // drillId: a report can reach subscribers twice (see publishReport); the id tells a repeat.
+    attributes: { verdict: drill.outcome.verdict, table: drill.sourceTable, drillId: drill.drillId },
   };
 }

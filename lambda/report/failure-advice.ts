@@ -32,9 +32,9 @@ const ACCESS_DENIED_ADVICE: Record<string, string> = {
     'the Lambda role cannot start the restore or pass the restore role — check backup:StartRestoreJob and iam:PassRole (PassedToService backup.amazonaws.com) on the drill Lambda role',
   ListRecoveryPointsByBackupVault:
     'the Lambda role cannot list the vault — check backup:ListRecoveryPointsByBackupVault on the vault and the vault access policy',
-  GetRecoveryPointRestoreMetadata:
-    'the Lambda role cannot read the restore metadata — check backup:GetRecoveryPointRestoreMetadata and the vault access policy',
   DescribeRestoreJob: 'the Lambda role cannot watch the restore — check backup:DescribeRestoreJob',
+  ListRestoreJobsByProtectedResource:
+    'the Lambda role cannot look up the restore job StartRestoreJob accepted without returning its id — check backup:ListRestoreJobsByProtectedResource',
   DeleteTable: 'the Lambda role cannot delete the restored copy — check dynamodb:DeleteTable on table/<prefix>*',
   Publish: 'the Lambda role cannot publish the report — check sns:Publish on the topic and kms:GenerateDataKey on its key',
 };

@@ -1,4 +1,5 @@
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { SDK_MAX_ATTEMPTS } from '../../lambda/ports/aws-clients';
 import { snapshotOf } from '../harness';
 import type { LocalDeployment } from '../harness/app/local-deployment';
@@ -57,7 +58,7 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
 
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.recoveryPoint.recoveryPointArn).toBe(point.recoveryPointArn);
   expect(report.json.checks.map((c: { check: string; status: string }) => `${c.check}:${c.status}`)).toEqual([
     'restored:PASS',
@@ -80,11 +81,11 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
   await expectNothingLeftBehind(deployment);
 });
 
-test('no recovery point: FAIL "no recovery point", nothing restored', async () => {
+test('no recovery point (a drill before the first backup of a fresh deployment): FAIL "no recovery point yet", nothing restored', async () => {
   await drill();
   const report = await theOnlyReport();
-  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no restore');
-  expect(report.json.failure).toMatch(/^no recovery point: no COMPLETED recovery point of RestoreDrill-fixture/);
+  expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no recovery point yet');
+  expect(report.json.failure).toMatch(/^no recovery point yet: no backup of RestoreDrill-fixture has completed since the table was created \d+s ago /);
   expect(deployment.local.backup.restoreJobs()).toEqual([]);
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);
@@ -118,7 +119,7 @@ test('restore ABORTED: FAIL naming the abort, and the partial table it left dele
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[FAIL\] restore drill RestoreDrill-fixture: RTO n\/a, RPO \d+s - restored$/);
-  expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.failure).toMatch(/^restored: restore job \S+ was ABORTED/);
   expect(report.json.cleanup.result).toBe('deleted');
   await expectVerdictRecorded('FAIL');
@@ -145,7 +146,7 @@ test('restore slower than the invocation: handed over, finished by the Restore J
 
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.restoreJob).toMatchObject({ restoreJobId: job.restoreJobId, status: 'COMPLETED' });
   expect(report.json.cleanup.result).toBe('deleted');
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
@@ -161,7 +162,7 @@ test('duplicated event (two invocations racing on one event): one restore job, o
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.email).toContain('PASS: restore drill of RestoreDrill-fixture');
   expect(outcomes.map((o) => o.result)).toContainEqual(expect.objectContaining({ drills: [expect.objectContaining({ status: 'finished', verdict: 'PASS' })] }));
   await expectVerdictRecorded('PASS');
@@ -176,7 +177,7 @@ test('throttling that recovers: the SDK retries AWS Backup and DynamoDB throttle
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(deployment.local.backup.failures.servedCount('StartRestoreJob')).toBe(2);
   expect(deployment.local.backup.failures.servedCount('DescribeRestoreJob')).toBe(2);
   expect(deployment.local.dynamodb.failures.servedCount('Scan')).toBe(2);
@@ -203,7 +204,7 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
   expect(retried.result).toMatchObject({ drills: [{ status: 'finished', verdict: 'PASS' }] });
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
-  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture' });
+  expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.json.drillId).toBe(record.drillId);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
   await expectVerdictRecorded('PASS');
@@ -212,11 +213,14 @@ test('SNS rejecting publishes: the invocation fails with the verdict kept; the L
 
 test('a restored copy that lost an item: item count and content digest FAIL', async () => {
   await backUp();
-  deployment.local.backup.nextRestore({ mutations: [{ kind: 'dropItems', count: 1 }] });
+  // A fixture item, not the seeder's version marker (which the content digest needs).
+  const lost = fixtureItems(40).at(-1)!;
+  deployment.local.backup.nextRestore({ mutations: [{ kind: 'dropItems', keys: [{ pk: lost.pk, sk: lost.sk }] }] });
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toMatch(/ - item count, content digest$/);
-  expect(check(report, 'item count')).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 399, sourceItems: 400 } });
+  // 400 fixture items and the version marker.
+  expect(check(report, 'item count')).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 400, sourceItems: 401 } });
   expect(check(report, 'content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }) });
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);

@@ -6,6 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { fixtureItems } from '../../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, isFixtureMarker, readFixtureMarker } from '../../lambda/fixture/fixture-marker';
 import { type LocalDeployment, type LocalDeploymentOptions, deployLocally } from '../harness/app/local-deployment';
 import { type SynthesizedApp, synthesizeApp } from '../harness/app/synthesized-app';
 
@@ -89,14 +90,16 @@ export async function copiesLeft(deployment: LocalDeployment): Promise<string[]>
 }
 
 /**
- * The source is item-for-item the seeded fixture. The one item the drill may add is its
- * canary (opt-in, on for the fixture), which lives under its own key.
+ * The source is item-for-item the seeded fixture, and the seeder's version marker names it. The
+ * one item the drill may add is its canary (opt-in, on for the fixture), under its own key.
  */
 export async function expectSourceUnchanged(deployment: LocalDeployment, propertyCount = 40): Promise<void> {
   const items = await deployment.local.dynamodb.scanItems(deployment.fixtureTableName);
-  const content = items.filter((item) => item.pk?.S !== CANARY_KEY_VALUE).map(canonicalItem).sort();
+  const markers = items.filter(isFixtureMarker);
+  expect(markers.map(readFixtureMarker)).toEqual([expect.objectContaining({ propertyCount, generatorVersion: FIXTURE_GENERATOR_VERSION })]);
+  const content = items.filter((item) => item.pk?.S !== CANARY_KEY_VALUE && !isFixtureMarker(item)).map(canonicalItem).sort();
   expect(content).toEqual(fixtureItems(propertyCount).map(canonicalItem).sort());
-  expect(items.length - content.length).toBeLessThanOrEqual(1);
+  expect(items.length - content.length - markers.length).toBeLessThanOrEqual(1);
 }
 
 export async function expectNothingLeftBehind(deployment: LocalDeployment): Promise<void> {

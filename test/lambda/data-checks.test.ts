@@ -5,6 +5,7 @@ import { CUSTOM_CHECKS } from '../../lambda/checks/custom';
 import { TableDigest } from '../../lambda/digest/table-digest';
 import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../lambda/fixture/fixture-marker';
 import { fixtureTableInput } from '../harness/harness-test-support';
 import { DrillWorld, type Item, PREFIX, orderItems, scheduledEvent } from './support/drill-world';
 
@@ -15,6 +16,9 @@ import { DrillWorld, type Item, PREFIX, orderItems, scheduledEvent } from './sup
 
 const PROPERTIES = 4;
 const FIXTURE = fixtureItems(PROPERTIES);
+/** What the seeder writes: the fixture items and the version marker, seeded a day before the drills. */
+const SEEDED_AT = new Date('2026-11-27T06:00:00Z');
+const SEEDED = [...FIXTURE, fixtureMarkerItem(PROPERTIES, SEEDED_AT)];
 const FIXTURE_TABLE = 'RestoreDrill-fixture';
 
 /** The fixture's schema (GSI byScan, LSI byCreatedAt), as the harness tests create it. */
@@ -34,7 +38,7 @@ beforeEach(async () => {
   await world.reset();
   await world.addSourceTable({
     name: FIXTURE_TABLE,
-    items: FIXTURE,
+    items: SEEDED,
     schema: fixtureSchema,
     drill: {
       fixture: { propertyCount: PROPERTIES, digest: TableDigest.of(FIXTURE).toString() },
@@ -47,10 +51,21 @@ beforeEach(async () => {
   world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 120 });
 });
 
-/** Runs one drill with every item sampled (the sample compare then sees each change). */
-async function drill(overrides: { sampleSize?: number; sourceReadBudgetUnits?: number; sourceReadUnitsPerSecond?: number } = {}) {
+/**
+ * Runs one drill with every item sampled (the sample compare then sees each change).
+ * `deployedPropertyCount`: the fixture settings deployed now, when they differ from the seeded ones.
+ */
+async function drill(
+  overrides: { sampleSize?: number; sourceReadBudgetUnits?: number; sourceReadUnitsPerSecond?: number } = {},
+  deployedPropertyCount?: number,
+) {
   const targets = { ...world.config().targets, sampleSize: 1_000, ...overrides };
-  await world.invoke(scheduledEvent(), { engine: world.engine({ targets }) });
+  const tables = world.config().tables.map((table) =>
+    table.fixture && deployedPropertyCount !== undefined
+      ? { ...table, fixture: { propertyCount: deployedPropertyCount, digest: TableDigest.of(fixtureItems(deployedPropertyCount)).toString() } }
+      : table,
+  );
+  await world.invoke(scheduledEvent(), { engine: world.engine({ targets, tables }) });
   const reports = world.published();
   const report = reports[reports.length - 1];
   const check = (name: string) => report.json.checks.find((c: { check: string }) => c.check === name);
@@ -64,13 +79,101 @@ test('an exact restore passes every data check', async () => {
   const { report, check } = await drill();
   expect(report.attributes.verdict).toBe('PASS');
   expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: { restoredItems: FIXTURE.length } });
-  expect(check('item count')).toMatchObject({ status: 'PASS', numbers: { mode: 'exact', restoredItems: FIXTURE.length, sourceItems: FIXTURE.length } });
-  expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: { sampled: FIXTURE.length, matched: FIXTURE.length } });
+  expect(check('item count')).toMatchObject({ status: 'PASS', numbers: { mode: 'exact', restoredItems: SEEDED.length, sourceItems: SEEDED.length } });
+  expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: { sampled: SEEDED.length, matched: SEEDED.length } });
   expect(check('polygon-closes')).toMatchObject({ status: 'PASS', summary: expect.stringMatching(/^\d+ items: every room polygon is a closed ring$/) });
   // First drill: no canary older than this recovery point exists yet.
   expect(check('canary')).toMatchObject({ status: 'WARN' });
   expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
   expect(await world.copiesLeft()).toEqual([]);
+});
+
+test('the content digest of today\'s fixture uses the digest computed at synth', async () => {
+  const { check } = await drill();
+  expect(check('content digest')).toMatchObject({
+    status: 'PASS',
+    summary: expect.stringMatching(/^all 40 items equal the seeded fixture \(digest [0-9a-f]{12}\)$/),
+    numbers: { expectedDigest: TableDigest.of(FIXTURE).toString(), fixturePropertyCount: PROPERTIES, fixtureGeneratorVersion: FIXTURE_GENERATOR_VERSION },
+  });
+});
+
+describe('fixture settings changed after the recovery point was taken', () => {
+  /** What the seeder does on an Update: the new fixture and marker written, what lies beyond it deleted. */
+  async function reseedSource(propertyCount: number) {
+    const items = fixtureItems(propertyCount);
+    await world.writeItems(FIXTURE_TABLE, [...items, fixtureMarkerItem(propertyCount, new Date(world.clock.now() - 3600_000))]);
+    for (const item of FIXTURE.slice(items.length)) {
+      await world.passThrough(new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: item.pk, sk: item.sk } }));
+    }
+  }
+
+  test('more properties since: the restore is compared with the fixture in force when it was taken, and PASSes', async () => {
+    await reseedSource(6);
+    const { report, check } = await drill({}, 6);
+    expect(check('content digest')).toMatchObject({
+      status: 'PASS',
+      summary: expect.stringMatching(
+        /^all 40 items equal the fixture in force when the recovery point was taken \(4 properties, seeded 2026-11-27 06:00:00 UTC\) \(digest [0-9a-f]{12}\); the source has since been reseeded with 6 properties$/,
+      ),
+      numbers: expect.objectContaining({ expectedDigest: TableDigest.of(FIXTURE).toString(), fixturePropertyCount: 4 }),
+    });
+    // The generated items' creation times are synthetic: counting the reseeded source would find 20 "missing".
+    expect(check('item count')).toMatchObject({
+      status: 'PASS',
+      summary: 'restored 41, the fixture in force when the recovery point was taken (4 properties) holds 41 with its version marker; the source has since been reseeded (6 properties), so it is not counted',
+      numbers: { mode: 'fixture', restoredItems: 41, expectedItems: 41, fixturePropertyCount: 4 },
+    });
+    expect(check('sample compare').status).toBe('PASS');
+    expect(report.attributes.verdict).toBe('PASS');
+    expect(await world.copiesLeft()).toEqual([]);
+  });
+
+  test('fewer properties since: PASS; the sampled items no longer in the source are a WARN, as on any table with deletes', async () => {
+    await reseedSource(2);
+    const { report, check } = await drill({}, 2);
+    expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ fixturePropertyCount: 4 }) });
+    expect(check('item count')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ mode: 'fixture', expectedItems: 41 }) });
+    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ goneFromSource: 20, mismatched: 0 }) });
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('an item lost by the backup still FAILs against the fixture in force then', async () => {
+    await reseedSource(6);
+    world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
+    const { report, check } = await drill({}, 6);
+    expect(check('content digest')).toMatchObject({
+      status: 'FAIL',
+      summary: `restored content differs from the fixture in force when the recovery point was taken (4 properties, seeded 2026-11-27 06:00:00 UTC): 1 missing, 0 extra, 0 changed (missing ${roomKey})`,
+    });
+    expect(check('item count')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/: 1 missing$/) });
+    expect(report.subject).toMatch(/ - item count, content digest$/);
+  });
+
+  test('a marker written by a generator version this engine does not know: WARN, the content cannot be compared', async () => {
+    const olderGenerator = { ...fixtureMarkerItem(PROPERTIES, SEEDED_AT), generatorVersion: { N: String(FIXTURE_GENERATOR_VERSION + 1) } };
+    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: [...FIXTURE, olderGenerator] });
+    // The source was reseeded by today's generator after that backup.
+    await world.writeItems(FIXTURE_TABLE, [fixtureMarkerItem(PROPERTIES, new Date(world.clock.now() - 30 * 60_000))]);
+    const { report, check } = await drill();
+    expect(check('content digest')).toMatchObject({
+      status: 'WARN',
+      summary: `the content cannot be compared: this recovery point holds a fixture written by generator version ${FIXTURE_GENERATOR_VERSION + 1}, and this engine regenerates only version ${FIXTURE_GENERATOR_VERSION} (40 items restored)`,
+    });
+    expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ mode: 'fixture' }) });
+    expect(report.attributes.verdict).toBe('PASS');
+  });
+
+  test('no marker in the restore: FAIL, saying the fixture it holds is unknown and whether it matches today\'s', async () => {
+    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: FIXTURE });
+    const { report, check } = await drill();
+    expect(check('content digest')).toMatchObject({
+      status: 'FAIL',
+      summary: 'the restore holds no fixture version marker, so which fixture this recovery point holds is unknown; its 40 items equal the fixture deployed now (4 properties)',
+      nextStep: expect.stringContaining('the next backup carries it'),
+      numbers: expect.objectContaining({ marker: 'missing' }),
+    });
+    expect(report.attributes.verdict).toBe('FAIL');
+  });
 });
 
 test('one item deleted: digest counts it missing, exact item count fails', async () => {
@@ -164,7 +267,7 @@ function rewriteNumbers(value: any): any {
 test('an item deleted from the source after the backup: the exact count WARNs, nothing FAILs', async () => {
   await world.passThrough(new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk } }));
   const { report, check } = await drill();
-  expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ restoredItems: FIXTURE.length, sourceItems: FIXTURE.length - 1 }) });
+  expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ restoredItems: SEEDED.length, sourceItems: SEEDED.length - 1 }) });
   expect(check('content digest').status).toBe('PASS');
   expect(report.attributes.verdict).toBe('PASS');
 });
@@ -179,7 +282,7 @@ describe('sample compare and later changes to the source', () => {
     expect(check('sample compare')).toMatchObject({
       status: 'PASS',
       summary: expect.stringContaining('1 skipped (changed after the recovery point)'),
-      numbers: expect.objectContaining({ sampled: FIXTURE.length, matched: FIXTURE.length - 1, skippedChangedSinceBackup: 1, mismatched: 0 }),
+      numbers: expect.objectContaining({ sampled: SEEDED.length, matched: SEEDED.length - 1, skippedChangedSinceBackup: 1, mismatched: 0 }),
     });
     // The restored copy itself is intact.
     expect(check('content digest').status).toBe('PASS');
@@ -211,7 +314,7 @@ describe('sample compare and later changes to the source', () => {
       nextStep: expect.stringContaining('declare an updatedAtAttribute'),
       numbers: expect.objectContaining({ sampled: 10, matched: 9, mismatched: 1 }),
     });
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'plain-orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'plain-orders', drillId: report.json.drillId });
   });
 });
 
@@ -279,7 +382,7 @@ describe('read budget', () => {
   test('with no budget for the source, checks degrade to WARN instead of reading it', async () => {
     const { report, check } = await drill({ sourceReadBudgetUnits: 0 });
     expect(check('item count')).toMatchObject({ status: 'WARN', summary: expect.stringContaining('the source was not counted') });
-    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }) });
+    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: SEEDED.length }) });
     expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
     expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
     expect(report.attributes.verdict).toBe('PASS');
@@ -308,7 +411,7 @@ describe('read budget', () => {
     expect((reads[reads.length - 1].at - reads[0].at) / 1000).toBeCloseTo(beforeLast / rate, 3);
     // It waited rather than skipped: every check still read what it needed.
     expect(check('item count')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ mode: 'exact' }) });
-    expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ matched: FIXTURE.length }) });
+    expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ matched: SEEDED.length }) });
     expect(report.json.reads.sourceReadUnitsPerSecond).toBe(rate);
     expect(report.attributes.verdict).toBe('PASS');
   });
@@ -324,7 +427,7 @@ describe('read budget', () => {
     });
     // The sample compare reads its first chunk, then stops rather than sleep past the reserve.
     expect(world.dynamodb).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
-    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length - 25 }) });
+    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: SEEDED.length - 25 }) });
     expect(report.attributes.verdict).toBe('PASS');
     expect(await world.copiesLeft()).toEqual([]);
   });
@@ -381,7 +484,7 @@ describe('custom checks are held to the read budget and pace', () => {
     expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
     const scannedPages = world.dynamodb.commandCalls(ScanCommand).filter((c) => isGreedyScan(c.args[0].input));
     expect(scannedPages.length).toBeGreaterThan(0);
-    expect(scannedPages.length).toBeLessThan(Math.ceil(FIXTURE.length / 5));
+    expect(scannedPages.length).toBeLessThan(Math.ceil(SEEDED.length / 5));
     expect(await world.copiesLeft()).toEqual([]);
   });
 

@@ -1,13 +1,17 @@
 import 'aws-sdk-client-mock-jest';
 import {
   DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
   ListRecoveryPointsByBackupVaultCommand,
+  ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { drillIdFor } from '../../lambda/drill/drill-id';
+import { formatTime } from '../../lambda/report/format';
 import {
   DrillWorld,
   PREFIX,
@@ -80,7 +84,7 @@ describe('pass', () => {
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+s, RPO 3h00m$/);
     expect(report.subject.length).toBeLessThanOrEqual(100);
     expect(report.structure).toBe('json');
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.email).toContain('PASS: restore drill of orders');
     expect(report.email).toContain(newest);
     expect(report.email).toContain('restore-job-1');
@@ -136,6 +140,32 @@ describe('pass', () => {
     expect(world.published()[0].attributes.table).toBe('invoices');
   });
 
+  test('a manual drill repeated with the same idempotency key (the CLI retrying with a new request id) continues the same drill: one restore, one report', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    world.scenario = { statuses: [...Array(40).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const payload = { tables: ['orders'], idempotencyKey: '2026-11-30-oncall' };
+    // `aws lambda invoke` gives up after 60 s and sends the request again, with a new request id.
+    const first = await world.invoke(payload, { requestId: 'cli-attempt-1', remainingMs: 5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    world.restoreJobs[0].scenario.statuses = ['COMPLETED'];
+    world.clock.advance(60_000);
+    const repeat = await world.invoke(payload, { requestId: 'cli-attempt-2' });
+    expect(repeat.drills).toEqual([expect.objectContaining({ drillId: first.drills[0].drillId, status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = world.published();
+    expect(report.json).toMatchObject({ drillId: first.drills[0].drillId, trigger: 'manual' });
+    await expectNoCopyLeft();
+  });
+
+  test('a different idempotency key is a new drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    const one = await world.invoke({ tables: ['orders'], idempotencyKey: 'monday' });
+    const two = await world.invoke({ tables: ['orders'], idempotencyKey: 'tuesday' });
+    expect(one.drills[0].drillId).not.toBe(two.drills[0].drillId);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 2);
+  });
+
   test('a manual invocation drills the named tables (by name or ARN) and lists unknown ones', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
     const summary = await world.invoke({ tables: [tableArn('orders'), 'not-drilled'] });
@@ -144,18 +174,188 @@ describe('pass', () => {
   });
 });
 
+describe('restore metadata', () => {
+  // AWS Backup "Restore testing inferred metadata" and "Restore a DynamoDB table": for DynamoDB the
+  // metadata is targetTableName, encryptionType (Default | KMS), kmsMasterKeyArn, deletionProtection.
+  test('built from the documented keys only: a new table name, the AWS owned key, no deletion protection', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const event = scheduledEvent();
+    await world.invoke(event);
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    const [start] = world.backup.commandCalls(StartRestoreJobCommand);
+    // Exactly these keys: nothing of the source's configuration (its deletion protection, its key) is passed on.
+    expect(start.args[0].input.Metadata).toEqual({
+      targetTableName: `${PREFIX}orders-${drillId}`,
+      encryptionType: 'Default',
+      deletionProtection: 'false',
+    });
+    expect(start.args[0].input.ResourceType).toBe('DynamoDB');
+    expect(world.backup).not.toHaveReceivedCommand(GetRecoveryPointRestoreMetadataCommand);
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
+  });
+
+  test('with a restore key: encryptionType KMS and that key, still without deletion protection', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const restoreKmsKeyArn = `arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d7f-4c55-9a57-0a1b2c3d4e5f`;
+    await world.invoke(scheduledEvent(), { engine: world.engine({ restoreKmsKeyArn }) });
+    expect(world.backup.commandCalls(StartRestoreJobCommand)[0].args[0].input.Metadata).toEqual({
+      targetTableName: expect.stringMatching(new RegExp(`^${PREFIX}orders-`)),
+      encryptionType: 'KMS',
+      kmsMasterKeyArn: restoreKmsKeyArn,
+      deletionProtection: 'false',
+    });
+  });
+});
+
+describe('sources encrypted with a KMS key', () => {
+  const CUSTOMER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1f0e3c9a-2b6d-4a57-8c1e-0d9b7a6f5e4c';
+  const OTHER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+  const AWS_MANAGED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f';
+
+  /**
+   * DescribeTable of the source as DynamoDB reports a KMS-encrypted table: SSEDescription with
+   * Status ENABLED, SSEType KMS and the key's ARN (SSEDescription API reference).
+   */
+  function encryptSource(keyArn: string) {
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: keyArn } } };
+    });
+  }
+
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('a customer-managed key the drill was not given: FAIL before any restore, naming tables[].kmsKeyArn', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kmsKeys.set(CUSTOMER_KEY, 'CUSTOMER');
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: CUSTOMER_KEY });
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - KMS key not granted');
+    expect(report.json.failure).toBe(
+      `KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}; the drill cannot read the table or its native backups with it, so no restore was started — set tables[].kmsKeyArn = ${CUSTOMER_KEY} for orders and redeploy`,
+    );
+    expect(report.email).toContain(`What failed: KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}`);
+    // As any early failure: the recovery point and its age are reported, nothing was restored or deleted.
+    expect(report.json.recoveryPoint).toMatchObject({ ageSeconds: 3600 });
+    expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({
+      status: 'FINISHED',
+      earlyFailure: expect.stringMatching(/^KMS key not granted: /),
+      outcome: { verdict: 'FAIL' },
+    });
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    await expectNoCopyLeft();
+  });
+
+  test('tables[].kmsKeyArn names another key than the table uses: FAIL naming the key to set', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kmsKeys.set(CUSTOMER_KEY, 'CUSTOMER');
+    await world.invoke(scheduledEvent(), { engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: OTHER_KEY }] }) });
+    const [report] = world.published();
+    expect(report.json.failure).toContain(`the customer-managed KMS key ${CUSTOMER_KEY}, not the key its tables[].kmsKeyArn names (${OTHER_KEY})`);
+    expect(report.json.failure).toMatch(new RegExp(`set tables\\[\\]\\.kmsKeyArn = ${CUSTOMER_KEY} for orders`));
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('DescribeKey refused: a key of the customer (AWS managed keys are describable by the account), FAIL naming the setting', async () => {
+    encryptSource(CUSTOMER_KEY);
+    world.kms.on(DescribeKeyCommand).rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.subject).toMatch(/ - KMS key not granted$/);
+    expect(report.json.failure).toMatch(/KMS refused DescribeKey on it.*set tables\[\]\.kmsKeyArn = /);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('a key in another account is a customer key: FAIL without asking KMS', async () => {
+    const foreign = 'arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    encryptSource(foreign);
+    await world.invoke(scheduledEvent());
+    expect(world.published()[0].json.failure).toMatch(/^KMS key not granted: .*set tables\[\]\.kmsKeyArn = arn:aws:kms:us-east-1:210987654321:key\//);
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+  });
+
+  test('the AWS managed key aws/dynamodb: the drill goes ahead', async () => {
+    encryptSource(AWS_MANAGED_KEY);
+    world.kmsKeys.set(AWS_MANAGED_KEY, 'AWS');
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: AWS_MANAGED_KEY });
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+  });
+
+  test('the key tables[].kmsKeyArn names: the drill goes ahead without asking KMS', async () => {
+    encryptSource(CUSTOMER_KEY);
+    const summary = await world.invoke(scheduledEvent(), {
+      engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: CUSTOMER_KEY }] }),
+    });
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+  });
+
+  test('the AWS owned key (no SSEDescription): nothing to ask', async () => {
+    await world.invoke(scheduledEvent());
+    expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
+  });
+});
+
 describe('recovery point problems', () => {
-  test('no recovery point: FAIL "no recovery point", no restore, nothing to delete', async () => {
+  /** DescribeTable of the source reporting its CreationDateTime this long before the drill. */
+  function sourceCreatedAgo(ms: number) {
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, CreationDateTime: new Date(world.clock.now() - ms) } };
+    });
+  }
+
+  test('no recovery point of a table older than the RPO target: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+    sourceCreatedAgo(30 * 24 * 3600_000);
     const summary = await world.invoke(scheduledEvent());
     expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
     const [report] = world.published();
-    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no restore');
-    expect(report.email).toContain('What failed: no recovery point: no COMPLETED recovery point of orders in vault drill-vault');
-    expect(report.email).toContain('check the backup plan selects this table');
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point');
+    expect(report.email).toContain(
+      `What failed: no recovery point: no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
+    );
     expect(report.json.cleanup.result).toBe('absent');
     await expectNoCopyLeft();
+  });
+
+  test('a drill before the first backup of a new table says so plainly: "no recovery point yet", still FAIL', async () => {
+    sourceCreatedAgo(2 * 3600_000);
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(report.json.failure).toBe(
+      `no recovery point yet: no backup of orders has completed since the table was created 2h00m ago (${formatTime(new Date(world.clock.now() - 2 * 3600_000))}; searched vault drill-vault) — expected for a table younger than the RPO target (1d02h): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`,
+    );
+    expect(report.email).toContain('Recovery point  none found');
+  });
+
+  test('recovery points that never completed: "no recovery point", counted by status', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60, status: 'PARTIAL' });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 1500, status: 'PARTIAL' });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 3000, status: 'EXPIRED' });
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.subject).toMatch(/ - no recovery point$/);
+    expect(report.json.failure).toBe(
+      'no recovery point: 3 recovery points of orders in vault drill-vault, none COMPLETED (2 PARTIAL, 1 EXPIRED) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)',
+    );
   });
 
   test('stale recovery point: RPO FAIL, but the point is still restored and checked', async () => {
@@ -197,7 +397,7 @@ describe('restore problems', () => {
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - restored$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toBe('restored: restore job restore-job-1 FAILED: Access denied to KMS key');
     expect(report.email).toContain('next: check the restore role');
     expect(report.json.checks.map((c: { check: string }) => c.check)).toEqual(['restored', 'RPO']);
@@ -234,8 +434,9 @@ describe('restore problems', () => {
     const started = world.clock.now();
     await world.invoke(scheduledEvent());
     const [report] = world.published();
-    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    // The copy left behind is news too: the subject names it after the failed check.
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - restored, cleanup$/);
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
     expect(report.json.cleanup).toMatchObject({
       result: 'failed',
@@ -262,7 +463,7 @@ describe('restore problems', () => {
     expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO n\/a, RPO 1h00m - drill error$/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.failure).toMatch(/DescribeRestoreJob AccessDeniedException .*check backup:DescribeRestoreJob/);
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
@@ -288,6 +489,98 @@ describe('restore problems', () => {
   });
 });
 
+describe('StartRestoreJob succeeding without a RestoreJobId', () => {
+  // StartRestoreJob API reference, IdempotencyToken: "Retrying a successful request with the same
+  // idempotency token results in a success message with no action taken" - and no RestoreJobId.
+  const succeedsWithoutId = () =>
+    world.backup.on(StartRestoreJobCommand).callsFake(async (input) => {
+      await world.startRestore(input);
+      return {};
+    });
+
+  beforeEach(() => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  test('the drill finds its job among the restore jobs of the table and finishes once', async () => {
+    const point = world.addRecoveryPoint({ table: 'orders', ageMinutes: 30 });
+    // Someone restoring the same recovery point by hand, with another role, a minute earlier.
+    await world.startRestore({ RecoveryPointArn: point, IamRoleArn: `arn:aws:iam::123456789012:role/ops`, IdempotencyToken: 'by-hand', Metadata: { targetTableName: 'orders-by-hand' } });
+    world.clock.advance(60_000);
+    succeedsWithoutId();
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.backup).toHaveReceivedCommandWith(ListRestoreJobsByProtectedResourceCommand, { ResourceArn: tableArn('orders') });
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    const [report] = world.published();
+    expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-2', status: 'COMPLETED' });
+    expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(DeleteTableCommand, { TableName: 'orders-by-hand' });
+    expect(await world.copiesLeft()).toEqual([]);
+  });
+
+  test('not listed yet: the invocation fails, the drill stays STARTED, and the retry finds the job (same token, same recovery point)', async () => {
+    succeedsWithoutId();
+    let listed = false;
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => world.listRestoreJobs(input, () => listed));
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(/returned no restore job id, and no restore job of that recovery point .* is listed for orders yet/);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED', recoveryPoint: expect.any(Object), restoreStartedAt: expect.any(String) });
+    expect(await world.historyRecord(drillId)).not.toHaveProperty('earlyFailure');
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+
+    listed = true;
+    world.clock.advance(60_000); // Lambda retries a failed asynchronous invocation about a minute later
+    const retry = await world.invoke(event);
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    const starts = world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toEqual(starts[0]);
+    expect(world.restoreJobs).toHaveLength(1);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('listing the restore jobs denied: FAIL at once, naming the permission', async () => {
+    succeedsWithoutId();
+    world.backup
+      .on(ListRestoreJobsByProtectedResourceCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), { name: 'AccessDeniedException' }));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.published()[0].json.failure).toMatch(/^ListRestoreJobsByProtectedResource AccessDeniedException .*check backup:ListRestoreJobsByProtectedResource$/);
+  });
+
+  test('listing throttled past the SDK retries: not a verdict, the invocation fails and the drill stays STARTED for the retry', async () => {
+    succeedsWithoutId();
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/is listed for orders yet/);
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({ status: 'STARTED' });
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  test('never listed: hours later the drill FAILs saying what happened, and names the copy to watch for', async () => {
+    succeedsWithoutId();
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).resolves({ RestoreJobs: [] });
+    const event = scheduledEvent();
+    await expect(world.invoke(event)).rejects.toThrow(/is listed for orders yet/);
+    world.clock.advance(3 * 3600_000);
+    // Lambda's retries are long over; the sweep of a scheduled run (here: the same event, late) finishes the drill.
+    const later = await world.invoke(event);
+    expect(later.drills).toEqual([
+      expect.objectContaining({ status: 'finished', verdict: 'FAIL' }),
+      expect.objectContaining({ status: 'already-finished', verdict: 'FAIL' }),
+    ]);
+    const [report] = world.published();
+    // Without a known job the cleanup may not delete the table that job made (safety rule 4): it says so.
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
+    expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
+    expect(report.json.failure).toMatch(/^restore job not found: StartRestoreJob accepted the restore of .* but returned no restore job id, .* after 3h\d\dm; .* if a table drill-copy-orders-\S+ appears, delete it by hand$/);
+  });
+});
+
 describe('long restores and duplicates', () => {
   beforeEach(() => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
@@ -310,7 +603,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: RTO \d+m\d*s?, RPO /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.json).toMatchObject({
       drillId: first.drills[0].drillId,
       restoreJob: { restoreJobId: 'restore-job-1', status: 'COMPLETED' },
@@ -331,12 +624,13 @@ describe('long restores and duplicates', () => {
 
   test('the waiting invocation polls with backoff, not in a tight loop', async () => {
     world.scenario = { statuses: [...Array(30).fill('RUNNING'), 'COMPLETED'], createTable: true };
+    const sleepsBefore = world.clock.sleeps.length; // the clock is shared by the whole file
     await world.invoke(scheduledEvent(), { remainingMs: 15 * 60_000 });
     const polls = world.backup.commandCalls(DescribeRestoreJobCommand).length;
     // 13 minutes of waiting with 15 s minimum gaps and 8% growth: far fewer than 52 polls.
     expect(polls).toBeGreaterThan(5);
     expect(polls).toBeLessThan(35);
-    expect(Math.min(...world.clock.sleeps.filter((ms) => ms >= 10_000))).toBeGreaterThanOrEqual(15_000);
+    expect(Math.min(...world.clock.sleeps.slice(sleepsBefore).filter((ms) => ms >= 10_000))).toBeGreaterThanOrEqual(15_000);
   });
 
   test('the same scheduled event delivered twice in a row: one restore, one report', async () => {
@@ -348,7 +642,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.json.drillId).toBe(second.drills[0].drillId);
     expectCopyDeleted();
     await expectNoCopyLeft();
@@ -367,7 +661,7 @@ describe('long restores and duplicates', () => {
     expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
-    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expectCopyDeleted();
     await expectNoCopyLeft();
   });
@@ -512,7 +806,7 @@ describe('check failures', () => {
         }),
       ]),
     );
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expectCopyDeleted();
@@ -534,7 +828,7 @@ describe('check failures', () => {
       ]),
     );
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - item count/);
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders' });
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     expectCopyDeleted();
@@ -639,6 +933,52 @@ describe('reporting and cleanup failures', () => {
     await expectNoCopyLeft();
   });
 
+  const setsFinished = (input: { ExpressionAttributeValues?: Record<string, { S?: string }> }) =>
+    Object.values(input.ExpressionAttributeValues ?? {}).some((value) => value.S === 'FINISHED');
+
+  test('SNS accepted the report but recording FINISHED fails once: the write is retried, the report is not sent twice', async () => {
+    let failures = 0;
+    world.dynamodb.on(UpdateItemCommand).callsFake(async (input) => {
+      if (setsFinished(input) && failures++ === 0) throw Object.assign(new Error('connection reset'), { name: 'InternalServerError' });
+      return world.passThrough(new UpdateItemCommand(input));
+    });
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({ status: 'FINISHED' });
+    // A retry of the same event finds the drill reported: still one message.
+    await world.invoke(event);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('dies after SNS accepted the report, before FINISHED is written: the retry sends it again, each copy carrying the drill id', async () => {
+    let failing = true;
+    world.dynamodb.on(UpdateItemCommand).callsFake(async (input) => {
+      if (failing && setsFinished(input)) throw Object.assign(new Error('connection reset'), { name: 'InternalServerError' });
+      return world.passThrough(new UpdateItemCommand(input));
+    });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(/did not complete/);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING' });
+
+    failing = false;
+    world.clock.advance(20 * 60_000);
+    await world.invoke(event);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
+    // At least once: the window between SNS accepting and the history saying so is not closable.
+    const reports = world.published();
+    expect(reports).toHaveLength(2);
+    for (const report of reports) {
+      expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId });
+      expect(report.json.drillId).toBe(drillId);
+      expect(report.email).toContain(`Drill ${drillId}, triggered by schedule`);
+    }
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    await expectNoCopyLeft();
+  });
+
   test('delete failing: FAIL reporting the leftover copy; the next scheduled run deletes it', async () => {
     world.dynamodb
       .on(DeleteTableCommand)
@@ -706,12 +1046,51 @@ describe('structured logs', () => {
   });
 });
 
+describe('manual payloads that are refused', () => {
+  /** Runs the handler with a logger whose warnings land here. */
+  async function invokeCapturingWarnings(event: unknown) {
+    const engine = world.engine();
+    const warn = jest.spyOn(engine.logger, 'warn');
+    const summary = await world.invoke(event, { engine });
+    return { summary, warnings: warn.mock.calls.map(([message, extra]) => ({ message, extra })) };
+  }
+
+  test.each([
+    ['a misspelt key', { table: ['orders'] }, /unknown key "table" \(did you mean "tables"\?\)/],
+    ['an unknown key beside tables', { tables: ['orders'], dryRun: true }, /unknown key "dryRun"/],
+    ['a misspelt idempotency key name', { tables: ['orders'], idempotency_key: 'x' }, /unknown key "idempotency_key"/],
+    ['no tables', {}, /"tables" is missing/],
+    ['an empty table list', { tables: [] }, /tables: name at least one table/],
+    ['tables as a string', { tables: 'orders' }, /tables: /],
+    ['an empty table name', { tables: [''] }, /tables\.0: a table name or ARN cannot be empty/],
+    ['an idempotency key with spaces', { tables: ['orders'], idempotencyKey: 'on call' }, /idempotencyKey: 1-64 letters, digits/],
+    ['an idempotency key that is not text', { tables: ['orders'], idempotencyKey: 42 }, /idempotencyKey: /],
+  ])('%s: refused with what is wrong and what is accepted, logged, nothing started', async (_name, payload, why) => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 5 });
+    const { summary, warnings } = await invokeCapturingWarnings(payload);
+    expect(summary).toMatchObject({ trigger: 'manual', drills: [] });
+    expect(summary.refused).toMatch(/^manual drill refused, nothing was started: /);
+    expect(summary.refused).toMatch(why);
+    expect(summary.refused).toContain('Accepted: {"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional');
+    expect(warnings).toContainEqual({ message: 'manual drill refused', extra: { reason: summary.refused } });
+    expect(world.backup.calls()).toHaveLength(0);
+    expect(world.sns.calls()).toHaveLength(0);
+    expect(world.dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  test('only tables this stack does not drill: refused, naming them and the drilled ones', async () => {
+    const { summary } = await invokeCapturingWarnings({ tables: ['invoices'] });
+    expect(summary.refused).toBe('manual drill refused, nothing was started: no table named is drilled by this stack (invoices); drilled tables: orders');
+    expect(world.backup.calls()).toHaveLength(0);
+  });
+});
+
 describe('events that are not drill triggers', () => {
   test.each([
     ['a malformed scheduled event', { ...scheduledEvent(), time: 'yesterday' }],
     ['a backup job that FAILED', { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } }],
     ['an S3 event', { Records: [{ s3: {} }] }],
-    ['a manual invocation without tables', { tables: [] }],
+    ['an array', [{ tables: ['orders'] }]],
     ['null', null],
   ])('%s is ignored with a log line and nothing is called', async (_name, event) => {
     const summary = await world.invoke(event);

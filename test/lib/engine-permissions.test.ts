@@ -12,7 +12,7 @@ import { type PolicyStatementJson, asList, identityStatements, logicalIdOf, synt
 
 const PORTS_DIR = path.join(__dirname, '..', '..', 'lambda', 'ports');
 
-const SERVICE_PREFIX: Record<string, string> = { backup: 'backup', dynamodb: 'dynamodb', sns: 'sns' };
+const SERVICE_PREFIX: Record<string, string> = { backup: 'backup', dynamodb: 'dynamodb', kms: 'kms', sns: 'sns' };
 
 /** IAM actions an operation needs besides its own (AWS Backup docs: StartRestoreJob passes the role). */
 const IMPLIED: Record<string, string[]> = { 'backup:StartRestoreJob': ['iam:PassRole'] };

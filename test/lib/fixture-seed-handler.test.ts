@@ -2,6 +2,7 @@ import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-s
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fixtureItems } from '../../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, isFixtureMarker, readFixtureMarker } from '../../lambda/fixture/fixture-marker';
 import { handler } from '../../lambda/fixture/seed-handler';
 
 const dynamodb = mockClient(DynamoDBClient);
@@ -25,12 +26,23 @@ beforeEach(() => {
   dynamodb.on(BatchWriteItemCommand).resolves({});
 });
 
-test('Create: every fixture item, in batches of at most 25', async () => {
+/** The version marker the seeder writes with the items (fixture-marker.ts), seeded at about `now`. */
+function expectMarker(request: WriteRequest | undefined, propertyCount: number, now: number) {
+  const item = request?.PutRequest?.Item;
+  expect(item && isFixtureMarker(item)).toBe(true);
+  expect(readFixtureMarker(item!)).toEqual({ propertyCount, generatorVersion: FIXTURE_GENERATOR_VERSION, seededAt: expect.any(String) });
+  expect(Math.abs(Date.parse(item!.updatedAt.S!) - now)).toBeLessThan(60_000);
+}
+
+test('Create: every fixture item and the version marker, in batches of at most 25', async () => {
   const event = { ...base, RequestType: 'Create', ResourceProperties: properties(3) } as CloudFormationCustomResourceEvent;
   const result = await handler(event);
   const items = fixtureItems(3);
   expect(result).toEqual({ PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture', Data: { ItemCount: String(items.length) } });
-  expect(writeRequests()).toEqual(items.map((item) => ({ PutRequest: { Item: item } })));
+  const requests = writeRequests();
+  expect(requests.slice(0, items.length)).toEqual(items.map((item) => ({ PutRequest: { Item: item } })));
+  expect(requests).toHaveLength(items.length + 1);
+  expectMarker(requests.at(-1), 3, Date.now());
   for (const call of dynamodb.commandCalls(BatchWriteItemCommand)) {
     expect(call.args[0].input.RequestItems?.['RestoreDrill-fixture'].length).toBeLessThanOrEqual(25);
   }
@@ -83,7 +95,10 @@ test('Update to fewer properties: the surplus items are deleted', async () => {
   const surplus = fixtureItems(3).slice(fixtureItems(2).length);
   const deletes = writeRequests().filter((request) => request.DeleteRequest);
   expect(deletes).toEqual(surplus.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
-  expect(writeRequests().filter((request) => request.PutRequest)).toHaveLength(fixtureItems(2).length);
+  const puts = writeRequests().filter((request) => request.PutRequest);
+  expect(puts).toHaveLength(fixtureItems(2).length + 1);
+  // The marker now names the new settings: later backups are compared with this fixture.
+  expectMarker(puts.at(-1), 2, Date.now());
 });
 
 test('Delete: nothing is written', async () => {

@@ -78,6 +78,7 @@ describe.each([
     expect(new Set(onStar)).toEqual(
       new Set([
         'backup:DescribeRestoreJob',
+        'backup:ListRestoreJobsByProtectedResource',
         'dynamodb:ListTables',
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
@@ -111,7 +112,8 @@ describe('drill Lambda policy', () => {
 
   test('StartRestoreJob: recovery points of this account and Region and native backups of the drilled tables, never "*"', () => {
     const statement = drillStatement(custom, 'RestoreRecoveryPoints');
-    expect(statement.Action).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob']);
+    // The restore metadata is built from AWS's documented keys, so GetRecoveryPointRestoreMetadata is not needed.
+    expect(statement.Action).toBe('backup:StartRestoreJob');
     expect(resources(statement)).toEqual([
       'arn:<AWS::Partition>:backup:eu-west-1:123456789012:recovery-point:*',
       `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
@@ -122,6 +124,20 @@ describe('drill Lambda policy', () => {
 
   test('DescribeRestoreJob on "*" (no resource type)', () => {
     expect(drillStatement(defaults, 'FollowRestoreJobs')).toMatchObject({ Action: 'backup:DescribeRestoreJob', Resource: '*' });
+  });
+
+  test('kms:DescribeKey, metadata only, on the keys of the stack account and Region', () => {
+    expect(drillStatement(custom, 'TellAwsManagedFromCustomerKeys')).toMatchObject({ Action: 'kms:DescribeKey' });
+    expect(resources(drillStatement(custom, 'TellAwsManagedFromCustomerKeys'))).toEqual(['arn:<AWS::Partition>:kms:eu-west-1:123456789012:key/*']);
+  });
+
+  test('ListRestoreJobsByProtectedResource on "*" (no resource type), in its own statement', () => {
+    expect(drillStatement(defaults, 'FindRestoreJobsStartedWithoutAnId')).toEqual({
+      Sid: 'FindRestoreJobsStartedWithoutAnId',
+      Effect: 'Allow',
+      Action: 'backup:ListRestoreJobsByProtectedResource',
+      Resource: '*',
+    });
   });
 
   test('iam:PassRole: only the restore role, only to AWS Backup', () => {

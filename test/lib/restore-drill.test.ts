@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { ENV, type DrillTargets, type DrilledTable } from '../../lambda/config';
 import { TableDigest } from '../../lambda/digest/table-digest';
+import { FIXTURE_GENERATOR_VERSION } from '../../lambda/fixture/fixture-marker';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
 import { resolveIntrinsics } from '../harness/app/intrinsics';
 import { NON_DEFAULT_SETTINGS, ORDERS_KEY_ARN, SCANS_KEY_ARN, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
@@ -70,6 +71,8 @@ describe('fixture test table', () => {
       TableName: ref(drill.fixtureTable),
       PropertyCount: String(FIXTURE_DEFAULT_PROPERTY_COUNT),
       Digest: TableDigest.of(fixtureItems(FIXTURE_DEFAULT_PROPERTY_COUNT)).toString(),
+      // A new generator version re-runs the seeder, which writes the version marker backups carry.
+      GeneratorVersion: String(FIXTURE_GENERATOR_VERSION),
     });
     custom.template.hasResourceProperties('Custom::RestoreDrillFixtureSeed', {
       PropertyCount: '12',

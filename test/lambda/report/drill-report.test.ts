@@ -42,40 +42,120 @@ describe('subject', () => {
     expect(reportSubject(drill())).toBe('[PASS] restore drill orders: RTO 6m12s, RPO 3h04m');
   });
 
-  test('stays within 100 printable ASCII characters for the longest table name', () => {
-    const subject = reportSubject(drill({ sourceTable: 'a'.repeat(255) }));
-    expect(subject.length).toBeLessThanOrEqual(100);
-    expect(subject).toMatch(/^\[PASS\] restore drill a+\.\.\.: RTO 6m12s, RPO 3h04m$/);
+  /** SNS Publish: fewer than 100 characters, no line breaks or control characters. */
+  const expectValidSubject = (subject: string) => {
+    expect(subject.length).toBeLessThanOrEqual(99);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  };
+
+  const failing = (checks: string[], overrides: Partial<FinishedDrill> = {}): FinishedDrill => {
+    const base = drill(overrides);
+    return {
+      ...base,
+      outcome: {
+        ...base.outcome,
+        verdict: 'FAIL',
+        checks: checks.map((check) => ({ check, status: 'FAIL' as const, summary: 'x' })),
+      },
+    };
+  };
+
+  test('the longest table name (255 characters) is shortened in the middle; verdict, RTO and RPO stay', () => {
+    const table = `prod-${'a'.repeat(240)}-eu-west-1`;
+    const subject = reportSubject(drill({ sourceTable: table }));
+    expectValidSubject(subject);
+    expect(subject).toMatch(/^\[PASS\] restore drill prod-a+\.\.\.a+-eu-west-1: RTO 6m12s, RPO 3h04m$/);
   });
 
   test('a FAIL names the failed checks', () => {
-    const failed = drill();
+    expect(reportSubject(failing(['schema', 'item count']))).toBe('[FAIL] restore drill orders: RTO 6m12s, RPO 3h04m - schema, item count');
+  });
+
+  test('a FAIL with the longest table name keeps every failed check: the table name gives way', () => {
+    const subject = reportSubject(failing(['schema', 'item count'], { sourceTable: 'b'.repeat(255) }));
+    expectValidSubject(subject);
+    expect(subject).toMatch(/^\[FAIL\] restore drill b+\.\.\.b+: RTO 6m12s, RPO 3h04m - schema, item count$/);
+  });
+
+  test('failed checks too long for RTO and RPO too: those go to the body, every check name stays', () => {
+    const checks = ['restored', 'schema', 'item count', 'sample compare'];
+    const subject = reportSubject(failing(checks, { sourceTable: 'c'.repeat(255) }));
+    expectValidSubject(subject);
+    expect(subject).toMatch(new RegExp(`^\\[FAIL\\] restore drill c+\\.\\.\\.c+ - ${checks.join(', ')}$`));
+  });
+
+  test('more failed checks than fit: "N checks failed" with as many names as fit, in report order', () => {
+    const checks = ['restored', 'schema', 'item count', 'sample compare', 'content digest', 'canary', 'polygon-closes', 'floor-plans-match-scans'];
+    const subject = reportSubject(failing(checks, { sourceTable: 'd'.repeat(255) }));
+    expectValidSubject(subject);
+    expect(subject).toBe('[FAIL] restore drill ddddddd...dddddd - 8 checks failed: restored, schema, item count, +5 more');
+  });
+
+  test('one failed custom check whose name alone is too long is clipped, never dropped', () => {
+    const subject = reportSubject(failing([`every-room-${'x'.repeat(150)}`, 'schema'], { sourceTable: 'orders' }));
+    expectValidSubject(subject);
+    expect(subject).toMatch(/^\[FAIL\] restore drill orders - 2 checks failed: every-room-x+\.\.\., \+1 more$/);
+  });
+
+  test('check names with line breaks or non-ASCII characters cannot break the subject', () => {
+    const subject = reportSubject(failing(['zone\ncheck', 'größe']));
+    expectValidSubject(subject);
+    expect(subject).toBe('[FAIL] restore drill orders: RTO 6m12s, RPO 3h04m - zone check, gr??e');
+  });
+
+  test.each([1, 3, 9, 30])('any table name, %d failed checks of any length: always a valid subject that names what failed', (count) => {
+    for (const tableLength of [3, 40, 80, 255]) {
+      for (const nameLength of [3, 15, 40, 120]) {
+        const checks = Array.from({ length: count }, (_, i) => `${i}${'n'.repeat(nameLength - 1)}`);
+        const subject = reportSubject(failing(checks, { sourceTable: 't'.repeat(tableLength) }));
+        expectValidSubject(subject);
+        expect(subject).toMatch(/^\[FAIL\] restore drill t/);
+        const allNamed = checks.every((check) => subject.includes(check));
+        expect(allNamed || subject.includes(`${count} checks failed: 0`)).toBe(true);
+      }
+    }
+  });
+
+  test('"no recovery point" says so in the subject', () => {
+    const base = drill({ recoveryPoint: undefined, restoreJobId: undefined, restoreJob: undefined });
     const subject = reportSubject({
-      ...failed,
+      ...base,
       outcome: {
-        ...failed.outcome,
+        ...base.outcome,
         verdict: 'FAIL',
-        checks: [
-          { check: 'schema', status: 'FAIL', summary: 'missing GSI x' },
-          { check: 'item count', status: 'FAIL', summary: '1 missing' },
-        ],
+        failure: 'no recovery point: no backup of orders has completed',
+        checks: [],
+        cleanup: { result: 'absent', detail: 'no restore was started, nothing to delete' },
+        recoveryPointAgeSeconds: undefined,
+        restoreDurationSeconds: undefined,
       },
     });
-    expect(subject).toBe('[FAIL] restore drill orders: RTO 6m12s, RPO 3h04m - schema, item count');
+    expect(subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point');
   });
 });
 
 describe('message', () => {
   test('JSON for machines, readable text for email, attributes for filters', () => {
     const message = drillMessage(drill());
-    expect(message.attributes).toEqual({ verdict: 'PASS', table: 'orders' });
+    expect(message.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: '20261128t060000z-3fa9c1d2' });
     expect(JSON.parse(message.bodies.default)).toMatchObject({ verdict: 'PASS', table: 'orders', restoreJob: { restoreJobId: 'job-1' } });
     expect(message.bodies['email-json']).toBe(message.bodies.default);
     expect(message.bodies.email.split('\n')[0]).toBe('PASS: restore drill of orders');
     expect(message.bodies.email).toContain('Recovery point  arn:aws:backup:us-east-1:123456789012:recovery-point:abc');
     expect(message.bodies.email).toContain('created       2026-11-28 02:56:00 UTC (3h04m old), vault vault');
     expect(message.bodies.email).toContain('Restore job     job-1 COMPLETED, restore took 6m12s');
+  });
+
+  test('the drill id is in the message attribute, the JSON and the email body, however long the body', () => {
+    const base = drill();
+    const message = drillMessage({
+      ...base,
+      outcome: { ...base.outcome, checks: Array.from({ length: 200 }, (_, i) => ({ check: `c${i}`, status: 'WARN' as const, summary: 'w'.repeat(900) })) },
+    });
+    expect(message.attributes.drillId).toBe('20261128t060000z-3fa9c1d2');
+    expect(JSON.parse(message.bodies.default).drillId).toBe('20261128t060000z-3fa9c1d2');
+    expect(message.bodies.email.length).toBeLessThanOrEqual(100_000);
+    expect(message.bodies.email).toMatch(/\n\nDrill 20261128t060000z-3fa9c1d2, triggered by schedule at .*\.$/);
   });
 
   test('a huge check summary is clipped so the message stays far below the SNS limit', () => {

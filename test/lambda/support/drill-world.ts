@@ -4,10 +4,11 @@ import {
   BackupClient,
   DescribeRestoreJobCommand,
   type DescribeRestoreJobCommandInput,
-  GetRecoveryPointRestoreMetadataCommand,
   type RecoveryPointStatus,
   type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
+  ListRestoreJobsByProtectedResourceCommand,
+  type ListRestoreJobsByProtectedResourceCommandInput,
   StartRestoreJobCommand,
   type StartRestoreJobCommandInput,
 } from '@aws-sdk/client-backup';
@@ -38,6 +39,7 @@ import {
   SNSClient,
   SNSServiceException,
 } from '@aws-sdk/client-sns';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
 import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
@@ -54,7 +56,7 @@ import {
 } from '../../harness/events/backup-events';
 import { BackupApiError } from '../../harness/backup/backup-errors';
 import { checkBackupVaultName, checkMaxResults, checkResourceType, checkStartRestoreJobShape } from '../../harness/backup/request-rules';
-import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from '../../harness/backup/restore-metadata';
+import { checkDynamoDbRestoreMetadata } from '../../harness/backup/restore-metadata';
 import { publishRefusal } from '../../harness/sns/publish-limits';
 import { FakeClock } from './fake-clock';
 
@@ -154,6 +156,7 @@ interface FakeRestoreJob {
   target: string;
   recoveryPointArn: string;
   sourceTable: string;
+  /** Fixed when the job starts: a recovery point's creation date does not move. */
   recoveryPointCreatedAt: number;
   iamRoleArn?: string;
   createdAt: number;
@@ -177,6 +180,9 @@ export class DrillWorld {
   readonly backup = mockClient(BackupClient);
   readonly sns = mockClient(SNSClient);
   readonly dynamodb = mockClient(DynamoDBClient);
+  readonly kms = mockClient(KMSClient);
+  /** KMS keys DescribeKey knows, by key ARN, with who manages them. */
+  readonly kmsKeys = new Map<string, 'AWS' | 'CUSTOMER'>();
   readonly restoreJobs: FakeRestoreJob[] = [];
   scenario: RestoreScenario = { statuses: ['RUNNING', 'COMPLETED'], createTable: true };
   private sources = new Map<string, SourceTableSpec>();
@@ -213,6 +219,7 @@ export class DrillWorld {
   async stop(): Promise<void> {
     this.backup.restore();
     this.sns.restore();
+    this.kms.restore();
     this.dynamodb.restore();
     this.direct.destroy();
     await this.local.close();
@@ -222,6 +229,8 @@ export class DrillWorld {
   async reset(): Promise<void> {
     this.backup.reset();
     this.sns.reset();
+    this.kms.reset();
+    this.kmsKeys.clear();
     this.dynamodb.reset();
     this.restoreJobs.length = 0;
     this.sources.clear();
@@ -232,6 +241,7 @@ export class DrillWorld {
     await this.waitGone(TableNames);
     this.passDynamoDbThrough();
     this.installBackup();
+    this.installKms();
     this.sns.on(PublishCommand).callsFake((input: PublishCommandInput) => acceptedBySns(input));
     await this.createHistoryTable();
   }
@@ -395,21 +405,68 @@ export class DrillWorld {
         return { RecoveryPoints: page, NextToken: next };
       }),
     );
-    this.backup.on(GetRecoveryPointRestoreMetadataCommand).callsFake((input) =>
-      asSdkError(() => {
-        checkBackupVaultName(input.BackupVaultName);
-        const point = this.recoveryPoints.find((p) => p.arn === input.RecoveryPointArn);
-        if (!point) throw new BackupApiError('ResourceNotFoundException', `Recovery point ${input.RecoveryPointArn} not found`);
-        return {
-          BackupVaultArn: vaultArn(input.BackupVaultName),
-          RecoveryPointArn: point.arn,
-          RestoreMetadata: dynamoDbRestoreMetadata(point.table),
-          ResourceType: 'DynamoDB',
-        };
-      }),
-    );
     this.backup.on(StartRestoreJobCommand).callsFake((input) => asSdkError(() => this.startRestore(input)));
     this.backup.on(DescribeRestoreJobCommand).callsFake((input) => asSdkError(() => this.describeRestore(input)));
+    this.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => asSdkError(() => this.listRestoreJobs(input)));
+  }
+
+  /**
+   * The fake ListRestoreJobsByProtectedResource: the jobs restoring recovery points of that table
+   * created within the filter dates, one per page, members shaped as RestoreJobsListMember (AWS
+   * Backup API reference). `visible` hides jobs not listed yet.
+   */
+  listRestoreJobs(input: ListRestoreJobsByProtectedResourceCommandInput, visible: (job: FakeRestoreJob) => boolean = () => true) {
+    const jobs = this.restoreJobs
+      .filter((job) => tableArn(job.sourceTable) === input.ResourceArn && visible(job))
+      .map((job) => ({ job, pointCreated: new Date(job.recoveryPointCreatedAt) }))
+      .filter(({ pointCreated }) =>
+        (!input.ByRecoveryPointCreationDateAfter || pointCreated > input.ByRecoveryPointCreationDateAfter) &&
+        (!input.ByRecoveryPointCreationDateBefore || pointCreated < input.ByRecoveryPointCreationDateBefore),
+      )
+      .map(({ job, pointCreated }) => ({
+        AccountId: ACCOUNT,
+        RestoreJobId: job.id,
+        RecoveryPointArn: job.recoveryPointArn,
+        SourceResourceArn: tableArn(job.sourceTable),
+        BackupVaultArn: vaultArn(VAULT),
+        CreationDate: new Date(job.createdAt),
+        Status: (job.completedAt ? 'COMPLETED' : 'RUNNING') as RestoreJobStatus,
+        IamRoleArn: job.iamRoleArn,
+        CreatedResourceArn: job.completedAt ? tableArn(job.target) : undefined,
+        ResourceType: 'DynamoDB',
+        RecoveryPointCreationDate: pointCreated,
+      }));
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    return { RestoreJobs: jobs.slice(start, start + 1), NextToken: start + 1 < jobs.length ? String(start + 1) : undefined };
+  }
+
+  /**
+   * The fake KMS DescribeKey: KeyMetadata as the KMS API reference shapes it for the keys in
+   * `kmsKeys`; any other key is NotFoundException, as KMS answers for a key it does not have.
+   */
+  private installKms() {
+    this.kms.on(DescribeKeyCommand).callsFake((input) => {
+      const arn = input.KeyId!;
+      const manager = this.kmsKeys.get(arn);
+      if (!manager) throw Object.assign(new Error(`Key '${arn}' does not exist`), { name: 'NotFoundException' });
+      return {
+        KeyMetadata: {
+          AWSAccountId: ACCOUNT,
+          KeyId: arn.split('/').pop(),
+          Arn: arn,
+          CreationDate: new Date('2025-03-01T00:00:00Z'),
+          Enabled: true,
+          Description: manager === 'AWS' ? 'Default key that protects my DynamoDB data when no other key is defined' : 'orders data key',
+          KeyUsage: 'ENCRYPT_DECRYPT' as const,
+          KeyState: 'Enabled' as const,
+          Origin: 'AWS_KMS' as const,
+          KeyManager: manager,
+          KeySpec: 'SYMMETRIC_DEFAULT' as const,
+          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT' as const],
+          MultiRegion: false,
+        },
+      };
+    });
   }
 
   /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */

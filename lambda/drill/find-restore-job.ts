@@ -1,0 +1,49 @@
+import type { BackupPort, ListedRestoreJob } from '../ports/backup-port';
+import type { HistoryPort } from '../ports/history-port';
+
+/**
+ * StartRestoreJob is idempotent by token, and a repeated request "results in a success message
+ * with no action taken" (StartRestoreJob API reference): the drill's job exists, but its id did
+ * not come back. It is found among the restore jobs of the source table
+ * (ListRestoreJobsByProtectedResource, which AWS Backup keeps per protected resource): the job
+ * must restore this drill's recovery point, with the drill's restore role, be created no earlier
+ * than the drill first asked for it, and - once AWS names the table it created - have created this
+ * drill's copy. A job another drill already recorded is someone else's.
+ */
+
+/** Clocks of Lambda and AWS Backup may disagree by this much. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface RestoreJobSearch {
+  readonly drillId: string;
+  readonly sourceTableArn: string;
+  readonly recoveryPointArn: string;
+  readonly recoveryPointCreatedAt: Date;
+  readonly iamRoleArn: string;
+  readonly restoredTableName: string;
+  /** When the drill first called StartRestoreJob (epoch ms). */
+  readonly requestedAt: number;
+}
+
+export async function findStartedRestoreJob(
+  backup: BackupPort,
+  history: Pick<HistoryPort, 'findByRestoreJob'>,
+  search: RestoreJobSearch,
+): Promise<string | undefined> {
+  const createsOurCopy = (job: ListedRestoreJob) => job.createdResourceArn?.endsWith(`:table/${search.restoredTableName}`) === true;
+  const candidates: ListedRestoreJob[] = [];
+  for await (const job of backup.listRestoreJobs(search.sourceTableArn, search.recoveryPointCreatedAt)) {
+    if (job.recoveryPointArn !== search.recoveryPointArn) continue;
+    if (job.iamRoleArn !== undefined && job.iamRoleArn !== search.iamRoleArn) continue;
+    if (job.creationDate !== undefined && job.creationDate.getTime() < search.requestedAt - CLOCK_SKEW_MS) continue;
+    if (job.createdResourceArn !== undefined && !createsOurCopy(job)) continue;
+    const owner = await history.findByRestoreJob(job.restoreJobId);
+    if (owner && owner.drillId !== search.drillId) continue;
+    candidates.push(job);
+  }
+  // Two drills of one table restoring the same point at the same time cannot be told apart
+  // until AWS names the created table: better to look again later than to adopt the twin's job.
+  const named = candidates.filter(createsOurCopy);
+  if (named.length === 1) return named[0].restoreJobId;
+  return candidates.length === 1 ? candidates[0].restoreJobId : undefined;
+}
