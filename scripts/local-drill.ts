@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   const deployment = await deployLocally(app, { localAws: { backup: { restoreDurationMs: RESTORE_MS } } });
   try {
     const { local } = deployment;
-    say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}`);
+    say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}, KMS ${local.endpoints.kms}`);
     const seeded = await local.dynamodb.scanItems(deployment.fixtureTableName);
     say(`created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length} fixture items`);
 

@@ -19,17 +19,12 @@ import { step } from '../report/failure-advice';
 
 export type KeyVerdict = { readonly ok: true } | { readonly ok: false; readonly failure: string };
 
-const AWS_MANAGED_ALIAS = /:alias\/aws\/dynamodb$/;
-
 const accountOf = (arn: string) => arn.split(':')[4];
 
 export async function checkSourceKey(table: DrilledTable, source: TableShape, keys: KeyPort): Promise<KeyVerdict> {
   const keyArn = source.encryption?.sseType === 'KMS' ? source.encryption.kmsKeyArn : undefined;
   if (!keyArn) return { ok: true };
   if (table.kmsKeyArn === keyArn) return { ok: true };
-  // An alias ARN naming the AWS managed key says it outright (AWS reports the key ARN; a local
-  // DynamoDB front reports the alias it was created with).
-  if (AWS_MANAGED_ALIAS.test(keyArn)) return { ok: true };
   let manager: KeyManager | 'unknown' | undefined;
   let why = '';
   // The AWS managed key of a table lives in the table's account; a key elsewhere is a customer's.

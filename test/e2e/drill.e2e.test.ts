@@ -72,6 +72,9 @@ test('pass: the latest recovery point restores, every check passes, the copy is 
     'polygon-closes:PASS',
   ]);
   expect(report.email).toContain('all 400 items equal the seeded fixture');
+  // The fixture is encrypted with the AWS managed key, which DescribeTable reports by its key ARN
+  // as on AWS: the drill asked KMS which kind of key it is before restoring.
+  expect(deployment.local.kms.describedKeys()).toEqual([deployment.local.kms.awsManagedDynamoDbKeyArn()]);
   // Structured logs: every line about the drill carries its id and table.
   const entries = outcome.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
   const drillLines = entries.filter((entry) => entry.message !== 'invoked');

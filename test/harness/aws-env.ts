@@ -1,7 +1,7 @@
 /**
  * The environment that points the real AWS SDK v3 clients (the bundled Lambda's included) at the
- * local endpoints: AWS_ENDPOINT_URL_<SERVICE> with the SDK's service ids "DynamoDB", "Backup" and
- * "SNS" upper-cased (getEndpointUrlConfig in @smithy/core reads exactly these), fake static
+ * local endpoints: AWS_ENDPOINT_URL_<SERVICE> with the SDK's service ids "DynamoDB", "Backup",
+ * "SNS" and "KMS" upper-cased (getEndpointUrlConfig in @smithy/core reads exactly these), fake static
  * credentials, and the Region. The SDK reads these when a client is created, so apply the
  * environment before the code under test constructs its clients.
  */
@@ -9,6 +9,7 @@ export interface LocalEndpoints {
   readonly dynamodb: string;
   readonly backup: string;
   readonly sns: string;
+  readonly kms: string;
 }
 
 export type AwsEnv = Readonly<Record<string, string>>;
@@ -21,6 +22,7 @@ export function localAwsEnv(endpoints: LocalEndpoints, region: string): AwsEnv {
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_BACKUP: endpoints.backup,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_KMS: endpoints.kms,
     AWS_ACCESS_KEY_ID: FAKE_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: FAKE_SECRET_ACCESS_KEY,
     AWS_REGION: region,

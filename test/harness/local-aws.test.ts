@@ -17,7 +17,7 @@ describe('startLocalAws', () => {
   it('binds every endpoint to 127.0.0.1 on its own free port', () => {
     const urls = Object.values(local.endpoints);
     expect(urls.every((url) => /^http:\/\/127\.0\.0\.1:\d+$/.test(url))).toBe(true);
-    expect(new Set(urls).size).toBe(3);
+    expect(new Set(urls).size).toBe(4);
   });
 
   it('cannot be reached from another interface of this machine', async () => {
@@ -51,6 +51,7 @@ describe('startLocalAws', () => {
       AWS_ENDPOINT_URL_DYNAMODB: local.endpoints.dynamodb,
       AWS_ENDPOINT_URL_BACKUP: local.endpoints.backup,
       AWS_ENDPOINT_URL_SNS: local.endpoints.sns,
+      AWS_ENDPOINT_URL_KMS: local.endpoints.kms,
       AWS_ACCESS_KEY_ID: expect.any(String),
       AWS_SECRET_ACCESS_KEY: expect.any(String),
       AWS_REGION: 'eu-west-1',

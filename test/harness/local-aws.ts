@@ -2,6 +2,7 @@ import { applyAwsEnv, localAwsEnv, type AwsEnv, type LocalEndpoints } from './aw
 import { startLocalBackup, type LocalBackup, type LocalBackupOptions } from './backup/local-backup';
 import { startLocalDynamoDb, type LocalDynamoDb, type LocalDynamoDbOptions } from './dynamodb/local-dynamodb';
 import { scheduledEvent, type RestoreJobStateChangeEvent, type ScheduledEvent } from './events/backup-events';
+import { startLocalKms, type LocalKms } from './kms/local-kms';
 import { startLocalSns, type LocalSns, type LocalSnsOptions } from './sns/local-sns';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -31,6 +32,8 @@ export interface LocalAws {
   readonly dynamodb: LocalDynamoDb;
   readonly backup: LocalBackup;
   readonly sns: LocalSns;
+  /** KMS DescribeKey: the AWS managed key of DynamoDB and the keys a test creates. */
+  readonly kms: LocalKms;
   /** Applies `env` to process.env; returns the function that restores the previous values. */
   applyEnv(): () => void;
   /** The latest "Restore Job State Change" event of a job (what EventBridge would deliver). */
@@ -53,8 +56,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const region = options.region ?? DEFAULT_REGION;
   const knownRoleArns = options.backup?.knownRoleArns ?? [localRestoreRoleArn(accountId)];
 
-  const dynamodb = await startLocalDynamoDb({ ...options.dynamodb, accountId, region });
-  const started: { close(): Promise<void> }[] = [dynamodb];
+  const kms = await startLocalKms({ accountId, region });
+  const started: { close(): Promise<void> }[] = [kms];
+  const dynamodb = await startLocalDynamoDb({ ...options.dynamodb, accountId, region, keys: kms }).catch(async (error: unknown) => {
+    await kms.close();
+    throw error;
+  });
+  started.unshift(dynamodb);
   try {
     const backup = await startLocalBackup({
       ...options.backup,
@@ -67,7 +75,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const sns = await startLocalSns({ ...options.sns, accountId, region });
     started.unshift(sns);
 
-    const endpoints = { dynamodb: dynamodb.url, backup: backup.url, sns: sns.url };
+    const endpoints = { dynamodb: dynamodb.url, backup: backup.url, sns: sns.url, kms: kms.url };
     const env = localAwsEnv(endpoints, region);
     let closing: Promise<void> | undefined;
     return {
@@ -79,6 +87,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       dynamodb,
       backup,
       sns,
+      kms,
       applyEnv: () => applyAwsEnv(env),
       latestRestoreEvent: (restoreJobId) => backup.restoreEvents.filter((event) => event.detail.restoreJobId === restoreJobId).at(-1),
       scheduledEvent: (ruleName = 'restore-drill-schedule', time) =>

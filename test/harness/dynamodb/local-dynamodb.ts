@@ -7,7 +7,7 @@ import { DynamoDbFront, HARNESS_REQUEST_HEADER, type DynamoDbEngine } from './dy
 import { dynamoDbLocalUrl } from './dynamodb-local';
 import type { ItemRewrite } from './item-rewrites';
 import { LocalOnlyOperations } from './local-only-operations';
-import { TableSettings, type RestoreSummaryFacts } from './table-settings';
+import { TableSettings, type KeyDirectory, type RestoreSummaryFacts } from './table-settings';
 import {
   describeTableOrUndefined,
   listAllTableNames,
@@ -24,6 +24,11 @@ export interface LocalDynamoDbOptions {
   readonly deleteTableMs?: number;
   readonly accountId: string;
   readonly region: string;
+  /**
+   * The KMS keys tables are encrypted with (the local KMS endpoint), for the key ARNs
+   * DescribeTable reports. Default: only the AWS managed key aws/dynamodb, at a fixed key ARN.
+   */
+  readonly keys?: KeyDirectory;
 }
 
 export interface LocalDynamoDb {
@@ -66,7 +71,12 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   const engine = forwarderTo(await dynamoDbLocalUrl(), `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, options.region);
   let client: DynamoDBClient | undefined;
   const tableExists = async (tableName: string) => Boolean(client && (await describeTableOrUndefined(client, tableName)));
-  const settings = new TableSettings(options.region, options.accountId);
+  const settings = new TableSettings(
+    options.keys ?? {
+      awsManagedDynamoDbKeyArn: () => `arn:aws:kms:${options.region}:${options.accountId}:key/00000000-0000-4000-8000-00000000d0db`,
+      keyArnOf: () => undefined,
+    },
+  );
   const front = new DynamoDbFront(engine, new LocalOnlyOperations(tableExists), settings, {
     accountId: options.accountId,
     region: options.region,

@@ -35,26 +35,34 @@ export interface RestoreSummaryFacts {
   readonly restoreDateTime: Date;
 }
 
+/** What the settings need of KMS: the key ARN DescribeTable reports for a table's key. */
+export interface KeyDirectory {
+  awsManagedDynamoDbKeyArn(): string;
+  keyArnOf(keyIdOrName: string): string | undefined;
+}
+
 export class TableSettings {
   private readonly byTable = new Map<string, RememberedSettings>();
   private readonly restores = new Map<string, RestoreSummaryFacts & { inProgress: boolean }>();
   private readonly creatingUntil = new Map<string, number>();
   private readonly deleting = new Map<string, { until: number; description: TableDescription }>();
 
-  constructor(
-    private readonly region: string,
-    private readonly accountId: string,
-  ) {}
+  constructor(private readonly keys: KeyDirectory) {}
 
   /** After a successful CreateTable (fresh settings) or UpdateTable (changes only). */
   record(request: TableSettingsRequest, isCreate: boolean): void {
     if (!request.TableName) return;
     const settings: RememberedSettings = (!isCreate && this.byTable.get(request.TableName)) || {};
     if (request.SSESpecification) {
-      // Enabled without a key means the AWS managed key (alias/aws/dynamodb); not enabled, the
-      // AWS owned key, which DescribeTable does not report (DynamoDB API reference, SSEDescription).
+      // Enabled without a key means the AWS managed key (aws/dynamodb); not enabled, the AWS owned
+      // key, which DescribeTable does not report. Either way DescribeTable reports the key's ARN,
+      // whatever form KMSMasterKeyId named it in (DynamoDB API reference, SSESpecification and
+      // SSEDescription).
+      const keyId = request.SSESpecification.KMSMasterKeyId;
       settings.kmsKey = request.SSESpecification.Enabled
-        ? (request.SSESpecification.KMSMasterKeyId ?? `arn:aws:kms:${this.region}:${this.accountId}:alias/aws/dynamodb`)
+        ? keyId === undefined
+          ? this.keys.awsManagedDynamoDbKeyArn()
+          : (this.keys.keyArnOf(keyId) ?? keyId)
         : undefined;
     }
     if (request.TableClass) settings.tableClass = request.TableClass;
