@@ -14,6 +14,11 @@ export const ENV = {
   /** Optional: restore copies with this customer-managed KMS key instead of the default. */
   restoreKmsKeyArn: 'DRILL_RESTORE_KMS_KEY_ARN',
   topicArn: 'DRILL_TOPIC_ARN',
+  /**
+   * Optional: a second topic that receives the FAIL reports only (with `notifyFailuresOnly`): its
+   * subscribers need no filter policy on message attributes.
+   */
+  failureTopicArn: 'DRILL_FAILURE_TOPIC_ARN',
   historyTableName: 'DRILL_HISTORY_TABLE',
   /** JSON {@link DrillTargets}. */
   targets: 'DRILL_TARGETS',
@@ -95,6 +100,7 @@ export interface DrillConfig {
   readonly restoreTablePrefix: string;
   readonly restoreKmsKeyArn?: string;
   readonly topicArn: string;
+  readonly failureTopicArn?: string;
   readonly historyTableName: string;
   readonly targets: DrillTargets;
   readonly wait: WaitTuning;

@@ -50,7 +50,7 @@ export function createEngine(overrides: Partial<Engine> = {}): Engine {
     config,
     backup: createBackupPort(clients.backup),
     keys: createKeyPort(clients.kms),
-    notifier: createNotifierPort(clients.sns, config.topicArn),
+    notifier: createNotifierPort(clients.sns, { reports: config.topicArn, failures: config.failureTopicArn }),
     canaries: createCanaryPort(dynamodb, history),
     random: Math.random,
     checks: [...BUILT_IN_CHECKS, sampleCompareCheck, contentDigestCheck, canaryCheck],

@@ -84,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
     restoreTablePrefix,
     restoreKmsKeyArn: env[ENV.restoreKmsKeyArn] || undefined,
     topicArn: required(env, ENV.topicArn),
+    failureTopicArn: env[ENV.failureTopicArn] || undefined,
     historyTableName: required(env, ENV.historyTableName),
     targets: json(env, ENV.targets, targetsSchema),
     wait: env[ENV.waitTuning] ? json(env, ENV.waitTuning, waitTuningSchema) : DEFAULT_WAIT_TUNING,

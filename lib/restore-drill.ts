@@ -94,10 +94,10 @@ export class RestoreDrill extends Construct {
   /** Drill reports (message attributes `verdict`, `table`) and alarms. */
   public readonly topic: sns.Topic;
   /**
-   * Alarms only, present when `notifyFailuresOnly` filters the email subscription: SNS filter
-   * policies never match attribute-less messages such as CloudWatch alarm notifications.
+   * FAIL reports and alarms, present with `notifyFailuresOnly`: the email subscribes here, with
+   * no filter policy, instead of to the report topic.
    */
-  public readonly alarmTopic?: sns.Topic;
+  public readonly failureTopic?: sns.Topic;
   /** Async invocations and EventBridge deliveries that still failed after retries. */
   public readonly failureQueue: sqs.Queue;
   /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
@@ -285,27 +285,24 @@ export class RestoreDrill extends Construct {
       // No SNS dead-letter queue for email: it would need its own CMK-encrypted queue whose key
       // policy admits SNS, and every report is kept in the drill-history table anyway.
       const noEmailDlq = 'Email endpoint: every report is also recorded in the drill-history table, so an undelivered email loses nothing.';
-      const reportSubscription = this.topic.addSubscription(
-        new subscriptions.EmailSubscription(settings.notificationEmail, {
-          // The engine sets the `verdict` attribute (PASS | FAIL) on every report.
-          filterPolicy: settings.notifyFailuresOnly
-            ? { verdict: sns.SubscriptionFilter.stringFilter({ allowlist: ['FAIL'] }) }
-            : undefined,
-        }),
-      );
-      acknowledge(reportSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
       if (settings.notifyFailuresOnly) {
-        // Verified in the SNS developer guide ("Key matching"): `{"exists": false}` only matches
-        // when at least one attribute is present, so no filter policy lets attribute-less alarm
-        // notifications through. Alarms therefore also go to an unfiltered topic for this subscriber.
-        this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-          displayName: 'Restore drill alarms',
+        // Failures only, without a filter policy: the engine publishes each FAIL report here too,
+        // and the alarms notify it. A filter on the `verdict` attribute is not relied on: the SNS
+        // guide's message-attributes page says attributes are "sent only when the message
+        // structure is String, not JSON" (reports are JSON-structured), and no filter policy
+        // matches attribute-less alarm notifications ("Key matching"). The id predates the
+        // reports: kept so an existing email subscription stays confirmed.
+        this.failureTopic = new sns.Topic(this, 'AlarmTopic', {
+          displayName: 'Restore drill failures',
           masterKey: this.dataKey,
           enforceSSL: true,
         });
-        allowAlarmNotifications(this.alarmTopic);
-        const alarmSubscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
-        acknowledge(alarmSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
+        allowAlarmNotifications(this.failureTopic);
+        const failureSubscription = this.failureTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
+        acknowledge(failureSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
+      } else {
+        const reportSubscription = this.topic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
+        acknowledge(reportSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
       }
     }
 
@@ -375,6 +372,7 @@ export class RestoreDrill extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
     if (settings.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = settings.restoreKmsKeyArn;
+    if (this.failureTopic) environment[ENV.failureTopicArn] = this.failureTopic.topicArn;
     checkEnvironmentSize(stack, environment);
 
     this.drillFunction = new nodejs.NodejsFunction(this, 'DrillFunction', {
@@ -499,7 +497,7 @@ export class RestoreDrill extends Construct {
     });
     for (const alarm of [this.drillFailedAlarm, this.noDrillFinishedAlarm, this.lambdaErrorsAlarm, this.failureQueueNotEmptyAlarm]) {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
-      if (this.alarmTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+      if (this.failureTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.failureTopic));
     }
 
   }
@@ -668,6 +666,7 @@ export class RestoreDrill extends Construct {
     this.historyTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
     this.historyTable.encryptionKey?.grantEncryptDecrypt(role);
     this.topic.grantPublish(role);
+    this.failureTopic?.grantPublish(role);
     acknowledgeWildcardResources(role, [`${this.historyTable.tableArn}/index/*`], 'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).');
     const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);

@@ -1,6 +1,13 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
-/** Sends a drill report to the SNS topic. */
+/**
+ * Sends a drill report to the report topic, and a FAIL report also to the failure topic when
+ * there is one. Subscribers who want only failures subscribe there, unfiltered: the SNS guide's
+ * message-attributes page says attributes are "sent only when the message structure is String,
+ * not JSON", and reports are published with MessageStructure json (an email body and a JSON
+ * document), so a filter policy on the `verdict` attribute is not something to stake the
+ * failure emails on.
+ */
 
 export interface DrillMessage {
   readonly subject: string;
@@ -14,21 +21,32 @@ export interface NotifierPort {
   publish(message: DrillMessage): Promise<string | undefined>;
 }
 
-export function createNotifierPort(client: SNSClient, topicArn: string): NotifierPort {
+export interface ReportTopics {
+  readonly reports: string;
+  /** Receives the FAIL reports too. */
+  readonly failures?: string;
+}
+
+export function createNotifierPort(client: SNSClient, topics: ReportTopics): NotifierPort {
+  const publishTo = async (topicArn: string, message: DrillMessage) => {
+    const output = await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: message.subject,
+        Message: JSON.stringify(message.bodies),
+        MessageStructure: 'json',
+        MessageAttributes: Object.fromEntries(
+          Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+        ),
+      }),
+    );
+    return output.MessageId;
+  };
   return {
     async publish(message) {
-      const output = await client.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: message.subject,
-          Message: JSON.stringify(message.bodies),
-          MessageStructure: 'json',
-          MessageAttributes: Object.fromEntries(
-            Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-          ),
-        }),
-      );
-      return output.MessageId;
+      const messageId = await publishTo(topics.reports, message);
+      if (topics.failures && message.attributes.verdict === 'FAIL') await publishTo(topics.failures, message);
+      return messageId;
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   DrillWorld,
   PREFIX,
   RESTORE_ROLE_ARN,
+  TOPIC_ARN,
   backupCompletedEvent,
   orderItems,
   restoreJobEvent,
@@ -890,6 +891,27 @@ describe('exact item count over mixed timestamp encodings', () => {
         expect.objectContaining({ check: 'item count', status: 'PASS', numbers: expect.objectContaining({ mode: 'exact', restoredItems: 20, sourceItems: 20 }) }),
       ]),
     );
+  });
+});
+
+describe('the failure topic (notifyFailuresOnly)', () => {
+  const FAILURE_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:drill-failures';
+  const topicsPublishedTo = () => world.sns.commandCalls(PublishCommand).map((call) => call.args[0].input.TopicArn);
+
+  test('a FAIL report goes to the report topic and, the same message, to the failure topic', async () => {
+    // No recovery point: an early FAIL.
+    await world.invoke(scheduledEvent(), { engine: world.engine({ failureTopicArn: FAILURE_TOPIC_ARN }) });
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    const [toReports, toFailures] = world.sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect({ ...toFailures, TopicArn: undefined }).toEqual({ ...toReports, TopicArn: undefined });
+    expect(toFailures.MessageAttributes?.verdict?.StringValue).toBe('FAIL');
+  });
+
+  test('a PASS report goes to the report topic only', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    await world.invoke(scheduledEvent(), { engine: world.engine({ failureTopicArn: FAILURE_TOPIC_ARN }) });
+    expect(world.published().map((report) => report.json.verdict)).toEqual(['PASS']);
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
   });
 });
 

@@ -347,19 +347,31 @@ describe('report topic', () => {
     defaults.template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  test('notifyFailuresOnly: the email gets FAIL reports only, and every alarm through an unfiltered alarm topic', () => {
+  test('notifyFailuresOnly: the email subscribes, unfiltered, to a failure topic that gets FAIL reports and alarms', () => {
     const drill = custom.stack.drill;
-    custom.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'oncall@example.com',
-      TopicArn: ref(drill.topic),
-      FilterPolicy: { verdict: ['FAIL'] },
+    expect(drill.failureTopic).toBeDefined();
+    // One email subscription, on the failure topic, with no filter policy: nothing rests on
+    // message attributes reaching a filter (reports are JSON-structured).
+    const subscriptions = Object.values(custom.template.findResources('AWS::SNS::Subscription'));
+    expect(subscriptions).toHaveLength(1);
+    expect(subscriptions[0].Properties).toEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: ref(drill.failureTopic!) });
+    // The engine learns where FAIL reports also go, and may publish there.
+    custom.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DRILL_FAILURE_TOPIC_ARN: ref(drill.failureTopic!) }) },
     });
-    expect(drill.alarmTopic).toBeDefined();
-    custom.template.hasResourceProperties('AWS::SNS::Subscription', {
+    custom.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: ref(drill.failureTopic!) })]) },
+    });
+  });
+
+  test('an email without notifyFailuresOnly subscribes to every report, unfiltered; no failure topic', () => {
+    const everything = synthesize({ settings: { notificationEmail: 'team@example.com' } });
+    expect(everything.stack.drill.failureTopic).toBeUndefined();
+    everything.template.resourceCountIs('AWS::SNS::Topic', 1);
+    everything.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      Endpoint: 'oncall@example.com',
-      TopicArn: ref(drill.alarmTopic!),
+      Endpoint: 'team@example.com',
+      TopicArn: ref(everything.stack.drill.topic),
       FilterPolicy: Match.absent(),
     });
   });
@@ -623,12 +635,12 @@ describe('alarms', () => {
     });
   });
 
-  test('every alarm notifies the report topic (and the alarm topic when the email is filtered)', () => {
+  test('every alarm notifies the report topic (and the failure topic with notifyFailuresOnly)', () => {
     const alarms = Object.values(defaults.template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ref(defaults.stack.drill.topic)]);
     for (const alarm of Object.values(custom.template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toEqual([ref(custom.stack.drill.topic), ref(custom.stack.drill.alarmTopic!)]);
+      expect(alarm.Properties.AlarmActions).toEqual([ref(custom.stack.drill.topic), ref(custom.stack.drill.failureTopic!)]);
     }
   });
 });

@@ -90,7 +90,7 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
     accountId,
     region,
     backup: { ...options.localAws?.backup, vaultNames, knownRoleArns: [env[ENV.restoreRoleArn]] },
-    sns: { ...options.localAws?.sns, topics: [env[ENV.topicArn]] },
+    sns: { ...options.localAws?.sns, topics: [env[ENV.topicArn], env[ENV.failureTopicArn]].filter((arn): arn is string => Boolean(arn)) },
   });
   try {
     for (const { logicalId, properties } of resourcesOfType(app, resolution, 'AWS::DynamoDB::Table')) {
