@@ -18,6 +18,7 @@ import type { RestoreBehaviour } from '../test/harness/backup/restore-behaviour'
 import { deployLocally } from '../test/harness/app/local-deployment';
 import { readSynthesizedApp, synthesizeApp } from '../test/harness/app/synthesized-app';
 import { sharedDynamoDbLocal, stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
+import { isFixtureMarker } from '../lambda/fixture/fixture-marker';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -103,7 +104,8 @@ async function main(): Promise<number> {
     const { local } = deployment;
     say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}, KMS ${local.endpoints.kms}`);
     const seeded = await local.dynamodb.scanItems(deployment.fixtureTableName);
-    say(`created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length} fixture items`);
+    const markers = seeded.filter(isFixtureMarker).length;
+    say(`created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length - markers} fixture items and ${markers} version marker`);
 
     const creationDate = scenario.backupAgeHours ? new Date(Date.now() - scenario.backupAgeHours * 3_600_000) : undefined;
     const point = await local.backup.backupTable(deployment.fixtureTableName, { vaultName: deployment.vaultNames[0], creationDate });
