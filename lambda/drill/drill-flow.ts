@@ -12,8 +12,8 @@ import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { formatDuration, formatTime } from '../report/format';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
-import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
+import { isDrillItemFor } from './drill-items';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
@@ -485,7 +485,7 @@ async function finishDrill(
           timeLeftMs,
         }),
         hasTime: () => timeLeftMs() > 0,
-        isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
+        isDrillItem: isDrillItemFor(table, source ?? restored ?? { keySchema: [] }),
         random: engine.random,
       }));
     } catch (error) {
