@@ -11,6 +11,7 @@ import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { formatDuration, formatTime } from '../report/format';
+import { reportTopics } from '../report/report-topics';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { deleteRestoredCopy } from './cleanup';
 import { isDrillItemFor } from './drill-items';
@@ -609,46 +610,72 @@ function emitMetrics(engine: Engine, drill: DrillRecord, outcome: DrillOutcome):
   metrics.publishStoredMetrics();
 }
 
-/** Attempts at recording FINISHED once SNS has the report (each one is itself retried by the SDK). */
+/** Attempts at recording a publish once SNS has accepted it (each one is itself retried by the SDK). */
 const RECORD_SENT_ATTEMPTS = 3;
 
 /**
- * Sends the report, then records that it was sent. SNS has no idempotent publish for a standard
- * topic, so delivery is at least once: an invocation that dies after SNS accepted the report but
- * before FINISHED is written leaves the drill REPORTING, and whoever picks it up sends the same
- * report again. That window is kept to the one history write right after Publish returns, which
- * is retried here before giving up, and every message carries the drill id (message attribute,
- * email body, JSON) so a subscriber can drop the repeat.
+ * Sends the report to each of its topics (reportTopics), recording each publish in the history
+ * before the next, and FINISHED with the last. SNS has no idempotent publish for a standard topic,
+ * so delivery is at least once per topic: an invocation that dies after SNS accepted a message
+ * but before the history says so leaves the drill REPORTING, and whoever picks it up sends that
+ * message again - but only to the topics not yet recorded. The window is the one history write
+ * right after each Publish returns, retried here before giving up, and every message carries the
+ * drill id (message attribute, email body, JSON) so a subscriber can drop the repeat.
  */
 async function publishReport(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<DrillResult> {
-  let messageId: string | undefined;
-  try {
-    messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
-  } catch (error) {
-    // The verdict is safe in the history record; give the lease back so the Lambda retry resends.
-    await engine.history.release(drill.drillId, invocation.owner);
-    const why = explainError('Publish', error);
-    log.error('report not sent', { error: why });
-    throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${drill.outcome.verdict}: report not sent: ${why}`);
+  const base = { drillId: drill.drillId, table: drill.sourceTable };
+  const { verdict } = drill.outcome;
+  const message = drillMessage(drill);
+  const publishedTo = [...(drill.publishedTo ?? [])];
+  const pending = reportTopics(verdict, engine.config).filter((topic) => !publishedTo.includes(topic));
+  if (publishedTo.length > 0) log.info('report already published to some topics; sending it to the others only', { publishedTo, pending });
+  if (pending.length === 0) {
+    await recordPublished(engine, invocation, drill, { status: 'FINISHED', publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() }, log);
+    return { ...base, status: 'finished', verdict };
   }
-  await recordReportSent(engine, invocation, drill, log);
-  log.info('report published', { messageId, verdict: drill.outcome.verdict });
-  return { drillId: drill.drillId, table: drill.sourceTable, status: 'finished', verdict: drill.outcome.verdict };
+  for (const [i, topic] of pending.entries()) {
+    let messageId: string | undefined;
+    try {
+      messageId = await step('Publish', () => engine.notifier.publish(topic, message));
+    } catch (error) {
+      // The verdict, and any topic already sent to, is safe in the history record; give the lease
+      // back so the Lambda retry sends the rest.
+      await engine.history.release(drill.drillId, invocation.owner);
+      const why = explainError('Publish', error);
+      log.error('report not sent', { topic, publishedTo, error: why });
+      throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${verdict}: report not sent: ${why} (${topic} topic)`);
+    }
+    publishedTo.push(topic);
+    const last = i === pending.length - 1;
+    const fields = last ? { status: 'FINISHED' as const, publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() } : { publishedTo };
+    const recorded = await recordPublished(engine, invocation, drill, fields, log);
+    log.info('report published', { topic, messageId, verdict });
+    if (!recorded && !last) {
+      log.warn('the drill is no longer REPORTING: the invocation that moved it on sends the rest of the report');
+      return { ...base, status: 'in-progress-elsewhere' };
+    }
+  }
+  return { ...base, status: 'finished', verdict };
 }
 
 /**
- * FINISHED, conditioned on the drill still being REPORTING rather than on this invocation's
- * lease: once SNS has the report, that fact stands even if a slow Publish outlived the lease.
+ * Records a publish, conditioned on the drill still being REPORTING rather than on this
+ * invocation's lease: once SNS has a message, that fact stands even if a slow Publish outlived
+ * the lease. False when the drill is no longer REPORTING.
  */
-async function recordReportSent(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<void> {
-  const fields = { status: 'FINISHED' as const, reportedAt: new Date(engine.clock.now()).toISOString() };
+async function recordPublished(
+  engine: Engine,
+  invocation: Invocation,
+  drill: FinishedDrill,
+  fields: Partial<DrillRecord>,
+  log: DrillLogger,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
-      return;
+      return await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
     } catch (error) {
       if (attempt >= RECORD_SENT_ATTEMPTS) {
-        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error });
+        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error, publishedTo: fields.publishedTo });
         await engine.history.release(drill.drillId, invocation.owner).catch(() => undefined);
         throw error;
       }

@@ -913,6 +913,63 @@ describe('the failure topic (notifyFailuresOnly)', () => {
     expect(world.published().map((report) => report.json.verdict)).toEqual(['PASS']);
     expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
   });
+
+  /** SNS refusing the next publish to `topicArn` once (after the SDK's own retries), accepting everything else. */
+  function failOncePublishingTo(topicArn: string) {
+    let failed = false;
+    world.sns.on(PublishCommand).callsFake((input) => {
+      if (input.TopicArn === topicArn && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Internal error'), { name: 'InternalErrorException' });
+      }
+      return { MessageId: `message-${world.sns.commandCalls(PublishCommand).length}` };
+    });
+  }
+
+  test('the failure-topic publish fails once: the invocation fails, the report topic is recorded, the retry publishes to the failure topic only', async () => {
+    failOncePublishingTo(FAILURE_TOPIC_ARN);
+    const engine = world.engine({ failureTopicArn: FAILURE_TOPIC_ARN });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event, { engine })).rejects.toThrow(
+      /drill .* \(orders\) FAIL: report not sent: Publish InternalErrorException \(Internal error\).* \(failures topic\)/,
+    );
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING', publishedTo: ['reports'], outcome: { verdict: 'FAIL' } });
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event, { engine });
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    // The report topic's subscribers got the report once; the failure topic's now get theirs.
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    const reports = world.published();
+    expect(reports[2].subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(reports[2].attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId });
+    expect(reports[2].json).toMatchObject({ drillId, verdict: 'FAIL', failure: expect.stringMatching(/^no recovery point yet: /) });
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports', 'failures'], reportedAt: expect.any(String) });
+  });
+
+  test('the report-topic publish fails: nothing is recorded as sent, the retry publishes to both topics', async () => {
+    failOncePublishingTo(TOPIC_ARN);
+    const engine = world.engine({ failureTopicArn: FAILURE_TOPIC_ARN });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event, { engine })).rejects.toThrow(/FAIL: report not sent: Publish InternalErrorException .*\(reports topic\)/);
+    // The failure topic was not tried: reports go out in order, each recorded before the next.
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
+    const record = await world.historyRecord(drillId);
+    expect(record).toMatchObject({ status: 'REPORTING', outcome: { verdict: 'FAIL' } });
+    expect(record).not.toHaveProperty('publishedTo');
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event, { engine });
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    const [, toReports, toFailures] = world.published();
+    expect(toReports.subject).toBe(toFailures.subject);
+    expect(toFailures.json).toMatchObject({ drillId, verdict: 'FAIL' });
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports', 'failures'] });
+  });
 });
 
 describe('reporting and cleanup failures', () => {
