@@ -206,7 +206,8 @@ async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: st
  * The recovery point and the time of the request are recorded before StartRestoreJob is called,
  * so an invocation that takes the drill over after that call (a retry, the sweep) asks again for
  * the same recovery point with the same token - which AWS Backup answers with the same job - and
- * writes no second canary.
+ * writes no second canary. Only within LOCATE_GIVE_UP_MS of the first request, though: later
+ * the drill only looks for the job (requestedLongAgo).
  */
 async function beginRestore(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
   const { config } = engine;
@@ -238,6 +239,8 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     const request = { recoveryPoint, restoreStartedAt: new Date(engine.clock.now()).toISOString() };
     if (!(await engine.history.update(record.drillId, request, { ifStatus: 'STARTED' }))) return followTwin(engine, record, log);
     requested = { ...record, ...request };
+  } else if (engine.clock.now() - Date.parse(record.restoreStartedAt) > LOCATE_GIVE_UP_MS) {
+    return requestedLongAgo(engine, invocation, record, log);
   } else {
     log.info('the restore was requested before; asking again for the same recovery point with the same token', {
       recoveryPointArn: record.recoveryPoint.recoveryPointArn,
@@ -259,8 +262,9 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
   }
   if (restoreJobId === undefined) {
+    log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
     try {
-      restoreJobId = await locateRestoreJob(engine, invocation, requested, log);
+      restoreJobId = await locateRestoreJob(engine, invocation, requested, LOCATE_PAUSES_MS, log);
     } catch (error) {
       // A refused listing will not change on a retry; a throttled one may: look again later.
       if (isPermanentError(error)) return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
@@ -268,12 +272,50 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     }
   }
   if (restoreJobId === undefined) return restoreJobNotFound(engine, invocation, requested, log);
+  return recordRestoreJob(engine, requested, restoreJobId, log);
+}
+
+async function recordRestoreJob(engine: Engine, requested: DrillRecord, restoreJobId: string, log: DrillLogger): Promise<DrillRecord> {
   const fields = { status: 'RESTORING' as const, restoreJobId };
-  const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
-  log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
+  const saved = await engine.history.update(requested.drillId, fields, { ifStatus: 'STARTED' });
+  log.info('restore job started', { restoreJobId, restoredTableName: requested.restoredTableName });
   // A twin invocation recorded the same job (same idempotency token) first: follow the record.
-  if (!saved) return (await engine.history.get(record.drillId)) ?? { ...requested, ...fields };
+  if (!saved) return (await engine.history.get(requested.drillId)) ?? { ...requested, ...fields };
   return { ...requested, ...fields };
+}
+
+/**
+ * A drill picked up long after its restore was requested (the sweep of a later run, after the
+ * invocation that asked died and Lambda's retries were spent). StartRestoreJob is not sent again:
+ * AWS Backup does not document how long it remembers an idempotency token, so a request this late
+ * could start a second restore of a recovery point chosen hours ago instead of naming the first
+ * job - a copy nobody expects, judged against the old request time. The drill only looks for the
+ * job it asked for; none listed by now means none will be.
+ */
+async function requestedLongAgo(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const point = record.recoveryPoint!;
+  const requestedAt = Date.parse(record.restoreStartedAt!);
+  log.warn('the restore was requested too long ago to ask again; looking for its job only', {
+    recoveryPointArn: point.recoveryPointArn,
+    requestedAt: record.restoreStartedAt,
+  });
+  let restoreJobId: string | undefined;
+  try {
+    restoreJobId = await locateRestoreJob(engine, invocation, record, [0], log);
+  } catch (error) {
+    if (isPermanentError(error)) return saveEarlyFailure(engine, record, explainError('ListRestoreJobsByProtectedResource', error), log);
+    // Not finding the job is a verdict only when the listing answered.
+    await engine.history.release(record.drillId, invocation.owner);
+    throw error;
+  }
+  if (restoreJobId !== undefined) return recordRestoreJob(engine, record, restoreJobId, log);
+  const age = formatDuration((engine.clock.now() - requestedAt) / 1000);
+  return saveEarlyFailure(
+    engine,
+    record,
+    `restore job not found: the restore of ${point.recoveryPointArn} was requested ${formatTime(new Date(requestedAt))} (${age} ago) and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}; the drill cannot follow or judge that restore and does not request it again this late — if a table ${record.restoredTableName} appears, delete it by hand`,
+    log,
+  );
 }
 
 /**
@@ -315,7 +357,7 @@ async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger)
 
 /** Looks for the job of an accepted StartRestoreJob that returned no id: now, then after short pauses. */
 const LOCATE_PAUSES_MS = [0, 2_000, 5_000, 10_000];
-/** Any job AWS Backup accepted is listed long before this; after it, the drill stops looking. */
+/** Any job AWS Backup accepted is listed long before this; after it, the drill neither asks again nor waits for a listing. */
 const LOCATE_GIVE_UP_MS = 2 * 3600_000;
 
 /** Thrown when the restore job is not listed yet: the invocation fails so Lambda's retry looks again soon. */
@@ -323,10 +365,15 @@ export class RestoreJobNotFoundYetError extends Error {
   override readonly name = 'RestoreJobNotFoundYetError';
 }
 
-async function locateRestoreJob(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<string | undefined> {
+async function locateRestoreJob(
+  engine: Engine,
+  invocation: Invocation,
+  record: DrillRecord,
+  pausesMs: readonly number[],
+  log: DrillLogger,
+): Promise<string | undefined> {
   const point = record.recoveryPoint!;
-  log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
-  for (const pause of LOCATE_PAUSES_MS) {
+  for (const pause of pausesMs) {
     if (pause > 0) {
       if (invocation.deadline.remainingMs() - pause < reserveMs(engine)) break;
       await engine.clock.sleep(pause);
@@ -355,20 +402,13 @@ async function locateRestoreJob(engine: Engine, invocation: Invocation, record: 
  * restore nobody follows and a copy the cleanup may not delete (it deletes only what a known job
  * of this drill created). So the drill stays STARTED, the lease goes back, and the invocation
  * fails: Lambda's retry, a minute later, asks again with the same token and looks again, and so
- * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as FAIL.
+ * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as
+ * FAIL (requestedLongAgo).
  */
-async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<never> {
   const point = record.recoveryPoint!;
   const requestedAt = Date.parse(record.restoreStartedAt ?? record.startedAt);
   const what = `StartRestoreJob accepted the restore of ${point.recoveryPointArn} (requested ${formatTime(new Date(requestedAt))}) but returned no restore job id, and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}`;
-  if (engine.clock.now() - requestedAt > LOCATE_GIVE_UP_MS) {
-    return saveEarlyFailure(
-      engine,
-      record,
-      `restore job not found: ${what} after ${formatDuration((engine.clock.now() - requestedAt) / 1000)}; the drill cannot follow or judge that restore — if a table ${record.restoredTableName} appears, delete it by hand`,
-      log,
-    );
-  }
   await engine.history.release(record.drillId, invocation.owner);
   log.warn('restore job not found yet; leaving the drill for the next invocation', { recoveryPointArn: point.recoveryPointArn });
   throw new RestoreJobNotFoundYetError(

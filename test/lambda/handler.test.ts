@@ -574,11 +574,79 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       expect.objectContaining({ status: 'finished', verdict: 'FAIL' }),
       expect.objectContaining({ status: 'already-finished', verdict: 'FAIL' }),
     ]);
+    // Three hours on, the request is not sent again: only the listing is asked.
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     const [report] = world.published();
     // Without a known job the cleanup may not delete the table that job made (safety rule 4): it says so.
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
     expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
-    expect(report.json.failure).toMatch(/^restore job not found: StartRestoreJob accepted the restore of .* but returned no restore job id, .* after 3h\d\dm; .* if a table drill-copy-orders-\S+ appears, delete it by hand$/);
+    expect(report.json.failure).toMatch(
+      /^restore job not found: the restore of arn:aws:backup:\S+ was requested 2026-\S+ \S+ UTC \(3h\d\dm ago\) and no restore job of that recovery point run with the restore role \S+ is listed for orders; the drill cannot follow or judge that restore and does not request it again this late — if a table drill-copy-orders-\S+ appears, delete it by hand$/,
+    );
+  });
+
+  describe('a STARTED drill whose restore was requested 3 hours ago, resumed by the sweep of a later scheduled run', () => {
+    type Job = (typeof world.restoreJobs)[number];
+    /** Which restore jobs ListRestoreJobsByProtectedResource shows (none, at first). */
+    let listed: (job: Job) => boolean;
+
+    /** The first run: StartRestoreJob answers without an id, the job is not listed, the drill stays STARTED. */
+    async function requestedThreeHoursAgo() {
+      listed = () => false;
+      world.scenario = { statuses: ['COMPLETED'], createTable: true };
+      succeedsWithoutId();
+      world.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => world.listRestoreJobs(input, (job) => listed(job)));
+      const first = scheduledEvent('2026-11-28T06:00:00Z');
+      const drillId = drillIdFor(new Date(first.time), first.id, tableArn('orders'));
+      await expect(world.invoke(first)).rejects.toThrow(/is listed for orders yet/);
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED', restoreStartedAt: expect.any(String) });
+      world.clock.advance(3 * 3600_000);
+      return drillId;
+    }
+    const startsOf = (drillId: string) => world.backup.commandCalls(StartRestoreJobCommand).filter((call) => call.args[0].input.IdempotencyToken === drillId);
+    const reportOf = (drillId: string) => world.published().filter((r) => r.json.drillId === drillId);
+
+    test('its job is listed now: the drill follows it without sending StartRestoreJob again', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      listed = () => true;
+      const next = await world.invoke(scheduledEvent('2026-11-28T09:00:00Z'));
+      // First the sweep's resumed drill, then the run's own drill of orders.
+      expect(next.drills).toEqual([
+        expect.objectContaining({ drillId, status: 'finished' }),
+        expect.objectContaining({ drillId: expect.not.stringMatching(drillId), status: 'finished', verdict: 'PASS' }),
+      ]);
+      expect(startsOf(drillId)).toHaveLength(1);
+      const [report] = reportOf(drillId);
+      // The job it asked for is judged, data and all; the three hours it took to see it count as RTO.
+      expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-1', status: 'COMPLETED' });
+      expect(report.json.checks.filter((c: { status: string }) => c.status === 'FAIL').map((c: { check: string }) => c.check)).toEqual(['RTO']);
+      expect(report.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]));
+      expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
+      await expectNoCopyLeft();
+    });
+
+    test('its job is not listed: FAIL "restore job not found", with no StartRestoreJob call', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      listed = (job) => job.token !== drillId;
+      const next = await world.invoke(scheduledEvent('2026-11-28T09:00:00Z'));
+      expect(next.drills[0]).toMatchObject({ drillId, status: 'finished', verdict: 'FAIL' });
+      expect(startsOf(drillId)).toHaveLength(1);
+      const [report] = reportOf(drillId);
+      expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
+      expect(report.json.failure).toMatch(
+        /^restore job not found: the restore of \S+ was requested 2026-11-28 \S+ UTC \(3h00m ago\) and no restore job .* does not request it again this late/,
+      );
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', earlyFailure: expect.stringMatching(/^restore job not found: /) });
+    });
+
+    test('the listing throttled: not a verdict, the drill stays STARTED for the next look', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      await expect(world.invoke(scheduledEvent('2026-11-28T09:00:00Z'))).rejects.toThrow(/ThrottlingException/);
+      expect(startsOf(drillId)).toHaveLength(1);
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED' });
+      expect(reportOf(drillId)).toEqual([]);
+    });
   });
 });
 
