@@ -201,6 +201,39 @@ async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: st
   return current;
 }
 
+/** Thrown when an AWS call before the restore failed transiently: nothing was judged, the drill stays STARTED. */
+export class DrillNotAdvancedError extends Error {
+  override readonly name = 'DrillNotAdvancedError';
+}
+
+/**
+ * An AWS call made before the restore starts. A permanent error (a denied permission, a resource
+ * that is gone: isPermanentError) will be the same on every attempt, so it is the drill's early
+ * FAIL, named. A transient one (throttling, a service error that outlasted the SDK's retries) says
+ * nothing about the backup: the lease goes back and the invocation fails, so Lambda's retry, or
+ * the next scheduled run's sweep, continues the drill.
+ */
+async function beforeRestore<T>(
+  engine: Engine,
+  invocation: Invocation,
+  record: DrillRecord,
+  operation: string,
+  call: () => Promise<T>,
+  log: DrillLogger,
+): Promise<{ readonly value: T } | { readonly failure: string }> {
+  try {
+    return { value: await step(operation, call) };
+  } catch (error) {
+    const why = explainError(operation, error);
+    if (isPermanentError(error)) return { failure: why };
+    await engine.history.release(record.drillId, invocation.owner);
+    log.warn('an AWS call before the restore failed transiently; leaving the drill to the retry', { error: why });
+    throw new DrillNotAdvancedError(
+      `drill ${record.drillId} (${record.sourceTable}): ${why}; nothing was judged: the drill stays STARTED and Lambda's retry (or the next scheduled run) continues it`,
+    );
+  }
+}
+
 /**
  * Finds the recovery point and starts the restore job; an error here ends the drill as FAIL.
  * The recovery point and the time of the request are recorded before StartRestoreJob is called,
@@ -223,7 +256,11 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
       return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
     }
     const point = search.latest;
-    if (!point) return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search), log);
+    if (!point) {
+      const earlier = await beforeRestore(engine, invocation, record, 'Query', () => engine.history.hasEarlierDrill(record), log);
+      if ('failure' in earlier) return saveEarlyFailure(engine, record, earlier.failure, log);
+      return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search, earlier.value), log);
+    }
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
     const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
     if (source) {
@@ -322,9 +359,17 @@ async function requestedLongAgo(engine: Engine, invocation: Invocation, record: 
  * Why there is nothing to restore, said so that a new table is not mistaken for a broken backup.
  * Either way the verdict is FAIL: nothing is proven restorable, and the table has no backup to
  * fall back on. A table younger than the RPO target has simply not reached its first backup
- * ("no recovery point yet"); an older one means backups are not happening.
+ * ("no recovery point yet"), and so may a table drilled for the first time, however old: it was
+ * just added to the drill (and to the backup plan). A table drilled before with no recovery point
+ * now, or whose backups never complete, means backups are not happening.
  */
-function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape | undefined, search: RecoveryPointSearch): string {
+function noRecoveryPoint(
+  engine: Engine,
+  table: DrilledTable,
+  source: TableShape | undefined,
+  search: RecoveryPointSearch,
+  drilledBefore: boolean,
+): string {
   const vaults = `vault${engine.config.vaultNames.length > 1 ? 's' : ''} ${engine.config.vaultNames.join(', ')}`;
   const skipped = Object.entries(search.notCompleted);
   if (skipped.length > 0) {
@@ -335,17 +380,21 @@ function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape
   if (!source) {
     return `no recovery point: no recovery point of ${table.tableName} in ${vaults}, and the table does not exist — remove it from the drill settings, or restore it`;
   }
+  const notHappening = 'backups are not happening; check the backup plan selects this table and its backup jobs succeed';
   const createdAt = source.createdAt?.getTime();
-  if (createdAt === undefined) {
-    return `no recovery point: no recovery point of ${table.tableName} in ${vaults} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
-  }
-  const ageSeconds = Math.max(0, (engine.clock.now() - createdAt) / 1000);
-  const since = `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
+  const ageSeconds = createdAt === undefined ? undefined : Math.max(0, (engine.clock.now() - createdAt) / 1000);
+  const since =
+    createdAt === undefined
+      ? `no backup of ${table.tableName} has completed (searched ${vaults})`
+      : `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds!)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
   const rpoTargetSeconds = engine.config.targets.rpoTargetMinutes * 60;
-  if (ageSeconds <= rpoTargetSeconds) {
+  if (ageSeconds !== undefined && ageSeconds <= rpoTargetSeconds) {
     return `no recovery point yet: ${since} — expected for a table younger than the RPO target (${formatDuration(rpoTargetSeconds)}): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`;
   }
-  return `no recovery point: ${since} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
+  if (!drilledBefore) {
+    return `no recovery point yet: this is the first drill of ${table.tableName}, and ${since} — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`;
+  }
+  return `no recovery point: ${since} — ${notHappening}`;
 }
 
 async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {

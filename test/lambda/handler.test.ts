@@ -6,7 +6,7 @@ import {
   ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -319,9 +319,42 @@ describe('recovery point problems', () => {
     });
   }
 
-  test('no recovery point of a table older than the RPO target: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+  /** The byTable queries of the drill history (the index the drill asks whether a table was drilled before). */
+  const historyByTableQueries = () =>
+    world.dynamodb.commandCalls(QueryCommand).filter((call) => call.args[0].input.IndexName === 'byTable');
+
+  test('first drill of a table older than the RPO target, without recovery points: "no recovery point yet", naming it the first drill; still FAIL', async () => {
     sourceCreatedAgo(30 * 24 * 3600_000);
-    const summary = await world.invoke(scheduledEvent());
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    expect(historyByTableQueries()).toHaveLength(1);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: drillIdFor(new Date(event.time), event.id, tableArn('orders')) });
+    expect(report.json.failure).toBe(
+      `no recovery point yet: this is the first drill of orders, and no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`,
+    );
+    expect(report.email).toContain('What failed: no recovery point yet: this is the first drill of orders');
+    expect(report.email).toContain('Recovery point  none found');
+    expect(report.json.cleanup.result).toBe('absent');
+    await expectNoCopyLeft();
+  });
+
+  test('a table drilled before that has no recovery point now: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+    sourceCreatedAgo(30 * 24 * 3600_000);
+    // Yesterday's drill restored a recovery point that has expired since; none came after it.
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    await world.invoke(scheduledEvent('2026-11-27T06:00:00Z'));
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
+    world.expireRecoveryPoints('orders');
+    world.backup.resetHistory();
+    world.sns.resetHistory();
+    world.dynamodb.resetHistory();
+    world.clock.advance(24 * 3600_000);
+    const summary = await world.invoke(scheduledEvent('2026-11-28T06:00:00Z'));
     expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);

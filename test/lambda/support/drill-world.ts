@@ -364,6 +364,11 @@ export class DrillWorld {
     return arn;
   }
 
+  /** AWS Backup deleting every recovery point of `table`, as it does when their retention ends. */
+  expireRecoveryPoints(table: string): void {
+    this.recoveryPoints = this.recoveryPoints.filter((p) => p.table !== table);
+  }
+
   /**
    * The fake AWS Backup answers in the shapes of the API (DescribeRestoreJobOutput,
    * RecoveryPointByBackupVault...) and refuses what the local Backup endpoint refuses, with the
