@@ -22,6 +22,7 @@ import { findStartedRestoreJob } from './find-restore-job';
 import { checkSourceKey } from './source-key';
 import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
+import { tableOutsideStack } from './table-environment';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
 
 /**
@@ -247,6 +248,8 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   const table = tableOf(engine, record);
   let requested = record;
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
+    const elsewhere = tableOutsideStack(table, config);
+    if (elsewhere) return saveEarlyFailure(engine, record, elsewhere, log);
     let source: TableShape | undefined;
     let search: RecoveryPointSearch;
     try {

@@ -309,6 +309,41 @@ describe('sources encrypted with a KMS key', () => {
   });
 });
 
+describe('tables of another account or Region than the stack (an environment-agnostic stack cannot refuse them at synth)', () => {
+  const elsewhere = (tableArn: string) => world.engine({ tables: [{ tableName: 'orders', tableArn }] });
+
+  test.each([
+    ['another Region', 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'account 123456789012, Region eu-west-1'],
+    ['another account', 'arn:aws:dynamodb:us-east-1:210987654321:table/orders', 'account 210987654321, Region us-east-1'],
+  ])('%s: an early FAIL naming both and what to do, with no AWS Backup call', async (_name, arn, where) => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const event = scheduledEvent();
+    const summary = await world.invoke(event, { engine: elsewhere(arn) });
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup.calls()).toHaveLength(0);
+    // Nor is the table of the same name in the stack's own Region looked at in its place.
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(DescribeTableCommand, { TableName: 'orders' });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(PutItemCommand, { TableName: 'orders' });
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - table in another account or Region');
+    expect(report.json.failure).toBe(
+      `table in another account or Region: orders is ${arn} (${where}), but this drill's stack is in account 123456789012, Region us-east-1; nothing was asked of AWS Backup — the backup vault and plan are regional: drill it from a stack in that account and Region, and remove it from this stack's tables`,
+    );
+    expect(report.email).toContain(`What failed: table in another account or Region: orders is ${arn}`);
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, arn))).toMatchObject({
+      status: 'FINISHED',
+      earlyFailure: expect.stringMatching(/^table in another account or Region: /),
+    });
+  });
+
+  test("a table of the stack's account and Region is drilled as usual", async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const summary = await world.invoke(scheduledEvent(), { engine: elsewhere(tableArn('orders')) });
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+  });
+});
+
 describe('recovery point problems', () => {
   /** DescribeTable of the source reporting its CreationDateTime this long before the drill. */
   function sourceCreatedAgo(ms: number) {
