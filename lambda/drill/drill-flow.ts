@@ -236,12 +236,13 @@ async function beforeRestore<T>(
 }
 
 /**
- * Finds the recovery point and starts the restore job; an error here ends the drill as FAIL.
- * The recovery point and the time of the request are recorded before StartRestoreJob is called,
- * so an invocation that takes the drill over after that call (a retry, the sweep) asks again for
- * the same recovery point with the same token - which AWS Backup answers with the same job - and
- * writes no second canary. Only within LOCATE_GIVE_UP_MS of the first request, though: later
- * the drill only looks for the job (requestedLongAgo).
+ * Finds the recovery point and starts the restore job. Every AWS call on the way goes through
+ * beforeRestore: a permanent error ends the drill as an early FAIL, a transient one leaves it
+ * STARTED for the retry. The recovery point and the time of the request are recorded before
+ * StartRestoreJob is called, so an invocation that takes the drill over after that call (a retry,
+ * the sweep) asks again for the same recovery point with the same token - which AWS Backup
+ * answers with the same job - and writes no second canary. Only within LOCATE_GIVE_UP_MS of the
+ * first request, though: later the drill only looks for the job (requestedLongAgo).
  */
 async function beginRestore(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
   const { config } = engine;
@@ -250,14 +251,19 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
     const elsewhere = tableOutsideStack(table, config);
     if (elsewhere) return saveEarlyFailure(engine, record, elsewhere, log);
-    let source: TableShape | undefined;
-    let search: RecoveryPointSearch;
-    try {
-      source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
-      search = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
-    } catch (error) {
-      return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
-    }
+    const described = await beforeRestore(engine, invocation, record, 'DescribeTable', () => engine.dynamodb.describeTable(table.tableName), log);
+    if ('failure' in described) return saveEarlyFailure(engine, record, described.failure, log);
+    const source = described.value;
+    const searched = await beforeRestore(
+      engine,
+      invocation,
+      record,
+      'ListRecoveryPointsByBackupVault',
+      () => findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn),
+      log,
+    );
+    if ('failure' in searched) return saveEarlyFailure(engine, record, searched.failure, log);
+    const search = searched.value;
     const point = search.latest;
     if (!point) {
       const earlier = await beforeRestore(engine, invocation, record, 'Query', () => engine.history.hasEarlierDrill(record), log);
@@ -267,13 +273,9 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
     const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
     if (source) {
-      let key: Awaited<ReturnType<typeof checkSourceKey>>;
-      try {
-        key = await checkSourceKey(table, source, engine.keys);
-      } catch (error) {
-        return saveEarlyFailure(engine, { ...record, recoveryPoint }, explainError('DescribeKey', error), log);
-      }
-      if (!key.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      const key = await beforeRestore(engine, invocation, record, 'DescribeKey', () => checkSourceKey(table, source, engine.keys), log);
+      if ('failure' in key) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      if (!key.value.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.value.failure, log);
       if (table.canary) await writeCanary(engine, table, source, record, log);
     }
     const request = { recoveryPoint, restoreStartedAt: new Date(engine.clock.now()).toISOString() };
@@ -288,19 +290,24 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     });
   }
   const point = requested.recoveryPoint!;
-  let restoreJobId: string | undefined;
-  try {
-    restoreJobId = await step('StartRestoreJob', () =>
+  // A transient error here may hide an accepted request: the retry asks again with the same
+  // token, which AWS Backup answers with that job (or with success and no id: looked up below).
+  const started = await beforeRestore(
+    engine,
+    invocation,
+    requested,
+    'StartRestoreJob',
+    () =>
       engine.backup.startRestoreJob({
         recoveryPointArn: point.recoveryPointArn,
         metadata: restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn),
         iamRoleArn: config.restoreRoleArn,
         idempotencyToken: record.drillId,
       }),
-    );
-  } catch (error) {
-    return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
-  }
+    log,
+  );
+  if ('failure' in started) return saveEarlyFailure(engine, requested, started.failure, log);
+  let restoreJobId = started.value;
   if (restoreJobId === undefined) {
     log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
     try {
@@ -339,16 +346,17 @@ async function requestedLongAgo(engine: Engine, invocation: Invocation, record: 
     recoveryPointArn: point.recoveryPointArn,
     requestedAt: record.restoreStartedAt,
   });
-  let restoreJobId: string | undefined;
-  try {
-    restoreJobId = await locateRestoreJob(engine, invocation, record, [0], log);
-  } catch (error) {
-    if (isPermanentError(error)) return saveEarlyFailure(engine, record, explainError('ListRestoreJobsByProtectedResource', error), log);
-    // Not finding the job is a verdict only when the listing answered.
-    await engine.history.release(record.drillId, invocation.owner);
-    throw error;
-  }
-  if (restoreJobId !== undefined) return recordRestoreJob(engine, record, restoreJobId, log);
+  // Not finding the job is a verdict only when the listing answered.
+  const located = await beforeRestore(
+    engine,
+    invocation,
+    record,
+    'ListRestoreJobsByProtectedResource',
+    () => locateRestoreJob(engine, invocation, record, [0], log),
+    log,
+  );
+  if ('failure' in located) return saveEarlyFailure(engine, record, located.failure, log);
+  if (located.value !== undefined) return recordRestoreJob(engine, record, located.value, log);
   const age = formatDuration((engine.clock.now() - requestedAt) / 1000);
   return saveEarlyFailure(
     engine,

@@ -443,6 +443,118 @@ describe('recovery point problems', () => {
   });
 });
 
+describe('AWS errors before the restore starts: transient ones are no verdict, permanent ones are', () => {
+  // aws-sdk-client-mock replaces send(), so one rejection stands for an error that outlasted the SDK's retries.
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  const denied = (action: string) => Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
+
+  /** DescribeTable of the source failing once with `error`, every other call answered by DynamoDB Local. */
+  function describeSourceFailsOnce(error: Error) {
+    let failed = false;
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      if (input.TableName === 'orders' && !failed) {
+        failed = true;
+        throw error;
+      }
+      return world.passThrough(new DescribeTableCommand(input));
+    });
+  }
+
+  /** The first invocation fails without a verdict and gives its lease back; Lambda's retry of the same event finishes the drill. */
+  async function expectNoVerdictThenRetryFinishes(why: RegExp, verdict: 'PASS' | 'FAIL' = 'PASS') {
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(why);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+    const record = await world.historyRecord(drillId);
+    expect(record).toMatchObject({ status: 'STARTED' });
+    expect(record).not.toHaveProperty('earlyFailure');
+    // The lease went back: the retry a minute later need not wait for it to run out.
+    expect(record).not.toHaveProperty('leaseOwner');
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event);
+    expect(retry.drills).toEqual([expect.objectContaining({ drillId, status: 'finished', verdict })]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(world.published()[0].json).toMatchObject({ drillId, verdict });
+    return world.published()[0];
+  }
+
+  test('DescribeTable of the source throttled: no verdict, the lease is released, and the retry finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(throttled());
+    await expectNoVerdictThenRetryFinishes(/1 drill\(s\) did not complete: drill \S+ \(orders\): DescribeTable ThrottlingException \(Rate exceeded\): .*nothing was judged: the drill stays STARTED/);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('DescribeTable of the source denied: an early FAIL naming the permission, no restore', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(denied('dynamodb:DescribeTable'));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup.calls()).toHaveLength(0);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no restore');
+    expect(report.json.failure).toBe(
+      'DescribeTable AccessDeniedException (User is not authorized to perform: dynamodb:DescribeTable): check the drill Lambda role allows DescribeTable',
+    );
+  });
+
+  test('listing the recovery points throttled: no verdict; the retry finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejectsOnce(throttled()).callsFake((input) => world.listRecoveryPoints(input));
+    await expectNoVerdictThenRetryFinishes(/ListRecoveryPointsByBackupVault ThrottlingException/);
+  });
+
+  test('listing the recovery points denied: an early FAIL naming the permission', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejects(denied('backup:ListRecoveryPointsByBackupVault'));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.attributes.verdict).toBe('FAIL');
+    expect(report.json.failure).toMatch(/^ListRecoveryPointsByBackupVault AccessDeniedException .*check backup:ListRecoveryPointsByBackupVault on the vault/);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('DescribeKey of the source key throttled: no verdict; the retry finishes the drill', async () => {
+    const AWS_MANAGED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f';
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: AWS_MANAGED_KEY } } };
+    });
+    world.kmsKeys.set(AWS_MANAGED_KEY, 'AWS');
+    world.kms.on(DescribeKeyCommand).rejectsOnce(throttled()).callsFake((input) => world.describeKey(input));
+    await expectNoVerdictThenRetryFinishes(/DescribeKey ThrottlingException/);
+    expect(world.kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 2);
+  });
+
+  test('StartRestoreJob throttled: no verdict; the retry asks again with the same token and finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(StartRestoreJobCommand).rejectsOnce(throttled()).callsFake((input) => world.startRestore(input));
+    await expectNoVerdictThenRetryFinishes(/StartRestoreJob ThrottlingException/);
+    const starts = world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toEqual(starts[0]);
+    expect(world.restoreJobs).toHaveLength(1);
+  });
+
+  test('the drill history throttled while asking whether the table was drilled before: no verdict; the retry reports "no recovery point yet"', async () => {
+    let failed = false;
+    world.dynamodb.on(QueryCommand).callsFake(async (input) => {
+      if (input.IndexName === 'byTable' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return world.passThrough(new QueryCommand(input));
+    });
+    const report = await expectNoVerdictThenRetryFinishes(/Query ProvisionedThroughputExceededException/, 'FAIL');
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+  });
+});
+
 describe('restore problems', () => {
   beforeEach(() => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
@@ -649,7 +761,7 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
     expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
     expect(report.json.failure).toMatch(
-      /^restore job not found: the restore of arn:aws:backup:\S+ was requested 2026-\S+ \S+ UTC \(3h\d\dm ago\) and no restore job of that recovery point run with the restore role \S+ is listed for orders; the drill cannot follow or judge that restore and does not request it again this late — if a table drill-copy-orders-\S+ appears, delete it by hand$/,
+      /^restore job not found: the restore of arn:aws:backup:\S+ was requested \d{4}-\S+ \S+ UTC \(3h\d\dm ago\) and no restore job of that recovery point run with the restore role \S+ is listed for orders; the drill cannot follow or judge that restore and does not request it again this late — if a table drill-copy-orders-\S+ appears, delete it by hand$/,
     );
   });
 
@@ -702,7 +814,7 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       const [report] = reportOf(drillId);
       expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
       expect(report.json.failure).toMatch(
-        /^restore job not found: the restore of \S+ was requested 2026-11-28 \S+ UTC \(3h00m ago\) and no restore job .* does not request it again this late/,
+        /^restore job not found: the restore of \S+ was requested \d{4}-\d\d-\d\d \S+ UTC \(3h00m ago\) and no restore job .* does not request it again this late/,
       );
       expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', earlyFailure: expect.stringMatching(/^restore job not found: /) });
     });
