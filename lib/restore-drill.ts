@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Aws, CfnRule, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -960,13 +960,12 @@ function checkFixtureNotListed(tables: readonly ResolvedTableSetting[], fixtureT
 
 /**
  * The vault, plan and restore role are regional and the drill's IAM names this account: every
- * table must be in the stack's account and Region. Checked at synth where both sides are known;
- * for an environment-agnostic stack, a CloudFormation rule makes the deploy fail with the same
- * message before any resource is created. CloudFormation user guide, "Rules": assertions are
- * checked before any resource is created or updated, with Fn::Equals and Fn::And; its examples
- * compare template parameters, comparing the AWS::Region / AWS::AccountId pseudo parameters is
- * the same Ref (shown in a community write-up, "CloudFormation Rules", connorkirkpatrick.com;
- * not yet exercised here against a real deploy).
+ * table must be in the stack's account and Region. Checked at synth where both sides are known.
+ * An environment-agnostic stack learns its account and Region only at deploy. The CloudFormation
+ * user guide's Rules page documents assertions that validate template parameters and says nothing
+ * of pseudo parameters (AWS::Region, AWS::AccountId), so no deploy is staked on a rule comparing
+ * them: the synth warns, and the drill checks each table's ARN when it runs (an early FAIL naming
+ * both, with no AWS Backup call).
  */
 function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tableName: string; tableArn: string }[]): void {
   const stack = Stack.of(scope);
@@ -994,21 +993,11 @@ function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tabl
     );
   }
   const [environment] = given.values();
-  const region = Token.isUnresolved(stack.region) ? environment?.region : undefined;
-  const account = Token.isUnresolved(stack.account) ? environment?.account : undefined;
-  if (environment === undefined || (region === undefined && account === undefined)) return;
-  const conditions = [
-    ...(region === undefined ? [] : [Fn.conditionEquals(Aws.REGION, region)]),
-    ...(account === undefined ? [] : [Fn.conditionEquals(Aws.ACCOUNT_ID, account)]),
-  ];
-  new CfnRule(scope, 'TablesInStackAccountAndRegion', {
-    assertions: [
-      {
-        assert: conditions.length === 1 ? conditions[0] : Fn.conditionAnd(...conditions),
-        assertDescription: `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; deploy this stack there (the vault and backup plan are regional), or drill tables of the account and Region you deploy to.`,
-      },
-    ],
-  });
+  if (environment === undefined || (!Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account))) return;
+  Annotations.of(scope).addWarningV2(
+    'restore-drill:tablesAccountRegion',
+    `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; this stack is environment-agnostic, so that cannot be compared with where it deploys at synth. The account and Region of table ARNs is checked when the drill runs: a table of another account or Region FAILs its drill (the backup vault and plan are regional). Give the stack an env to check it now.`,
+  );
 }
 
 /**

@@ -48,14 +48,22 @@ export interface CheckContext {
   readonly sourceReads: ReadBudget;
   /** False once the invocation must keep what is left for cleanup and the report: stop reading. */
   readonly hasTime: () => boolean;
-  /** True for the drill's own canary item, which every content check leaves out. */
-  readonly isCanaryItem: (item: Item) => boolean;
+  /**
+   * True for the drill's own items (its canary; the fixture's version marker), which every count
+   * and content comparison leaves out on both sides (drill/drill-items.ts).
+   */
+  readonly isDrillItem: (item: Item) => boolean;
   readonly random: () => number;
 }
 
 export interface CheckRun {
-  /** Sees each restored item (canary excluded) once, during the shared scan. */
+  /** Sees each restored item once, during the shared scan, except the drill's own items. */
   observeItem?(item: Item): void;
+  /**
+   * Sees the drill's own items in the restore, which observeItem never does: for a check that
+   * reads what one of them says (the fixture's version marker names the fixture a backup holds).
+   */
+  observeDrillItem?(item: Item): void;
   result(): Promise<CheckResult>;
 }
 

@@ -1,4 +1,4 @@
-import { withoutCanaryFilter } from '../drill/canary';
+import { withoutDrillItemsFilter } from '../drill/drill-items';
 import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
@@ -18,6 +18,7 @@ import { timestampOf } from './timestamps';
  * The source is counted with a Select COUNT scan, one segment, charged to the read budget and
  * paced; when the budget cannot cover it, or the pace would not finish it in the time left,
  * DynamoDB's own item-count estimate stands in, and a difference is a WARN, not a FAIL.
+ * Neither side counts the drill's own items (canary, fixture version marker: drill-items.ts).
  */
 export const itemCountCheck: CheckDefinition = {
   name: 'item count',
@@ -30,9 +31,11 @@ export const itemCountCheck: CheckDefinition = {
     let restoredWithoutTimestamp = 0;
     let marker: FixtureMarker | 'malformed' | undefined;
     return {
+      observeDrillItem(item: Item) {
+        if (context.table.fixture && isFixtureMarker(item)) marker = readFixtureMarker(item);
+      },
       observeItem(item: Item) {
         restoredTotal += 1;
-        if (context.table.fixture && isFixtureMarker(item)) marker = readFixtureMarker(item);
         if (!createdAt) return;
         const created = timestampOf(item[createdAt]);
         if (created === undefined) restoredWithoutTimestamp += 1;
@@ -54,8 +57,9 @@ export const itemCountCheck: CheckDefinition = {
  * recovery point the one in force when it was taken (its version marker says which). Counting
  * the source would compare two different fixtures - and the generated items' creation times are
  * synthetic, so an exact count cannot tell the new ones apart - so the restore is counted against
- * the fixture the marker names: its items plus the marker. Undefined when the marker names the
- * fixture deployed now (or there is none): the source is counted as for any table.
+ * the items of the fixture the marker names. Undefined when the marker names the fixture deployed
+ * now, or there is none (a backup taken before markers existed): the source is counted as for any
+ * table.
  */
 function reseededFixtureCount(context: CheckContext, marker: FixtureMarker | 'malformed' | undefined, restored: number): CheckResult | undefined {
   const fixture = context.table.fixture;
@@ -72,9 +76,9 @@ function reseededFixtureCount(context: CheckContext, marker: FixtureMarker | 'ma
       numbers: { mode: 'fixture', restoredItems: restored, fixtureGeneratorVersion: marker.generatorVersion },
     };
   }
-  const expected = fixtureItems(marker.propertyCount).length + 1;
+  const expected = fixtureItems(marker.propertyCount).length;
   const numbers = { mode: 'fixture', restoredItems: restored, expectedItems: expected, fixturePropertyCount: marker.propertyCount };
-  const summary = `restored ${formatCount(restored)}, ${inForce} holds ${formatCount(expected)} with its version marker; ${since}`;
+  const summary = `restored ${formatCount(restored)}, ${inForce} holds ${formatCount(expected)}; ${since}`;
   if (restored === expected) return { check: 'item count', status: 'PASS', summary, numbers };
   return {
     check: 'item count',
@@ -132,13 +136,13 @@ function ruledOut(context: CheckContext): SourceCount | undefined {
   return undefined;
 }
 
-/** Select COUNT of the whole source (one segment, gentle), the canary left out. */
+/** Select COUNT of the whole source (one segment, gentle), the drill's own items left out. */
 async function countWholeSource(context: CheckContext): Promise<SourceCount> {
   const source = context.source!;
   const notCounted = ruledOut(context);
   if (notCounted) return notCounted;
   const guard = pageGuard(context);
-  const summary = await context.dynamodb.countItems(source.name, { segments: 1, filter: withoutCanaryFilter(source), onPage: guard.onPage });
+  const summary = await context.dynamodb.countItems(source.name, { segments: 1, filter: withoutDrillItemsFilter(context.table, source), onPage: guard.onPage });
   return summary.stoppedEarly
     ? { consumedUnits: summary.consumedUnits, shortfall: guard.shortfall() }
     : { count: summary.count, consumedUnits: summary.consumedUnits };
@@ -162,7 +166,7 @@ async function countSourceCreatedBefore(context: CheckContext, createdAt: string
     source.name,
     { segments: 1, projection: { expression: Object.keys(names).join(', '), names }, onPage: guard.onPage },
     (item) => {
-      if (context.isCanaryItem(item)) return;
+      if (context.isDrillItem(item)) return;
       const created = timestampOf(item[createdAt]);
       if (created === undefined) withoutTimestamp += 1;
       else if (created < cutoff) before += 1;

@@ -1,13 +1,13 @@
 import { CANARY_KEY_VALUE } from '../config';
-import type { DynamoDbPort, Item, ScanFilter, TableShape } from '../ports/dynamodb-port';
+import type { DynamoDbPort, Item, TableShape } from '../ports/dynamodb-port';
 import type { CanaryRecord, HistoryPort } from '../ports/history-port';
 
 /**
  * The canary proves a backup captured recent writes. On each drill of a canary table the
  * engine overwrites one item in the source — key `restore-drill#canary` in every key
  * attribute — with a fresh id and time, and records the write in the drill history. A later
- * restore must hold the newest canary written before its recovery point. Content checks leave
- * this one item out. IAM allows the drill PutItem on source tables only for this key.
+ * restore must hold the newest canary written before its recovery point. Counts and content
+ * comparisons leave this one item out (drill-items.ts). IAM allows the drill PutItem on source tables only for this key.
  */
 export { CANARY_KEY_VALUE };
 
@@ -27,14 +27,6 @@ export function canaryKey(table: Pick<TableShape, 'keySchema' | 'attributeDefini
 export function isCanaryItemFor(table: Pick<TableShape, 'keySchema'>): (item: Item) => boolean {
   const partitionKey = table.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
   return (item) => partitionKey !== undefined && item[partitionKey]?.S === CANARY_KEY_VALUE;
-}
-
-/** A scan filter leaving the canary out, so counts on the source match counts on the restore. */
-export function withoutCanaryFilter(table: Pick<TableShape, 'keySchema' | 'attributeDefinitions'>): ScanFilter | undefined {
-  const partitionKey = table.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
-  const type = table.attributeDefinitions.find((a) => a.name === partitionKey)?.type;
-  if (!partitionKey || type !== 'S') return undefined;
-  return { expression: '#canaryPk <> :canaryKey', names: { '#canaryPk': partitionKey }, values: { ':canaryKey': { S: CANARY_KEY_VALUE } } };
 }
 
 export interface CanaryPort {

@@ -11,9 +11,10 @@ import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { formatDuration, formatTime } from '../report/format';
+import { reportTopics } from '../report/report-topics';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
-import { isCanaryItemFor } from './canary';
 import { deleteRestoredCopy } from './cleanup';
+import { isDrillItemFor } from './drill-items';
 import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
@@ -21,6 +22,7 @@ import { findStartedRestoreJob } from './find-restore-job';
 import { checkSourceKey } from './source-key';
 import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
+import { tableOutsideStack } from './table-environment';
 import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
 
 /**
@@ -200,43 +202,87 @@ async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: st
   return current;
 }
 
+/** Thrown when an AWS call before the restore failed transiently: nothing was judged, the drill stays STARTED. */
+export class DrillNotAdvancedError extends Error {
+  override readonly name = 'DrillNotAdvancedError';
+}
+
 /**
- * Finds the recovery point and starts the restore job; an error here ends the drill as FAIL.
- * The recovery point and the time of the request are recorded before StartRestoreJob is called,
- * so an invocation that takes the drill over after that call (a retry, the sweep) asks again for
- * the same recovery point with the same token - which AWS Backup answers with the same job - and
- * writes no second canary.
+ * An AWS call made before the restore starts. A permanent error (a denied permission, a resource
+ * that is gone: isPermanentError) will be the same on every attempt, so it is the drill's early
+ * FAIL, named. A transient one (throttling, a service error that outlasted the SDK's retries) says
+ * nothing about the backup: the lease goes back and the invocation fails, so Lambda's retry, or
+ * the next scheduled run's sweep, continues the drill.
+ */
+async function beforeRestore<T>(
+  engine: Engine,
+  invocation: Invocation,
+  record: DrillRecord,
+  operation: string,
+  call: () => Promise<T>,
+  log: DrillLogger,
+): Promise<{ readonly value: T } | { readonly failure: string }> {
+  try {
+    return { value: await step(operation, call) };
+  } catch (error) {
+    const why = explainError(operation, error);
+    if (isPermanentError(error)) return { failure: why };
+    await engine.history.release(record.drillId, invocation.owner);
+    log.warn('an AWS call before the restore failed transiently; leaving the drill to the retry', { error: why });
+    throw new DrillNotAdvancedError(
+      `drill ${record.drillId} (${record.sourceTable}): ${why}; nothing was judged: the drill stays STARTED and Lambda's retry (or the next scheduled run) continues it`,
+    );
+  }
+}
+
+/**
+ * Finds the recovery point and starts the restore job. Every AWS call on the way goes through
+ * beforeRestore: a permanent error ends the drill as an early FAIL, a transient one leaves it
+ * STARTED for the retry. The recovery point and the time of the request are recorded before
+ * StartRestoreJob is called, so an invocation that takes the drill over after that call (a retry,
+ * the sweep) asks again for the same recovery point with the same token - which AWS Backup
+ * answers with the same job - and writes no second canary. Only within LOCATE_GIVE_UP_MS of the
+ * first request, though: later the drill only looks for the job (requestedLongAgo).
  */
 async function beginRestore(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
   const { config } = engine;
   const table = tableOf(engine, record);
   let requested = record;
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
-    let source: TableShape | undefined;
-    let search: RecoveryPointSearch;
-    try {
-      source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
-      search = await findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn);
-    } catch (error) {
-      return saveEarlyFailure(engine, record, explainError('ListRecoveryPointsByBackupVault', error), log);
-    }
+    const elsewhere = tableOutsideStack(table, config);
+    if (elsewhere) return saveEarlyFailure(engine, record, elsewhere, log);
+    const described = await beforeRestore(engine, invocation, record, 'DescribeTable', () => engine.dynamodb.describeTable(table.tableName), log);
+    if ('failure' in described) return saveEarlyFailure(engine, record, described.failure, log);
+    const source = described.value;
+    const searched = await beforeRestore(
+      engine,
+      invocation,
+      record,
+      'ListRecoveryPointsByBackupVault',
+      () => findLatestRecoveryPoint(engine.backup, config.vaultNames, table.tableArn),
+      log,
+    );
+    if ('failure' in searched) return saveEarlyFailure(engine, record, searched.failure, log);
+    const search = searched.value;
     const point = search.latest;
-    if (!point) return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search), log);
+    if (!point) {
+      const earlier = await beforeRestore(engine, invocation, record, 'Query', () => engine.history.hasEarlierDrill(record), log);
+      if ('failure' in earlier) return saveEarlyFailure(engine, record, earlier.failure, log);
+      return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search, earlier.value), log);
+    }
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
     const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
     if (source) {
-      let key: Awaited<ReturnType<typeof checkSourceKey>>;
-      try {
-        key = await checkSourceKey(table, source, engine.keys);
-      } catch (error) {
-        return saveEarlyFailure(engine, { ...record, recoveryPoint }, explainError('DescribeKey', error), log);
-      }
-      if (!key.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      const key = await beforeRestore(engine, invocation, record, 'DescribeKey', () => checkSourceKey(table, source, engine.keys), log);
+      if ('failure' in key) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
+      if (!key.value.ok) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.value.failure, log);
       if (table.canary) await writeCanary(engine, table, source, record, log);
     }
     const request = { recoveryPoint, restoreStartedAt: new Date(engine.clock.now()).toISOString() };
     if (!(await engine.history.update(record.drillId, request, { ifStatus: 'STARTED' }))) return followTwin(engine, record, log);
     requested = { ...record, ...request };
+  } else if (engine.clock.now() - Date.parse(record.restoreStartedAt) > LOCATE_GIVE_UP_MS) {
+    return requestedLongAgo(engine, invocation, record, log);
   } else {
     log.info('the restore was requested before; asking again for the same recovery point with the same token', {
       recoveryPointArn: record.recoveryPoint.recoveryPointArn,
@@ -244,22 +290,28 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     });
   }
   const point = requested.recoveryPoint!;
-  let restoreJobId: string | undefined;
-  try {
-    restoreJobId = await step('StartRestoreJob', () =>
+  // A transient error here may hide an accepted request: the retry asks again with the same
+  // token, which AWS Backup answers with that job (or with success and no id: looked up below).
+  const started = await beforeRestore(
+    engine,
+    invocation,
+    requested,
+    'StartRestoreJob',
+    () =>
       engine.backup.startRestoreJob({
         recoveryPointArn: point.recoveryPointArn,
         metadata: restoreMetadata(record.restoredTableName, config.restoreKmsKeyArn),
         iamRoleArn: config.restoreRoleArn,
         idempotencyToken: record.drillId,
       }),
-    );
-  } catch (error) {
-    return saveEarlyFailure(engine, requested, explainError('StartRestoreJob', error), log);
-  }
+    log,
+  );
+  if ('failure' in started) return saveEarlyFailure(engine, requested, started.failure, log);
+  let restoreJobId = started.value;
   if (restoreJobId === undefined) {
+    log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
     try {
-      restoreJobId = await locateRestoreJob(engine, invocation, requested, log);
+      restoreJobId = await locateRestoreJob(engine, invocation, requested, LOCATE_PAUSES_MS, log);
     } catch (error) {
       // A refused listing will not change on a retry; a throttled one may: look again later.
       if (isPermanentError(error)) return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
@@ -267,21 +319,68 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
     }
   }
   if (restoreJobId === undefined) return restoreJobNotFound(engine, invocation, requested, log);
+  return recordRestoreJob(engine, requested, restoreJobId, log);
+}
+
+async function recordRestoreJob(engine: Engine, requested: DrillRecord, restoreJobId: string, log: DrillLogger): Promise<DrillRecord> {
   const fields = { status: 'RESTORING' as const, restoreJobId };
-  const saved = await engine.history.update(record.drillId, fields, { ifStatus: 'STARTED' });
-  log.info('restore job started', { restoreJobId, restoredTableName: record.restoredTableName });
+  const saved = await engine.history.update(requested.drillId, fields, { ifStatus: 'STARTED' });
+  log.info('restore job started', { restoreJobId, restoredTableName: requested.restoredTableName });
   // A twin invocation recorded the same job (same idempotency token) first: follow the record.
-  if (!saved) return (await engine.history.get(record.drillId)) ?? { ...requested, ...fields };
+  if (!saved) return (await engine.history.get(requested.drillId)) ?? { ...requested, ...fields };
   return { ...requested, ...fields };
+}
+
+/**
+ * A drill picked up long after its restore was requested (the sweep of a later run, after the
+ * invocation that asked died and Lambda's retries were spent). StartRestoreJob is not sent again:
+ * AWS Backup does not document how long it remembers an idempotency token, so a request this late
+ * could start a second restore of a recovery point chosen hours ago instead of naming the first
+ * job - a copy nobody expects, judged against the old request time. The drill only looks for the
+ * job it asked for; none listed by now means none will be.
+ */
+async function requestedLongAgo(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+  const point = record.recoveryPoint!;
+  const requestedAt = Date.parse(record.restoreStartedAt!);
+  log.warn('the restore was requested too long ago to ask again; looking for its job only', {
+    recoveryPointArn: point.recoveryPointArn,
+    requestedAt: record.restoreStartedAt,
+  });
+  // Not finding the job is a verdict only when the listing answered.
+  const located = await beforeRestore(
+    engine,
+    invocation,
+    record,
+    'ListRestoreJobsByProtectedResource',
+    () => locateRestoreJob(engine, invocation, record, [0], log),
+    log,
+  );
+  if ('failure' in located) return saveEarlyFailure(engine, record, located.failure, log);
+  if (located.value !== undefined) return recordRestoreJob(engine, record, located.value, log);
+  const age = formatDuration((engine.clock.now() - requestedAt) / 1000);
+  return saveEarlyFailure(
+    engine,
+    record,
+    `restore job not found: the restore of ${point.recoveryPointArn} was requested ${formatTime(new Date(requestedAt))} (${age} ago) and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}; the drill cannot follow or judge that restore and does not request it again this late — if a table ${record.restoredTableName} appears, delete it by hand`,
+    log,
+  );
 }
 
 /**
  * Why there is nothing to restore, said so that a new table is not mistaken for a broken backup.
  * Either way the verdict is FAIL: nothing is proven restorable, and the table has no backup to
  * fall back on. A table younger than the RPO target has simply not reached its first backup
- * ("no recovery point yet"); an older one means backups are not happening.
+ * ("no recovery point yet"), and so may a table drilled for the first time, however old: it was
+ * just added to the drill (and to the backup plan). A table drilled before with no recovery point
+ * now, or whose backups never complete, means backups are not happening.
  */
-function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape | undefined, search: RecoveryPointSearch): string {
+function noRecoveryPoint(
+  engine: Engine,
+  table: DrilledTable,
+  source: TableShape | undefined,
+  search: RecoveryPointSearch,
+  drilledBefore: boolean,
+): string {
   const vaults = `vault${engine.config.vaultNames.length > 1 ? 's' : ''} ${engine.config.vaultNames.join(', ')}`;
   const skipped = Object.entries(search.notCompleted);
   if (skipped.length > 0) {
@@ -292,17 +391,21 @@ function noRecoveryPoint(engine: Engine, table: DrilledTable, source: TableShape
   if (!source) {
     return `no recovery point: no recovery point of ${table.tableName} in ${vaults}, and the table does not exist — remove it from the drill settings, or restore it`;
   }
+  const notHappening = 'backups are not happening; check the backup plan selects this table and its backup jobs succeed';
   const createdAt = source.createdAt?.getTime();
-  if (createdAt === undefined) {
-    return `no recovery point: no recovery point of ${table.tableName} in ${vaults} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
-  }
-  const ageSeconds = Math.max(0, (engine.clock.now() - createdAt) / 1000);
-  const since = `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
+  const ageSeconds = createdAt === undefined ? undefined : Math.max(0, (engine.clock.now() - createdAt) / 1000);
+  const since =
+    createdAt === undefined
+      ? `no backup of ${table.tableName} has completed (searched ${vaults})`
+      : `no backup of ${table.tableName} has completed since the table was created ${formatDuration(ageSeconds!)} ago (${formatTime(new Date(createdAt))}; searched ${vaults})`;
   const rpoTargetSeconds = engine.config.targets.rpoTargetMinutes * 60;
-  if (ageSeconds <= rpoTargetSeconds) {
+  if (ageSeconds !== undefined && ageSeconds <= rpoTargetSeconds) {
     return `no recovery point yet: ${since} — expected for a table younger than the RPO target (${formatDuration(rpoTargetSeconds)}): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`;
   }
-  return `no recovery point: ${since} — backups are not happening; check the backup plan selects this table and its backup jobs succeed`;
+  if (!drilledBefore) {
+    return `no recovery point yet: this is the first drill of ${table.tableName}, and ${since} — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`;
+  }
+  return `no recovery point: ${since} — ${notHappening}`;
 }
 
 async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
@@ -314,7 +417,7 @@ async function followTwin(engine: Engine, record: DrillRecord, log: DrillLogger)
 
 /** Looks for the job of an accepted StartRestoreJob that returned no id: now, then after short pauses. */
 const LOCATE_PAUSES_MS = [0, 2_000, 5_000, 10_000];
-/** Any job AWS Backup accepted is listed long before this; after it, the drill stops looking. */
+/** Any job AWS Backup accepted is listed long before this; after it, the drill neither asks again nor waits for a listing. */
 const LOCATE_GIVE_UP_MS = 2 * 3600_000;
 
 /** Thrown when the restore job is not listed yet: the invocation fails so Lambda's retry looks again soon. */
@@ -322,10 +425,15 @@ export class RestoreJobNotFoundYetError extends Error {
   override readonly name = 'RestoreJobNotFoundYetError';
 }
 
-async function locateRestoreJob(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<string | undefined> {
+async function locateRestoreJob(
+  engine: Engine,
+  invocation: Invocation,
+  record: DrillRecord,
+  pausesMs: readonly number[],
+  log: DrillLogger,
+): Promise<string | undefined> {
   const point = record.recoveryPoint!;
-  log.warn('StartRestoreJob succeeded without a restore job id (a repeated request); looking the job up');
-  for (const pause of LOCATE_PAUSES_MS) {
+  for (const pause of pausesMs) {
     if (pause > 0) {
       if (invocation.deadline.remainingMs() - pause < reserveMs(engine)) break;
       await engine.clock.sleep(pause);
@@ -354,20 +462,13 @@ async function locateRestoreJob(engine: Engine, invocation: Invocation, record: 
  * restore nobody follows and a copy the cleanup may not delete (it deletes only what a known job
  * of this drill created). So the drill stays STARTED, the lease goes back, and the invocation
  * fails: Lambda's retry, a minute later, asks again with the same token and looks again, and so
- * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as FAIL.
+ * does the next scheduled run's sweep. Only a job still unlisted hours later ends the drill as
+ * FAIL (requestedLongAgo).
  */
-async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillRecord> {
+async function restoreJobNotFound(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<never> {
   const point = record.recoveryPoint!;
   const requestedAt = Date.parse(record.restoreStartedAt ?? record.startedAt);
   const what = `StartRestoreJob accepted the restore of ${point.recoveryPointArn} (requested ${formatTime(new Date(requestedAt))}) but returned no restore job id, and no restore job of that recovery point run with the restore role ${engine.config.restoreRoleArn} is listed for ${record.sourceTable}`;
-  if (engine.clock.now() - requestedAt > LOCATE_GIVE_UP_MS) {
-    return saveEarlyFailure(
-      engine,
-      record,
-      `restore job not found: ${what} after ${formatDuration((engine.clock.now() - requestedAt) / 1000)}; the drill cannot follow or judge that restore — if a table ${record.restoredTableName} appears, delete it by hand`,
-      log,
-    );
-  }
   await engine.history.release(record.drillId, invocation.owner);
   log.warn('restore job not found yet; leaving the drill for the next invocation', { recoveryPointArn: point.recoveryPointArn });
   throw new RestoreJobNotFoundYetError(
@@ -485,7 +586,7 @@ async function finishDrill(
           timeLeftMs,
         }),
         hasTime: () => timeLeftMs() > 0,
-        isCanaryItem: isCanaryItemFor(source ?? restored ?? { keySchema: [] }),
+        isDrillItem: isDrillItemFor(table, source ?? restored ?? { keySchema: [] }),
         random: engine.random,
       }));
     } catch (error) {
@@ -609,46 +710,72 @@ function emitMetrics(engine: Engine, drill: DrillRecord, outcome: DrillOutcome):
   metrics.publishStoredMetrics();
 }
 
-/** Attempts at recording FINISHED once SNS has the report (each one is itself retried by the SDK). */
+/** Attempts at recording a publish once SNS has accepted it (each one is itself retried by the SDK). */
 const RECORD_SENT_ATTEMPTS = 3;
 
 /**
- * Sends the report, then records that it was sent. SNS has no idempotent publish for a standard
- * topic, so delivery is at least once: an invocation that dies after SNS accepted the report but
- * before FINISHED is written leaves the drill REPORTING, and whoever picks it up sends the same
- * report again. That window is kept to the one history write right after Publish returns, which
- * is retried here before giving up, and every message carries the drill id (message attribute,
- * email body, JSON) so a subscriber can drop the repeat.
+ * Sends the report to each of its topics (reportTopics), recording each publish in the history
+ * before the next, and FINISHED with the last. SNS has no idempotent publish for a standard topic,
+ * so delivery is at least once per topic: an invocation that dies after SNS accepted a message
+ * but before the history says so leaves the drill REPORTING, and whoever picks it up sends that
+ * message again - but only to the topics not yet recorded. The window is the one history write
+ * right after each Publish returns, retried here before giving up, and every message carries the
+ * drill id (message attribute, email body, JSON) so a subscriber can drop the repeat.
  */
 async function publishReport(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<DrillResult> {
-  let messageId: string | undefined;
-  try {
-    messageId = await step('Publish', () => engine.notifier.publish(drillMessage(drill)));
-  } catch (error) {
-    // The verdict is safe in the history record; give the lease back so the Lambda retry resends.
-    await engine.history.release(drill.drillId, invocation.owner);
-    const why = explainError('Publish', error);
-    log.error('report not sent', { error: why });
-    throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${drill.outcome.verdict}: report not sent: ${why}`);
+  const base = { drillId: drill.drillId, table: drill.sourceTable };
+  const { verdict } = drill.outcome;
+  const message = drillMessage(drill);
+  const publishedTo = [...(drill.publishedTo ?? [])];
+  const pending = reportTopics(verdict, engine.config).filter((topic) => !publishedTo.includes(topic));
+  if (publishedTo.length > 0) log.info('report already published to some topics; sending it to the others only', { publishedTo, pending });
+  if (pending.length === 0) {
+    await recordPublished(engine, invocation, drill, { status: 'FINISHED', publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() }, log);
+    return { ...base, status: 'finished', verdict };
   }
-  await recordReportSent(engine, invocation, drill, log);
-  log.info('report published', { messageId, verdict: drill.outcome.verdict });
-  return { drillId: drill.drillId, table: drill.sourceTable, status: 'finished', verdict: drill.outcome.verdict };
+  for (const [i, topic] of pending.entries()) {
+    let messageId: string | undefined;
+    try {
+      messageId = await step('Publish', () => engine.notifier.publish(topic, message));
+    } catch (error) {
+      // The verdict, and any topic already sent to, is safe in the history record; give the lease
+      // back so the Lambda retry sends the rest.
+      await engine.history.release(drill.drillId, invocation.owner);
+      const why = explainError('Publish', error);
+      log.error('report not sent', { topic, publishedTo, error: why });
+      throw new ReportNotSentError(`drill ${drill.drillId} (${drill.sourceTable}) ${verdict}: report not sent: ${why} (${topic} topic)`);
+    }
+    publishedTo.push(topic);
+    const last = i === pending.length - 1;
+    const fields = last ? { status: 'FINISHED' as const, publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() } : { publishedTo };
+    const recorded = await recordPublished(engine, invocation, drill, fields, log);
+    log.info('report published', { topic, messageId, verdict });
+    if (!recorded && !last) {
+      log.warn('the drill is no longer REPORTING: the invocation that moved it on sends the rest of the report');
+      return { ...base, status: 'in-progress-elsewhere' };
+    }
+  }
+  return { ...base, status: 'finished', verdict };
 }
 
 /**
- * FINISHED, conditioned on the drill still being REPORTING rather than on this invocation's
- * lease: once SNS has the report, that fact stands even if a slow Publish outlived the lease.
+ * Records a publish, conditioned on the drill still being REPORTING rather than on this
+ * invocation's lease: once SNS has a message, that fact stands even if a slow Publish outlived
+ * the lease. False when the drill is no longer REPORTING.
  */
-async function recordReportSent(engine: Engine, invocation: Invocation, drill: FinishedDrill, log: DrillLogger): Promise<void> {
-  const fields = { status: 'FINISHED' as const, reportedAt: new Date(engine.clock.now()).toISOString() };
+async function recordPublished(
+  engine: Engine,
+  invocation: Invocation,
+  drill: FinishedDrill,
+  fields: Partial<DrillRecord>,
+  log: DrillLogger,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
-      return;
+      return await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
     } catch (error) {
       if (attempt >= RECORD_SENT_ATTEMPTS) {
-        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error });
+        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error, publishedTo: fields.publishedTo });
         await engine.history.release(drill.drillId, invocation.owner).catch(() => undefined);
         throw error;
       }

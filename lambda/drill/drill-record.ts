@@ -1,4 +1,5 @@
 import type { CheckResult } from '../checks/check';
+import type { ReportTopic } from '../ports/notifier-port';
 
 /** What the history table keeps about one drill. Dates are ISO-8601 text. */
 
@@ -9,7 +10,7 @@ export type DrillStatus =
   | 'RESTORING'
   /** Checks done and recorded (`checked`); the copy is being deleted. */
   | 'CLEANING'
-  /** Verdict decided and copy cleaned up; the SNS report is not yet confirmed sent. */
+  /** Verdict decided and copy cleaned up; the SNS report is not yet confirmed sent to every topic (`publishedTo`). */
   | 'REPORTING'
   /** Reported. */
   | 'FINISHED';
@@ -89,6 +90,8 @@ export interface DrillRecord {
   /** Set when the drill reaches CLEANING. */
   readonly checked?: CheckedOutcome;
   readonly outcome?: DrillOutcome;
+  /** Topics SNS has accepted the report for, each recorded before the next is sent: a resend skips them. */
+  readonly publishedTo?: readonly ReportTopic[];
   readonly reportedAt?: string;
   readonly leaseOwner?: string;
   readonly leaseUntil?: number;

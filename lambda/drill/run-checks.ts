@@ -55,7 +55,7 @@ export async function runChecks(
     .filter((d) => d.needs === 'restored-table')
     .map(begin)
     .filter((entry): entry is [CheckDefinition, CheckRun] => entry[1] !== undefined);
-  const observers = runs.filter(([, run]) => run.observeItem);
+  const observers = runs.filter(([, run]) => run.observeItem || run.observeDrillItem);
   // Without a complete scan the observing checks have no verdict: each gets this instead.
   let unobserved: ((definition: CheckDefinition) => CheckResult) | undefined;
   if (observers.length > 0) {
@@ -65,8 +65,8 @@ export async function runChecks(
           context.restoredTableName,
           { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
           (item) => {
-            if (context.isCanaryItem(item)) return;
-            for (const [, run] of observers) run.observeItem!(item);
+            if (context.isDrillItem(item)) for (const [, run] of observers) run.observeDrillItem?.(item);
+            else for (const [, run] of observers) run.observeItem?.(item);
           },
         ),
       );

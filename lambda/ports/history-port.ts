@@ -31,6 +31,8 @@ export interface HistoryPort {
   get(drillId: string): Promise<DrillRecord | undefined>;
   findByRestoreJob(restoreJobId: string): Promise<DrillRecord | undefined>;
   listOpen(): Promise<DrillRecord[]>;
+  /** True when the history holds a drill of the same table started no later than this one, other than this one. */
+  hasEarlierDrill(drill: Pick<DrillRecord, 'drillId' | 'sourceTable' | 'sourceTableArn' | 'startedAt'>): Promise<boolean>;
   /**
    * Takes the drill's lease when its status is one of `from` and nobody else holds an unexpired
    * lease (the holder may take it again).
@@ -130,6 +132,34 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return records;
+    },
+
+    async hasEarlierDrill(drill) {
+      let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+      do {
+        // The filter drops this drill itself and a table of the same name elsewhere (the index is
+        // keyed by name). No Limit: DynamoDB applies it before the filter, so a limited page could
+        // hold only this drill; pages are read until one holds another drill.
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: HISTORY_INDEX.byTable,
+            KeyConditionExpression: 'sourceTable = :table AND startedAt <= :startedAt',
+            FilterExpression: 'drillId <> :self AND sourceTableArn = :arn',
+            ExpressionAttributeValues: {
+              ':table': { S: drill.sourceTable },
+              ':startedAt': { S: drill.startedAt },
+              ':self': { S: drill.drillId },
+              ':arn': { S: drill.sourceTableArn },
+            },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        if ((page.Items ?? []).length > 0) return true;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return false;
     },
 
     async claim(drillId, from, owner, nowMs, leaseMs) {

@@ -1,12 +1,8 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 /**
- * Sends a drill report to the report topic, and a FAIL report also to the failure topic when
- * there is one. Subscribers who want only failures subscribe there, unfiltered: the SNS guide's
- * message-attributes page says attributes are "sent only when the message structure is String,
- * not JSON", and reports are published with MessageStructure json (an email body and a JSON
- * document), so a filter policy on the `verdict` attribute is not something to stake the
- * failure emails on.
+ * Publishes one drill message to one of the stack's topics. Which topics a report goes to is
+ * decided by the flow (report/report-topics.ts), which records each publish before the next.
  */
 
 export interface DrillMessage {
@@ -17,36 +13,36 @@ export interface DrillMessage {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-export interface NotifierPort {
-  publish(message: DrillMessage): Promise<string | undefined>;
-}
+/** The report topic, and the failure topic a stack with `notifyFailuresOnly` has. */
+export type ReportTopic = 'reports' | 'failures';
 
 export interface ReportTopics {
   readonly reports: string;
-  /** Receives the FAIL reports too. */
   readonly failures?: string;
 }
 
+export interface NotifierPort {
+  /** Returns SNS's message id. */
+  publish(topic: ReportTopic, message: DrillMessage): Promise<string | undefined>;
+}
+
 export function createNotifierPort(client: SNSClient, topics: ReportTopics): NotifierPort {
-  const publishTo = async (topicArn: string, message: DrillMessage) => {
-    const output = await client.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: message.subject,
-        Message: JSON.stringify(message.bodies),
-        MessageStructure: 'json',
-        MessageAttributes: Object.fromEntries(
-          Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-        ),
-      }),
-    );
-    return output.MessageId;
-  };
   return {
-    async publish(message) {
-      const messageId = await publishTo(topics.reports, message);
-      if (topics.failures && message.attributes.verdict === 'FAIL') await publishTo(topics.failures, message);
-      return messageId;
+    async publish(topic, message) {
+      const topicArn = topics[topic];
+      if (!topicArn) throw new Error(`no ${topic} topic is configured`);
+      const output = await client.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Subject: message.subject,
+          Message: JSON.stringify(message.bodies),
+          MessageStructure: 'json',
+          MessageAttributes: Object.fromEntries(
+            Object.entries(message.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+          ),
+        }),
+      );
+      return output.MessageId;
     },
   };
 }

@@ -85,7 +85,13 @@ function abbreviated(reasons: readonly string[], room: number): string {
  * Early failures (before any restore) start with one of these labels, which the subject repeats.
  * Longest first: "no recovery point yet" must not read as "no recovery point".
  */
-export const EARLY_FAILURE_LABELS = ['no recovery point yet', 'no recovery point', 'KMS key not granted', 'restore job not found'] as const;
+export const EARLY_FAILURE_LABELS = [
+  'no recovery point yet',
+  'no recovery point',
+  'KMS key not granted',
+  'restore job not found',
+  'table in another account or Region',
+] as const;
 
 /** What failed, in a word or two each: the failed checks, else the step, and a copy left behind. */
 function failReasons(drill: FinishedDrill): string[] {

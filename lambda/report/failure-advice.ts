@@ -88,11 +88,16 @@ export function isPermanentError(error: unknown): boolean {
   return PERMANENT_ERRORS.has(errorName(cause));
 }
 
-/** Runs one AWS call; a failure comes back as a DrillStepError carrying the explanation. */
+/**
+ * Runs one AWS call; a failure comes back as a DrillStepError carrying the explanation. A step
+ * around steps (a search that pages through several calls) keeps the inner one, which names the
+ * call that failed and keeps its cause for isPermanentError.
+ */
 export async function step<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (error instanceof DrillStepError) throw error;
     throw new DrillStepError(operation, error, explainError(operation, error));
   }
 }

@@ -6,7 +6,7 @@ import {
   ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -309,6 +309,41 @@ describe('sources encrypted with a KMS key', () => {
   });
 });
 
+describe('tables of another account or Region than the stack (an environment-agnostic stack cannot refuse them at synth)', () => {
+  const elsewhere = (tableArn: string) => world.engine({ tables: [{ tableName: 'orders', tableArn }] });
+
+  test.each([
+    ['another Region', 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'account 123456789012, Region eu-west-1'],
+    ['another account', 'arn:aws:dynamodb:us-east-1:210987654321:table/orders', 'account 210987654321, Region us-east-1'],
+  ])('%s: an early FAIL naming both and what to do, with no AWS Backup call', async (_name, arn, where) => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const event = scheduledEvent();
+    const summary = await world.invoke(event, { engine: elsewhere(arn) });
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup.calls()).toHaveLength(0);
+    // Nor is the table of the same name in the stack's own Region looked at in its place.
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(DescribeTableCommand, { TableName: 'orders' });
+    expect(world.dynamodb).not.toHaveReceivedCommandWith(PutItemCommand, { TableName: 'orders' });
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - table in another account or Region');
+    expect(report.json.failure).toBe(
+      `table in another account or Region: orders is ${arn} (${where}), but this drill's stack is in account 123456789012, Region us-east-1; nothing was asked of AWS Backup — the backup vault and plan are regional: drill it from a stack in that account and Region, and remove it from this stack's tables`,
+    );
+    expect(report.email).toContain(`What failed: table in another account or Region: orders is ${arn}`);
+    expect(report.json.cleanup).toMatchObject({ result: 'absent' });
+    expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, arn))).toMatchObject({
+      status: 'FINISHED',
+      earlyFailure: expect.stringMatching(/^table in another account or Region: /),
+    });
+  });
+
+  test("a table of the stack's account and Region is drilled as usual", async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const summary = await world.invoke(scheduledEvent(), { engine: elsewhere(tableArn('orders')) });
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+  });
+});
+
 describe('recovery point problems', () => {
   /** DescribeTable of the source reporting its CreationDateTime this long before the drill. */
   function sourceCreatedAgo(ms: number) {
@@ -319,9 +354,42 @@ describe('recovery point problems', () => {
     });
   }
 
-  test('no recovery point of a table older than the RPO target: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+  /** The byTable queries of the drill history (the index the drill asks whether a table was drilled before). */
+  const historyByTableQueries = () =>
+    world.dynamodb.commandCalls(QueryCommand).filter((call) => call.args[0].input.IndexName === 'byTable');
+
+  test('first drill of a table older than the RPO target, without recovery points: "no recovery point yet", naming it the first drill; still FAIL', async () => {
     sourceCreatedAgo(30 * 24 * 3600_000);
-    const summary = await world.invoke(scheduledEvent());
+    const event = scheduledEvent();
+    const summary = await world.invoke(event);
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
+    expect(historyByTableQueries()).toHaveLength(1);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: drillIdFor(new Date(event.time), event.id, tableArn('orders')) });
+    expect(report.json.failure).toBe(
+      `no recovery point yet: this is the first drill of orders, and no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`,
+    );
+    expect(report.email).toContain('What failed: no recovery point yet: this is the first drill of orders');
+    expect(report.email).toContain('Recovery point  none found');
+    expect(report.json.cleanup.result).toBe('absent');
+    await expectNoCopyLeft();
+  });
+
+  test('a table drilled before that has no recovery point now: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
+    sourceCreatedAgo(30 * 24 * 3600_000);
+    // Yesterday's drill restored a recovery point that has expired since; none came after it.
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    await world.invoke(scheduledEvent('2026-11-27T06:00:00Z'));
+    expect(world.published()[0].attributes.verdict).toBe('PASS');
+    world.expireRecoveryPoints('orders');
+    world.backup.resetHistory();
+    world.sns.resetHistory();
+    world.dynamodb.resetHistory();
+    world.clock.advance(24 * 3600_000);
+    const summary = await world.invoke(scheduledEvent('2026-11-28T06:00:00Z'));
     expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
@@ -372,6 +440,118 @@ describe('recovery point problems', () => {
       ]),
     );
     await expectNoCopyLeft();
+  });
+});
+
+describe('AWS errors before the restore starts: transient ones are no verdict, permanent ones are', () => {
+  // aws-sdk-client-mock replaces send(), so one rejection stands for an error that outlasted the SDK's retries.
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  const denied = (action: string) => Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
+
+  /** DescribeTable of the source failing once with `error`, every other call answered by DynamoDB Local. */
+  function describeSourceFailsOnce(error: Error) {
+    let failed = false;
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      if (input.TableName === 'orders' && !failed) {
+        failed = true;
+        throw error;
+      }
+      return world.passThrough(new DescribeTableCommand(input));
+    });
+  }
+
+  /** The first invocation fails without a verdict and gives its lease back; Lambda's retry of the same event finishes the drill. */
+  async function expectNoVerdictThenRetryFinishes(why: RegExp, verdict: 'PASS' | 'FAIL' = 'PASS') {
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event)).rejects.toThrow(why);
+    expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
+    const record = await world.historyRecord(drillId);
+    expect(record).toMatchObject({ status: 'STARTED' });
+    expect(record).not.toHaveProperty('earlyFailure');
+    // The lease went back: the retry a minute later need not wait for it to run out.
+    expect(record).not.toHaveProperty('leaseOwner');
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event);
+    expect(retry.drills).toEqual([expect.objectContaining({ drillId, status: 'finished', verdict })]);
+    expect(world.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(world.published()[0].json).toMatchObject({ drillId, verdict });
+    return world.published()[0];
+  }
+
+  test('DescribeTable of the source throttled: no verdict, the lease is released, and the retry finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(throttled());
+    await expectNoVerdictThenRetryFinishes(/1 drill\(s\) did not complete: drill \S+ \(orders\): DescribeTable ThrottlingException \(Rate exceeded\): .*nothing was judged: the drill stays STARTED/);
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
+    await expectNoCopyLeft();
+  });
+
+  test('DescribeTable of the source denied: an early FAIL naming the permission, no restore', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(denied('dynamodb:DescribeTable'));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup.calls()).toHaveLength(0);
+    const [report] = world.published();
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no restore');
+    expect(report.json.failure).toBe(
+      'DescribeTable AccessDeniedException (User is not authorized to perform: dynamodb:DescribeTable): check the drill Lambda role allows DescribeTable',
+    );
+  });
+
+  test('listing the recovery points throttled: no verdict; the retry finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejectsOnce(throttled()).callsFake((input) => world.listRecoveryPoints(input));
+    await expectNoVerdictThenRetryFinishes(/ListRecoveryPointsByBackupVault ThrottlingException/);
+  });
+
+  test('listing the recovery points denied: an early FAIL naming the permission', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejects(denied('backup:ListRecoveryPointsByBackupVault'));
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.attributes.verdict).toBe('FAIL');
+    expect(report.json.failure).toMatch(/^ListRecoveryPointsByBackupVault AccessDeniedException .*check backup:ListRecoveryPointsByBackupVault on the vault/);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+  });
+
+  test('DescribeKey of the source key throttled: no verdict; the retry finishes the drill', async () => {
+    const AWS_MANAGED_KEY = 'arn:aws:kms:us-east-1:123456789012:key/6c1d2e3f-4a5b-4c6d-9e7f-8a9b0c1d2e3f';
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.dynamodb.on(DescribeTableCommand).callsFake(async (input) => {
+      const real = await world.passThrough(new DescribeTableCommand(input));
+      if (input.TableName !== 'orders') return real;
+      return { Table: { ...real.Table, SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: AWS_MANAGED_KEY } } };
+    });
+    world.kmsKeys.set(AWS_MANAGED_KEY, 'AWS');
+    world.kms.on(DescribeKeyCommand).rejectsOnce(throttled()).callsFake((input) => world.describeKey(input));
+    await expectNoVerdictThenRetryFinishes(/DescribeKey ThrottlingException/);
+    expect(world.kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 2);
+  });
+
+  test('StartRestoreJob throttled: no verdict; the retry asks again with the same token and finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.backup.on(StartRestoreJobCommand).rejectsOnce(throttled()).callsFake((input) => world.startRestore(input));
+    await expectNoVerdictThenRetryFinishes(/StartRestoreJob ThrottlingException/);
+    const starts = world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toEqual(starts[0]);
+    expect(world.restoreJobs).toHaveLength(1);
+  });
+
+  test('the drill history throttled while asking whether the table was drilled before: no verdict; the retry reports "no recovery point yet"', async () => {
+    let failed = false;
+    world.dynamodb.on(QueryCommand).callsFake(async (input) => {
+      if (input.IndexName === 'byTable' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
+      }
+      return world.passThrough(new QueryCommand(input));
+    });
+    const report = await expectNoVerdictThenRetryFinishes(/Query ProvisionedThroughputExceededException/, 'FAIL');
+    expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
   });
 });
 
@@ -574,11 +754,79 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       expect.objectContaining({ status: 'finished', verdict: 'FAIL' }),
       expect.objectContaining({ status: 'already-finished', verdict: 'FAIL' }),
     ]);
+    // Three hours on, the request is not sent again: only the listing is asked.
+    expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     const [report] = world.published();
     // Without a known job the cleanup may not delete the table that job made (safety rule 4): it says so.
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
     expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
-    expect(report.json.failure).toMatch(/^restore job not found: StartRestoreJob accepted the restore of .* but returned no restore job id, .* after 3h\d\dm; .* if a table drill-copy-orders-\S+ appears, delete it by hand$/);
+    expect(report.json.failure).toMatch(
+      /^restore job not found: the restore of arn:aws:backup:\S+ was requested \d{4}-\S+ \S+ UTC \(3h\d\dm ago\) and no restore job of that recovery point run with the restore role \S+ is listed for orders; the drill cannot follow or judge that restore and does not request it again this late — if a table drill-copy-orders-\S+ appears, delete it by hand$/,
+    );
+  });
+
+  describe('a STARTED drill whose restore was requested 3 hours ago, resumed by the sweep of a later scheduled run', () => {
+    type Job = (typeof world.restoreJobs)[number];
+    /** Which restore jobs ListRestoreJobsByProtectedResource shows (none, at first). */
+    let listed: (job: Job) => boolean;
+
+    /** The first run: StartRestoreJob answers without an id, the job is not listed, the drill stays STARTED. */
+    async function requestedThreeHoursAgo() {
+      listed = () => false;
+      world.scenario = { statuses: ['COMPLETED'], createTable: true };
+      succeedsWithoutId();
+      world.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => world.listRestoreJobs(input, (job) => listed(job)));
+      const first = scheduledEvent('2026-11-28T06:00:00Z');
+      const drillId = drillIdFor(new Date(first.time), first.id, tableArn('orders'));
+      await expect(world.invoke(first)).rejects.toThrow(/is listed for orders yet/);
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED', restoreStartedAt: expect.any(String) });
+      world.clock.advance(3 * 3600_000);
+      return drillId;
+    }
+    const startsOf = (drillId: string) => world.backup.commandCalls(StartRestoreJobCommand).filter((call) => call.args[0].input.IdempotencyToken === drillId);
+    const reportOf = (drillId: string) => world.published().filter((r) => r.json.drillId === drillId);
+
+    test('its job is listed now: the drill follows it without sending StartRestoreJob again', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      listed = () => true;
+      const next = await world.invoke(scheduledEvent('2026-11-28T09:00:00Z'));
+      // First the sweep's resumed drill, then the run's own drill of orders.
+      expect(next.drills).toEqual([
+        expect.objectContaining({ drillId, status: 'finished' }),
+        expect.objectContaining({ drillId: expect.not.stringMatching(drillId), status: 'finished', verdict: 'PASS' }),
+      ]);
+      expect(startsOf(drillId)).toHaveLength(1);
+      const [report] = reportOf(drillId);
+      // The job it asked for is judged, data and all; the three hours it took to see it count as RTO.
+      expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-1', status: 'COMPLETED' });
+      expect(report.json.checks.filter((c: { status: string }) => c.status === 'FAIL').map((c: { check: string }) => c.check)).toEqual(['RTO']);
+      expect(report.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]));
+      expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
+      await expectNoCopyLeft();
+    });
+
+    test('its job is not listed: FAIL "restore job not found", with no StartRestoreJob call', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      listed = (job) => job.token !== drillId;
+      const next = await world.invoke(scheduledEvent('2026-11-28T09:00:00Z'));
+      expect(next.drills[0]).toMatchObject({ drillId, status: 'finished', verdict: 'FAIL' });
+      expect(startsOf(drillId)).toHaveLength(1);
+      const [report] = reportOf(drillId);
+      expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
+      expect(report.json.failure).toMatch(
+        /^restore job not found: the restore of \S+ was requested \d{4}-\d\d-\d\d \S+ UTC \(3h00m ago\) and no restore job .* does not request it again this late/,
+      );
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', earlyFailure: expect.stringMatching(/^restore job not found: /) });
+    });
+
+    test('the listing throttled: not a verdict, the drill stays STARTED for the next look', async () => {
+      const drillId = await requestedThreeHoursAgo();
+      world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      await expect(world.invoke(scheduledEvent('2026-11-28T09:00:00Z'))).rejects.toThrow(/ThrottlingException/);
+      expect(startsOf(drillId)).toHaveLength(1);
+      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED' });
+      expect(reportOf(drillId)).toEqual([]);
+    });
   });
 });
 
@@ -912,6 +1160,63 @@ describe('the failure topic (notifyFailuresOnly)', () => {
     await world.invoke(scheduledEvent(), { engine: world.engine({ failureTopicArn: FAILURE_TOPIC_ARN }) });
     expect(world.published().map((report) => report.json.verdict)).toEqual(['PASS']);
     expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
+  });
+
+  /** SNS refusing the next publish to `topicArn` once (after the SDK's own retries), accepting everything else. */
+  function failOncePublishingTo(topicArn: string) {
+    let failed = false;
+    world.sns.on(PublishCommand).callsFake((input) => {
+      if (input.TopicArn === topicArn && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Internal error'), { name: 'InternalErrorException' });
+      }
+      return { MessageId: `message-${world.sns.commandCalls(PublishCommand).length}` };
+    });
+  }
+
+  test('the failure-topic publish fails once: the invocation fails, the report topic is recorded, the retry publishes to the failure topic only', async () => {
+    failOncePublishingTo(FAILURE_TOPIC_ARN);
+    const engine = world.engine({ failureTopicArn: FAILURE_TOPIC_ARN });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event, { engine })).rejects.toThrow(
+      /drill .* \(orders\) FAIL: report not sent: Publish InternalErrorException \(Internal error\).* \(failures topic\)/,
+    );
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING', publishedTo: ['reports'], outcome: { verdict: 'FAIL' } });
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event, { engine });
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    // The report topic's subscribers got the report once; the failure topic's now get theirs.
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    const reports = world.published();
+    expect(reports[2].subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
+    expect(reports[2].attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId });
+    expect(reports[2].json).toMatchObject({ drillId, verdict: 'FAIL', failure: expect.stringMatching(/^no recovery point yet: /) });
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports', 'failures'], reportedAt: expect.any(String) });
+  });
+
+  test('the report-topic publish fails: nothing is recorded as sent, the retry publishes to both topics', async () => {
+    failOncePublishingTo(TOPIC_ARN);
+    const engine = world.engine({ failureTopicArn: FAILURE_TOPIC_ARN });
+    const event = scheduledEvent();
+    const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
+    await expect(world.invoke(event, { engine })).rejects.toThrow(/FAIL: report not sent: Publish InternalErrorException .*\(reports topic\)/);
+    // The failure topic was not tried: reports go out in order, each recorded before the next.
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
+    const record = await world.historyRecord(drillId);
+    expect(record).toMatchObject({ status: 'REPORTING', outcome: { verdict: 'FAIL' } });
+    expect(record).not.toHaveProperty('publishedTo');
+
+    world.clock.advance(60_000);
+    const retry = await world.invoke(event, { engine });
+    expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(topicsPublishedTo()).toEqual([TOPIC_ARN, TOPIC_ARN, FAILURE_TOPIC_ARN]);
+    const [, toReports, toFailures] = world.published();
+    expect(toReports.subject).toBe(toFailures.subject);
+    expect(toFailures.json).toMatchObject({ drillId, verdict: 'FAIL' });
+    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports', 'failures'] });
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type RecoveryPointStatus,
   type RestoreJobStatus,
   ListRecoveryPointsByBackupVaultCommand,
+  type ListRecoveryPointsByBackupVaultCommandInput,
   ListRestoreJobsByProtectedResourceCommand,
   type ListRestoreJobsByProtectedResourceCommandInput,
   StartRestoreJobCommand,
@@ -39,7 +40,7 @@ import {
   SNSClient,
   SNSServiceException,
 } from '@aws-sdk/client-sns';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, type DescribeKeyCommandInput, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
 import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
@@ -364,6 +365,11 @@ export class DrillWorld {
     return arn;
   }
 
+  /** AWS Backup deleting every recovery point of `table`, as it does when their retention ends. */
+  expireRecoveryPoints(table: string): void {
+    this.recoveryPoints = this.recoveryPoints.filter((p) => p.table !== table);
+  }
+
   /**
    * The fake AWS Backup answers in the shapes of the API (DescribeRestoreJobOutput,
    * RecoveryPointByBackupVault...) and refuses what the local Backup endpoint refuses, with the
@@ -372,42 +378,45 @@ export class DrillWorld {
    * prove the engine reads past the first one.
    */
   private installBackup() {
-    this.backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input) =>
-      asSdkError(() => {
-        checkBackupVaultName(input.BackupVaultName);
-        checkMaxResults(input.MaxResults);
-        checkResourceType(input.ByResourceType, 'ByResourceType');
-        const points = this.recoveryPoints
-          .filter((p) => tableArn(p.table) === input.ByResourceArn)
-          .map((p) => {
-            const status = p.status ?? 'COMPLETED';
-            const creationDate = new Date(this.clock.now() - p.ageMinutes * 60_000);
-            return {
-              RecoveryPointArn: p.arn,
-              BackupVaultName: input.BackupVaultName,
-              BackupVaultArn: vaultArn(input.BackupVaultName!),
-              ResourceArn: tableArn(p.table),
-              ResourceType: 'DynamoDB',
-              IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole`,
-              Status: status as RecoveryPointStatus,
-              CreationDate: creationDate,
-              CompletionDate: status === 'COMPLETED' ? new Date(creationDate.getTime() + 41_000) : undefined,
-              BackupSizeInBytes: 36048,
-              IsEncrypted: true,
-              IsParent: false,
-              ResourceName: p.table,
-              VaultType: 'BACKUP_VAULT' as const,
-            };
-          });
-        const start = input.NextToken ? Number(input.NextToken) : 0;
-        const page = points.slice(start, start + 1);
-        const next = start + 1 < points.length ? String(start + 1) : undefined;
-        return { RecoveryPoints: page, NextToken: next };
-      }),
-    );
+    this.backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input) => this.listRecoveryPoints(input));
     this.backup.on(StartRestoreJobCommand).callsFake((input) => asSdkError(() => this.startRestore(input)));
     this.backup.on(DescribeRestoreJobCommand).callsFake((input) => asSdkError(() => this.describeRestore(input)));
     this.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => asSdkError(() => this.listRestoreJobs(input)));
+  }
+
+  /** The fake ListRecoveryPointsByBackupVault: this world's recovery points of the table, one per page. */
+  listRecoveryPoints(input: ListRecoveryPointsByBackupVaultCommandInput) {
+    return asSdkError(() => {
+      checkBackupVaultName(input.BackupVaultName);
+      checkMaxResults(input.MaxResults);
+      checkResourceType(input.ByResourceType, 'ByResourceType');
+      const points = this.recoveryPoints
+        .filter((p) => tableArn(p.table) === input.ByResourceArn)
+        .map((p) => {
+          const status = p.status ?? 'COMPLETED';
+          const creationDate = new Date(this.clock.now() - p.ageMinutes * 60_000);
+          return {
+            RecoveryPointArn: p.arn,
+            BackupVaultName: input.BackupVaultName,
+            BackupVaultArn: vaultArn(input.BackupVaultName!),
+            ResourceArn: tableArn(p.table),
+            ResourceType: 'DynamoDB',
+            IamRoleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole`,
+            Status: status as RecoveryPointStatus,
+            CreationDate: creationDate,
+            CompletionDate: status === 'COMPLETED' ? new Date(creationDate.getTime() + 41_000) : undefined,
+            BackupSizeInBytes: 36048,
+            IsEncrypted: true,
+            IsParent: false,
+            ResourceName: p.table,
+            VaultType: 'BACKUP_VAULT' as const,
+          };
+        });
+      const start = input.NextToken ? Number(input.NextToken) : 0;
+      const page = points.slice(start, start + 1);
+      const next = start + 1 < points.length ? String(start + 1) : undefined;
+      return { RecoveryPoints: page, NextToken: next };
+    });
   }
 
   /**
@@ -440,33 +449,35 @@ export class DrillWorld {
     return { RestoreJobs: jobs.slice(start, start + 1), NextToken: start + 1 < jobs.length ? String(start + 1) : undefined };
   }
 
+  private installKms() {
+    this.kms.on(DescribeKeyCommand).callsFake((input) => this.describeKey(input));
+  }
+
   /**
    * The fake KMS DescribeKey: KeyMetadata as the KMS API reference shapes it for the keys in
    * `kmsKeys`; any other key is NotFoundException, as KMS answers for a key it does not have.
    */
-  private installKms() {
-    this.kms.on(DescribeKeyCommand).callsFake((input) => {
-      const arn = input.KeyId!;
-      const manager = this.kmsKeys.get(arn);
-      if (!manager) throw Object.assign(new Error(`Key '${arn}' does not exist`), { name: 'NotFoundException' });
-      return {
-        KeyMetadata: {
-          AWSAccountId: ACCOUNT,
-          KeyId: arn.split('/').pop(),
-          Arn: arn,
-          CreationDate: new Date('2025-03-01T00:00:00Z'),
-          Enabled: true,
-          Description: manager === 'AWS' ? 'Default key that protects my DynamoDB data when no other key is defined' : 'orders data key',
-          KeyUsage: 'ENCRYPT_DECRYPT' as const,
-          KeyState: 'Enabled' as const,
-          Origin: 'AWS_KMS' as const,
-          KeyManager: manager,
-          KeySpec: 'SYMMETRIC_DEFAULT' as const,
-          EncryptionAlgorithms: ['SYMMETRIC_DEFAULT' as const],
-          MultiRegion: false,
-        },
-      };
-    });
+  describeKey(input: DescribeKeyCommandInput) {
+    const arn = input.KeyId!;
+    const manager = this.kmsKeys.get(arn);
+    if (!manager) throw Object.assign(new Error(`Key '${arn}' does not exist`), { name: 'NotFoundException' });
+    return {
+      KeyMetadata: {
+        AWSAccountId: ACCOUNT,
+        KeyId: arn.split('/').pop(),
+        Arn: arn,
+        CreationDate: new Date('2025-03-01T00:00:00Z'),
+        Enabled: true,
+        Description: manager === 'AWS' ? 'Default key that protects my DynamoDB data when no other key is defined' : 'orders data key',
+        KeyUsage: 'ENCRYPT_DECRYPT' as const,
+        KeyState: 'Enabled' as const,
+        Origin: 'AWS_KMS' as const,
+        KeyManager: manager,
+        KeySpec: 'SYMMETRIC_DEFAULT' as const,
+        EncryptionAlgorithms: ['SYMMETRIC_DEFAULT' as const],
+        MultiRegion: false,
+      },
+    };
   }
 
   /** The fake AWS Backup's StartRestoreJob (idempotent by token; creates the copy per the scenario). */
