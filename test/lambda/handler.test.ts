@@ -501,6 +501,21 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
     );
   });
 
+  test('an unexpected error that is no AWS fault (a bug): an early FAIL that is reported, not a drill retried forever', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(new TypeError("Cannot read properties of undefined (reading 'KeySchema')"));
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
+    expect(world.published()[0].json.failure).toMatch(/^DescribeTable TypeError .*unexpected error — see the drill Lambda logs/);
+  });
+
+  test('a fault on AWS\'s side ($fault server, as the SDK marks a 5xx): no verdict; the retry finishes the drill', async () => {
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    describeSourceFailsOnce(Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $fault: 'server' }));
+    await expectNoVerdictThenRetryFinishes(/DescribeTable InternalServerError/);
+  });
+
   test('listing the recovery points throttled: no verdict; the retry finishes the drill', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
     world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejectsOnce(throttled()).callsFake((input) => world.listRecoveryPoints(input));
