@@ -39,13 +39,6 @@ const ROUTES: readonly Route[] = [
       }),
   },
   {
-    operation: 'GetRecoveryPointRestoreMetadata',
-    method: 'GET',
-    pattern: ['backup-vaults', '{BackupVaultName}', 'recovery-points', '{RecoveryPointArn}', 'restore-metadata'],
-    handle: (service, [backupVaultName, recoveryPointArn], query) =>
-      service.getRecoveryPointRestoreMetadata({ backupVaultName, recoveryPointArn, backupVaultAccountId: query.get('backupVaultAccountId') ?? undefined }),
-  },
-  {
     operation: 'StartRestoreJob',
     method: 'PUT',
     pattern: ['restore-jobs'],

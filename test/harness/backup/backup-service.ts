@@ -8,8 +8,8 @@ import { RestoreJob } from './restore-job';
 import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
-import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from './restore-metadata';
-import { checkAccountId, checkBackupVaultName, checkMaxResults, checkRequired, checkResourceType, checkStartRestoreJobShape } from './request-rules';
+import { checkDynamoDbRestoreMetadata } from './restore-metadata';
+import { checkAccountId, checkBackupVaultName, checkMaxResults, checkResourceType, checkStartRestoreJobShape } from './request-rules';
 
 /**
  * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
@@ -184,23 +184,6 @@ export class BackupService {
         ResourceName: point.resourceName,
         VaultType: 'BACKUP_VAULT',
       })),
-    };
-  }
-
-  // ---- GetRecoveryPointRestoreMetadata: GET /backup-vaults/{name}/recovery-points/{arn}/restore-metadata
-
-  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string; backupVaultAccountId?: string }) {
-    checkBackupVaultName(input.backupVaultName);
-    checkRequired({ RecoveryPointArn: input.recoveryPointArn }, ['RecoveryPointArn']);
-    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
-    if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
-    const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.recoveryPointArn && p.backupVaultName === input.backupVaultName);
-    if (!point) throw notFound(`Recovery point ${input.recoveryPointArn} not found in vault ${input.backupVaultName}`);
-    return {
-      BackupVaultArn: this.vaultArn(point.backupVaultName),
-      RecoveryPointArn: point.recoveryPointArn,
-      ResourceType: 'DynamoDB',
-      RestoreMetadata: dynamoDbRestoreMetadata(point.resourceName),
     };
   }
 
