@@ -10,6 +10,8 @@ interface Route {
   readonly method: 'GET' | 'PUT';
   /** Path pattern segments; "{Name}" matches one label, the member it carries. */
   readonly pattern: readonly string[];
+  /** Also matches the path with a trailing "/" (the form the API reference writes). */
+  readonly trailingSlash?: boolean;
   readonly handle: (service: BackupService, labels: string[], query: URLSearchParams, body: () => Promise<Record<string, unknown>>) => unknown;
 }
 
@@ -36,6 +38,24 @@ const ROUTES: readonly Route[] = [
         byResourceType: query.get('resourceType') ?? undefined,
         byCreatedBefore: dateParam(query, 'createdBefore'),
         byCreatedAfter: dateParam(query, 'createdAfter'),
+      }),
+  },
+  {
+    // Backup model: http GET /resources/{ResourceArn}/restore-jobs (what the SDK sends; the API
+    // reference writes ".../restore-jobs/"); query status, recoveryPointCreationDateAfter,
+    // recoveryPointCreationDateBefore (date-time), nextToken, maxResults.
+    operation: 'ListRestoreJobsByProtectedResource',
+    method: 'GET',
+    pattern: ['resources', '{ResourceArn}', 'restore-jobs'],
+    trailingSlash: true,
+    handle: (service, [resourceArn], query) =>
+      service.listRestoreJobsByProtectedResource({
+        resourceArn,
+        byStatus: query.get('status') ?? undefined,
+        byRecoveryPointCreationDateAfter: dateParam(query, 'recoveryPointCreationDateAfter'),
+        byRecoveryPointCreationDateBefore: dateParam(query, 'recoveryPointCreationDateBefore'),
+        nextToken: query.get('nextToken') ?? undefined,
+        maxResults: integerParam(query, 'maxResults'),
       }),
   },
   {
@@ -66,7 +86,8 @@ const ROUTES: readonly Route[] = [
 
 const isLabel = (segment: string) => segment.startsWith('{');
 
-function match(route: Route, method: string | undefined, segments: string[]): string[] | undefined {
+function match(route: Route, method: string | undefined, allSegments: string[]): string[] | undefined {
+  const segments = route.trailingSlash && allSegments.length === route.pattern.length + 1 && allSegments.at(-1) === '' ? allSegments.slice(0, -1) : allSegments;
   if (route.method !== method || route.pattern.length !== segments.length) return undefined;
   const labels: string[] = [];
   for (let i = 0; i < segments.length; i++) {
