@@ -1,6 +1,7 @@
 import {
   BackupClient,
   DescribeRestoreJobCommand,
+  ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
   type DescribeRestoreJobCommandOutput,
   type StartRestoreJobCommandInput,
@@ -166,6 +167,17 @@ describe('local AWS Backup: restores', () => {
     expect(job.status).toBe('COMPLETED');
     expect(job.startRequests).toBe(2);
     expect(harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-orders-once')).toHaveLength(1);
+  });
+
+  it('loses an answer after the job was created: the SDK retries the reset connection with the same IdempotencyToken and gets the same job', async () => {
+    harness.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
+    const { RestoreJobId } = await harness.backup.send(
+      new StartRestoreJobCommand(restoreInput('restore-drill-orders-lost', { IdempotencyToken: 'drill-2026-11-28-orders-lost' })),
+    );
+    expect(harness.local.backup.lostResponses.lostCount('StartRestoreJob')).toBe(1);
+    const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    expect(job).toMatchObject({ status: 'COMPLETED', startRequests: 2 });
+    expect(harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-orders-lost')).toHaveLength(1);
   });
 
   describe('validation, with the exception AWS would raise', () => {
@@ -365,6 +377,20 @@ describe('local AWS Backup: a retried StartRestoreJob answered without a Restore
     expect(repeat.$metadata.httpStatusCode).toBe(200);
     expect(harness.local.backup.restoreJobs()).toHaveLength(1);
     await harness.local.backup.waitForRestoreJob(first.RestoreJobId!);
+  });
+
+  it('a lost first answer: the SDK retry gets no RestoreJobId, and the one job is found with ListRestoreJobsByProtectedResource', async () => {
+    const { recoveryPointArn } = await harness.local.backup.backupTable('orders');
+    harness.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
+    const input = { RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName: 'restore-drill-lost' }, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'drill-2' };
+    const answer = await harness.backup.send(new StartRestoreJobCommand(input));
+    expect(answer.RestoreJobId).toBeUndefined();
+    expect(answer.$metadata.attempts).toBe(2);
+    const [job] = harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-lost');
+    expect(job.startRequests).toBe(2);
+    const { RestoreJobs } = await harness.backup.send(new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: job.sourceResourceArn }));
+    expect(RestoreJobs?.filter((listed) => listed.RecoveryPointArn === recoveryPointArn).map((listed) => listed.RestoreJobId)).toEqual([job.restoreJobId]);
+    await harness.local.backup.waitForRestoreJob(job.restoreJobId);
   });
 
   it('refuses DescribeRestoreJob with an empty RestoreJobId, a @required path label the SDK sends empty (MissingParameterValueException)', async () => {

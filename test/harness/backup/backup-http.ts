@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/loopback-server';
 import type { InjectedFailures } from '../faults/injected-failures';
+import type { LostResponses } from '../faults/lost-responses';
 import { BackupApiError, invalidParameter, missingParameter } from './backup-errors';
 import type { BackupService } from './backup-service';
 import { pathSegments, sendBackupError, sendJson } from './rest-json-wire';
@@ -108,8 +109,8 @@ function emptyLabel(route: Route, labels: readonly string[]): string | undefined
   return names.find((_name, i) => labels[i] === '');
 }
 
-/** The HTTP side of the local Backup endpoint: route, consult injected failures, answer. */
-export function backupRequestHandler(service: BackupService, failures: InjectedFailures) {
+/** The HTTP side of the local Backup endpoint: route, consult injected failures, answer (or lose the answer). */
+export function backupRequestHandler(service: BackupService, failures: InjectedFailures, lostResponses: LostResponses) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const segments = pathSegments(url.pathname);
@@ -129,12 +130,20 @@ export function backupRequestHandler(service: BackupService, failures: InjectedF
         sendBackupError(response, new BackupApiError(failure.code, failure.message ?? 'Rate exceeded', failure.httpStatus));
         return;
       }
+      let answer: { body: unknown } | { error: BackupApiError };
       try {
-        sendJson(response, await route.handle(service, labels, url.searchParams, body as never));
+        answer = { body: await route.handle(service, labels, url.searchParams, body as never) };
       } catch (error) {
         if (!(error instanceof BackupApiError)) throw error;
-        sendBackupError(response, error);
+        answer = { error };
       }
+      // The request took effect; its answer never reaches the client.
+      if (lostResponses.take(route.operation)) {
+        request.socket.destroy();
+        return;
+      }
+      if ('error' in answer) sendBackupError(response, answer.error);
+      else sendJson(response, answer.body);
       return;
     }
     await bodyText;
