@@ -3,7 +3,7 @@ import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { SDK_MAX_ATTEMPTS } from '../../lambda/ports/aws-clients';
 import { snapshotOf } from '../harness';
 import type { LocalDeployment } from '../harness/app/local-deployment';
-import { check, deploy, expectNothingLeftBehind, historyOf, removeSynthesized, reports, synthesizeOnce } from './e2e-support';
+import { E2E_OPTIONS, check, deploy, expectNothingLeftBehind, historyOf, removeSynthesized, reports, synthesizeOnce } from './e2e-support';
 
 /**
  * The whole product on this machine: the template and bundles from `cdk synth`, the stack's
@@ -185,6 +185,35 @@ test('throttling that recovers: the SDK retries AWS Backup and DynamoDB throttle
   expect(deployment.local.backup.failures.servedCount('DescribeRestoreJob')).toBe(2);
   expect(deployment.local.dynamodb.failures.servedCount('Scan')).toBe(2);
   expect(deployment.local.backup.restoreJobs()).toHaveLength(1);
+  await expectVerdictRecorded('PASS');
+  await expectNothingLeftBehind(deployment);
+});
+
+test("StartRestoreJob's answer lost, the retry answered without a RestoreJobId: the drill finds its job by listing the source table's restore jobs and passes", async () => {
+  // How AWS gets here: the first StartRestoreJob creates the job but its answer is lost (a reset
+  // connection), the SDK retries with the same IdempotencyToken, and AWS answers a known token
+  // with "a success message with no action taken" (StartRestoreJob API reference), which may lack
+  // the RestoreJobId. A first answer without an id is not modelled: the reference documents no
+  // such case for a request that starts a job.
+  await deployment.close();
+  deployment = await deploy({ ...E2E_OPTIONS, localAws: { ...E2E_OPTIONS.localAws, backup: { ...E2E_OPTIONS.localAws?.backup, idempotentRetryAnswer: 'noRestoreJobId' } } });
+  await backUp();
+  deployment.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
+  const outcome = await drill();
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.result).toMatchObject({ trigger: 'schedule', drills: [{ status: 'finished', verdict: 'PASS' }] });
+  expect(deployment.local.backup.lostResponses.lostCount('StartRestoreJob')).toBe(1);
+
+  const jobs = deployment.local.backup.restoreJobs();
+  expect(jobs).toHaveLength(1);
+  expect(jobs[0].startRequests).toBe(2);
+  const messages = outcome.logs.map((line) => (JSON.parse(line) as { message?: string }).message);
+  expect(messages).toContain('restore job found by listing the restore jobs of the source table');
+
+  const report = await theOnlyReport();
+  expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: RTO \d+s, RPO \d+s$/);
+  expect(report.json.restoreJob).toMatchObject({ restoreJobId: jobs[0].restoreJobId, status: 'COMPLETED' });
+  expect(report.json.cleanup.result).toBe('deleted');
   await expectVerdictRecorded('PASS');
   await expectNothingLeftBehind(deployment);
 });

@@ -1,7 +1,7 @@
 import {
   BackupClient,
   DescribeRestoreJobCommand,
-  GetRecoveryPointRestoreMetadataCommand,
+  ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
   type DescribeRestoreJobCommandOutput,
   type StartRestoreJobCommandInput,
@@ -17,6 +17,7 @@ import {
   UpdateContinuousBackupsCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { restoreMetadata } from '../../lambda/drill/restore-metadata';
 import { createTableInputFrom } from './dynamodb/table-operations';
 import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
 import type { RestoreJobView } from './backup/restore-job';
@@ -43,16 +44,14 @@ describe('local AWS Backup: restores', () => {
   });
   afterAll(() => harness.stop());
 
-  const restoreInput = async (targetTableName: string, extra: Partial<StartRestoreJobCommandInput> = {}): Promise<StartRestoreJobCommandInput> => {
-    const { RestoreMetadata } = await harness.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: 'drill-vault', RecoveryPointArn: recoveryPointArn }));
-    return {
-      RecoveryPointArn: recoveryPointArn,
-      Metadata: { ...RestoreMetadata, targetTableName },
-      IamRoleArn: harness.local.restoreRoleArn,
-      ResourceType: 'DynamoDB',
-      ...extra,
-    };
-  };
+  /** StartRestoreJob as the drill sends it: Metadata built from the keys AWS documents (lambda/drill/restore-metadata.ts). */
+  const restoreInput = (targetTableName: string, extra: Partial<StartRestoreJobCommandInput> = {}): StartRestoreJobCommandInput => ({
+    RecoveryPointArn: recoveryPointArn,
+    Metadata: { ...restoreMetadata(targetTableName) },
+    IamRoleArn: harness.local.restoreRoleArn,
+    ResourceType: 'DynamoDB',
+    ...extra,
+  });
 
   /** Polls DescribeRestoreJob the way the drill does, recording every answer. */
   const pollUntilFinal = async (restoreJobId: string) => {
@@ -66,7 +65,7 @@ describe('local AWS Backup: restores', () => {
   };
 
   it('restores the snapshot into a new table: PENDING, RUNNING with progress, then COMPLETED', async () => {
-    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-orders-1')));
+    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-orders-1')));
     expect(RestoreJobId).toMatch(/^[0-9A-F-]{36}$/);
     const answers = await pollUntilFinal(RestoreJobId!);
     const statuses = [...new Set(answers.map((answer) => answer.Status))];
@@ -110,7 +109,7 @@ describe('local AWS Backup: restores', () => {
   });
 
   it('emits a real-shaped "Restore Job State Change" event at each status, and calls back', async () => {
-    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-orders-events')));
+    const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-orders-events')));
     await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     const events = harness.local.backup.restoreEvents.filter((event) => event.detail.restoreJobId === RestoreJobId);
     expect(events.map((event) => event.detail.status ?? event.detail.state)).toEqual(['CREATED', 'PENDING', 'RUNNING', 'COMPLETED']);
@@ -152,7 +151,7 @@ describe('local AWS Backup: restores', () => {
 
   it('copies the source tags when CopySourceTagsToRestoredResource is set', async () => {
     const { RestoreJobId } = await harness.backup.send(
-      new StartRestoreJobCommand(await restoreInput('restore-drill-orders-tags', { CopySourceTagsToRestoredResource: true })),
+      new StartRestoreJobCommand(restoreInput('restore-drill-orders-tags', { CopySourceTagsToRestoredResource: true })),
     );
     const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     const tags = await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: job.createdResourceArn }));
@@ -160,7 +159,7 @@ describe('local AWS Backup: restores', () => {
   });
 
   it('returns the same RestoreJobId for a repeated IdempotencyToken and restores once', async () => {
-    const input = await restoreInput('restore-drill-orders-once', { IdempotencyToken: 'drill-2026-11-28-orders' });
+    const input = restoreInput('restore-drill-orders-once', { IdempotencyToken: 'drill-2026-11-28-orders' });
     const first = await harness.backup.send(new StartRestoreJobCommand(input));
     const second = await harness.backup.send(new StartRestoreJobCommand(input));
     expect(second.RestoreJobId).toBe(first.RestoreJobId);
@@ -170,14 +169,25 @@ describe('local AWS Backup: restores', () => {
     expect(harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-orders-once')).toHaveLength(1);
   });
 
+  it('loses an answer after the job was created: the SDK retries the reset connection with the same IdempotencyToken and gets the same job', async () => {
+    harness.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
+    const { RestoreJobId } = await harness.backup.send(
+      new StartRestoreJobCommand(restoreInput('restore-drill-orders-lost', { IdempotencyToken: 'drill-2026-11-28-orders-lost' })),
+    );
+    expect(harness.local.backup.lostResponses.lostCount('StartRestoreJob')).toBe(1);
+    const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
+    expect(job).toMatchObject({ status: 'COMPLETED', startRequests: 2 });
+    expect(harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-orders-lost')).toHaveLength(1);
+  });
+
   describe('validation, with the exception AWS would raise', () => {
     it('refuses an unknown recovery point (ResourceNotFoundException)', async () => {
-      const input = await restoreInput('restore-drill-x1', { RecoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:unknown' });
+      const input = restoreInput('restore-drill-x1', { RecoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:unknown' });
       await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $fault: 'client' });
     });
 
     it('refuses metadata without targetTableName (MissingParameterValueException)', async () => {
-      const input = await restoreInput('restore-drill-x2');
+      const input = restoreInput('restore-drill-x2');
       const { targetTableName: _omitted, ...metadata } = input.Metadata!;
       await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({
         name: 'MissingParameterValueException',
@@ -185,30 +195,30 @@ describe('local AWS Backup: restores', () => {
     });
 
     it('accepts targetTableName in any letter case (AWS metadata keys are not case sensitive)', async () => {
-      const input = await restoreInput('unused');
+      const input = restoreInput('unused');
       const { targetTableName: _omitted, ...metadata } = input.Metadata!;
       const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...metadata, TargetTableName: 'restore-drill-x2b' } }));
       expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).targetTableName).toBe('restore-drill-x2b');
     });
 
     it('refuses an invalid table name (InvalidParameterValueException)', async () => {
-      await expect(harness.backup.send(new StartRestoreJobCommand(await restoreInput('no spaces allowed')))).rejects.toMatchObject({
+      await expect(harness.backup.send(new StartRestoreJobCommand(restoreInput('no spaces allowed')))).rejects.toMatchObject({
         name: 'InvalidParameterValueException',
       });
     });
 
     it('accepts a request without IamRoleArn (optional in the model) and fails the job; refuses a role AWS Backup cannot assume', async () => {
-      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3', { IamRoleArn: undefined })));
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-x3', { IamRoleArn: undefined })));
       const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
       expect(job).toMatchObject({ status: 'FAILED', tableCreated: false });
       expect(job.iamRoleArn).toBeUndefined();
       await expect(
-        harness.backup.send(new StartRestoreJobCommand(await restoreInput('restore-drill-x3b', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
+        harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-x3b', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
       ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     });
 
     it.each(['RecoveryPointArn', 'Metadata'] as const)('refuses a request without %s, @required in the model (MissingParameterValueException)', async (member) => {
-      const input = await restoreInput('restore-drill-x6');
+      const input = restoreInput('restore-drill-x6');
       await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, [member]: undefined }))).rejects.toMatchObject({
         name: 'MissingParameterValueException',
         $fault: 'client',
@@ -217,7 +227,7 @@ describe('local AWS Backup: restores', () => {
     });
 
     it('checks the required members before it looks at the IdempotencyToken', async () => {
-      const input = await restoreInput('restore-drill-x7', { IdempotencyToken: 'drill-2026-11-28-orders-x7' });
+      const input = restoreInput('restore-drill-x7', { IdempotencyToken: 'drill-2026-11-28-orders-x7' });
       const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(input));
       await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: undefined }))).rejects.toMatchObject({ name: 'MissingParameterValueException' });
       await harness.local.backup.waitForRestoreJob(RestoreJobId!);
@@ -228,18 +238,18 @@ describe('local AWS Backup: restores', () => {
       ['more than 50 characters', 'D'.repeat(51)],
       ['nothing', ''],
     ])('refuses a ResourceType with %s, against its @pattern ^[a-zA-Z0-9\\-\\_\\.]{1,50}$ (InvalidParameterValueException)', async (_case, resourceType) => {
-      const input = await restoreInput('restore-drill-x8', { ResourceType: resourceType });
+      const input = restoreInput('restore-drill-x8', { ResourceType: resourceType });
       await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     });
 
     it('refuses Metadata that is not a map of strings (InvalidParameterValueException)', async () => {
-      const input = await restoreInput('restore-drill-x9');
+      const input = restoreInput('restore-drill-x9');
       const metadata = { ...input.Metadata, deletionProtection: false } as unknown as Record<string, string>;
       await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     });
 
     it('requires kmsMasterKeyArn with encryptionType KMS, and accepts a key ARN', async () => {
-      const input = await restoreInput('restore-drill-x4');
+      const input = restoreInput('restore-drill-x4');
       await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS' } }))).rejects.toMatchObject({
         name: 'MissingParameterValueException',
       });
@@ -253,7 +263,7 @@ describe('local AWS Backup: restores', () => {
     });
 
     it('fails the job, leaving the existing table alone, when the target table exists', async () => {
-      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(await restoreInput('orders')));
+      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('orders')));
       const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
       expect(job).toMatchObject({ status: 'FAILED', statusMessage: 'Table already exists: orders', tableCreated: false });
       expect(job.createdResourceArn).toBeUndefined();
@@ -264,7 +274,7 @@ describe('local AWS Backup: restores', () => {
 
     it('refuses a recovery point that is not COMPLETED (InvalidRequestException)', async () => {
       const expired = await harness.local.backup.backupTable('orders', { vaultName: 'drill-vault', status: 'EXPIRED' });
-      const input = await restoreInput('restore-drill-x5', { RecoveryPointArn: expired.recoveryPointArn });
+      const input = restoreInput('restore-drill-x5', { RecoveryPointArn: expired.recoveryPointArn });
       await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'InvalidRequestException' });
     });
 
@@ -297,7 +307,7 @@ describe('local AWS Backup: restores', () => {
 
   it('turns deletion protection on for the copy when the metadata asks (cleanup then has to turn it off)', async () => {
     const { RestoreJobId } = await harness.backup.send(
-      new StartRestoreJobCommand({ ...(await restoreInput('restore-drill-protected')), Metadata: { targetTableName: 'restore-drill-protected', deletionProtection: 'true' } }),
+      new StartRestoreJobCommand({ ...(restoreInput('restore-drill-protected')), Metadata: { targetTableName: 'restore-drill-protected', deletionProtection: 'true' } }),
     );
     await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     expect((await harness.local.dynamodb.describeTable('restore-drill-protected'))!.DeletionProtectionEnabled).toBe(true);
@@ -306,7 +316,7 @@ describe('local AWS Backup: restores', () => {
 
   it('restores a native DynamoDB recovery point (arn:aws:dynamodb:...:backup/...) the same way', async () => {
     const native = await harness.local.backup.backupTable('orders', { vaultName: 'drill-vault', arnStyle: 'dynamodb' });
-    const input = await restoreInput('restore-drill-native', { RecoveryPointArn: native.recoveryPointArn });
+    const input = restoreInput('restore-drill-native', { RecoveryPointArn: native.recoveryPointArn });
     const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(input));
     const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     expect(job.status).toBe('COMPLETED');
@@ -367,6 +377,20 @@ describe('local AWS Backup: a retried StartRestoreJob answered without a Restore
     expect(repeat.$metadata.httpStatusCode).toBe(200);
     expect(harness.local.backup.restoreJobs()).toHaveLength(1);
     await harness.local.backup.waitForRestoreJob(first.RestoreJobId!);
+  });
+
+  it('a lost first answer: the SDK retry gets no RestoreJobId, and the one job is found with ListRestoreJobsByProtectedResource', async () => {
+    const { recoveryPointArn } = await harness.local.backup.backupTable('orders');
+    harness.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
+    const input = { RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName: 'restore-drill-lost' }, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'drill-2' };
+    const answer = await harness.backup.send(new StartRestoreJobCommand(input));
+    expect(answer.RestoreJobId).toBeUndefined();
+    expect(answer.$metadata.attempts).toBe(2);
+    const [job] = harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-lost');
+    expect(job.startRequests).toBe(2);
+    const { RestoreJobs } = await harness.backup.send(new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: job.sourceResourceArn }));
+    expect(RestoreJobs?.filter((listed) => listed.RecoveryPointArn === recoveryPointArn).map((listed) => listed.RestoreJobId)).toEqual([job.restoreJobId]);
+    await harness.local.backup.waitForRestoreJob(job.restoreJobId);
   });
 
   it('refuses DescribeRestoreJob with an empty RestoreJobId, a @required path label the SDK sends empty (MissingParameterValueException)', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/loopback-server';
 import type { InjectedFailures } from '../faults/injected-failures';
+import type { LostResponses } from '../faults/lost-responses';
 import { BackupApiError, invalidParameter, missingParameter } from './backup-errors';
 import type { BackupService } from './backup-service';
 import { pathSegments, sendBackupError, sendJson } from './rest-json-wire';
@@ -10,6 +11,8 @@ interface Route {
   readonly method: 'GET' | 'PUT';
   /** Path pattern segments; "{Name}" matches one label, the member it carries. */
   readonly pattern: readonly string[];
+  /** Also matches the path with a trailing "/" (the form the API reference writes). */
+  readonly trailingSlash?: boolean;
   readonly handle: (service: BackupService, labels: string[], query: URLSearchParams, body: () => Promise<Record<string, unknown>>) => unknown;
 }
 
@@ -39,11 +42,22 @@ const ROUTES: readonly Route[] = [
       }),
   },
   {
-    operation: 'GetRecoveryPointRestoreMetadata',
+    // Backup model: http GET /resources/{ResourceArn}/restore-jobs (what the SDK sends; the API
+    // reference writes ".../restore-jobs/"); query status, recoveryPointCreationDateAfter,
+    // recoveryPointCreationDateBefore (date-time), nextToken, maxResults.
+    operation: 'ListRestoreJobsByProtectedResource',
     method: 'GET',
-    pattern: ['backup-vaults', '{BackupVaultName}', 'recovery-points', '{RecoveryPointArn}', 'restore-metadata'],
-    handle: (service, [backupVaultName, recoveryPointArn], query) =>
-      service.getRecoveryPointRestoreMetadata({ backupVaultName, recoveryPointArn, backupVaultAccountId: query.get('backupVaultAccountId') ?? undefined }),
+    pattern: ['resources', '{ResourceArn}', 'restore-jobs'],
+    trailingSlash: true,
+    handle: (service, [resourceArn], query) =>
+      service.listRestoreJobsByProtectedResource({
+        resourceArn,
+        byStatus: query.get('status') ?? undefined,
+        byRecoveryPointCreationDateAfter: dateParam(query, 'recoveryPointCreationDateAfter'),
+        byRecoveryPointCreationDateBefore: dateParam(query, 'recoveryPointCreationDateBefore'),
+        nextToken: query.get('nextToken') ?? undefined,
+        maxResults: integerParam(query, 'maxResults'),
+      }),
   },
   {
     operation: 'StartRestoreJob',
@@ -73,7 +87,8 @@ const ROUTES: readonly Route[] = [
 
 const isLabel = (segment: string) => segment.startsWith('{');
 
-function match(route: Route, method: string | undefined, segments: string[]): string[] | undefined {
+function match(route: Route, method: string | undefined, allSegments: string[]): string[] | undefined {
+  const segments = route.trailingSlash && allSegments.length === route.pattern.length + 1 && allSegments.at(-1) === '' ? allSegments.slice(0, -1) : allSegments;
   if (route.method !== method || route.pattern.length !== segments.length) return undefined;
   const labels: string[] = [];
   for (let i = 0; i < segments.length; i++) {
@@ -94,8 +109,8 @@ function emptyLabel(route: Route, labels: readonly string[]): string | undefined
   return names.find((_name, i) => labels[i] === '');
 }
 
-/** The HTTP side of the local Backup endpoint: route, consult injected failures, answer. */
-export function backupRequestHandler(service: BackupService, failures: InjectedFailures) {
+/** The HTTP side of the local Backup endpoint: route, consult injected failures, answer (or lose the answer). */
+export function backupRequestHandler(service: BackupService, failures: InjectedFailures, lostResponses: LostResponses) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const segments = pathSegments(url.pathname);
@@ -115,12 +130,20 @@ export function backupRequestHandler(service: BackupService, failures: InjectedF
         sendBackupError(response, new BackupApiError(failure.code, failure.message ?? 'Rate exceeded', failure.httpStatus));
         return;
       }
+      let answer: { body: unknown } | { error: BackupApiError };
       try {
-        sendJson(response, await route.handle(service, labels, url.searchParams, body as never));
+        answer = { body: await route.handle(service, labels, url.searchParams, body as never) };
       } catch (error) {
         if (!(error instanceof BackupApiError)) throw error;
-        sendBackupError(response, error);
+        answer = { error };
       }
+      // The request took effect; its answer never reaches the client.
+      if (lostResponses.take(route.operation)) {
+        request.socket.destroy();
+        return;
+      }
+      if ('error' in answer) sendBackupError(response, answer.error);
+      else sendJson(response, answer.body);
       return;
     }
     await bodyText;

@@ -8,8 +8,8 @@ import { RestoreJob } from './restore-job';
 import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
-import { checkDynamoDbRestoreMetadata, dynamoDbRestoreMetadata } from './restore-metadata';
-import { checkAccountId, checkBackupVaultName, checkMaxResults, checkRequired, checkResourceType, checkStartRestoreJobShape } from './request-rules';
+import { checkDynamoDbRestoreMetadata } from './restore-metadata';
+import { checkAccountId, checkBackupVaultName, checkMaxResults, checkResourceType, checkRestoreJobStatus, checkStartRestoreJobShape } from './request-rules';
 
 /**
  * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
@@ -187,23 +187,6 @@ export class BackupService {
     };
   }
 
-  // ---- GetRecoveryPointRestoreMetadata: GET /backup-vaults/{name}/recovery-points/{arn}/restore-metadata
-
-  getRecoveryPointRestoreMetadata(input: { backupVaultName: string; recoveryPointArn: string; backupVaultAccountId?: string }) {
-    checkBackupVaultName(input.backupVaultName);
-    checkRequired({ RecoveryPointArn: input.recoveryPointArn }, ['RecoveryPointArn']);
-    checkAccountId(input.backupVaultAccountId, 'BackupVaultAccountId');
-    if (!this.vaults.has(input.backupVaultName)) throw notFound(`Backup vault ${input.backupVaultName} does not exist`);
-    const point = this.recoveryPoints.find((p) => p.recoveryPointArn === input.recoveryPointArn && p.backupVaultName === input.backupVaultName);
-    if (!point) throw notFound(`Recovery point ${input.recoveryPointArn} not found in vault ${input.backupVaultName}`);
-    return {
-      BackupVaultArn: this.vaultArn(point.backupVaultName),
-      RecoveryPointArn: point.recoveryPointArn,
-      ResourceType: 'DynamoDB',
-      RestoreMetadata: dynamoDbRestoreMetadata(point.resourceName),
-    };
-  }
-
   // ---- StartRestoreJob: PUT /restore-jobs
 
   async startRestoreJob(input: {
@@ -269,6 +252,48 @@ export class BackupService {
   describeRestoreJob(restoreJobId: string) {
     const job = this.restoreJobs.get(restoreJobId);
     if (!job) throw notFound(`Restore job ${restoreJobId} not found`);
+    return this.restoreJobMembers(job);
+  }
+
+  // ---- ListRestoreJobsByProtectedResource: GET /resources/{ResourceArn}/restore-jobs
+
+  /**
+   * The restore jobs of recovery points of one resource (the job's SourceResourceArn), filtered
+   * as the Backup model's members say: ByStatus (RestoreJobStatus), ByRecoveryPointCreationDate
+   * After/Before ("restore jobs of recovery points that were created after/before the specified
+   * date"). Creation order, as AWS documents none. Not verified: a resource with no restore job
+   * (the model declares ResourceNotFoundException without saying when) answers an empty list.
+   */
+  listRestoreJobsByProtectedResource(input: {
+    resourceArn: string;
+    byStatus?: string;
+    byRecoveryPointCreationDateAfter?: Date;
+    byRecoveryPointCreationDateBefore?: Date;
+    nextToken?: string;
+    maxResults?: number;
+  }) {
+    checkRestoreJobStatus(input.byStatus, 'ByStatus');
+    checkMaxResults(input.maxResults);
+    const after = input.byRecoveryPointCreationDateAfter;
+    const before = input.byRecoveryPointCreationDateBefore;
+    const matching = [...this.restoreJobs.values()].filter(
+      (job) =>
+        job.recoveryPoint.resourceArn === input.resourceArn &&
+        (!input.byStatus || job.status === input.byStatus) &&
+        (!after || job.recoveryPoint.creationDate > after) &&
+        (!before || job.recoveryPoint.creationDate < before),
+    );
+    const fingerprint = JSON.stringify(['restore-jobs', input.resourceArn, input.byStatus, after, before]);
+    const page = paginate(matching, input, this.settings.listPageSize, fingerprint);
+    return { NextToken: page.nextToken, RestoreJobs: page.items.map((job) => this.restoreJobMembers(job)) };
+  }
+
+  /**
+   * DescribeRestoreJobOutput and RestoreJobsListMember have the same members in the Backup model;
+   * the restore-testing ones (CreatedBy, ValidationStatus, DeletionStatus...) and ParentJobId are
+   * left out, as for a restore started with StartRestoreJob.
+   */
+  private restoreJobMembers(job: RestoreJob) {
     const view = job.view();
     return {
       AccountId: this.settings.accountId,

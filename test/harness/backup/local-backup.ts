@@ -1,5 +1,6 @@
 import { listenOnLoopback } from '../http/loopback-server';
 import { InjectedFailures } from '../faults/injected-failures';
+import { LostResponses } from '../faults/lost-responses';
 import {
   backupJobStateChangeEvent,
   restoreJobStateChangeEvent,
@@ -67,6 +68,8 @@ export interface LocalBackup {
   readonly url: string;
   /** Queue failures per operation name, e.g. failures.failNext('DescribeRestoreJob', 2, {...}). */
   readonly failures: InjectedFailures;
+  /** Answers to lose after the request took effect, e.g. lostResponses.loseNext('StartRestoreJob', 1). */
+  readonly lostResponses: LostResponses;
   /** Every restore job status change as the EventBridge event AWS would emit, in order. */
   readonly restoreEvents: readonly RestoreJobStateChangeEvent[];
   createVault(name: string): void;
@@ -143,7 +146,8 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
   );
   for (const name of options.vaultNames ?? ['Default']) service.vaults.add(name);
   const failures = new InjectedFailures();
-  const server = await listenOnLoopback(backupRequestHandler(service, failures));
+  const lostResponses = new LostResponses();
+  const server = await listenOnLoopback(backupRequestHandler(service, failures, lostResponses));
 
   const addPoint = (snapshot: TableSnapshot, backupOptions: BackupTableOptions = {}) =>
     viewOf(
@@ -161,6 +165,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
   return {
     url: server.url,
     failures,
+    lostResponses,
     restoreEvents,
     createVault: (name) => void service.vaults.add(name),
     backupTable: async (tableName, backupOptions) => addPoint(await takeTableSnapshot(options.dynamodb.client, tableName), backupOptions),

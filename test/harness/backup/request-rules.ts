@@ -30,6 +30,9 @@ const ACCOUNT_ID = /^[0-9]{12}$/;
 /** ResourceType (StartRestoreJob.ResourceType, ByResourceType): @pattern ^[a-zA-Z0-9\-\_\.]{1,50}$. */
 const RESOURCE_TYPE = /^[a-zA-Z0-9\-_.]{1,50}$/;
 
+/** RestoreJobStatus (ListRestoreJobsByProtectedResource.ByStatus): an enum. */
+const RESTORE_JOB_STATUSES: readonly string[] = ['PENDING', 'RUNNING', 'COMPLETED', 'ABORTED', 'FAILED'];
+
 /** MaxResults: integer, @range min 1, max 1000. */
 export const MAX_RESULTS_RANGE = { min: 1, max: 1000 } as const;
 
@@ -45,6 +48,12 @@ export function checkAccountId(accountId: string | undefined, member: string): v
 export function checkResourceType(resourceType: string | undefined, member: string): void {
   if (resourceType !== undefined && !RESOURCE_TYPE.test(resourceType)) {
     throw invalidParameter(`Invalid ${member} ${resourceType}: must be 1-50 characters of a-z, A-Z, 0-9, - _ .`);
+  }
+}
+
+export function checkRestoreJobStatus(status: string | undefined, member: string): void {
+  if (status !== undefined && !RESTORE_JOB_STATUSES.includes(status)) {
+    throw invalidParameter(`Invalid ${member} ${status}: must be one of ${RESTORE_JOB_STATUSES.join(', ')}`);
   }
 }
 

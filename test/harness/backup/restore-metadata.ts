@@ -16,23 +16,6 @@ export function metadataValue(metadata: Readonly<Record<string, string>>, key: s
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-] (DynamoDB's TableName pattern). */
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
-/**
- * What GetRecoveryPointRestoreMetadata answers for a DynamoDB recovery point, here and in
- * drill-world's fake. Not verified against AWS (the API says only "the original configuration
- * of the backed-up resource"; no page lists DynamoDB's keys): the keys restore testing documents
- * as inferred for DynamoDB (deletionProtection, encryptionType, targetTableName) plus the
- * original table name. targetTableName starts as the source's name, so a caller that passes the
- * metadata through unchanged collides with the source table.
- */
-export function dynamoDbRestoreMetadata(sourceTableName: string): Record<string, string> {
-  return {
-    originalTableName: sourceTableName,
-    targetTableName: sourceTableName,
-    encryptionType: 'Default',
-    deletionProtection: 'false',
-  };
-}
-
 /** The DynamoDB keys of StartRestoreJob's Metadata: a valid targetTableName, and coherent encryption settings. */
 export function checkDynamoDbRestoreMetadata(metadata: Readonly<Record<string, string>>): string {
   const targetTableName = metadataValue(metadata, 'targetTableName');

@@ -24,7 +24,10 @@ import * as path from 'node:path';
 export interface DynamoDbLocalProcess {
   /** http://127.0.0.1:<port> of the java server. */
   readonly url: string;
+  /** The `sh` wrapper's pid. */
   readonly pid: number | undefined;
+  /** The java process's pid, as the wrapper prints it (tests need it without procps' pgrep). */
+  readonly javaPid: number;
   /** DynamoDB Local's own version line, e.g. "3.3.0". */
   readonly version: string;
   stop(): Promise<void>;
@@ -84,10 +87,15 @@ async function launch(directory: string, port: number): Promise<DynamoDbLocalPro
     String(port),
   ];
   // `read` returns when our end of the pipe closes (a stop, or this process dying); then java goes.
-  const script = `"$@" & child=$!; trap 'kill $child 2>/dev/null' EXIT; read -r _; kill $child 2>/dev/null; wait $child`;
+  // The wrapper names java's pid first, so nobody has to look it up (pgrep is not on slim images).
+  const script = `"$@" & child=$!; echo "java-pid $child"; trap 'kill $child 2>/dev/null' EXIT; read -r _; kill $child 2>/dev/null; wait $child`;
   const child = spawn('sh', ['-c', script, 'dynamodb-local', ...java], { stdio: ['pipe', 'pipe', 'pipe'], cwd: directory });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    output += chunk.toString();
+  });
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The running server must not keep this process alive (a jest run in band would never exit):
@@ -102,10 +110,16 @@ async function launch(directory: string, port: number): Promise<DynamoDbLocalPro
     throw new Error(`DynamoDB Local did not start on port ${port} (is Java 17+ installed? \`java -version\`):\n${output.trim()}`);
   }
   const version = /Version:\s*(\S+)/.exec(output)?.[1] ?? 'unknown';
+  const javaPid = Number(/^java-pid (\d+)$/m.exec(stdout)?.[1]);
+  if (!Number.isInteger(javaPid) || javaPid <= 0) {
+    await stopProcess(child, exited);
+    throw new Error(`DynamoDB Local's wrapper did not print java's pid:\n${output.trim()}`);
+  }
   let stopping: Promise<void> | undefined;
   return {
     url,
     pid: child.pid,
+    javaPid,
     version,
     stop: () => (stopping ??= stopProcess(child, exited)),
   };
