@@ -22,8 +22,9 @@ const ROOT = path.join(__dirname, '..');
 const INTEG_APP = path.join(ROOT, 'test', 'integ', 'integ.restore-drill.ts');
 const SNAPSHOT_DIR = `${INTEG_APP}.snapshot`;
 
-/** Context the CDK CLI would pass, minus what makes templates differ without a change of ours. */
+/** Context the CDK CLI would pass (cdk.json's feature flags), minus what makes templates differ without a change of ours. */
 const CONTEXT = {
+  ...(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context,
   'aws:cdk:bundling-stacks': [],
   'aws:cdk:version-reporting': false,
   'aws:cdk:enable-path-metadata': false,

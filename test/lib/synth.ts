@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RestoreDrillStack } from '../../lib/restore-drill-stack';
 import type { RestoreDrillSettings } from '../../lib/settings';
+import { context as projectContext } from '../../cdk.json';
 
 /**
  * Shared synthesis for the stack tests.
@@ -11,7 +12,9 @@ import type { RestoreDrillSettings } from '../../lib/settings';
  * esbuild on every synth would make each one slower and tie these tests to the state of the
  * engine code. `npx cdk synth` bundles for real.
  *
- * Each distinct stack is synthesized once per test file (Jest isolates modules per file).
+ * The context of cdk.json (the feature flags `cdk synth` applies) is applied here too, so the
+ * tests read the template that deploys. Each distinct stack is synthesized once per test file
+ * (Jest isolates modules per file).
  */
 export interface SynthOptions {
   readonly settings?: RestoreDrillSettings;
@@ -39,7 +42,7 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
 
 /** Builds without synthesizing: for tests that expect construction to throw. */
 export function buildStack(options: SynthOptions = {}): { app: App; stack: RestoreDrillStack } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...projectContext, 'aws:cdk:bundling-stacks': [] } });
   const stack = new RestoreDrillStack(app, options.stackName ?? 'RestoreDrill', {
     env: options.env,
     settings: options.settings,
