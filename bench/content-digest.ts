@@ -95,14 +95,20 @@ interface Run {
 
 function measure(env: Record<string, string>, variant: 'baseline' | 'product', tableName: string, segments: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'digest-worker.ts'), variant, tableName, String(segments)], {
-      env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(__dirname, 'digest-worker.ts'), variant, tableName, String(segments)],
+      {
+        env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`worker exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`worker exited ${code}`)),
+    );
   });
 }
 
@@ -133,7 +139,8 @@ async function main() {
       console.log([label, fmt(run.items), fmt(run.ms / 1000, 2), fmt(rate(run)), fmt(run.peakRssMb, 1), fmt(run.peakHeapMb, 1)].join('\t'));
     }
     const [baseLarge, prodLarge, baseSmall, prodSmall] = runs.map(([, run]) => run);
-    if (baseLarge.digest !== prodLarge.digest || baseSmall.digest !== prodSmall.digest) throw new Error('the two paths computed different digests');
+    if (baseLarge.digest !== prodLarge.digest || baseSmall.digest !== prodSmall.digest)
+      throw new Error('the two paths computed different digests');
     const speedup = rate(prodLarge) / rate(baseLarge);
     const growth = prodLarge.peakRssMb / prodSmall.peakRssMb;
     const baselineGrowth = baseLarge.peakRssMb / baseSmall.peakRssMb;
@@ -142,7 +149,7 @@ async function main() {
     console.log(`(b) vs (a) items/s on ${fmt(LARGE)} items: ${speedup.toFixed(2)}x (target >= 3x)`);
     console.log(`peak RSS 10k -> 100k: product ${growth.toFixed(2)}x (target < 1.5x), baseline ${baselineGrowth.toFixed(2)}x`);
     console.log(
-      `at ${fmt(rate(prodLarge))} items/s, one invocation (${invocationSeconds} s after the reserve) validates ~${fmt(rate(prodLarge) * invocationSeconds / 1e6, 1)} million ~1 KB items`,
+      `at ${fmt(rate(prodLarge))} items/s, one invocation (${invocationSeconds} s after the reserve) validates ~${fmt((rate(prodLarge) * invocationSeconds) / 1e6, 1)} million ~1 KB items`,
     );
     const met = speedup >= 3 && growth < 1.5;
     console.log(met ? 'All targets met.' : 'TARGET MISSED.');

@@ -180,7 +180,8 @@ function percentile(values: readonly number[], p: number): number {
 
 function printTable(rows: readonly (readonly string[])[]): void {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('   '));
+  for (const row of rows)
+    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('   '));
 }
 
 async function main(): Promise<void> {
@@ -234,8 +235,18 @@ async function main(): Promise<void> {
         `\ngzip and zip use zlib's default level; zip is an estimate of the asset archive cdk deploy uploads\n`,
     );
     const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    const sizeRow = (label: string, pick: (s: BundleSize) => number) => [label, kb(pick(ours)), kb(pick(sdkBundled)), ratio(pick(ours), pick(sdkBundled))];
-    const loadRow = (label: string, a: number[], b: number[], p: number) => [label, ms(percentile(a, p)), ms(percentile(b, p)), ratio(percentile(a, p), percentile(b, p))];
+    const sizeRow = (label: string, pick: (s: BundleSize) => number) => [
+      label,
+      kb(pick(ours)),
+      kb(pick(sdkBundled)),
+      ratio(pick(ours), pick(sdkBundled)),
+    ];
+    const loadRow = (label: string, a: number[], b: number[], p: number) => [
+      label,
+      ms(percentile(a, p)),
+      ms(percentile(b, p)),
+      ratio(percentile(a, p), percentile(b, p)),
+    ];
     printTable([
       ['', 'ours', 'sdk-bundled', 'ours/sdk-bundled'],
       sizeRow('index.js', (s) => s.js),
@@ -253,7 +264,9 @@ async function main(): Promise<void> {
         `\nOurs loads @aws-sdk/* from NODE_PATH (${path.relative(PROJECT_ROOT, RUNTIME_NODE_PATH)}), as the runtime loads its own copy.`,
     );
     if (Math.abs(rebuilt.js - ours.js) > ours.js * 0.01) {
-      console.log(`warning: esbuild with these options gives ${kb(rebuilt.js)}, the synthesized asset is ${kb(ours.js)}: the synth is older than lambda/, or these options have drifted from lib/restore-drill.ts`);
+      console.log(
+        `warning: esbuild with these options gives ${kb(rebuilt.js)}, the synthesized asset is ${kb(ours.js)}: the synth is older than lambda/, or these options have drifted from lib/restore-drill.ts`,
+      );
     }
 
     const { groups, total } = largestInputs(oursMetafile);

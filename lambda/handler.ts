@@ -93,7 +93,11 @@ function failIfAnyRejected<R>(settled: readonly PromiseSettledResult<R>[]): R[] 
   return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
 }
 
-export async function handleEvent(engine: Engine, event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<InvocationSummary> {
+export async function handleEvent(
+  engine: Engine,
+  event: unknown,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+): Promise<InvocationSummary> {
   const invocation: Invocation = {
     deadline: Deadline.fromRemaining(engine.clock, context.getRemainingTimeInMillis()),
     owner: context.awsRequestId,
@@ -105,7 +109,10 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
     tables: readonly DrilledTable[],
     kind: 'schedule' | 'backup-completed' | 'manual',
     drillIdOf: (table: DrilledTable) => Promise<string> | string,
-  ) => inBatches(tables, MAX_PARALLEL_DRILLS, async (table) => startDrill(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }));
+  ) =>
+    inBatches(tables, MAX_PARALLEL_DRILLS, async (table) =>
+      startDrill(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
+    );
 
   switch (trigger.kind) {
     case 'ignored':
@@ -115,7 +122,9 @@ export async function handleEvent(engine: Engine, event: unknown, context: Pick<
     case 'schedule': {
       // Safety nets first, while the whole invocation is ahead; a failure in one is reported at the end.
       const resumed = await resumeStaleDrills(engine, invocation);
-      const drills = await drillTables(engine.config.tables, 'schedule', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
+      const drills = await drillTables(engine.config.tables, 'schedule', (table) =>
+        drillIdFor(trigger.time, trigger.eventId, table.tableArn),
+      );
       const leftoverCopies = await deleteLeftoverCopies(engine, invocation);
       return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies };
     }

@@ -16,7 +16,10 @@ const drilledTableSchema = z.object({
   canary: z.boolean().optional(),
   itemCountTolerancePercent: z.number().min(0).max(100).optional(),
   customChecks: z.array(z.string().min(1)).optional(),
-  kmsKeyArn: z.string().regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN').optional(),
+  kmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN')
+    .optional(),
   fixture: z.object({ propertyCount: z.number().int().positive(), digest: z.string().min(1) }).optional(),
 });
 
@@ -73,9 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
   // Defence in depth: the construct refuses such a prefix at synth; the engine refuses it too.
   const shadowed = tables.find((table) => table.tableName.startsWith(restoreTablePrefix));
   if (shadowed) {
-    throw new ConfigError(
-      `${ENV.restoreTablePrefix} "${restoreTablePrefix}" matches source table ${shadowed.tableName}; refusing to run`,
-    );
+    throw new ConfigError(`${ENV.restoreTablePrefix} "${restoreTablePrefix}" matches source table ${shadowed.tableName}; refusing to run`);
   }
   return {
     tables,

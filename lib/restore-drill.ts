@@ -52,7 +52,6 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
   readonly reservedConcurrency?: number;
 }
 
-
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export const METRICS_NAMESPACE = 'RestoreDrill';
 export const SERVICE_NAME = 'restore-drill';
@@ -120,8 +119,15 @@ export class RestoreDrill extends Construct {
     this.settings = resolveSettings(props);
     const settings = this.settings;
     const reservedConcurrency = props.reservedConcurrency;
-    if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)) {
-      throw new SettingsError('reservedConcurrency', `${reservedConcurrency} is out of range`, 'an integer from 1 to 50, or no reservation (the default)');
+    if (
+      reservedConcurrency !== undefined &&
+      (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)
+    ) {
+      throw new SettingsError(
+        'reservedConcurrency',
+        `${reservedConcurrency} is out of range`,
+        'an integer from 1 to 50, or no reservation (the default)',
+      );
     }
     const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
@@ -215,8 +221,7 @@ export class RestoreDrill extends Construct {
         startWindow: Duration.minutes(settings.backupStartWindowMinutes),
         completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
         deleteAfter: Duration.days(settings.backupRetentionDays),
-        moveToColdStorageAfter:
-          settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
+        moveToColdStorageAfter: settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
       }),
     );
     this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
@@ -313,8 +318,16 @@ export class RestoreDrill extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledge(this.failureQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter destination itself (Lambda on-failure and EventBridge target DLQ).');
-    acknowledge(this.failureQueue, 'Serverless-SQSRedrivePolicy', 'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.');
+    acknowledge(
+      this.failureQueue,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter destination itself (Lambda on-failure and EventBridge target DLQ).',
+    );
+    acknowledge(
+      this.failureQueue,
+      'Serverless-SQSRedrivePolicy',
+      'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.',
+    );
 
     // ---- Drill history (audit evidence) ------------------------------------------------------------
     const history = HISTORY_TABLE_LAYOUT;
@@ -412,7 +425,9 @@ export class RestoreDrill extends Construct {
       canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
       sourceTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
-      canaryTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
+      canaryTableKeyArns: unique(
+        this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : [])),
+      ),
     });
 
     // ---- Triggers ------------------------------------------------------------------------------------
@@ -499,7 +514,6 @@ export class RestoreDrill extends Construct {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
       if (this.failureTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.failureTopic));
     }
-
   }
 
   /**
@@ -658,7 +672,11 @@ export class RestoreDrill extends Construct {
       [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
       'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
     );
-    acknowledgeWildcardResources(policy, scope.sourceTableArns.map((arn) => `${arn}/backup/*`), NATIVE_BACKUPS_REASON);
+    acknowledgeWildcardResources(
+      policy,
+      scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
+      NATIVE_BACKUPS_REASON,
+    );
 
     // The history table: exactly the item operations the engine's history port makes (no
     // DeleteItem, no BatchWriteItem: audit records are never removed by the drill), on the table
@@ -667,11 +685,19 @@ export class RestoreDrill extends Construct {
     this.historyTable.encryptionKey?.grantEncryptDecrypt(role);
     this.topic.grantPublish(role);
     this.failureTopic?.grantPublish(role);
-    acknowledgeWildcardResources(role, [`${this.historyTable.tableArn}/index/*`], 'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).');
+    acknowledgeWildcardResources(
+      role,
+      [`${this.historyTable.tableArn}/index/*`],
+      'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).',
+    );
     const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);
     acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', onDataKey);
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.');
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
+    );
   }
 
   private createFixtureSeed(propertyCount: number, digest: string): CustomResource {
@@ -703,7 +729,8 @@ export class RestoreDrill extends Construct {
     seedRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.fixtureTable.tableArn] }),
     );
-    const deployTimeOnly = 'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
+    const deployTimeOnly =
+      'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
     acknowledge(seedFunction, 'Serverless-LambdaDLQ', deployTimeOnly);
     acknowledge(seedFunction, 'Serverless-LambdaTracing', deployTimeOnly);
 
@@ -721,8 +748,13 @@ export class RestoreDrill extends Construct {
       logGroup: providerLogGroup,
       frameworkOnEventRole: providerRole,
     });
-    acknowledgeWildcardResources(providerRole, [`${seedFunction.functionArn}:*`], "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.");
-    const frameworkFunction = 'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
+    acknowledgeWildcardResources(
+      providerRole,
+      [`${seedFunction.functionArn}:*`],
+      "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.",
+    );
+    const frameworkFunction =
+      'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
     acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
     acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
     acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
@@ -780,7 +812,11 @@ function allowAlarmNotifications(topic: sns.Topic): void {
  * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most `maxLength`.
  */
 function uniqueBackupName(scope: Construct, suffix: string, maxLength = 50): string {
-  const head = Names.uniqueResourceName(scope, { maxLength: maxLength - suffix.length - 1, separator: '-', allowedSpecialCharacters: '-_' });
+  const head = Names.uniqueResourceName(scope, {
+    maxLength: maxLength - suffix.length - 1,
+    separator: '-',
+    allowedSpecialCharacters: '-_',
+  });
   return `${head}-${suffix}`;
 }
 
@@ -850,7 +886,15 @@ function restorePolicy(scope: {
   restoreKmsKeyArn?: string;
 }): iam.PolicyDocument {
   const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
-  const keyUse = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
+  const keyUse = [
+    'kms:Decrypt',
+    'kms:Encrypt',
+    'kms:ReEncryptFrom',
+    'kms:ReEncryptTo',
+    'kms:GenerateDataKey',
+    'kms:GenerateDataKeyWithoutPlaintext',
+    'kms:DescribeKey',
+  ];
   const statements = [
     new iam.PolicyStatement({
       sid: 'CreateAndFillDrillCopies',
@@ -943,7 +987,9 @@ function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, sta
 }
 
 function describeArns(arns: readonly string[]): string {
-  return arns.length <= 2 ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}` : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
+  return arns.length <= 2
+    ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}`
+    : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
 }
 
 /** The fixture is drilled anyway, and its stack seeds and deletes it: it is no user table. */
@@ -981,7 +1027,8 @@ function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tabl
         'tables in the same account and Region as the stack',
       );
     }
-    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined) continue;
+    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined)
+      continue;
     const key = `${parts.account}/${parts.region}`;
     given.set(key, { region: parts.region, account: parts.account, arns: [...(given.get(key)?.arns ?? []), table.tableArn] });
   }

@@ -100,14 +100,16 @@ export function oldestUsableBackup(drillSchedule: string, backupSchedule: string
     // Just before the next backup's windows close, the newest finished one is the previous backup.
     for (let i = 1; i < backups.length; i++) {
       const age = backups[i] + window - backups[i - 1];
-      if (backups[i] + window > SIMULATION_START && age > worst.age) Object.assign(worst, { age, backupAt: backups[i - 1], closesAt: backups[i] + window });
+      if (backups[i] + window > SIMULATION_START && age > worst.age)
+        Object.assign(worst, { age, backupAt: backups[i - 1], closesAt: backups[i] + window });
     }
   } else {
     let next = 0; // index of the first backup not yet finished at the drill
     for (const drillAt of runsAtMinutes(drillSchedule)) {
       if (drillAt < SIMULATION_START) continue;
       while (next < backups.length && backups[next] + window <= drillAt) next++;
-      if (next === 0) throw new Error(`no backup of "${backupSchedule}" finishes within ${BACKUP_LOOKBACK_MS / DAY_MS} days before a drill`);
+      if (next === 0)
+        throw new Error(`no backup of "${backupSchedule}" finishes within ${BACKUP_LOOKBACK_MS / DAY_MS} days before a drill`);
       const age = drillAt - backups[next - 1];
       const closesAt = next < backups.length ? backups[next] + window : Number.POSITIVE_INFINITY;
       if (age > worst.age) Object.assign(worst, { age, drillAt, backupAt: backups[next - 1], closesAt });
@@ -151,7 +153,9 @@ function* cronRuns(expression: string, from: number, to: number, resolution: 'mi
   if (year !== undefined && year !== '*') throw new Error(`the year field "${year}" ends the schedule; use "*"`);
   const dayFields = [hourResolutionDayOfMonth(dayOfMonth), month, toZeroBasedDayOfWeek(dayOfWeek)];
   const { fields } = CronExpressionParser.parse(['0', resolution === 'hour' ? '0' : minutes, hours, ...dayFields].join(' '), { tz: 'UTC' });
-  const times = fields.hour.values.flatMap((hour) => fields.minute.values.map((minute) => Number(hour) * HOUR_MS + Number(minute) * MINUTE_MS));
+  const times = fields.hour.values.flatMap((hour) =>
+    fields.minute.values.map((minute) => Number(hour) * HOUR_MS + Number(minute) * MINUTE_MS),
+  );
   times.sort((a, b) => a - b);
   const days = CronExpressionParser.parse(['0', '0', '0', ...dayFields].join(' '), { tz: 'UTC' });
   for (let day = Math.floor(from / DAY_MS) * DAY_MS; day <= to; day += DAY_MS) {

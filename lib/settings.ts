@@ -314,11 +314,11 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     min: 1,
     max: 720,
   });
-  const backupRetentionDays = checkNumber(
-    'backupRetentionDays',
-    settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
-    { min: 1, max: 36_500, integer: true },
-  );
+  const backupRetentionDays = checkNumber('backupRetentionDays', settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays, {
+    min: 1,
+    max: 36_500,
+    integer: true,
+  });
   if (backupRetentionDays * 24 < rpoTargetHours) {
     // Otherwise the recovery point the RPO allows could already be deleted when the drill looks.
     throw new SettingsError(
@@ -343,11 +343,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   const drillSchedule = checkSchedule('drillSchedule', settings.drillSchedule ?? DEFAULT_SETTINGS.drillSchedule, {
     allowRate: true,
   });
-  const backupSchedule = checkSchedule(
-    'backupSchedule',
-    settings.backupSchedule ?? DEFAULT_SETTINGS.backupSchedule,
-    { allowRate: false },
-  );
+  const backupSchedule = checkSchedule('backupSchedule', settings.backupSchedule ?? DEFAULT_SETTINGS.backupSchedule, { allowRate: false });
   checkAtMostHourly('drillSchedule', drillSchedule, 'a drill restores a table: more than one an hour piles up restores of the same data');
   // AWS Backup refuses rules whose backups are less than 60 minutes apart ("The interval between
   // backup jobs shouldn't be less than 60 minutes", as reported on AWS re:Post).
@@ -376,10 +372,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   if (notificationEmail !== undefined && !EMAIL.test(notificationEmail)) {
     throw new SettingsError('notificationEmail', `"${notificationEmail}" is not an email address`, 'name@example.com');
   }
-  const notifyFailuresOnly = checkBoolean(
-    'notifyFailuresOnly',
-    settings.notifyFailuresOnly ?? DEFAULT_SETTINGS.notifyFailuresOnly,
-  );
+  const notifyFailuresOnly = checkBoolean('notifyFailuresOnly', settings.notifyFailuresOnly ?? DEFAULT_SETTINGS.notifyFailuresOnly);
 
   const vaultNames = checkStringList('vaultNames', settings.vaultNames ?? DEFAULT_SETTINGS.vaultNames);
   for (const name of vaultNames) {
@@ -456,11 +449,11 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
       max: 64,
       integer: true,
     }),
-    sourceReadBudgetUnits: checkNumber(
-      'sourceReadBudgetUnits',
-      settings.sourceReadBudgetUnits ?? DEFAULT_SETTINGS.sourceReadBudgetUnits,
-      { min: 1, max: 1_000_000_000, integer: true },
-    ),
+    sourceReadBudgetUnits: checkNumber('sourceReadBudgetUnits', settings.sourceReadBudgetUnits ?? DEFAULT_SETTINGS.sourceReadBudgetUnits, {
+      min: 1,
+      max: 1_000_000_000,
+      integer: true,
+    }),
     // 40,000 read units per second is DynamoDB's default per-table limit.
     sourceReadUnitsPerSecond: checkNumber(
       'sourceReadUnitsPerSecond',
@@ -469,11 +462,11 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
     ),
     restoreTablePrefix,
     restoreKmsKeyArn,
-    fixturePropertyCount: checkNumber(
-      'fixturePropertyCount',
-      settings.fixturePropertyCount ?? DEFAULT_SETTINGS.fixturePropertyCount,
-      { min: 1, max: 2000, integer: true },
-    ),
+    fixturePropertyCount: checkNumber('fixturePropertyCount', settings.fixturePropertyCount ?? DEFAULT_SETTINGS.fixturePropertyCount, {
+      min: 1,
+      max: 2000,
+      integer: true,
+    }),
     fixtureTableName,
     vaultAdminPrincipalArns,
   };
@@ -784,10 +777,18 @@ function checkAtMostHourly(setting: string, expression: string, why: string): vo
   try {
     minutes = shortestGapMinutes(expression);
   } catch (error) {
-    throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
+    throw new SettingsError(
+      setting,
+      `"${expression}" cannot be evaluated (${(error as Error).message})`,
+      'a cron expression EventBridge accepts',
+    );
   }
   if (minutes < 60) {
-    throw new SettingsError(setting, `"${expression}" runs as often as every ${minutes} minutes (${why})`, 'a schedule whose runs are at least 60 minutes apart, e.g. "cron(0 * * * ? *)"');
+    throw new SettingsError(
+      setting,
+      `"${expression}" runs as often as every ${minutes} minutes (${why})`,
+      'a schedule whose runs are at least 60 minutes apart, e.g. "cron(0 * * * ? *)"',
+    );
   }
 }
 
@@ -837,7 +838,13 @@ function checkDrillAfterBackupWindows(settings: {
   backupCompletionWindowMinutes: number;
   rpoTargetHours: number;
 }): void {
-  const { drillSchedule, backupSchedule, backupStartWindowMinutes: start, backupCompletionWindowMinutes: completion, rpoTargetHours } = settings;
+  const {
+    drillSchedule,
+    backupSchedule,
+    backupStartWindowMinutes: start,
+    backupCompletionWindowMinutes: completion,
+    rpoTargetHours,
+  } = settings;
   const window = start + completion;
   const worst = oldestUsableBackup(drillSchedule, backupSchedule, window);
   if (worst.ageMinutes <= rpoTargetHours * 60) return;
@@ -861,7 +868,11 @@ function scheduleGapHours(setting: string, expression: string): number {
   try {
     return longestGapHours(expression);
   } catch (error) {
-    throw new SettingsError(setting, `"${expression}" cannot be evaluated (${(error as Error).message})`, 'a cron expression EventBridge accepts');
+    throw new SettingsError(
+      setting,
+      `"${expression}" cannot be evaluated (${(error as Error).message})`,
+      'a cron expression EventBridge accepts',
+    );
   }
 }
 

@@ -86,14 +86,16 @@ function describeDifference(expected: string, actual: string): string[] {
     for (const id of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (!(id in a)) lines.push(`  [+] ${section}.${id}`);
       else if (!(id in b)) lines.push(`  [-] ${section}.${id}`);
-      else if (JSON.stringify(a[id]) !== JSON.stringify(b[id])) lines.push(`  [~] ${section}.${id} at ${firstDifference(a[id], b[id], '')}`);
+      else if (JSON.stringify(a[id]) !== JSON.stringify(b[id]))
+        lines.push(`  [~] ${section}.${id} at ${firstDifference(a[id], b[id], '')}`);
     }
   }
   return lines;
 }
 
 function firstDifference(a: unknown, b: unknown, at: string): string {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return `${at || '.'}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return `${at || '.'}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`;
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = (a as Record<string, unknown>)[key];
     const y = (b as Record<string, unknown>)[key];

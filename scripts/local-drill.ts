@@ -28,9 +28,15 @@ const RESTORE_MS = 3_000;
 const SCENARIOS: Record<string, { description: string; restore?: RestoreBehaviour; backupAgeHours?: number }> = {
   pass: { description: 'a clean restore of the fixture table' },
   'lost-item': { description: 'the restored copy lost one item', restore: { mutations: [{ kind: 'dropItems', count: 1 }] } },
-  'changed-item': { description: 'one attribute of one restored item differs', restore: { mutations: [{ kind: 'changeAttribute', attribute: 'areaM2' }] } },
+  'changed-item': {
+    description: 'one attribute of one restored item differs',
+    restore: { mutations: [{ kind: 'changeAttribute', attribute: 'areaM2' }] },
+  },
   'missing-gsi': { description: 'the restored copy lacks its GSI', restore: { mutations: [{ kind: 'dropIndex' }] } },
-  'restore-failed': { description: 'AWS Backup reports the restore job FAILED', restore: { outcome: { kind: 'fail', statusMessage: 'Insufficient permissions on the KMS key' } } },
+  'restore-failed': {
+    description: 'AWS Backup reports the restore job FAILED',
+    restore: { outcome: { kind: 'fail', statusMessage: 'Insufficient permissions on the KMS key' } },
+  },
   stale: { description: 'the newest recovery point is 30 hours old (RPO target 26 h)', backupAgeHours: 30 },
 };
 
@@ -102,10 +108,14 @@ async function main(): Promise<number> {
   const deployment = await deployLocally(app, { localAws: { backup: { restoreDurationMs: RESTORE_MS } } });
   try {
     const { local } = deployment;
-    say(`local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}, KMS ${local.endpoints.kms}`);
+    say(
+      `local AWS on loopback: DynamoDB ${local.endpoints.dynamodb} (the harness front), Backup ${local.endpoints.backup}, SNS ${local.endpoints.sns}, KMS ${local.endpoints.kms}`,
+    );
     const seeded = await local.dynamodb.scanItems(deployment.fixtureTableName);
     const markers = seeded.filter(isFixtureMarker).length;
-    say(`created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length - markers} fixture items and ${markers} version marker`);
+    say(
+      `created the stack's tables from the template; seeded ${deployment.fixtureTableName} with ${seeded.length - markers} fixture items and ${markers} version marker`,
+    );
 
     const creationDate = scenario.backupAgeHours ? new Date(Date.now() - scenario.backupAgeHours * 3_600_000) : undefined;
     const point = await local.backup.backupTable(deployment.fixtureTableName, { vaultName: deployment.vaultNames[0], creationDate });

@@ -31,7 +31,8 @@ export const canaryCheck: CheckDefinition = {
             check: 'canary',
             status: 'FAIL',
             summary: `canary written ${formatTime(expected.writtenAt)} (${lead} before the recovery point) is missing from the restore`,
-            nextStep: 'the backup did not capture writes made before it: check the backup really covers this table and is not an older copy',
+            nextStep:
+              'the backup did not capture writes made before it: check the backup really covers this table and is not an older copy',
             numbers,
           };
         }

@@ -62,7 +62,12 @@ export const contentDigestCheck: CheckDefinition = {
               marker === undefined
                 ? 'a backup taken before version markers existed (the seeder writes one at deploy; the next backup carries it) may hold an earlier fixture, which this drill cannot name; otherwise the backup lost or altered data: keep this recovery point and compare it with the source'
                 : 'the backup or the restore altered the marker item: keep this recovery point and compare it with the source',
-            numbers: { expectedDigest: fixture.digest, restoredDigest: actual, restoredItems: digest.itemCount, marker: marker ?? 'missing' },
+            numbers: {
+              expectedDigest: fixture.digest,
+              restoredDigest: actual,
+              restoredItems: digest.itemCount,
+              marker: marker ?? 'missing',
+            },
           };
         }
         const seeded = marker.seededAt ? `, seeded ${formatTime(marker.seededAt)}` : '';
@@ -73,7 +78,8 @@ export const contentDigestCheck: CheckDefinition = {
             check: 'content digest',
             status: 'WARN',
             summary: `the content cannot be compared: this recovery point holds a fixture written by generator version ${marker.generatorVersion}, and this engine regenerates only version ${FIXTURE_GENERATOR_VERSION} (${items} items restored)`,
-            nextStep: 'expected for backups taken before an upgrade that changed the fixture generator; backups taken after the upgrade are compared again',
+            nextStep:
+              'expected for backups taken before an upgrade that changed the fixture generator; backups taken after the upgrade are compared again',
             numbers: { restoredDigest: actual, restoredItems: digest.itemCount, ...markerNumbers },
           };
         }
@@ -97,7 +103,8 @@ export const contentDigestCheck: CheckDefinition = {
           summary: `restored content differs from ${reseeded ? inForce : 'the fixture'}: ${diff.missing} missing, ${diff.extra} extra, ${diff.changed} changed${
             diff.examples ? ` (${diff.examples})` : ''
           }`,
-          nextStep: 'the backup or the restore altered data: keep this recovery point, compare it item by item, and open an AWS support case',
+          nextStep:
+            'the backup or the restore altered data: keep this recovery point, compare it item by item, and open an AWS support case',
           numbers: { ...numbers, missing: diff.missing, extra: diff.extra, changed: diff.changed, comparisonScanReadUnits: diff.readUnits },
         };
       },
@@ -124,16 +131,20 @@ async function diffAgainstFixture(context: CheckContext, propertyCount: number) 
     if (found.keys.length < EXAMPLES) found.keys.push(keyOf(item, keySchema));
   };
   const scan = await step('Scan', () =>
-    context.dynamodb.scanItems(context.restoredTableName, { segments: context.targets.scanSegments, onPage: () => context.hasTime() }, (item) => {
-      if (context.isDrillItem(item)) return;
-      const id = keyId(item, keySchema);
-      const want = expected.get(id);
-      if (!want) note(extra, item);
-      else {
-        if (want.hash !== hashOf(item)) note(changed, item);
-        expected.delete(id);
-      }
-    }),
+    context.dynamodb.scanItems(
+      context.restoredTableName,
+      { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
+      (item) => {
+        if (context.isDrillItem(item)) return;
+        const id = keyId(item, keySchema);
+        const want = expected.get(id);
+        if (!want) note(extra, item);
+        else {
+          if (want.hash !== hashOf(item)) note(changed, item);
+          expected.delete(id);
+        }
+      },
+    ),
   );
   const missing = [...expected.values()].map((entry) => entry.item);
   const examples = [

@@ -61,7 +61,11 @@ export const itemCountCheck: CheckDefinition = {
  * now, or there is none (a backup taken before markers existed): the source is counted as for any
  * table.
  */
-function reseededFixtureCount(context: CheckContext, marker: FixtureMarker | 'malformed' | undefined, restored: number): CheckResult | undefined {
+function reseededFixtureCount(
+  context: CheckContext,
+  marker: FixtureMarker | 'malformed' | undefined,
+  restored: number,
+): CheckResult | undefined {
   const fixture = context.table.fixture;
   if (!fixture || marker === undefined || marker === 'malformed') return undefined;
   if (marker.propertyCount === fixture.propertyCount && marker.generatorVersion === FIXTURE_GENERATOR_VERSION) return undefined;
@@ -142,7 +146,11 @@ async function countWholeSource(context: CheckContext): Promise<SourceCount> {
   const notCounted = ruledOut(context);
   if (notCounted) return notCounted;
   const guard = pageGuard(context);
-  const summary = await context.dynamodb.countItems(source.name, { segments: 1, filter: withoutDrillItemsFilter(context.table, source), onPage: guard.onPage });
+  const summary = await context.dynamodb.countItems(source.name, {
+    segments: 1,
+    filter: withoutDrillItemsFilter(context.table, source),
+    onPage: guard.onPage,
+  });
   return summary.stoppedEarly
     ? { consumedUnits: summary.consumedUnits, shortfall: guard.shortfall() }
     : { count: summary.count, consumedUnits: summary.consumedUnits };
@@ -182,7 +190,8 @@ function notEvaluated(restored: number, consumed: number): CheckResult {
     check: 'item count',
     status: 'FAIL',
     summary: `not evaluated: counting the source stopped to leave time for cleanup and the report (restored ${formatCount(restored)})`,
-    nextStep: 'the source is too large to count in the time left: declare no created-at attribute (Select COUNT is cheaper) or drill it on its own schedule',
+    nextStep:
+      'the source is too large to count in the time left: declare no created-at attribute (Select COUNT is cheaper) or drill it on its own schedule',
     numbers: { restoredItems: restored },
     sourceReadUnits: consumed,
   };
@@ -217,7 +226,8 @@ async function exactCount(
       check: 'item count',
       status: 'FAIL',
       summary: `${summary}: ${formatCount(counted.count - restored)} missing`,
-      nextStep: 'the source holds items created before the recovery point that the restore lacks: the backup lost them; compare keys between the tables',
+      nextStep:
+        'the source holds items created before the recovery point that the restore lacks: the backup lost them; compare keys between the tables',
       ...result,
     };
   }
@@ -255,7 +265,9 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
     return {
       check: 'item count',
       status: 'PASS',
-      summary: estimated ? `${summary}; source count is DynamoDB's estimate (${counted.shortfall === 'pace' ? 'read pace' : 'read budget'})` : summary,
+      summary: estimated
+        ? `${summary}; source count is DynamoDB's estimate (${counted.shortfall === 'pace' ? 'read pace' : 'read budget'})`
+        : summary,
       numbers,
       sourceReadUnits,
     };

@@ -43,7 +43,12 @@ export const sampleCompareCheck: CheckDefinition = {
           };
         }
         if (reservoir.length === 0) {
-          return { check: 'sample compare', status: 'PASS', summary: 'the restored copy is empty; nothing to sample', numbers: { sampled: 0 } };
+          return {
+            check: 'sample compare',
+            status: 'PASS',
+            summary: 'the restored copy is empty; nothing to sample',
+            numbers: { sampled: 0 },
+          };
         }
         // Fetch in chunks so the budget is checked between reads; the cheapest item read is 0.5 unit.
         const sourceByKey = new Map<string, Item>();

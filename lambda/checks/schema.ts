@@ -6,8 +6,7 @@ import { type CheckDefinition, resultOnly } from './check';
  * projections). Also lists what a restore never carries over, so a real recovery re-applies it.
  */
 
-const keys = (index: { keySchema: IndexShape['keySchema'] }) =>
-  index.keySchema.map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
+const keys = (index: { keySchema: IndexShape['keySchema'] }) => index.keySchema.map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
 
 const projection = (index: IndexShape) =>
   `${index.projection?.ProjectionType ?? 'ALL'}${
@@ -36,8 +35,7 @@ function compareIndexes(kind: 'GSI' | 'LSI', source: readonly IndexShape[], rest
 export function schemaDifferences(source: TableShape, restored: TableShape): string[] {
   const differences: string[] = [];
   if (keys(restored) !== keys(source)) differences.push(`key schema ${keys(restored)} instead of ${keys(source)}`);
-  const definitions = (table: TableShape) =>
-    new Set(table.attributeDefinitions.map((a) => `${a.name}:${a.type}`));
+  const definitions = (table: TableShape) => new Set(table.attributeDefinitions.map((a) => `${a.name}:${a.type}`));
   const sourceDefinitions = definitions(source);
   const restoredDefinitions = definitions(restored);
   for (const definition of sourceDefinitions) {

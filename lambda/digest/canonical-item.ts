@@ -50,7 +50,10 @@ export function canonicalValue(value: AttributeValue): string {
   if (value.B !== undefined) return `B${canonicalBinary(value.B)}`;
   if (value.BOOL !== undefined) return value.BOOL ? 'T' : 'F';
   if (value.NULL !== undefined) return 'Z';
-  if (value.SS !== undefined) return `SS[${value.SS.map((v) => JSON.stringify(v)).sort().join(',')}]`;
+  if (value.SS !== undefined)
+    return `SS[${value.SS.map((v) => JSON.stringify(v))
+      .sort()
+      .join(',')}]`;
   if (value.NS !== undefined) return `NS[${value.NS.map(canonicalNumber).sort().join(',')}]`;
   if (value.BS !== undefined) return `BS[${value.BS.map(canonicalBinary).sort().join(',')}]`;
   if (value.L !== undefined) return `L[${value.L.map(canonicalValue).join(',')}]`;

@@ -61,7 +61,11 @@ export async function deleteRestoredCopy(args: {
       }));
     }
     if (!table) {
-      return { result: 'absent', tableName, detail: drill.restoreJobId ? `no copy to delete (${tableName} does not exist)` : 'no restore was started, nothing to delete' };
+      return {
+        result: 'absent',
+        tableName,
+        detail: drill.restoreJobId ? `no copy to delete (${tableName} does not exist)` : 'no restore was started, nothing to delete',
+      };
     }
     if (table.status === 'DELETING') return { result: 'deleted', tableName, detail: `${tableName} is already being deleted` };
     const refusal = deletionRefusal(config, drill, tableName);

@@ -141,7 +141,8 @@ export async function continueDrill(
         } catch (error) {
           return finishOnPermanentError(error);
         }
-        if (!TERMINAL_RESTORE_STATUSES.has(job.status)) return handOver(job, 'restore still running: its Restore Job State Change event will finish the drill');
+        if (!TERMINAL_RESTORE_STATUSES.has(job.status))
+          return handOver(job, 'restore still running: its Restore Job State Change event will finish the drill');
         return finishDrill(engine, invocation, record, job, log);
       }
       let wait: Awaited<ReturnType<typeof waitForRestoreJob>>;
@@ -193,7 +194,11 @@ function tableOf(engine: Engine, record: DrillRecord): DrilledTable {
 
 async function saveEarlyFailure(engine: Engine, record: DrillRecord, failure: string, log: DrillLogger): Promise<DrillRecord> {
   log.warn('drill cannot restore', { failure });
-  const saved = await engine.history.update(record.drillId, { earlyFailure: failure, recoveryPoint: record.recoveryPoint }, { ifStatus: 'STARTED' });
+  const saved = await engine.history.update(
+    record.drillId,
+    { earlyFailure: failure, recoveryPoint: record.recoveryPoint },
+    { ifStatus: 'STARTED' },
+  );
   if (saved) return { ...record, earlyFailure: failure };
   // A twin invocation moved the drill on (it started the restore this one could not): follow it.
   const current = await engine.history.get(record.drillId);
@@ -251,7 +256,14 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
   if (record.restoreStartedAt === undefined || record.recoveryPoint === undefined) {
     const elsewhere = tableOutsideStack(table, config);
     if (elsewhere) return saveEarlyFailure(engine, record, elsewhere, log);
-    const described = await beforeRestore(engine, invocation, record, 'DescribeTable', () => engine.dynamodb.describeTable(table.tableName), log);
+    const described = await beforeRestore(
+      engine,
+      invocation,
+      record,
+      'DescribeTable',
+      () => engine.dynamodb.describeTable(table.tableName),
+      log,
+    );
     if ('failure' in described) return saveEarlyFailure(engine, record, described.failure, log);
     const source = described.value;
     const searched = await beforeRestore(
@@ -271,7 +283,11 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
       return saveEarlyFailure(engine, record, noRecoveryPoint(engine, table, source, search, earlier.value), log);
     }
     log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
-    const recoveryPoint = { recoveryPointArn: point.recoveryPointArn, backupVaultName: point.backupVaultName, creationDate: point.creationDate.toISOString() };
+    const recoveryPoint = {
+      recoveryPointArn: point.recoveryPointArn,
+      backupVaultName: point.backupVaultName,
+      creationDate: point.creationDate.toISOString(),
+    };
     if (source) {
       const key = await beforeRestore(engine, invocation, record, 'DescribeKey', () => checkSourceKey(table, source, engine.keys), log);
       if ('failure' in key) return saveEarlyFailure(engine, { ...record, recoveryPoint }, key.failure, log);
@@ -314,7 +330,8 @@ async function beginRestore(engine: Engine, invocation: Invocation, record: Dril
       restoreJobId = await locateRestoreJob(engine, invocation, requested, LOCATE_PAUSES_MS, log);
     } catch (error) {
       // A refused listing will not change on a retry; a throttled one may: look again later.
-      if (isPermanentError(error)) return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
+      if (isPermanentError(error))
+        return saveEarlyFailure(engine, requested, explainError('ListRestoreJobsByProtectedResource', error), log);
       log.warn('could not list the restore jobs of the source table', { error: explainError('ListRestoreJobsByProtectedResource', error) });
     }
   }
@@ -605,8 +622,7 @@ async function finishDrill(
     recoveryPointAgeSeconds: claimed.recoveryPoint
       ? Math.round((drillStartedAt.getTime() - Date.parse(claimed.recoveryPoint.creationDate)) / 1000)
       : undefined,
-    restoreDurationSeconds:
-      restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
+    restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
   };
   const restoreJobFacts = restoreJob ? jobFacts(restoreJob) : claimed.restoreJob;
   const stillOurs = await engine.history.update(
@@ -730,7 +746,13 @@ async function publishReport(engine: Engine, invocation: Invocation, drill: Fini
   const pending = reportTopics(verdict, engine.config).filter((topic) => !publishedTo.includes(topic));
   if (publishedTo.length > 0) log.info('report already published to some topics; sending it to the others only', { publishedTo, pending });
   if (pending.length === 0) {
-    await recordPublished(engine, invocation, drill, { status: 'FINISHED', publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() }, log);
+    await recordPublished(
+      engine,
+      invocation,
+      drill,
+      { status: 'FINISHED', publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() },
+      log,
+    );
     return { ...base, status: 'finished', verdict };
   }
   for (const [i, topic] of pending.entries()) {
@@ -747,7 +769,9 @@ async function publishReport(engine: Engine, invocation: Invocation, drill: Fini
     }
     publishedTo.push(topic);
     const last = i === pending.length - 1;
-    const fields = last ? { status: 'FINISHED' as const, publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() } : { publishedTo };
+    const fields = last
+      ? { status: 'FINISHED' as const, publishedTo, reportedAt: new Date(engine.clock.now()).toISOString() }
+      : { publishedTo };
     const recorded = await recordPublished(engine, invocation, drill, fields, log);
     log.info('report published', { topic, messageId, verdict });
     if (!recorded && !last) {
@@ -775,7 +799,10 @@ async function recordPublished(
       return await engine.history.update(drill.drillId, fields, { ifStatus: 'REPORTING' });
     } catch (error) {
       if (attempt >= RECORD_SENT_ATTEMPTS) {
-        log.error('report sent but not recorded as sent; the retry will send it again', { error: error as Error, publishedTo: fields.publishedTo });
+        log.error('report sent but not recorded as sent; the retry will send it again', {
+          error: error as Error,
+          publishedTo: fields.publishedTo,
+        });
         await engine.history.release(drill.drillId, invocation.owner).catch(() => undefined);
         throw error;
       }
@@ -787,7 +814,13 @@ async function recordPublished(
 async function resendReport(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillResult> {
   const base = { drillId: record.drillId, table: record.sourceTable };
   const now = engine.clock.now();
-  const claimed = await engine.history.claim(record.drillId, ['REPORTING'], invocation.owner, now, invocation.deadline.remainingMs() + LEASE_MARGIN_MS);
+  const claimed = await engine.history.claim(
+    record.drillId,
+    ['REPORTING'],
+    invocation.owner,
+    now,
+    invocation.deadline.remainingMs() + LEASE_MARGIN_MS,
+  );
   if (!claimed?.outcome) return { ...base, status: 'in-progress-elsewhere' };
   log.info('verdict recorded earlier but not reported; sending the report now', { verdict: claimed.outcome.verdict });
   return publishReport(engine, invocation, claimed as FinishedDrill, log);

@@ -10,7 +10,11 @@ import { createHash } from 'node:crypto';
 export const DRILL_ID_PATTERN = /\d{8}t\d{6}z-[0-9a-f]{8}$/;
 
 export function drillIdFor(triggeredAt: Date, triggerId: string, tableArn: string): string {
-  const stamp = triggeredAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  const stamp = triggeredAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'z')
+    .toLowerCase();
   const hash = createHash('sha256').update(`${triggerId}|${tableArn}`).digest('hex').slice(0, 8);
   return `${stamp}-${hash}`;
 }

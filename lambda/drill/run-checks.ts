@@ -17,10 +17,7 @@ export interface CheckRunSummary {
   readonly restoredScan?: { readonly items: number; readonly readUnits: number };
 }
 
-export async function runChecks(
-  definitions: readonly CheckDefinition[],
-  context: CheckContext,
-): Promise<CheckRunSummary> {
+export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckRunSummary> {
   const results: CheckResult[] = [];
   let restoredScan: CheckRunSummary['restoredScan'];
   const failed = (name: string, error: unknown): CheckResult => ({

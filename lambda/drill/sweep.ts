@@ -15,9 +15,7 @@ const STALE_AFTER_MS = 16 * 60_000;
 export async function resumeStaleDrills(engine: Engine, invocation: Invocation): Promise<PromiseSettledResult<DrillResult>[]> {
   const now = engine.clock.now();
   const stale = (await engine.history.listOpen()).filter(
-    (drill) =>
-      now - Date.parse(drill.startedAt) > STALE_AFTER_MS &&
-      (drill.leaseUntil === undefined || drill.leaseUntil < now),
+    (drill) => now - Date.parse(drill.startedAt) > STALE_AFTER_MS && (drill.leaseUntil === undefined || drill.leaseUntil < now),
   );
   const results: PromiseSettledResult<DrillResult>[] = [];
   for (const drill of stale) {

@@ -65,10 +65,7 @@ export const TERMINAL_RESTORE_STATUSES: ReadonlySet<RestoreJobStatus> = new Set(
 export function createBackupPort(client: BackupClient): BackupPort {
   return {
     async *listRecoveryPoints(vaultName, resourceArn) {
-      const pages = paginateListRecoveryPointsByBackupVault(
-        { client },
-        { BackupVaultName: vaultName, ByResourceArn: resourceArn },
-      );
+      const pages = paginateListRecoveryPointsByBackupVault({ client }, { BackupVaultName: vaultName, ByResourceArn: resourceArn });
       for await (const page of pages) {
         for (const point of page.RecoveryPoints ?? []) {
           if (!point.RecoveryPointArn || !point.CreationDate) continue;

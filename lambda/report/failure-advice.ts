@@ -41,8 +41,7 @@ const ACCESS_DENIED_ADVICE: Record<string, string> = {
 
 const NAMED_ADVICE: Record<string, string> = {
   ThrottlingException: 'AWS kept throttling after the SDK retries — the account is busy; the next drill retries',
-  LimitExceededException:
-    'an AWS Backup limit was hit (about 50 concurrent restore jobs per account) — stagger drills or raise the quota',
+  LimitExceededException: 'an AWS Backup limit was hit (about 50 concurrent restore jobs per account) — stagger drills or raise the quota',
   ServiceUnavailableException: 'the service was unavailable after the SDK retries — the next drill retries',
   KMSAccessDeniedException: 'a KMS key denied access — check the key policy grants the role that made this call',
 };
@@ -79,7 +78,13 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 /** Faults on AWS's side, by name (the SDK also marks them `$fault: 'server'`). */
-const SERVER_ERRORS = new Set(['ServiceUnavailableException', 'ServiceUnavailable', 'InternalServerError', 'InternalFailure', 'InternalError']);
+const SERVER_ERRORS = new Set([
+  'ServiceUnavailableException',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'InternalFailure',
+  'InternalError',
+]);
 
 /** Node.js network failures: the call may not have reached AWS at all. */
 const NETWORK_ERRORS = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);

@@ -68,7 +68,12 @@ function runInstallJava(machine: Machine) {
       encoding: 'utf8',
       timeout: 30_000,
     });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr, calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) };
+    return {
+      status: run.status,
+      stdout: run.stdout,
+      stderr: run.stderr,
+      calls: readFileSync(log, 'utf8').trim().split('\n').filter(Boolean),
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

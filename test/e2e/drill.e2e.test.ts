@@ -88,7 +88,9 @@ test('no recovery point (a drill before the first backup of a fresh deployment):
   await drill();
   const report = await theOnlyReport();
   expect(report.subject).toBe('[FAIL] restore drill RestoreDrill-fixture: RTO n/a, RPO none - no recovery point yet');
-  expect(report.json.failure).toMatch(/^no recovery point yet: no backup of RestoreDrill-fixture has completed since the table was created \d+s ago /);
+  expect(report.json.failure).toMatch(
+    /^no recovery point yet: no backup of RestoreDrill-fixture has completed since the table was created \d+s ago /,
+  );
   expect(deployment.local.backup.restoreJobs()).toEqual([]);
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);
@@ -105,9 +107,11 @@ test('stale recovery point: RPO FAIL, the point still restored and checked', asy
   await expectNothingLeftBehind(deployment);
 });
 
-test('restore FAILED: FAIL with AWS Backup\'s message, and the partial table deleted', async () => {
+test("restore FAILED: FAIL with AWS Backup's message, and the partial table deleted", async () => {
   await backUp();
-  deployment.local.backup.nextRestore({ outcome: { kind: 'fail', statusMessage: 'Insufficient privileges to perform this action.', leavePartialTable: true } });
+  deployment.local.backup.nextRestore({
+    outcome: { kind: 'fail', statusMessage: 'Insufficient privileges to perform this action.', leavePartialTable: true },
+  });
   await drill();
   const report = await theOnlyReport();
   expect(report.json.failure).toMatch(/^restored: restore job \S+ FAILED: Insufficient privileges to perform this action\.$/);
@@ -167,7 +171,9 @@ test('duplicated event (two invocations racing on one event): one restore job, o
   expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
   expect(report.attributes).toEqual({ verdict: 'PASS', table: 'RestoreDrill-fixture', drillId: report.json.drillId });
   expect(report.email).toContain('PASS: restore drill of RestoreDrill-fixture');
-  expect(outcomes.map((o) => o.result)).toContainEqual(expect.objectContaining({ drills: [expect.objectContaining({ status: 'finished', verdict: 'PASS' })] }));
+  expect(outcomes.map((o) => o.result)).toContainEqual(
+    expect.objectContaining({ drills: [expect.objectContaining({ status: 'finished', verdict: 'PASS' })] }),
+  );
   await expectVerdictRecorded('PASS');
   await expectNothingLeftBehind(deployment);
 });
@@ -196,7 +202,10 @@ test("StartRestoreJob's answer lost, the retry answered without a RestoreJobId: 
   // the RestoreJobId. A first answer without an id is not modelled: the reference documents no
   // such case for a request that starts a job.
   await deployment.close();
-  deployment = await deploy({ ...E2E_OPTIONS, localAws: { ...E2E_OPTIONS.localAws, backup: { ...E2E_OPTIONS.localAws?.backup, idempotentRetryAnswer: 'noRestoreJobId' } } });
+  deployment = await deploy({
+    ...E2E_OPTIONS,
+    localAws: { ...E2E_OPTIONS.localAws, backup: { ...E2E_OPTIONS.localAws?.backup, idempotentRetryAnswer: 'noRestoreJobId' } },
+  });
   await backUp();
   deployment.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
   const outcome = await drill();
@@ -253,7 +262,10 @@ test('a restored copy that lost an item: item count and content digest FAIL', as
   expect(report.subject).toMatch(/ - item count, content digest$/);
   // The fixture's 400 items; the version marker and the canary are counted on neither side.
   expect(check(report, 'item count')).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 399, sourceItems: 400 } });
-  expect(check(report, 'content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }) });
+  expect(check(report, 'content digest')).toMatchObject({
+    status: 'FAIL',
+    numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }),
+  });
   await expectVerdictRecorded('FAIL');
   await expectNothingLeftBehind(deployment);
 });
@@ -272,13 +284,21 @@ describe('proving the data', () => {
   test('one attribute changed: digest counts 1 changed and names its key; the value never reaches the report', async () => {
     await backUp();
     deployment.local.backup.nextRestore({
-      mutations: [{ kind: 'changeAttribute', attribute: 'areaM2', key: { pk: { S: 'PROPERTY#P0003' }, sk: { S: 'ROOM#P0003-S0#R1' } }, value: { N: '987.65' } }],
+      mutations: [
+        {
+          kind: 'changeAttribute',
+          attribute: 'areaM2',
+          key: { pk: { S: 'PROPERTY#P0003' }, sk: { S: 'ROOM#P0003-S0#R1' } },
+          value: { N: '987.65' },
+        },
+      ],
     });
     await drill();
     const report = await theOnlyReport();
     expect(check(report, 'content digest')).toMatchObject({
       status: 'FAIL',
-      summary: 'restored content differs from the fixture: 0 missing, 0 extra, 1 changed (changed {pk=PROPERTY#P0003, sk=ROOM#P0003-S0#R1})',
+      summary:
+        'restored content differs from the fixture: 0 missing, 0 extra, 1 changed (changed {pk=PROPERTY#P0003, sk=ROOM#P0003-S0#R1})',
     });
     expect(JSON.stringify(report)).not.toContain('987.65');
     expect(report.attributes.verdict).toBe('FAIL');
@@ -293,7 +313,10 @@ describe('proving the data', () => {
     });
     await drill();
     const report = await theOnlyReport();
-    expect(check(report, 'content digest')).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 1, changed: 0 }) });
+    expect(check(report, 'content digest')).toMatchObject({
+      status: 'FAIL',
+      numbers: expect.objectContaining({ missing: 0, extra: 1, changed: 0 }),
+    });
     expect(report.attributes.verdict).toBe('FAIL');
     await expectVerdictRecorded('FAIL');
     await expectNothingLeftBehind(deployment);

@@ -97,7 +97,10 @@ export async function expectSourceUnchanged(deployment: LocalDeployment, propert
   const items = await deployment.local.dynamodb.scanItems(deployment.fixtureTableName);
   const markers = items.filter(isFixtureMarker);
   expect(markers.map(readFixtureMarker)).toEqual([expect.objectContaining({ propertyCount, generatorVersion: FIXTURE_GENERATOR_VERSION })]);
-  const content = items.filter((item) => item.pk?.S !== CANARY_KEY_VALUE && !isFixtureMarker(item)).map(canonicalItem).sort();
+  const content = items
+    .filter((item) => item.pk?.S !== CANARY_KEY_VALUE && !isFixtureMarker(item))
+    .map(canonicalItem)
+    .sort();
   expect(content).toEqual(fixtureItems(propertyCount).map(canonicalItem).sort());
   expect(items.length - content.length - markers.length).toBeLessThanOrEqual(1);
 }

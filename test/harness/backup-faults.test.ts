@@ -22,7 +22,11 @@ describe('local AWS Backup: faults and content mutations', () => {
     if (behaviour) harness.local.backup.nextRestore(behaviour);
     const targetTableName = `restore-drill-scans-${++restoreCount}`;
     const { RestoreJobId } = await harness.backup.send(
-      new StartRestoreJobCommand({ RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName }, IamRoleArn: harness.local.restoreRoleArn }),
+      new StartRestoreJobCommand({
+        RecoveryPointArn: recoveryPointArn,
+        Metadata: { targetTableName },
+        IamRoleArn: harness.local.restoreRoleArn,
+      }),
     );
     return { targetTableName, restoreJobId: RestoreJobId! };
   };
@@ -64,8 +68,12 @@ describe('local AWS Backup: faults and content mutations', () => {
       const table = (await harness.dynamodb.send(new DescribeTableCommand({ TableName: targetTableName }))).Table!;
       expect(table.TableStatus).toBe('CREATING');
       expect(table.RestoreSummary).toMatchObject({ RestoreInProgress: true, SourceBackupArn: recoveryPointArn });
-      await expect(harness.dynamodb.send(new ScanCommand({ TableName: targetTableName }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: targetTableName }))).rejects.toMatchObject({ name: 'ResourceInUseException' });
+      await expect(harness.dynamodb.send(new ScanCommand({ TableName: targetTableName }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
+      await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: targetTableName }))).rejects.toMatchObject({
+        name: 'ResourceInUseException',
+      });
       expect((await harness.local.dynamodb.scanItems(targetTableName)).length).toBe(sourceItems.length);
 
       expect(await harness.local.backup.releaseRestoreJob(restoreJobId)).toBe(true);
@@ -125,7 +133,11 @@ describe('local AWS Backup: faults and content mutations', () => {
       try {
         harness.local.backup.throttleNext('DescribeRestoreJob', 2);
         const attempt = client.send(new DescribeRestoreJobCommand({ RestoreJobId: 'ANY' }));
-        await expect(attempt).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 2 } });
+        await expect(attempt).rejects.toMatchObject({
+          name: 'ThrottlingException',
+          message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 400, attempts: 2 },
+        });
       } finally {
         client.destroy();
       }

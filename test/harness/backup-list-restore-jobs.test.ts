@@ -44,7 +44,10 @@ describe('local AWS Backup: ListRestoreJobsByProtectedResource', () => {
 
   const listAll = async (input: Omit<ListRestoreJobsByProtectedResourceCommandInput, 'ResourceArn'> = {}, resourceArn = ordersArn) => {
     const listed: RestoreJobsListMember[] = [];
-    for await (const page of paginateListRestoreJobsByProtectedResource({ client: harness.backup }, { ResourceArn: resourceArn, ...input })) {
+    for await (const page of paginateListRestoreJobsByProtectedResource(
+      { client: harness.backup },
+      { ResourceArn: resourceArn, ...input },
+    )) {
       listed.push(...(page.RestoreJobs ?? []));
     }
     return listed;
@@ -77,7 +80,9 @@ describe('local AWS Backup: ListRestoreJobsByProtectedResource', () => {
     const listed = await listAll();
     expect(ids(listed)).toEqual([jobs.older, jobs.newer, jobs.failed]);
     for (const job of listed) {
-      const { $metadata: _metadata, ...described } = await harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: job.RestoreJobId }));
+      const { $metadata: _metadata, ...described } = await harness.backup.send(
+        new DescribeRestoreJobCommand({ RestoreJobId: job.RestoreJobId }),
+      );
       expect(job).toEqual(described);
     }
     expect(listed[0]).toMatchObject({
@@ -105,9 +110,14 @@ describe('local AWS Backup: ListRestoreJobsByProtectedResource', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * HOUR);
     expect(ids(await listAll({ ByRecoveryPointCreationDateAfter: twoHoursAgo }))).toEqual([jobs.newer, jobs.failed]);
     expect(ids(await listAll({ ByRecoveryPointCreationDateBefore: twoHoursAgo }))).toEqual([jobs.older]);
-    const around = { ByRecoveryPointCreationDateAfter: new Date(olderPointCreated.getTime() - 60_000), ByRecoveryPointCreationDateBefore: new Date(olderPointCreated.getTime() + 60_000) };
+    const around = {
+      ByRecoveryPointCreationDateAfter: new Date(olderPointCreated.getTime() - 60_000),
+      ByRecoveryPointCreationDateBefore: new Date(olderPointCreated.getTime() + 60_000),
+    };
     expect(ids(await listAll(around))).toEqual([jobs.older]);
-    expect(ids(await listAll({ ByRecoveryPointCreationDateAfter: olderPointCreated, ByRecoveryPointCreationDateBefore: twoHoursAgo }))).toEqual([]);
+    expect(
+      ids(await listAll({ ByRecoveryPointCreationDateAfter: olderPointCreated, ByRecoveryPointCreationDateBefore: twoHoursAgo })),
+    ).toEqual([]);
   });
 
   it('lists a running job without CreatedResourceArn, and with it once COMPLETED', async () => {
@@ -138,7 +148,9 @@ describe('local AWS Backup: ListRestoreJobsByProtectedResource', () => {
   });
 
   it('lists nothing for a resource without restore jobs', async () => {
-    const page = await harness.backup.send(new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/never-restored' }));
+    const page = await harness.backup.send(
+      new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/never-restored' }),
+    );
     expect(page.RestoreJobs).toEqual([]);
     expect(page.NextToken).toBeUndefined();
   });
@@ -158,7 +170,7 @@ describe('local AWS Backup: ListRestoreJobsByProtectedResource', () => {
       await expect(list({ MaxResults: 1000 })).resolves.toBeDefined();
     });
 
-    it("a NextToken of another listing, or of the same listing with other filters", async () => {
+    it('a NextToken of another listing, or of the same listing with other filters', async () => {
       const points = await harness.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: ordersArn, MaxResults: 1 }));
       await expect(list({ NextToken: points.NextToken })).rejects.toMatchObject(invalid);
       const page = await list({});

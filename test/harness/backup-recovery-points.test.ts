@@ -17,7 +17,10 @@ describe('local AWS Backup: backups and recovery points', () => {
   let harness: HarnessUnderTest;
   let tableArn: string;
   beforeAll(async () => {
-    harness = await startHarnessUnderTest({ ...FAST_OPTIONS, backup: { ...FAST_OPTIONS.backup, vaultNames: ['drill-vault', 'other-vault'], listPageSize: 2 } });
+    harness = await startHarnessUnderTest({
+      ...FAST_OPTIONS,
+      backup: { ...FAST_OPTIONS.backup, vaultNames: ['drill-vault', 'other-vault'], listPageSize: 2 },
+    });
     await createFixtureTable(harness.local, 'orders');
     tableArn = (await harness.local.dynamodb.describeTable('orders'))!.TableArn!;
   });
@@ -31,12 +34,22 @@ describe('local AWS Backup: backups and recovery points', () => {
     expect(started.CreationDate).toBeInstanceOf(Date);
 
     const job = await harness.backup.send(new DescribeBackupJobCommand({ BackupJobId: started.BackupJobId }));
-    expect(job).toMatchObject({ State: 'COMPLETED', RecoveryPointArn: started.RecoveryPointArn, ResourceArn: tableArn, BackupVaultName: 'drill-vault' });
+    expect(job).toMatchObject({
+      State: 'COMPLETED',
+      RecoveryPointArn: started.RecoveryPointArn,
+      ResourceArn: tableArn,
+      BackupVaultName: 'drill-vault',
+    });
     expect(job.BackupSizeInBytes).toBeGreaterThan(0);
   });
 
   it('StartBackupJob with the same IdempotencyToken returns the same job', async () => {
-    const input = { BackupVaultName: 'drill-vault', ResourceArn: tableArn, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'nightly-1' };
+    const input = {
+      BackupVaultName: 'drill-vault',
+      ResourceArn: tableArn,
+      IamRoleArn: harness.local.restoreRoleArn,
+      IdempotencyToken: 'nightly-1',
+    };
     const first = await harness.backup.send(new StartBackupJobCommand(input));
     const second = await harness.backup.send(new StartBackupJobCommand(input));
     expect(second.BackupJobId).toBe(first.BackupJobId);
@@ -48,7 +61,9 @@ describe('local AWS Backup: backups and recovery points', () => {
       name: 'ResourceNotFoundException',
       $metadata: { httpStatusCode: 400 },
     });
-    await expect(harness.backup.send(new StartBackupJobCommand({ ...base, IamRoleArn: 'arn:aws:iam::123456789012:role/unknown' }))).rejects.toMatchObject({
+    await expect(
+      harness.backup.send(new StartBackupJobCommand({ ...base, IamRoleArn: 'arn:aws:iam::123456789012:role/unknown' })),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValueException',
     });
     await expect(harness.backup.send(new StartBackupJobCommand({ ...base, ResourceArn: 'arn:aws:s3:::bucket' }))).rejects.toMatchObject({
@@ -63,9 +78,21 @@ describe('local AWS Backup: backups and recovery points', () => {
       const now = Date.now();
       const made = [
         await harness.local.backup.backupTable('listed', { vaultName: 'drill-vault', creationDate: new Date(now - 50 * HOUR) }),
-        await harness.local.backup.backupTable('listed', { vaultName: 'drill-vault', creationDate: new Date(now - 26 * HOUR), status: 'EXPIRED' }),
-        await harness.local.backup.backupTable('listed', { vaultName: 'other-vault', creationDate: new Date(now - 3 * HOUR), arnStyle: 'dynamodb' }),
-        await harness.local.backup.backupTable('listed', { vaultName: 'drill-vault', creationDate: new Date(now - 2 * HOUR), status: 'PARTIAL' }),
+        await harness.local.backup.backupTable('listed', {
+          vaultName: 'drill-vault',
+          creationDate: new Date(now - 26 * HOUR),
+          status: 'EXPIRED',
+        }),
+        await harness.local.backup.backupTable('listed', {
+          vaultName: 'other-vault',
+          creationDate: new Date(now - 3 * HOUR),
+          arnStyle: 'dynamodb',
+        }),
+        await harness.local.backup.backupTable('listed', {
+          vaultName: 'drill-vault',
+          creationDate: new Date(now - 2 * HOUR),
+          status: 'PARTIAL',
+        }),
         await harness.local.backup.backupTable('listed', { vaultName: 'drill-vault', creationDate: new Date(now - 1 * HOUR) }),
       ];
       points = made.map((point) => point.recoveryPointArn);
@@ -77,12 +104,21 @@ describe('local AWS Backup: backups and recovery points', () => {
       expect(first.NextToken).toBeDefined();
 
       const all: RecoveryPointByResource[] = [];
-      for await (const page of paginateListRecoveryPointsByResource({ client: harness.backup }, { ResourceArn: tableArnOf('listed'), MaxResults: 100 })) {
+      for await (const page of paginateListRecoveryPointsByResource(
+        { client: harness.backup },
+        { ResourceArn: tableArnOf('listed'), MaxResults: 100 },
+      )) {
         all.push(...(page.RecoveryPoints ?? []));
       }
       expect(all.map((point) => point.RecoveryPointArn)).toEqual(points);
       expect(all.map((point) => point.Status)).toEqual(['COMPLETED', 'EXPIRED', 'COMPLETED', 'PARTIAL', 'COMPLETED']);
-      expect(all.map((point) => point.BackupVaultName)).toEqual(['drill-vault', 'drill-vault', 'other-vault', 'drill-vault', 'drill-vault']);
+      expect(all.map((point) => point.BackupVaultName)).toEqual([
+        'drill-vault',
+        'drill-vault',
+        'other-vault',
+        'drill-vault',
+        'drill-vault',
+      ]);
       expect(all[0].CreationDate!.getTime()).toBeLessThan(all[4].CreationDate!.getTime());
       expect(all[2].RecoveryPointArn).toMatch(/^arn:aws:dynamodb:us-east-1:123456789012:table\/listed\/backup\/\d{14}-[0-9a-f]{8}$/);
     });
@@ -110,7 +146,12 @@ describe('local AWS Backup: backups and recovery points', () => {
         }),
       );
       expect(recent.RecoveryPoints?.map((point) => point.RecoveryPointArn)).toEqual([points[3], points[4]]);
-      expect(recent.RecoveryPoints?.[0]).toMatchObject({ ResourceType: 'DynamoDB', Status: 'PARTIAL', BackupVaultName: 'drill-vault', ResourceArn: tableArnOf('listed') });
+      expect(recent.RecoveryPoints?.[0]).toMatchObject({
+        ResourceType: 'DynamoDB',
+        Status: 'PARTIAL',
+        BackupVaultName: 'drill-vault',
+        ResourceArn: tableArnOf('listed'),
+      });
       expect(recent.RecoveryPoints?.[0].CreationDate).toBeInstanceOf(Date);
     });
 
@@ -122,12 +163,14 @@ describe('local AWS Backup: backups and recovery points', () => {
       await expect(
         harness.backup.send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: 'drill-vault', NextToken: page.NextToken })),
       ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
-      await expect(harness.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: tableArnOf('listed'), MaxResults: 0 }))).rejects.toMatchObject({
+      await expect(
+        harness.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: tableArnOf('listed'), MaxResults: 0 })),
+      ).rejects.toMatchObject({
         name: 'InvalidParameterValueException',
       });
     });
 
-    describe('refusals from the model\'s traits (InvalidParameterValueException / MissingParameterValueException)', () => {
+    describe("refusals from the model's traits (InvalidParameterValueException / MissingParameterValueException)", () => {
       const listVault = (input: Partial<ListRecoveryPointsByBackupVaultCommandInput>) =>
         harness.backup.send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: 'drill-vault', ...input }));
       const invalid = { name: 'InvalidParameterValueException', $fault: 'client', $metadata: { httpStatusCode: 400 } };

@@ -19,7 +19,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { restoreMetadata } from '../../lambda/drill/restore-metadata';
 import { createTableInputFrom } from './dynamodb/table-operations';
-import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import {
+  FAST_OPTIONS,
+  createFixtureTable,
+  fixtureTableInput,
+  keyTexts,
+  startHarnessUnderTest,
+  type HarnessUnderTest,
+} from './harness-test-support';
 import type { RestoreJobView } from './backup/restore-job';
 import type { RestoreJobStateChangeEvent } from './events/backup-events';
 import { DOCUMENTED_RESTORE_JOB_EVENTS } from './events/documented-examples';
@@ -33,7 +40,11 @@ describe('local AWS Backup: restores', () => {
   beforeAll(async () => {
     harness = await startHarnessUnderTest({
       ...FAST_OPTIONS,
-      backup: { ...FAST_OPTIONS.backup, vaultNames: ['drill-vault'], onRestoreJobStatusChange: (view, event) => statusChanges.push({ view, event }) },
+      backup: {
+        ...FAST_OPTIONS.backup,
+        vaultNames: ['drill-vault'],
+        onRestoreJobStatusChange: (view, event) => statusChanges.push({ view, event }),
+      },
     });
     sourceItems = await createFixtureTable(harness.local, 'orders');
     const table = await harness.local.dynamodb.describeTable('orders');
@@ -139,10 +150,15 @@ describe('local AWS Backup: restores', () => {
     expect(Date.parse(completed.detail.completionDate!)).toBeGreaterThan(Date.parse(completed.detail.creationDate));
 
     // Field for field and type for type what AWS's documented example of the same status has.
-    const shape = (detail: object) => Object.entries(detail).map(([key, value]) => `${key}:${typeof value}`).sort();
+    const shape = (detail: object) =>
+      Object.entries(detail)
+        .map(([key, value]) => `${key}:${typeof value}`)
+        .sort();
     for (const event of events) {
       const status = (event.detail.status ?? event.detail.state)!;
-      expect(shape(event.detail)).toEqual(shape(DOCUMENTED_RESTORE_JOB_EVENTS[status as keyof typeof DOCUMENTED_RESTORE_JOB_EVENTS].detail));
+      expect(shape(event.detail)).toEqual(
+        shape(DOCUMENTED_RESTORE_JOB_EVENTS[status as keyof typeof DOCUMENTED_RESTORE_JOB_EVENTS].detail),
+      );
     }
 
     const calls = statusChanges.filter((change) => change.view.restoreJobId === RestoreJobId);
@@ -183,7 +199,10 @@ describe('local AWS Backup: restores', () => {
   describe('validation, with the exception AWS would raise', () => {
     it('refuses an unknown recovery point (ResourceNotFoundException)', async () => {
       const input = restoreInput('restore-drill-x1', { RecoveryPointArn: 'arn:aws:backup:us-east-1:123456789012:recovery-point:unknown' });
-      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $fault: 'client' });
+      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+        $fault: 'client',
+      });
     });
 
     it('refuses metadata without targetTableName (MissingParameterValueException)', async () => {
@@ -197,7 +216,9 @@ describe('local AWS Backup: restores', () => {
     it('accepts targetTableName in any letter case (AWS metadata keys are not case sensitive)', async () => {
       const input = restoreInput('unused');
       const { targetTableName: _omitted, ...metadata } = input.Metadata!;
-      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...metadata, TargetTableName: 'restore-drill-x2b' } }));
+      const { RestoreJobId } = await harness.backup.send(
+        new StartRestoreJobCommand({ ...input, Metadata: { ...metadata, TargetTableName: 'restore-drill-x2b' } }),
+      );
       expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).targetTableName).toBe('restore-drill-x2b');
     });
 
@@ -208,28 +229,37 @@ describe('local AWS Backup: restores', () => {
     });
 
     it('accepts a request without IamRoleArn (optional in the model) and fails the job; refuses a role AWS Backup cannot assume', async () => {
-      const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-x3', { IamRoleArn: undefined })));
+      const { RestoreJobId } = await harness.backup.send(
+        new StartRestoreJobCommand(restoreInput('restore-drill-x3', { IamRoleArn: undefined })),
+      );
       const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
       expect(job).toMatchObject({ status: 'FAILED', tableCreated: false });
       expect(job.iamRoleArn).toBeUndefined();
       await expect(
-        harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-x3b', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' }))),
+        harness.backup.send(
+          new StartRestoreJobCommand(restoreInput('restore-drill-x3b', { IamRoleArn: 'arn:aws:iam::123456789012:role/someone-else' })),
+        ),
       ).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     });
 
-    it.each(['RecoveryPointArn', 'Metadata'] as const)('refuses a request without %s, @required in the model (MissingParameterValueException)', async (member) => {
-      const input = restoreInput('restore-drill-x6');
-      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, [member]: undefined }))).rejects.toMatchObject({
-        name: 'MissingParameterValueException',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      });
-    });
+    it.each(['RecoveryPointArn', 'Metadata'] as const)(
+      'refuses a request without %s, @required in the model (MissingParameterValueException)',
+      async (member) => {
+        const input = restoreInput('restore-drill-x6');
+        await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, [member]: undefined }))).rejects.toMatchObject({
+          name: 'MissingParameterValueException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+    );
 
     it('checks the required members before it looks at the IdempotencyToken', async () => {
       const input = restoreInput('restore-drill-x7', { IdempotencyToken: 'drill-2026-11-28-orders-x7' });
       const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(input));
-      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: undefined }))).rejects.toMatchObject({ name: 'MissingParameterValueException' });
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: undefined }))).rejects.toMatchObject({
+        name: 'MissingParameterValueException',
+      });
       await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     });
 
@@ -237,20 +267,29 @@ describe('local AWS Backup: restores', () => {
       ['a space', 'Dynamo DB'],
       ['more than 50 characters', 'D'.repeat(51)],
       ['nothing', ''],
-    ])('refuses a ResourceType with %s, against its @pattern ^[a-zA-Z0-9\\-\\_\\.]{1,50}$ (InvalidParameterValueException)', async (_case, resourceType) => {
-      const input = restoreInput('restore-drill-x8', { ResourceType: resourceType });
-      await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
-    });
+    ])(
+      'refuses a ResourceType with %s, against its @pattern ^[a-zA-Z0-9\\-\\_\\.]{1,50}$ (InvalidParameterValueException)',
+      async (_case, resourceType) => {
+        const input = restoreInput('restore-drill-x8', { ResourceType: resourceType });
+        await expect(harness.backup.send(new StartRestoreJobCommand(input))).rejects.toMatchObject({
+          name: 'InvalidParameterValueException',
+        });
+      },
+    );
 
     it('refuses Metadata that is not a map of strings (InvalidParameterValueException)', async () => {
       const input = restoreInput('restore-drill-x9');
       const metadata = { ...input.Metadata, deletionProtection: false } as unknown as Record<string, string>;
-      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: metadata }))).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+      });
     });
 
     it('requires kmsMasterKeyArn with encryptionType KMS, and accepts a key ARN', async () => {
       const input = restoreInput('restore-drill-x4');
-      await expect(harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS' } }))).rejects.toMatchObject({
+      await expect(
+        harness.backup.send(new StartRestoreJobCommand({ ...input, Metadata: { ...input.Metadata, encryptionType: 'KMS' } })),
+      ).rejects.toMatchObject({
         name: 'MissingParameterValueException',
       });
       const kmsMasterKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -259,7 +298,11 @@ describe('local AWS Backup: restores', () => {
       );
       const job = await harness.local.backup.waitForRestoreJob(RestoreJobId!);
       expect(job.metadata).toMatchObject({ encryptionType: 'KMS', kmsMasterKeyArn });
-      expect((await harness.local.dynamodb.describeTable('restore-drill-x4'))!.SSEDescription).toEqual({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: kmsMasterKeyArn });
+      expect((await harness.local.dynamodb.describeTable('restore-drill-x4'))!.SSEDescription).toEqual({
+        Status: 'ENABLED',
+        SSEType: 'KMS',
+        KMSMasterKeyArn: kmsMasterKeyArn,
+      });
     });
 
     it('fails the job, leaving the existing table alone, when the target table exists', async () => {
@@ -279,27 +322,47 @@ describe('local AWS Backup: restores', () => {
     });
 
     it('refuses DescribeRestoreJob for an unknown job (ResourceNotFoundException)', async () => {
-      await expect(harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: 'NOT-A-JOB' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(harness.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: 'NOT-A-JOB' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
     });
   });
 
   it('does not carry streams, TTL, point-in-time recovery or deletion protection over to the copy', async () => {
     await harness.dynamodb.send(
-      new CreateTableCommand({ ...fixtureTableInput('settings-source'), StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' }, DeletionProtectionEnabled: true }),
+      new CreateTableCommand({
+        ...fixtureTableInput('settings-source'),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        DeletionProtectionEnabled: true,
+      }),
     );
     await harness.local.dynamodb.waitForTableActive('settings-source');
-    await harness.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'settings-source', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
-    await harness.dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'settings-source', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    await harness.dynamodb.send(
+      new UpdateTimeToLiveCommand({ TableName: 'settings-source', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+    );
+    await harness.dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: 'settings-source',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
     const point = await harness.local.backup.backupTable('settings-source');
     const { RestoreJobId } = await harness.backup.send(
-      new StartRestoreJobCommand({ RecoveryPointArn: point.recoveryPointArn, Metadata: { targetTableName: 'restore-drill-settings' }, IamRoleArn: harness.local.restoreRoleArn }),
+      new StartRestoreJobCommand({
+        RecoveryPointArn: point.recoveryPointArn,
+        Metadata: { targetTableName: 'restore-drill-settings' },
+        IamRoleArn: harness.local.restoreRoleArn,
+      }),
     );
     expect((await harness.local.backup.waitForRestoreJob(RestoreJobId!)).status).toBe('COMPLETED');
 
     const restored = (await harness.local.dynamodb.describeTable('restore-drill-settings'))!;
     expect(restored.StreamSpecification).toBeUndefined();
     expect(restored.DeletionProtectionEnabled).toBe(false);
-    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'restore-drill-settings' }))).TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+    expect(
+      (await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'restore-drill-settings' }))).TimeToLiveDescription
+        ?.TimeToLiveStatus,
+    ).toBe('DISABLED');
     const pitr = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'restore-drill-settings' }));
     expect(pitr.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('DISABLED');
     await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'restore-drill-settings' }))).resolves.toBeDefined();
@@ -307,11 +370,16 @@ describe('local AWS Backup: restores', () => {
 
   it('turns deletion protection on for the copy when the metadata asks (cleanup then has to turn it off)', async () => {
     const { RestoreJobId } = await harness.backup.send(
-      new StartRestoreJobCommand({ ...(restoreInput('restore-drill-protected')), Metadata: { targetTableName: 'restore-drill-protected', deletionProtection: 'true' } }),
+      new StartRestoreJobCommand({
+        ...restoreInput('restore-drill-protected'),
+        Metadata: { targetTableName: 'restore-drill-protected', deletionProtection: 'true' },
+      }),
     );
     await harness.local.backup.waitForRestoreJob(RestoreJobId!);
     expect((await harness.local.dynamodb.describeTable('restore-drill-protected'))!.DeletionProtectionEnabled).toBe(true);
-    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'restore-drill-protected' }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(harness.dynamodb.send(new DeleteTableCommand({ TableName: 'restore-drill-protected' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('restores a native DynamoDB recovery point (arn:aws:dynamodb:...:backup/...) the same way', async () => {
@@ -342,11 +410,18 @@ describe('local AWS Backup: limits and the "reject at start" mode', () => {
   afterAll(() => client.destroy());
   const start = (targetTableName: string) =>
     client.send(
-      new StartRestoreJobCommand({ RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName }, IamRoleArn: harness.local.restoreRoleArn }),
+      new StartRestoreJobCommand({
+        RecoveryPointArn: recoveryPointArn,
+        Metadata: { targetTableName },
+        IamRoleArn: harness.local.restoreRoleArn,
+      }),
     );
 
   it('refuses an existing target table at StartRestoreJob (InvalidParameterValueException)', async () => {
-    await expect(start('orders')).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: 'Table already exists: orders' });
+    await expect(start('orders')).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: 'Table already exists: orders',
+    });
   });
 
   it('refuses more concurrent restore jobs than the quota (LimitExceededException)', async () => {
@@ -369,7 +444,12 @@ describe('local AWS Backup: a retried StartRestoreJob answered without a Restore
 
   it('answers the repeat with success and no RestoreJobId, and starts nothing', async () => {
     const { recoveryPointArn } = await harness.local.backup.backupTable('orders');
-    const input = { RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName: 'restore-drill-once' }, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'drill-1' };
+    const input = {
+      RecoveryPointArn: recoveryPointArn,
+      Metadata: { targetTableName: 'restore-drill-once' },
+      IamRoleArn: harness.local.restoreRoleArn,
+      IdempotencyToken: 'drill-1',
+    };
     const first = await harness.backup.send(new StartRestoreJobCommand(input));
     const repeat = await harness.backup.send(new StartRestoreJobCommand(input));
     expect(first.RestoreJobId).toBeDefined();
@@ -382,14 +462,23 @@ describe('local AWS Backup: a retried StartRestoreJob answered without a Restore
   it('a lost first answer: the SDK retry gets no RestoreJobId, and the one job is found with ListRestoreJobsByProtectedResource', async () => {
     const { recoveryPointArn } = await harness.local.backup.backupTable('orders');
     harness.local.backup.lostResponses.loseNext('StartRestoreJob', 1);
-    const input = { RecoveryPointArn: recoveryPointArn, Metadata: { targetTableName: 'restore-drill-lost' }, IamRoleArn: harness.local.restoreRoleArn, IdempotencyToken: 'drill-2' };
+    const input = {
+      RecoveryPointArn: recoveryPointArn,
+      Metadata: { targetTableName: 'restore-drill-lost' },
+      IamRoleArn: harness.local.restoreRoleArn,
+      IdempotencyToken: 'drill-2',
+    };
     const answer = await harness.backup.send(new StartRestoreJobCommand(input));
     expect(answer.RestoreJobId).toBeUndefined();
     expect(answer.$metadata.attempts).toBe(2);
     const [job] = harness.local.backup.restoreJobs().filter((j) => j.targetTableName === 'restore-drill-lost');
     expect(job.startRequests).toBe(2);
-    const { RestoreJobs } = await harness.backup.send(new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: job.sourceResourceArn }));
-    expect(RestoreJobs?.filter((listed) => listed.RecoveryPointArn === recoveryPointArn).map((listed) => listed.RestoreJobId)).toEqual([job.restoreJobId]);
+    const { RestoreJobs } = await harness.backup.send(
+      new ListRestoreJobsByProtectedResourceCommand({ ResourceArn: job.sourceResourceArn }),
+    );
+    expect(RestoreJobs?.filter((listed) => listed.RecoveryPointArn === recoveryPointArn).map((listed) => listed.RestoreJobId)).toEqual([
+      job.restoreJobId,
+    ]);
     await harness.local.backup.waitForRestoreJob(job.restoreJobId);
   });
 

@@ -18,7 +18,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
 import { rewriteItemNumbers } from './dynamodb/item-rewrites';
-import { FAST_OPTIONS, createFixtureTable, fixtureTableInput, keyOf, keyTexts, startHarnessUnderTest, type HarnessUnderTest } from './harness-test-support';
+import {
+  FAST_OPTIONS,
+  createFixtureTable,
+  fixtureTableInput,
+  keyOf,
+  keyTexts,
+  startHarnessUnderTest,
+  type HarnessUnderTest,
+} from './harness-test-support';
 import { startLocalAws } from './local-aws';
 
 /**
@@ -58,7 +66,9 @@ describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
     const items = await createFixtureTable(harness.local, 'segmented', 3);
     const segments = await Promise.all(
       [0, 1, 2].map((segment) =>
-        harness.dynamodb.send(new ScanCommand({ TableName: 'segmented', Segment: segment, TotalSegments: 3, ReturnConsumedCapacity: 'TOTAL' })),
+        harness.dynamodb.send(
+          new ScanCommand({ TableName: 'segmented', Segment: segment, TotalSegments: 3, ReturnConsumedCapacity: 'TOTAL' }),
+        ),
       ),
     );
     const scanned = segments.flatMap((page) => page.Items ?? []);
@@ -70,19 +80,31 @@ describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
   it('answers BatchGetItem and Query on the table, the GSI and the LSI', async () => {
     const items = await createFixtureTable(harness.local, 'queried');
     const wanted = items.slice(0, 3).map(keyOf);
-    const batch = await harness.dynamodb.send(new BatchGetItemCommand({ RequestItems: { queried: { Keys: wanted } }, ReturnConsumedCapacity: 'TOTAL' }));
+    const batch = await harness.dynamodb.send(
+      new BatchGetItemCommand({ RequestItems: { queried: { Keys: wanted } }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
     expect(keyTexts(batch.Responses?.queried ?? [])).toEqual(keyTexts(items.slice(0, 3)));
     expect(batch.ConsumedCapacity?.[0]?.TableName).toBe('queried');
 
     const scanId = items.find((item) => item.scanId)!.scanId.S!;
     const byScan = await harness.dynamodb.send(
-      new QueryCommand({ TableName: 'queried', IndexName: 'byScan', KeyConditionExpression: 'scanId = :s', ExpressionAttributeValues: { ':s': { S: scanId } } }),
+      new QueryCommand({
+        TableName: 'queried',
+        IndexName: 'byScan',
+        KeyConditionExpression: 'scanId = :s',
+        ExpressionAttributeValues: { ':s': { S: scanId } },
+      }),
     );
     expect(byScan.Items?.length).toBe(items.filter((item) => item.scanId?.S === scanId).length);
 
     const pk = items[0].pk;
     const byCreated = await harness.dynamodb.send(
-      new QueryCommand({ TableName: 'queried', IndexName: 'byCreatedAt', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk } }),
+      new QueryCommand({
+        TableName: 'queried',
+        IndexName: 'byCreatedAt',
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+      }),
     );
     const createdAts = byCreated.Items!.map((item) => item.createdAt.S!);
     expect(createdAts).toEqual([...createdAts].sort());
@@ -91,13 +113,17 @@ describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
   it('lists tables, tags them, deletes them (DELETING, then gone)', async () => {
     const table = await harness.local.dynamodb.createTable(fixtureTableInput('short-lived'));
     await harness.dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [{ Key: 'team', Value: 'spatial' }] }));
-    expect((await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }))).Tags).toEqual([{ Key: 'team', Value: 'spatial' }]);
+    expect((await harness.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn }))).Tags).toEqual([
+      { Key: 'team', Value: 'spatial' },
+    ]);
     expect((await harness.dynamodb.send(new ListTablesCommand({}))).TableNames).toContain('short-lived');
 
     const deleted = await harness.dynamodb.send(new DeleteTableCommand({ TableName: 'short-lived' }));
     expect(deleted.TableDescription?.TableStatus).toBe('DELETING');
     await new Promise((resolve) => setTimeout(resolve, 80));
-    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'short-lived' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'short-lived' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('accepts a table ARN where DynamoDB takes TableName (the front passes the name on)', async () => {
@@ -108,12 +134,21 @@ describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
 
   it('keeps TTL and point-in-time recovery settings per table (PITR is served by the front: DynamoDB Local lacks it)', async () => {
     await harness.local.dynamodb.createTable(fixtureTableInput('with-settings'));
-    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
+    expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: 'DISABLED',
+    });
     const pitrOff = await harness.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: 'with-settings' }));
     expect(pitrOff.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('DISABLED');
 
-    await harness.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'with-settings', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
-    await harness.dynamodb.send(new UpdateContinuousBackupsCommand({ TableName: 'with-settings', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+    await harness.dynamodb.send(
+      new UpdateTimeToLiveCommand({ TableName: 'with-settings', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+    );
+    await harness.dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: 'with-settings',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
     expect((await harness.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'with-settings' }))).TimeToLiveDescription).toEqual({
       TimeToLiveStatus: 'ENABLED',
       AttributeName: 'expiresAt',
@@ -213,15 +248,24 @@ describe('local DynamoDB (AWS DynamoDB Local behind the harness front)', () => {
     await createFixtureTable(harness.local, 'strict', 1);
     await expect(
       harness.dynamodb.send(new ScanCommand({ TableName: 'strict', Select: 'ALL_ATTRIBUTES', ProjectionExpression: 'pk' })),
-    ).rejects.toMatchObject({ name: 'ValidationException', message: 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES' });
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES',
+    });
     await expect(
-      harness.dynamodb.send(new ScanCommand({ TableName: 'strict', ProjectionExpression: 'pk', ExpressionAttributeNames: { '#unused': 'sk' } })),
+      harness.dynamodb.send(
+        new ScanCommand({ TableName: 'strict', ProjectionExpression: 'pk', ExpressionAttributeNames: { '#unused': 'sk' } }),
+      ),
     ).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'xy' }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(harness.dynamodb.send(new DescribeTableCommand({ TableName: 'xy' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it('reports an on-demand table’s maximum throughput, which DynamoDB Local refuses at CreateTable', async () => {
-    await harness.dynamodb.send(new CreateTableCommand({ ...fixtureTableInput('capped'), OnDemandThroughput: { MaxReadRequestUnits: 800 } }));
+    await harness.dynamodb.send(
+      new CreateTableCommand({ ...fixtureTableInput('capped'), OnDemandThroughput: { MaxReadRequestUnits: 800 } }),
+    );
     const table = await harness.local.dynamodb.waitForTableActive('capped');
     expect(table.OnDemandThroughput).toEqual({ MaxReadRequestUnits: 800 });
     expect(table.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');

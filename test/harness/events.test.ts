@@ -4,34 +4,42 @@ import { FAST_OPTIONS, createFixtureTable, startHarnessUnderTest, type HarnessUn
 
 const envelope = { account: '123456789012', region: 'us-east-1', time: new Date('2026-11-28T03:00:07.123Z'), id: 'event-1' };
 
-describe('EventBridge event builders, held to AWS\'s documented examples', () => {
+describe("EventBridge event builders, held to AWS's documented examples", () => {
   type Example = { time: string; id: string; account: string; region: string; resources: readonly string[] };
-  const envelopeOf = (example: Example) => ({ account: example.account, region: example.region, time: new Date(example.time), id: example.id });
+  const envelopeOf = (example: Example) => ({
+    account: example.account,
+    region: example.region,
+    time: new Date(example.time),
+    id: example.id,
+  });
   const date = (text: string | undefined) => (text === undefined ? undefined : new Date(text));
 
-  it.each(['FAILED', 'RUNNING', 'COMPLETED', 'PENDING'] as const)('"Restore Job State Change" %s equals the documented example', (status) => {
-    const example = DOCUMENTED_RESTORE_JOB_EVENTS[status];
-    const detail = example.detail as Record<string, string | number | undefined>;
-    const built = restoreJobStateChangeEvent(
-      {
-        restoreJobId: detail.restoreJobId as string,
-        status,
-        creationDate: new Date(detail.creationDate as string),
-        recoveryPointArn: (detail.recoveryPointArn as string | undefined) ?? example.resources[0],
-        resources: example.resources,
-        backupVaultArn: detail.backupVaultArn as string | undefined,
-        sourceResourceArn: detail.sourceResourceArn as string | undefined,
-        iamRoleArn: detail.iamRoleArn as string,
-        resourceType: detail.resourceType as string,
-        backupSizeInBytes: Number(detail.backupSizeInBytes),
-        statusMessage: detail.statusMessage as string | undefined,
-        createdResourceArn: detail.createdResourceArn as string | undefined,
-        completionDate: date(detail.completionDate as string | undefined),
-      },
-      envelopeOf(example),
-    );
-    expect(built).toEqual(example);
-  });
+  it.each(['FAILED', 'RUNNING', 'COMPLETED', 'PENDING'] as const)(
+    '"Restore Job State Change" %s equals the documented example',
+    (status) => {
+      const example = DOCUMENTED_RESTORE_JOB_EVENTS[status];
+      const detail = example.detail as Record<string, string | number | undefined>;
+      const built = restoreJobStateChangeEvent(
+        {
+          restoreJobId: detail.restoreJobId as string,
+          status,
+          creationDate: new Date(detail.creationDate as string),
+          recoveryPointArn: (detail.recoveryPointArn as string | undefined) ?? example.resources[0],
+          resources: example.resources,
+          backupVaultArn: detail.backupVaultArn as string | undefined,
+          sourceResourceArn: detail.sourceResourceArn as string | undefined,
+          iamRoleArn: detail.iamRoleArn as string,
+          resourceType: detail.resourceType as string,
+          backupSizeInBytes: Number(detail.backupSizeInBytes),
+          statusMessage: detail.statusMessage as string | undefined,
+          createdResourceArn: detail.createdResourceArn as string | undefined,
+          completionDate: date(detail.completionDate as string | undefined),
+        },
+        envelopeOf(example),
+      );
+      expect(built).toEqual(example);
+    },
+  );
 
   it('"Restore Job State Change" CREATED uses state, with only restoreJobId and creationDate', () => {
     const example = DOCUMENTED_RESTORE_JOB_EVENTS.CREATED;

@@ -31,14 +31,21 @@ describe('local KMS and table encryption', () => {
   it('tells a customer-managed key apart, and answers NotFoundException for a key it does not have', async () => {
     const customer = local.kms.createKey('orders data key');
     expect((await describeKey(customer)).KeyMetadata).toMatchObject({ Arn: customer, KeyManager: 'CUSTOMER' });
-    await expect(describeKey(`arn:aws:kms:${local.region}:${local.accountId}:key/0a1b2c3d-0000-4000-8000-000000000000`)).rejects.toBeInstanceOf(NotFoundException);
+    await expect(
+      describeKey(`arn:aws:kms:${local.region}:${local.accountId}:key/0a1b2c3d-0000-4000-8000-000000000000`),
+    ).rejects.toBeInstanceOf(NotFoundException);
   });
 
   it('reports the key ARN in DescribeTable, whichever form CreateTable named the key in', async () => {
     const customer = local.kms.createKey();
-    await local.dynamodb.client.send(new CreateTableCommand({ ...fixtureTableInput('aws-managed'), SSESpecification: { Enabled: true, SSEType: 'KMS' } }));
     await local.dynamodb.client.send(
-      new CreateTableCommand({ ...fixtureTableInput('own-key'), SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: customer.split('/')[1] } }),
+      new CreateTableCommand({ ...fixtureTableInput('aws-managed'), SSESpecification: { Enabled: true, SSEType: 'KMS' } }),
+    );
+    await local.dynamodb.client.send(
+      new CreateTableCommand({
+        ...fixtureTableInput('own-key'),
+        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: customer.split('/')[1] },
+      }),
     );
     await local.dynamodb.client.send(new CreateTableCommand({ ...fixtureTableInput('aws-owned') }));
     expect((await local.dynamodb.waitForTableActive('aws-managed')).SSEDescription).toEqual({

@@ -67,7 +67,9 @@ describe('startLocalAws', () => {
     try {
       expect(process.env.AWS_PROFILE).toBeUndefined();
       expect((await clients.dynamodb.send(new ListTablesCommand({}))).TableNames).toContain('env-proof');
-      const listed = await clients.backup.send(new ListRecoveryPointsByResourceCommand({ ResourceArn: 'arn:aws:dynamodb:eu-west-1:210987654321:table/env-proof' }));
+      const listed = await clients.backup.send(
+        new ListRecoveryPointsByResourceCommand({ ResourceArn: 'arn:aws:dynamodb:eu-west-1:210987654321:table/env-proof' }),
+      );
       expect(listed.RecoveryPoints).toEqual([]);
       await clients.sns.send(new PublishCommand({ TopicArn: local.sns.topicArn('reports'), Message: 'hello' }));
       expect(local.sns.messages().map((message) => message.topicArn)).toEqual(['arn:aws:sns:eu-west-1:210987654321:reports']);
@@ -104,7 +106,12 @@ describe('closing', () => {
     const local = await startLocalAws(FAST_OPTIONS);
     await createFixtureTable(local, 'before-close', 1);
     const clientOf = () =>
-      new DynamoDBClient({ endpoint: local.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+      new DynamoDBClient({
+        endpoint: local.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+      });
     const before = clientOf();
     await before.send(new ListTablesCommand({}));
     before.destroy();

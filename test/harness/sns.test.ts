@@ -17,7 +17,8 @@ describe('local SNS', () => {
   afterAll(() => harness.stop());
   beforeEach(() => harness.local.sns.clearMessages());
 
-  const publish = (input: Partial<PublishCommandInput>) => harness.sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'body', ...input }));
+  const publish = (input: Partial<PublishCommandInput>) =>
+    harness.sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'body', ...input }));
 
   it('accepts a report: subject, JSON structure with default, message attributes; records and prints it', async () => {
     const report = { default: '[PASS] restore drill orders\nRTO 6m12s', email: 'long email body', sqs: '{"verdict":"PASS"}' };
@@ -89,19 +90,29 @@ describe('local SNS', () => {
   describe('message (InvalidParameterException)', () => {
     it('accepts exactly 256 KB and refuses one byte more', async () => {
       await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES) })).resolves.toBeDefined();
-      await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Message too long' });
+      await expect(publish({ Message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: Message too long',
+      });
     });
 
     it('counts bytes, not characters, and counts message attributes', async () => {
-      await expect(publish({ Message: 'é'.repeat(MAX_MESSAGE_BYTES / 2 + 1) })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(publish({ Message: 'é'.repeat(MAX_MESSAGE_BYTES / 2 + 1) })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
       const attribute = { verdict: { DataType: 'String', StringValue: 'PASS' } };
       const roomLeft = MAX_MESSAGE_BYTES - 'verdict'.length - 'String'.length - 'PASS'.length;
       await expect(publish({ Message: 'x'.repeat(roomLeft), MessageAttributes: attribute })).resolves.toBeDefined();
-      await expect(publish({ Message: 'x'.repeat(roomLeft + 1), MessageAttributes: attribute })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(publish({ Message: 'x'.repeat(roomLeft + 1), MessageAttributes: attribute })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
     });
 
     it('refuses an empty message', async () => {
-      await expect(publish({ Message: '' })).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Empty message' });
+      await expect(publish({ Message: '' })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        message: 'Invalid parameter: Empty message',
+      });
     });
 
     it('refuses a publish without a topic', async () => {
@@ -120,12 +131,16 @@ describe('local SNS', () => {
         name: 'InvalidParameterException',
         message: 'Invalid parameter: Message Structure - No default entry in JSON message body',
       });
-      await expect(publish({ MessageStructure: 'json', Message: JSON.stringify({ default: { text: 'not a string' } }) })).rejects.toMatchObject({
+      await expect(
+        publish({ MessageStructure: 'json', Message: JSON.stringify({ default: { text: 'not a string' } }) }),
+      ).rejects.toMatchObject({
         name: 'InvalidParameterException',
         message: expect.stringContaining('No default entry'),
       });
       await expect(publish({ MessageStructure: 'json', Message: 'not json' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
-      await expect(publish({ MessageStructure: 'json', Message: '["default"]' })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(publish({ MessageStructure: 'json', Message: '["default"]' })).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
     });
   });
 
@@ -178,8 +193,10 @@ describe('local SNS', () => {
       await refusedAttribute('attribute', value);
     });
 
-    it('answers a missing DataType with the service\'s ValidationError', async () => {
-      await expect(publish({ MessageAttributes: { verdict: { StringValue: 'PASS' } as unknown as { DataType: string } } })).rejects.toMatchObject({
+    it("answers a missing DataType with the service's ValidationError", async () => {
+      await expect(
+        publish({ MessageAttributes: { verdict: { StringValue: 'PASS' } as unknown as { DataType: string } } }),
+      ).rejects.toMatchObject({
         name: 'ValidationError',
         $metadata: { httpStatusCode: 400 },
       });
@@ -187,7 +204,10 @@ describe('local SNS', () => {
   });
 
   it('answers NotFound for a topic that does not exist (NotFoundException)', async () => {
-    await expect(publish({ TopicArn: harness.local.sns.topicArn('no-such-topic') })).rejects.toMatchObject({ name: 'NotFoundException', $metadata: { httpStatusCode: 404 } });
+    await expect(publish({ TopicArn: harness.local.sns.topicArn('no-such-topic') })).rejects.toMatchObject({
+      name: 'NotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('createTopic makes a topic publishable', async () => {

@@ -60,11 +60,16 @@ async function drill(
   deployedPropertyCount?: number,
 ) {
   const targets = { ...world.config().targets, sampleSize: 1_000, ...overrides };
-  const tables = world.config().tables.map((table) =>
-    table.fixture && deployedPropertyCount !== undefined
-      ? { ...table, fixture: { propertyCount: deployedPropertyCount, digest: TableDigest.of(fixtureItems(deployedPropertyCount)).toString() } }
-      : table,
-  );
+  const tables = world
+    .config()
+    .tables.map((table) =>
+      table.fixture && deployedPropertyCount !== undefined
+        ? {
+            ...table,
+            fixture: { propertyCount: deployedPropertyCount, digest: TableDigest.of(fixtureItems(deployedPropertyCount)).toString() },
+          }
+        : table,
+    );
   await world.invoke(scheduledEvent(), { engine: world.engine({ targets, tables }) });
   const reports = world.published();
   const report = reports[reports.length - 1];
@@ -80,21 +85,31 @@ test('an exact restore passes every data check', async () => {
   expect(report.attributes.verdict).toBe('PASS');
   expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: { restoredItems: FIXTURE.length } });
   // The version marker, like the canary, is the drill's own item: counted and compared on neither side.
-  expect(check('item count')).toMatchObject({ status: 'PASS', numbers: { mode: 'exact', restoredItems: FIXTURE.length, sourceItems: FIXTURE.length } });
+  expect(check('item count')).toMatchObject({
+    status: 'PASS',
+    numbers: { mode: 'exact', restoredItems: FIXTURE.length, sourceItems: FIXTURE.length },
+  });
   expect(check('sample compare')).toMatchObject({ status: 'PASS', numbers: { sampled: FIXTURE.length, matched: FIXTURE.length } });
-  expect(check('polygon-closes')).toMatchObject({ status: 'PASS', summary: expect.stringMatching(/^\d+ items: every room polygon is a closed ring$/) });
+  expect(check('polygon-closes')).toMatchObject({
+    status: 'PASS',
+    summary: expect.stringMatching(/^\d+ items: every room polygon is a closed ring$/),
+  });
   // First drill: no canary older than this recovery point exists yet.
   expect(check('canary')).toMatchObject({ status: 'WARN' });
   expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
   expect(await world.copiesLeft()).toEqual([]);
 });
 
-test('the content digest of today\'s fixture uses the digest computed at synth', async () => {
+test("the content digest of today's fixture uses the digest computed at synth", async () => {
   const { check } = await drill();
   expect(check('content digest')).toMatchObject({
     status: 'PASS',
     summary: expect.stringMatching(/^all 40 items equal the seeded fixture \(digest [0-9a-f]{12}\)$/),
-    numbers: { expectedDigest: TableDigest.of(FIXTURE).toString(), fixturePropertyCount: PROPERTIES, fixtureGeneratorVersion: FIXTURE_GENERATOR_VERSION },
+    numbers: {
+      expectedDigest: TableDigest.of(FIXTURE).toString(),
+      fixturePropertyCount: PROPERTIES,
+      fixtureGeneratorVersion: FIXTURE_GENERATOR_VERSION,
+    },
   });
 });
 
@@ -121,7 +136,8 @@ describe('fixture settings changed after the recovery point was taken', () => {
     // The generated items' creation times are synthetic: counting the reseeded source would find 20 "missing".
     expect(check('item count')).toMatchObject({
       status: 'PASS',
-      summary: 'restored 40, the fixture in force when the recovery point was taken (4 properties) holds 40; the source has since been reseeded (6 properties), so it is not counted',
+      summary:
+        'restored 40, the fixture in force when the recovery point was taken (4 properties) holds 40; the source has since been reseeded (6 properties), so it is not counted',
       numbers: { mode: 'fixture', restoredItems: 40, expectedItems: 40, fixturePropertyCount: 4 },
     });
     expect(check('sample compare').status).toBe('PASS');
@@ -134,7 +150,10 @@ describe('fixture settings changed after the recovery point was taken', () => {
     const { report, check } = await drill({}, 2);
     expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ fixturePropertyCount: 4 }) });
     expect(check('item count')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ mode: 'fixture', expectedItems: 40 }) });
-    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ goneFromSource: 20, mismatched: 0 }) });
+    expect(check('sample compare')).toMatchObject({
+      status: 'WARN',
+      numbers: expect.objectContaining({ goneFromSource: 20, mismatched: 0 }),
+    });
     expect(report.attributes.verdict).toBe('PASS');
   });
 
@@ -163,7 +182,6 @@ describe('fixture settings changed after the recovery point was taken', () => {
     expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ mode: 'fixture' }) });
     expect(report.attributes.verdict).toBe('PASS');
   });
-
 });
 
 describe('a backup taken before the upgrade that added the version marker', () => {
@@ -172,7 +190,7 @@ describe('a backup taken before the upgrade that added the version marker', () =
     world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: FIXTURE });
   });
 
-  test('content equal to today\'s fixture: item count and content digest PASS, the digest saying the backup predates markers', async () => {
+  test("content equal to today's fixture: item count and content digest PASS, the digest saying the backup predates markers", async () => {
     const { report, check } = await drill();
     expect(check('item count')).toMatchObject({
       status: 'PASS',
@@ -190,7 +208,9 @@ describe('a backup taken before the upgrade that added the version marker', () =
     expect(report.attributes.verdict).toBe('PASS');
     expect(report.subject).toMatch(/^\[PASS\] restore drill RestoreDrill-fixture: /);
     expect(report.email).toMatch(/PASS\s+item count\s+restored 40, source 40 items created before the recovery point/);
-    expect(report.email).toMatch(/PASS\s+content digest\s+all 40 items equal the fixture deployed now .*the backup predates version markers/);
+    expect(report.email).toMatch(
+      /PASS\s+content digest\s+all 40 items equal the fixture deployed now .*the backup predates version markers/,
+    );
     expect(await world.copiesLeft()).toEqual([]);
   });
 
@@ -200,19 +220,27 @@ describe('a backup taken before the upgrade that added the version marker', () =
     const [report] = world.published();
     const count = report.json.checks.find((c: { check: string }) => c.check === 'item count');
     expect(count).toMatchObject({ status: 'PASS', summary: 'restored 40, source 40 (+0.00%, tolerance 0.00%)' });
-    expect(world.dynamodb).toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE, Select: 'COUNT', FilterExpression: expect.stringContaining('NOT (#markerPk = :markerPk') });
+    expect(world.dynamodb).toHaveReceivedCommandWith(ScanCommand, {
+      TableName: FIXTURE_TABLE,
+      Select: 'COUNT',
+      FilterExpression: expect.stringContaining('NOT (#markerPk = :markerPk'),
+    });
   });
 
-  test('content that differs from today\'s fixture: still FAIL, saying which fixture it holds is unknown', async () => {
+  test("content that differs from today's fixture: still FAIL, saying which fixture it holds is unknown", async () => {
     world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
     const { report, check } = await drill();
     expect(check('content digest')).toMatchObject({
       status: 'FAIL',
-      summary: 'the restore holds no fixture version marker, so which fixture this recovery point holds is unknown; its 39 items differ from the fixture deployed now (4 properties)',
+      summary:
+        'the restore holds no fixture version marker, so which fixture this recovery point holds is unknown; its 39 items differ from the fixture deployed now (4 properties)',
       nextStep: expect.stringContaining('the next backup carries it'),
       numbers: expect.objectContaining({ marker: 'missing' }),
     });
-    expect(check('item count')).toMatchObject({ status: 'FAIL', summary: 'restored 39, source 40 items created before the recovery point: 1 missing' });
+    expect(check('item count')).toMatchObject({
+      status: 'FAIL',
+      summary: 'restored 39, source 40 items created before the recovery point: 1 missing',
+    });
     expect(report.attributes.verdict).toBe('FAIL');
   });
 });
@@ -264,12 +292,19 @@ test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more
 test('many differences: every one counted, the first three named by key, the comparison scan reported', async () => {
   world.scenario.mutateItems = (items) => [
     ...items,
-    ...Array.from({ length: 10 }, (_, i) => ({ pk: { S: `PROPERTY#P99${String(i).padStart(2, '0')}` }, sk: { S: 'META' }, type: { S: 'property' }, secret: { S: 'do-not-report' } })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      pk: { S: `PROPERTY#P99${String(i).padStart(2, '0')}` },
+      sk: { S: 'META' },
+      type: { S: 'property' },
+      secret: { S: 'do-not-report' },
+    })),
   ];
   const { check } = await drill();
   const digest = check('content digest');
   expect(digest).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 10, changed: 0 }) });
-  expect(digest.summary).toMatch(/\(extra \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} and 7 more\)$/);
+  expect(digest.summary).toMatch(
+    /\(extra \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} \{pk=PROPERTY#P99\d\d, sk=META\} and 7 more\)$/,
+  );
   expect(digest.numbers.comparisonScanReadUnits).toBeGreaterThan(0);
   expect(JSON.stringify(world.published())).not.toContain('do-not-report');
 });
@@ -306,16 +341,26 @@ function rewriteNumbers(value: any): any {
 }
 
 test('an item deleted from the source after the backup: the exact count WARNs, nothing FAILs', async () => {
-  await world.passThrough(new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk } }));
+  await world.passThrough(
+    new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk } }),
+  );
   const { report, check } = await drill();
-  expect(check('item count')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ restoredItems: FIXTURE.length, sourceItems: FIXTURE.length - 1 }) });
+  expect(check('item count')).toMatchObject({
+    status: 'WARN',
+    numbers: expect.objectContaining({ restoredItems: FIXTURE.length, sourceItems: FIXTURE.length - 1 }),
+  });
   expect(check('content digest').status).toBe('PASS');
   expect(report.attributes.verdict).toBe('PASS');
 });
 
 describe('sample compare and later changes to the source', () => {
   const changedAtSource = (updatedAt: string) =>
-    world.passThrough(new PutItemCommand({ TableName: FIXTURE_TABLE, Item: { ...FIXTURE[roomIndex], areaM2: { N: '999.5' }, updatedAt: { S: updatedAt } } }));
+    world.passThrough(
+      new PutItemCommand({
+        TableName: FIXTURE_TABLE,
+        Item: { ...FIXTURE[roomIndex], areaM2: { N: '999.5' }, updatedAt: { S: updatedAt } },
+      }),
+    );
 
   test('an item changed in the source after the recovery point (updatedAt later) is skipped, not failed', async () => {
     await changedAtSource(new Date(world.clock.now()).toISOString());
@@ -323,7 +368,12 @@ describe('sample compare and later changes to the source', () => {
     expect(check('sample compare')).toMatchObject({
       status: 'PASS',
       summary: expect.stringContaining('1 skipped (changed after the recovery point)'),
-      numbers: expect.objectContaining({ sampled: FIXTURE.length, matched: FIXTURE.length - 1, skippedChangedSinceBackup: 1, mismatched: 0 }),
+      numbers: expect.objectContaining({
+        sampled: FIXTURE.length,
+        matched: FIXTURE.length - 1,
+        skippedChangedSinceBackup: 1,
+        mismatched: 0,
+      }),
     });
     // The restored copy itself is intact.
     expect(check('content digest').status).toBe('PASS');
@@ -346,7 +396,10 @@ describe('sample compare and later changes to the source', () => {
     await world.addSourceTable({ name: 'plain-orders', items: orderItems(10) });
     world.addRecoveryPoint({ table: 'plain-orders', ageMinutes: 60 });
     await world.passThrough(new PutItemCommand({ TableName: 'plain-orders', Item: { ...orderItems(1)[0], total: { N: '1' } } }));
-    await world.invoke({ tables: ['plain-orders'] }, { engine: world.engine({ targets: { ...world.config().targets, sampleSize: 1_000 } }) });
+    await world.invoke(
+      { tables: ['plain-orders'] },
+      { engine: world.engine({ targets: { ...world.config().targets, sampleSize: 1_000 } }) },
+    );
     const report = world.published().at(-1)!;
     const sample = report.json.checks.find((c: { check: string }) => c.check === 'sample compare');
     expect(sample).toMatchObject({
@@ -423,7 +476,10 @@ describe('read budget', () => {
   test('with no budget for the source, checks degrade to WARN instead of reading it', async () => {
     const { report, check } = await drill({ sourceReadBudgetUnits: 0 });
     expect(check('item count')).toMatchObject({ status: 'WARN', summary: expect.stringContaining('the source was not counted') });
-    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }) });
+    expect(check('sample compare')).toMatchObject({
+      status: 'WARN',
+      numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }),
+    });
     expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
     expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
     expect(report.attributes.verdict).toBe('PASS');
@@ -440,7 +496,10 @@ describe('read budget', () => {
     });
     world.dynamodb.on(BatchGetItemCommand).callsFake(async (input) => {
       const output = await world.passThrough(new BatchGetItemCommand(input));
-      reads.push({ at: world.clock.now(), units: (output.ConsumedCapacity ?? []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0) });
+      reads.push({
+        at: world.clock.now(),
+        units: (output.ConsumedCapacity ?? []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0),
+      });
       return output;
     });
     const rate = 0.5;
@@ -463,12 +522,17 @@ describe('read budget', () => {
     expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
     expect(check('item count')).toMatchObject({
       status: 'WARN',
-      summary: expect.stringMatching(/the source was not counted: ~\d+ read units at 0 units\/s would take ~[\d,]+ s, more than this invocation has left$/),
+      summary: expect.stringMatching(
+        /the source was not counted: ~\d+ read units at 0 units\/s would take ~[\d,]+ s, more than this invocation has left$/,
+      ),
       nextStep: expect.stringContaining('raise sourceReadUnitsPerSecond'),
     });
     // The sample compare reads its first chunk, then stops rather than sleep past the reserve.
     expect(world.dynamodb).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
-    expect(check('sample compare')).toMatchObject({ status: 'WARN', numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length - 25 }) });
+    expect(check('sample compare')).toMatchObject({
+      status: 'WARN',
+      numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length - 25 }),
+    });
     expect(report.attributes.verdict).toBe('PASS');
     expect(await world.copiesLeft()).toEqual([]);
   });
@@ -519,9 +583,14 @@ describe('custom checks are held to the read budget and pace', () => {
 
   test('a source scan stops when the budget is spent; a read it cannot afford FAILs the check, naming the budget', async () => {
     // Small pages, so the budget runs out part-way through the scan.
-    world.dynamodb.on(ScanCommand).callsFake((input) => world.passThrough(new ScanCommand(isGreedyScan(input) ? { ...input, Limit: 5 } : input)));
+    world.dynamodb
+      .on(ScanCommand)
+      .callsFake((input) => world.passThrough(new ScanCommand(isGreedyScan(input) ? { ...input, Limit: 5 } : input)));
     const check = await drillWithGreedy({ sourceReadBudgetUnits: 2 });
-    expect(check).toMatchObject({ status: 'FAIL', summary: expect.stringContaining('read budget of 2 units for source table RestoreDrill-fixture is spent') });
+    expect(check).toMatchObject({
+      status: 'FAIL',
+      summary: expect.stringContaining('read budget of 2 units for source table RestoreDrill-fixture is spent'),
+    });
     expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
     const scannedPages = world.dynamodb.commandCalls(ScanCommand).filter((c) => isGreedyScan(c.args[0].input));
     expect(scannedPages.length).toBeGreaterThan(0);

@@ -6,7 +6,14 @@ import {
   ListRestoreJobsByProtectedResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { DeleteTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -242,7 +249,9 @@ describe('sources encrypted with a KMS key', () => {
     expect(report.json.failure).toBe(
       `KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}; the drill cannot read the table or its native backups with it, so no restore was started — set tables[].kmsKeyArn = ${CUSTOMER_KEY} for orders and redeploy`,
     );
-    expect(report.email).toContain(`What failed: KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}`);
+    expect(report.email).toContain(
+      `What failed: KMS key not granted: source table orders is encrypted with the customer-managed KMS key ${CUSTOMER_KEY}`,
+    );
     // As any early failure: the recovery point and its age are reported, nothing was restored or deleted.
     expect(report.json.recoveryPoint).toMatchObject({ ageSeconds: 3600 });
     expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
@@ -259,16 +268,22 @@ describe('sources encrypted with a KMS key', () => {
   test('tables[].kmsKeyArn names another key than the table uses: FAIL naming the key to set', async () => {
     encryptSource(CUSTOMER_KEY);
     world.kmsKeys.set(CUSTOMER_KEY, 'CUSTOMER');
-    await world.invoke(scheduledEvent(), { engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: OTHER_KEY }] }) });
+    await world.invoke(scheduledEvent(), {
+      engine: world.engine({ tables: [{ tableName: 'orders', tableArn: tableArn('orders'), kmsKeyArn: OTHER_KEY }] }),
+    });
     const [report] = world.published();
-    expect(report.json.failure).toContain(`the customer-managed KMS key ${CUSTOMER_KEY}, not the key its tables[].kmsKeyArn names (${OTHER_KEY})`);
+    expect(report.json.failure).toContain(
+      `the customer-managed KMS key ${CUSTOMER_KEY}, not the key its tables[].kmsKeyArn names (${OTHER_KEY})`,
+    );
     expect(report.json.failure).toMatch(new RegExp(`set tables\\[\\]\\.kmsKeyArn = ${CUSTOMER_KEY} for orders`));
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
   });
 
   test('DescribeKey refused: a key of the customer (AWS managed keys are describable by the account), FAIL naming the setting', async () => {
     encryptSource(CUSTOMER_KEY);
-    world.kms.on(DescribeKeyCommand).rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
+    world.kms
+      .on(DescribeKeyCommand)
+      .rejects(Object.assign(new Error('not authorized to perform: kms:DescribeKey'), { name: 'AccessDeniedException' }));
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.subject).toMatch(/ - KMS key not granted$/);
@@ -280,7 +295,9 @@ describe('sources encrypted with a KMS key', () => {
     const foreign = 'arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
     encryptSource(foreign);
     await world.invoke(scheduledEvent());
-    expect(world.published()[0].json.failure).toMatch(/^KMS key not granted: .*set tables\[\]\.kmsKeyArn = arn:aws:kms:us-east-1:210987654321:key\//);
+    expect(world.published()[0].json.failure).toMatch(
+      /^KMS key not granted: .*set tables\[\]\.kmsKeyArn = arn:aws:kms:us-east-1:210987654321:key\//,
+    );
     expect(world.kms).not.toHaveReceivedCommand(DescribeKeyCommand);
   });
 
@@ -368,7 +385,11 @@ describe('recovery point problems', () => {
     expect(historyByTableQueries()).toHaveLength(1);
     const [report] = world.published();
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
-    expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: drillIdFor(new Date(event.time), event.id, tableArn('orders')) });
+    expect(report.attributes).toEqual({
+      verdict: 'FAIL',
+      table: 'orders',
+      drillId: drillIdFor(new Date(event.time), event.id, tableArn('orders')),
+    });
     expect(report.json.failure).toBe(
       `no recovery point yet: this is the first drill of orders, and no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`,
     );
@@ -446,7 +467,8 @@ describe('recovery point problems', () => {
 describe('AWS errors before the restore starts: transient ones are no verdict, permanent ones are', () => {
   // aws-sdk-client-mock replaces send(), so one rejection stands for an error that outlasted the SDK's retries.
   const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-  const denied = (action: string) => Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
+  const denied = (action: string) =>
+    Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
 
   /** DescribeTable of the source failing once with `error`, every other call answered by DynamoDB Local. */
   function describeSourceFailsOnce(error: Error) {
@@ -483,7 +505,9 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
   test('DescribeTable of the source throttled: no verdict, the lease is released, and the retry finishes the drill', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
     describeSourceFailsOnce(throttled());
-    await expectNoVerdictThenRetryFinishes(/1 drill\(s\) did not complete: drill \S+ \(orders\): DescribeTable ThrottlingException \(Rate exceeded\): .*nothing was judged: the drill stays STARTED/);
+    await expectNoVerdictThenRetryFinishes(
+      /1 drill\(s\) did not complete: drill \S+ \(orders\): DescribeTable ThrottlingException \(Rate exceeded\): .*nothing was judged: the drill stays STARTED/,
+    );
     expect(world.backup).toHaveReceivedCommandTimes(StartRestoreJobCommand, 1);
     await expectNoCopyLeft();
   });
@@ -510,15 +534,20 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
     expect(world.published()[0].json.failure).toMatch(/^DescribeTable TypeError .*unexpected error — see the drill Lambda logs/);
   });
 
-  test('a fault on AWS\'s side ($fault server, as the SDK marks a 5xx): no verdict; the retry finishes the drill', async () => {
+  test("a fault on AWS's side ($fault server, as the SDK marks a 5xx): no verdict; the retry finishes the drill", async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
-    describeSourceFailsOnce(Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $fault: 'server' }));
+    describeSourceFailsOnce(
+      Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $fault: 'server' }),
+    );
     await expectNoVerdictThenRetryFinishes(/DescribeTable InternalServerError/);
   });
 
   test('listing the recovery points throttled: no verdict; the retry finishes the drill', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
-    world.backup.on(ListRecoveryPointsByBackupVaultCommand).rejectsOnce(throttled()).callsFake((input) => world.listRecoveryPoints(input));
+    world.backup
+      .on(ListRecoveryPointsByBackupVaultCommand)
+      .rejectsOnce(throttled())
+      .callsFake((input) => world.listRecoveryPoints(input));
     await expectNoVerdictThenRetryFinishes(/ListRecoveryPointsByBackupVault ThrottlingException/);
   });
 
@@ -528,7 +557,9 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.attributes.verdict).toBe('FAIL');
-    expect(report.json.failure).toMatch(/^ListRecoveryPointsByBackupVault AccessDeniedException .*check backup:ListRecoveryPointsByBackupVault on the vault/);
+    expect(report.json.failure).toMatch(
+      /^ListRecoveryPointsByBackupVault AccessDeniedException .*check backup:ListRecoveryPointsByBackupVault on the vault/,
+    );
     expect(world.backup).not.toHaveReceivedCommand(StartRestoreJobCommand);
   });
 
@@ -541,14 +572,20 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
       return { Table: { ...real.Table, SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: AWS_MANAGED_KEY } } };
     });
     world.kmsKeys.set(AWS_MANAGED_KEY, 'AWS');
-    world.kms.on(DescribeKeyCommand).rejectsOnce(throttled()).callsFake((input) => world.describeKey(input));
+    world.kms
+      .on(DescribeKeyCommand)
+      .rejectsOnce(throttled())
+      .callsFake((input) => world.describeKey(input));
     await expectNoVerdictThenRetryFinishes(/DescribeKey ThrottlingException/);
     expect(world.kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 2);
   });
 
   test('StartRestoreJob throttled: no verdict; the retry asks again with the same token and finishes the drill', async () => {
     world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
-    world.backup.on(StartRestoreJobCommand).rejectsOnce(throttled()).callsFake((input) => world.startRestore(input));
+    world.backup
+      .on(StartRestoreJobCommand)
+      .rejectsOnce(throttled())
+      .callsFake((input) => world.startRestore(input));
     await expectNoVerdictThenRetryFinishes(/StartRestoreJob ThrottlingException/);
     const starts = world.backup.commandCalls(StartRestoreJobCommand).map((call) => call.args[0].input);
     expect(starts).toHaveLength(2);
@@ -582,7 +619,9 @@ describe('restore problems', () => {
     await world.invoke(scheduledEvent());
     const [report] = world.published();
     expect(report.attributes.verdict).toBe('FAIL');
-    expect(report.json.failure).toMatch(/^StartRestoreJob AccessDeniedException \(User is not authorized to perform: iam:PassRole\): the Lambda role cannot start the restore or pass the restore role — check backup:StartRestoreJob and iam:PassRole/);
+    expect(report.json.failure).toMatch(
+      /^StartRestoreJob AccessDeniedException \(User is not authorized to perform: iam:PassRole\): the Lambda role cannot start the restore or pass the restore role — check backup:StartRestoreJob and iam:PassRole/,
+    );
     expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
     expect(world.dynamodb).not.toHaveReceivedCommand(DeleteTableCommand);
     await expectNoCopyLeft();
@@ -624,7 +663,10 @@ describe('restore problems', () => {
     });
     // As on AWS: DeleteTable of a table still CREATING is refused.
     world.dynamodb.on(DeleteTableCommand).callsFake(async (input) => {
-      if (creating) throw Object.assign(new Error('Attempt to change a resource which is still in use: Table is being created'), { name: 'ResourceInUseException' });
+      if (creating)
+        throw Object.assign(new Error('Attempt to change a resource which is still in use: Table is being created'), {
+          name: 'ResourceInUseException',
+        });
       return world.passThrough(new DeleteTableCommand(input));
     });
     const started = world.clock.now();
@@ -636,7 +678,9 @@ describe('restore problems', () => {
     expect(report.json.failure).toMatch(/^restored: restore job COMPLETED but table drill-copy-orders-\S+ is CREATING, not ACTIVE$/);
     expect(report.json.cleanup).toMatchObject({
       result: 'failed',
-      detail: expect.stringMatching(/it is still CREATING and DynamoDB deletes a table only once it is ACTIVE; the next scheduled drill deletes it/),
+      detail: expect.stringMatching(
+        /it is still CREATING and DynamoDB deletes a table only once it is ACTIVE; the next scheduled drill deletes it/,
+      ),
     });
     expect(world.clock.now() - started).toBeLessThan(15 * 60_000);
     // It never sent a DeleteTable DynamoDB would refuse.
@@ -701,7 +745,12 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
   test('the drill finds its job among the restore jobs of the table and finishes once', async () => {
     const point = world.addRecoveryPoint({ table: 'orders', ageMinutes: 30 });
     // Someone restoring the same recovery point by hand, with another role, a minute earlier.
-    await world.startRestore({ RecoveryPointArn: point, IamRoleArn: `arn:aws:iam::123456789012:role/ops`, IdempotencyToken: 'by-hand', Metadata: { targetTableName: 'orders-by-hand' } });
+    await world.startRestore({
+      RecoveryPointArn: point,
+      IamRoleArn: `arn:aws:iam::123456789012:role/ops`,
+      IdempotencyToken: 'by-hand',
+      Metadata: { targetTableName: 'orders-by-hand' },
+    });
     world.clock.advance(60_000);
     succeedsWithoutId();
     const summary = await world.invoke(scheduledEvent());
@@ -721,8 +770,14 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     world.backup.on(ListRestoreJobsByProtectedResourceCommand).callsFake((input) => world.listRestoreJobs(input, () => listed));
     const event = scheduledEvent();
     const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
-    await expect(world.invoke(event)).rejects.toThrow(/returned no restore job id, and no restore job of that recovery point .* is listed for orders yet/);
-    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED', recoveryPoint: expect.any(Object), restoreStartedAt: expect.any(String) });
+    await expect(world.invoke(event)).rejects.toThrow(
+      /returned no restore job id, and no restore job of that recovery point .* is listed for orders yet/,
+    );
+    expect(await world.historyRecord(drillId)).toMatchObject({
+      status: 'STARTED',
+      recoveryPoint: expect.any(Object),
+      restoreStartedAt: expect.any(String),
+    });
     expect(await world.historyRecord(drillId)).not.toHaveProperty('earlyFailure');
     expect(world.sns).not.toHaveReceivedCommand(PublishCommand);
 
@@ -742,15 +797,23 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     succeedsWithoutId();
     world.backup
       .on(ListRestoreJobsByProtectedResourceCommand)
-      .rejects(Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), { name: 'AccessDeniedException' }));
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), {
+          name: 'AccessDeniedException',
+        }),
+      );
     const summary = await world.invoke(scheduledEvent());
     expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
-    expect(world.published()[0].json.failure).toMatch(/^ListRestoreJobsByProtectedResource AccessDeniedException .*check backup:ListRestoreJobsByProtectedResource$/);
+    expect(world.published()[0].json.failure).toMatch(
+      /^ListRestoreJobsByProtectedResource AccessDeniedException .*check backup:ListRestoreJobsByProtectedResource$/,
+    );
   });
 
   test('listing throttled past the SDK retries: not a verdict, the invocation fails and the drill stays STARTED for the retry', async () => {
     succeedsWithoutId();
-    world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    world.backup
+      .on(ListRestoreJobsByProtectedResourceCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const event = scheduledEvent();
     await expect(world.invoke(event)).rejects.toThrow(/is listed for orders yet/);
     expect(await world.historyRecord(drillIdFor(new Date(event.time), event.id, tableArn('orders')))).toMatchObject({ status: 'STARTED' });
@@ -774,7 +837,10 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     const [report] = world.published();
     // Without a known job the cleanup may not delete the table that job made (safety rule 4): it says so.
     expect(report.subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO 1h00m - restore job not found, cleanup');
-    expect(report.json.cleanup).toMatchObject({ result: 'refused', detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/) });
+    expect(report.json.cleanup).toMatchObject({
+      result: 'refused',
+      detail: expect.stringMatching(/no restore job of this drill created drill-copy-orders-/),
+    });
     expect(report.json.failure).toMatch(
       /^restore job not found: the restore of arn:aws:backup:\S+ was requested \d{4}-\S+ \S+ UTC \(3h\d\dm ago\) and no restore job of that recovery point run with the restore role \S+ is listed for orders; the drill cannot follow or judge that restore and does not request it again this late — if a table drill-copy-orders-\S+ appears, delete it by hand$/,
     );
@@ -798,7 +864,8 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       world.clock.advance(3 * 3600_000);
       return drillId;
     }
-    const startsOf = (drillId: string) => world.backup.commandCalls(StartRestoreJobCommand).filter((call) => call.args[0].input.IdempotencyToken === drillId);
+    const startsOf = (drillId: string) =>
+      world.backup.commandCalls(StartRestoreJobCommand).filter((call) => call.args[0].input.IdempotencyToken === drillId);
     const reportOf = (drillId: string) => world.published().filter((r) => r.json.drillId === drillId);
 
     test('its job is listed now: the drill follows it without sending StartRestoreJob again', async () => {
@@ -814,7 +881,9 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       const [report] = reportOf(drillId);
       // The job it asked for is judged, data and all; the three hours it took to see it count as RTO.
       expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-1', status: 'COMPLETED' });
-      expect(report.json.checks.filter((c: { status: string }) => c.status === 'FAIL').map((c: { check: string }) => c.check)).toEqual(['RTO']);
+      expect(report.json.checks.filter((c: { status: string }) => c.status === 'FAIL').map((c: { check: string }) => c.check)).toEqual([
+        'RTO',
+      ]);
       expect(report.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]));
       expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
       await expectNoCopyLeft();
@@ -831,12 +900,17 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       expect(report.json.failure).toMatch(
         /^restore job not found: the restore of \S+ was requested \d{4}-\d\d-\d\d \S+ UTC \(3h00m ago\) and no restore job .* does not request it again this late/,
       );
-      expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', earlyFailure: expect.stringMatching(/^restore job not found: /) });
+      expect(await world.historyRecord(drillId)).toMatchObject({
+        status: 'FINISHED',
+        earlyFailure: expect.stringMatching(/^restore job not found: /),
+      });
     });
 
     test('the listing throttled: not a verdict, the drill stays STARTED for the next look', async () => {
       const drillId = await requestedThreeHoursAgo();
-      world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      world.backup
+        .on(ListRestoreJobsByProtectedResourceCommand)
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
       await expect(world.invoke(scheduledEvent('2026-11-28T09:00:00Z'))).rejects.toThrow(/ThrottlingException/);
       expect(startsOf(drillId)).toHaveLength(1);
       expect(await world.historyRecord(drillId)).toMatchObject({ status: 'STARTED' });
@@ -914,10 +988,7 @@ describe('long restores and duplicates', () => {
 
   test('the same event handled by two racing invocations: one restore job, one report', async () => {
     const event = scheduledEvent();
-    const results = await Promise.all([
-      world.invoke(event, { requestId: 'racer-a' }),
-      world.invoke(event, { requestId: 'racer-b' }),
-    ]);
+    const results = await Promise.all([world.invoke(event, { requestId: 'racer-a' }), world.invoke(event, { requestId: 'racer-b' })]);
     const statuses = results.flatMap((r) => r.drills.map((d) => d.status)).sort();
     expect(statuses).toContain('finished');
     expect(statuses.filter((s) => s === 'finished')).toHaveLength(1);
@@ -967,9 +1038,11 @@ describe('interrupted and racing invocations', () => {
 
   test('killed mid-check: a retry within the lease stands back, one after it finishes the drill once', async () => {
     // The first invocation hangs on its source count, as a Lambda does when it runs out of time.
-    world.dynamodb.on(ScanCommand).callsFake(async (input) =>
-      input.TableName === 'orders' ? new Promise(() => undefined) : world.passThrough(new ScanCommand(input)),
-    );
+    world.dynamodb
+      .on(ScanCommand)
+      .callsFake(async (input) =>
+        input.TableName === 'orders' ? new Promise(() => undefined) : world.passThrough(new ScanCommand(input)),
+      );
     const event = scheduledEvent();
     void world.invoke(event, { remainingMs: 15 * 60_000, requestId: 'killed' });
     for (let i = 0; i < 200 && !world.dynamodb.commandCalls(ScanCommand).some((c) => c.args[0].input.TableName === 'orders'); i++) {
@@ -1040,7 +1113,10 @@ describe('interrupted and racing invocations', () => {
   });
 
   test('a manual invocation retried by Lambda (same request id, later time) continues the same drill', async () => {
-    world.sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Internal error'), { name: 'InternalErrorException' })).resolves({ MessageId: 'm' });
+    world.sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Internal error'), { name: 'InternalErrorException' }))
+      .resolves({ MessageId: 'm' });
     await expect(world.invoke({ tables: ['orders'] }, { requestId: 'manual-1' })).rejects.toThrow(/report not sent/);
     world.clock.advance(2 * 60_000);
     const retry = await world.invoke({ tables: ['orders'] }, { requestId: 'manual-1' });
@@ -1079,7 +1155,9 @@ describe('check failures', () => {
 
   test('item count outside the tolerance fails with both counts', async () => {
     world.scenario = { statuses: ['COMPLETED'], createTable: true, mutateItems: (items) => items.slice(0, 37) };
-    await world.invoke(scheduledEvent(), { engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }) });
+    await world.invoke(scheduledEvent(), {
+      engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }),
+    });
     const [report] = world.published();
     expect(report.json.checks).toEqual(
       expect.arrayContaining([
@@ -1101,7 +1179,9 @@ describe('check failures', () => {
 
   test('item count inside the tolerance passes', async () => {
     world.scenario = { statuses: ['COMPLETED'], createTable: true, mutateItems: (items) => items.slice(0, 39) };
-    await world.invoke(scheduledEvent(), { engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }) });
+    await world.invoke(scheduledEvent(), {
+      engine: world.engine({ targets: { ...world.config().targets, itemCountTolerancePercent: 5 } }),
+    });
     expect(world.published()[0].json.checks).toEqual(
       expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]),
     );
@@ -1124,7 +1204,11 @@ describe('tables too large for one invocation', () => {
     const [report] = world.published();
     expect(report.json.checks).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ check: 'item count', status: 'FAIL', summary: expect.stringMatching(/^not evaluated: the scan of the restored copy stopped after \d+ items/) }),
+        expect.objectContaining({
+          check: 'item count',
+          status: 'FAIL',
+          summary: expect.stringMatching(/^not evaluated: the scan of the restored copy stopped after \d+ items/),
+        }),
         expect.objectContaining({ check: 'sample compare', status: 'FAIL' }),
         expect.objectContaining({ check: 'schema', status: 'PASS' }),
       ]),
@@ -1151,7 +1235,11 @@ describe('exact item count over mixed timestamp encodings', () => {
     const [report] = world.published();
     expect(report.json.checks).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ check: 'item count', status: 'PASS', numbers: expect.objectContaining({ mode: 'exact', restoredItems: 20, sourceItems: 20 }) }),
+        expect.objectContaining({
+          check: 'item count',
+          status: 'PASS',
+          numbers: expect.objectContaining({ mode: 'exact', restoredItems: 20, sourceItems: 20 }),
+        }),
       ]),
     );
   });
@@ -1198,7 +1286,11 @@ describe('the failure topic (notifyFailuresOnly)', () => {
       /drill .* \(orders\) FAIL: report not sent: Publish InternalErrorException \(Internal error\).* \(failures topic\)/,
     );
     expect(topicsPublishedTo()).toEqual([TOPIC_ARN, FAILURE_TOPIC_ARN]);
-    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING', publishedTo: ['reports'], outcome: { verdict: 'FAIL' } });
+    expect(await world.historyRecord(drillId)).toMatchObject({
+      status: 'REPORTING',
+      publishedTo: ['reports'],
+      outcome: { verdict: 'FAIL' },
+    });
 
     world.clock.advance(60_000);
     const retry = await world.invoke(event, { engine });
@@ -1209,7 +1301,11 @@ describe('the failure topic (notifyFailuresOnly)', () => {
     expect(reports[2].subject).toBe('[FAIL] restore drill orders: RTO n/a, RPO none - no recovery point yet');
     expect(reports[2].attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId });
     expect(reports[2].json).toMatchObject({ drillId, verdict: 'FAIL', failure: expect.stringMatching(/^no recovery point yet: /) });
-    expect(await world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports', 'failures'], reportedAt: expect.any(String) });
+    expect(await world.historyRecord(drillId)).toMatchObject({
+      status: 'FINISHED',
+      publishedTo: ['reports', 'failures'],
+      reportedAt: expect.any(String),
+    });
   });
 
   test('the report-topic publish fails: nothing is recorded as sent, the retry publishes to both topics', async () => {
@@ -1217,7 +1313,9 @@ describe('the failure topic (notifyFailuresOnly)', () => {
     const engine = world.engine({ failureTopicArn: FAILURE_TOPIC_ARN });
     const event = scheduledEvent();
     const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
-    await expect(world.invoke(event, { engine })).rejects.toThrow(/FAIL: report not sent: Publish InternalErrorException .*\(reports topic\)/);
+    await expect(world.invoke(event, { engine })).rejects.toThrow(
+      /FAIL: report not sent: Publish InternalErrorException .*\(reports topic\)/,
+    );
     // The failure topic was not tried: reports go out in order, each recorded before the next.
     expect(topicsPublishedTo()).toEqual([TOPIC_ARN]);
     const record = await world.historyRecord(drillId);
@@ -1249,7 +1347,9 @@ describe('reporting and cleanup failures', () => {
       .rejectsOnce(Object.assign(new Error('Internal error'), { name: 'InternalErrorException' }))
       .resolves({ MessageId: 'message-2' });
     const event = scheduledEvent();
-    await expect(world.invoke(event)).rejects.toThrow(/1 drill\(s\) did not complete: drill .* \(orders\) PASS: report not sent: Publish InternalErrorException/);
+    await expect(world.invoke(event)).rejects.toThrow(
+      /1 drill\(s\) did not complete: drill .* \(orders\) PASS: report not sent: Publish InternalErrorException/,
+    );
     const drillId = drillIdFor(new Date(event.time), event.id, tableArn('orders'));
     expect(await world.historyRecord(drillId)).toMatchObject({ status: 'REPORTING', outcome: { verdict: 'PASS' } });
     // The copy is gone even though the report is not.
@@ -1264,7 +1364,12 @@ describe('reporting and cleanup failures', () => {
     // DynamoDB keeps no order of map keys (nor does DynamoDB Local), so the bodies are compared
     // as JSON documents: the same content, whatever order the history record's maps came back in.
     const decoded = (input: { Message?: string }) =>
-      Object.fromEntries(Object.entries(JSON.parse(input.Message!) as Record<string, string>).map(([protocol, body]) => [protocol, protocol === 'email' ? body : JSON.parse(body)]));
+      Object.fromEntries(
+        Object.entries(JSON.parse(input.Message!) as Record<string, string>).map(([protocol, body]) => [
+          protocol,
+          protocol === 'email' ? body : JSON.parse(body),
+        ]),
+      );
     const [failedAttempt, sent] = world.sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
     expect({ ...sent, Message: decoded(sent) }).toEqual({ ...failedAttempt, Message: decoded(failedAttempt) });
     const [report] = world.published().slice(-1);
@@ -1332,7 +1437,9 @@ describe('reporting and cleanup failures', () => {
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO \d+s, RPO 1h00m - cleanup$/);
     expect(report.email).toMatch(/Cleanup\n  failed: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException/);
     expect(report.json.cleanup).toMatchObject({ result: 'failed' });
-    expect(report.json.failure).toMatch(/^cleanup: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException .*check dynamodb:DeleteTable on table\/<prefix>\*/);
+    expect(report.json.failure).toMatch(
+      /^cleanup: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException .*check dynamodb:DeleteTable on table\/<prefix>\*/,
+    );
     expect(await world.copiesLeft()).toHaveLength(1);
 
     world.dynamodb.on(DeleteTableCommand).callsFake((input) => world.passThrough(new DeleteTableCommand(input)));
@@ -1422,7 +1529,9 @@ describe('manual payloads that are refused', () => {
 
   test('only tables this stack does not drill: refused, naming them and the drilled ones', async () => {
     const { summary } = await invokeCapturingWarnings({ tables: ['invoices'] });
-    expect(summary.refused).toBe('manual drill refused, nothing was started: no table named is drilled by this stack (invoices); drilled tables: orders');
+    expect(summary.refused).toBe(
+      'manual drill refused, nothing was started: no table named is drilled by this stack (invoices); drilled tables: orders',
+    );
     expect(world.backup.calls()).toHaveLength(0);
   });
 });
@@ -1430,7 +1539,10 @@ describe('manual payloads that are refused', () => {
 describe('events that are not drill triggers', () => {
   test.each([
     ['a malformed scheduled event', { ...scheduledEvent(), time: 'yesterday' }],
-    ['a backup job that FAILED', { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } }],
+    [
+      'a backup job that FAILED',
+      { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } },
+    ],
     ['an S3 event', { Records: [{ s3: {} }] }],
     ['an array', [{ tables: ['orders'] }]],
     ['null', null],

@@ -2,9 +2,7 @@ import { ENV } from '../../lambda/config';
 import { readConfig } from '../../lambda/read-config';
 
 const validEnv = (): NodeJS.ProcessEnv => ({
-  [ENV.tables]: JSON.stringify([
-    { tableName: 'orders', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders', canary: true },
-  ]),
+  [ENV.tables]: JSON.stringify([{ tableName: 'orders', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders', canary: true }]),
   [ENV.vaultNames]: 'vault-a, vault-b',
   [ENV.restoreRoleArn]: 'arn:aws:iam::123456789012:role/restore',
   [ENV.restoreTablePrefix]: 'drill-copy-',

@@ -1,9 +1,13 @@
 import { parseTrigger } from '../../lambda/triggers';
-import { DOCUMENTED_BACKUP_JOB_EVENTS, DOCUMENTED_RESTORE_JOB_EVENTS, DOCUMENTED_SCHEDULED_EVENT } from '../harness/events/documented-examples';
+import {
+  DOCUMENTED_BACKUP_JOB_EVENTS,
+  DOCUMENTED_RESTORE_JOB_EVENTS,
+  DOCUMENTED_SCHEDULED_EVENT,
+} from '../harness/events/documented-examples';
 
 /** The engine's trigger schemas against AWS's published example events, verbatim. */
-describe('parseTrigger on AWS\'s documented example events', () => {
-  it('a scheduled rule\'s event starts a scheduled drill', () => {
+describe("parseTrigger on AWS's documented example events", () => {
+  it("a scheduled rule's event starts a scheduled drill", () => {
     expect(parseTrigger(DOCUMENTED_SCHEDULED_EVENT)).toEqual({
       kind: 'schedule',
       eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
@@ -24,10 +28,13 @@ describe('parseTrigger on AWS\'s documented example events', () => {
     expect(parseTrigger(DOCUMENTED_BACKUP_JOB_EVENTS[state])).toMatchObject({ kind: 'ignored' });
   });
 
-  it.each(['COMPLETED', 'FAILED', 'RUNNING', 'PENDING'] as const)('a restore job %s event (status) resumes the drill that owns the job', (status) => {
-    const example = DOCUMENTED_RESTORE_JOB_EVENTS[status];
-    expect(parseTrigger(example)).toEqual({ kind: 'restore-job-changed', restoreJobId: example.detail.restoreJobId, status });
-  });
+  it.each(['COMPLETED', 'FAILED', 'RUNNING', 'PENDING'] as const)(
+    'a restore job %s event (status) resumes the drill that owns the job',
+    (status) => {
+      const example = DOCUMENTED_RESTORE_JOB_EVENTS[status];
+      expect(parseTrigger(example)).toEqual({ kind: 'restore-job-changed', restoreJobId: example.detail.restoreJobId, status });
+    },
+  );
 
   it('a restore job CREATED event (state, not status) is not a trigger', () => {
     expect(parseTrigger(DOCUMENTED_RESTORE_JOB_EVENTS.CREATED)).toMatchObject({

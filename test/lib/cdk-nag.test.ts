@@ -9,7 +9,9 @@ import { NON_DEFAULT_SETTINGS, TEST_ENV, buildStack, synthesize } from './synth'
 function findings(pack: NagPack, scope: IConstruct): string[] {
   return pack
     .validateScope(scope)
-    .violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`));
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+    );
 }
 
 const PACKS = [
@@ -40,7 +42,9 @@ test('Noncompliance: an unacknowledged wildcard next to the drill is still repor
   const { app, stack } = buildStack({ stackName: 'NagSelfTest' });
   const extra = new iam.Role(stack, 'ExtraRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   extra.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DeleteTable'], resources: ['*'] }));
-  expect(findings(new AwsSolutionsChecks(), app)).toContain('AwsSolutions-IAM5[Resource::*] at NagSelfTest/ExtraRole/DefaultPolicy/Resource');
+  expect(findings(new AwsSolutionsChecks(), app)).toContain(
+    'AwsSolutions-IAM5[Resource::*] at NagSelfTest/ExtraRole/DefaultPolicy/Resource',
+  );
 });
 
 test('every acknowledgement carries a specific reason', () => {

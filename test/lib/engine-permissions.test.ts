@@ -53,7 +53,14 @@ export function engineActions(): Set<string> {
  * DynamoDB and SNS use KMS keys on the drill's behalf: the data key (CDK grants on the history
  * table and topic) and the keys of drilled tables that have one (`kmsKeyArn`).
  */
-const KMS_ON_BEHALF = new Set(['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+const KMS_ON_BEHALF = new Set([
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:GenerateDataKey',
+  'kms:DescribeKey',
+]);
 
 const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Tag|Untag|Send|Publish|PassRole)/;
 

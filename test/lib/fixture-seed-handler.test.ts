@@ -15,7 +15,12 @@ const base = {
   LogicalResourceId: 'FixtureSeed',
   ResourceType: 'Custom::RestoreDrillFixtureSeed',
 };
-const properties = (count: number) => ({ ServiceToken: base.ServiceToken, TableName: 'RestoreDrill-fixture', PropertyCount: String(count), Digest: 'd' });
+const properties = (count: number) => ({
+  ServiceToken: base.ServiceToken,
+  TableName: 'RestoreDrill-fixture',
+  PropertyCount: String(count),
+  Digest: 'd',
+});
 
 function writeRequests(): WriteRequest[] {
   return dynamodb.commandCalls(BatchWriteItemCommand).flatMap((call) => call.args[0].input.RequestItems?.['RestoreDrill-fixture'] ?? []);

@@ -22,7 +22,8 @@ beforeAll(() => {
 });
 
 const allows = (statement: PolicyStatementJson, action: string) =>
-  statement.Effect === 'Allow' && asList(statement.Action).some((granted) => granted === action || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1))));
+  statement.Effect === 'Allow' &&
+  asList(statement.Action).some((granted) => granted === action || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1))));
 // Sorted: CDK's recommended @aws-cdk/aws-iam:minimizePolicies flag sorts and merges what a policy lists.
 const resources = (statement: PolicyStatementJson) => asList(statement.Resource).map(renderValue).sort();
 const sorted = (values: readonly string[]) => [...values].sort();
@@ -94,34 +95,48 @@ describe.each([
     const deleting = identityStatements(synthesized.template).filter(({ statement }) => allows(statement, 'dynamodb:DeleteTable'));
     expect(deleting).toHaveLength(1);
     expect(asList(deleting[0].statement.Action)).toEqual(['dynamodb:DeleteTable']);
-    expect(resources(deleting[0].statement)).toEqual(sorted([
-      expect.stringMatching(new RegExp(`^arn:(<AWS::Partition>|aws):dynamodb:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):table/${prefix.replace(/[.-]/g, '\\$&')}\\*$`)),
-    ]));
+    expect(resources(deleting[0].statement)).toEqual(
+      sorted([
+        expect.stringMatching(
+          new RegExp(
+            `^arn:(<AWS::Partition>|aws):dynamodb:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):table/${prefix.replace(/[.-]/g, '\\$&')}\\*$`,
+          ),
+        ),
+      ]),
+    );
   });
 });
 
 describe('drill Lambda policy', () => {
   test('recovery points: listed only in the drill vaults (never across the account by resource)', () => {
-    expect(identityStatements(defaults.template).some(({ statement }) => allows(statement, 'backup:ListRecoveryPointsByResource'))).toBe(false);
-    expect(resources(drillStatement(defaults, 'ListRecoveryPointsInDrillVaults'))).toEqual(sorted([
-      `arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:backup-vault:<${logicalIdOf(defaults.stack.drill.vault)}.BackupVaultName>`,
-    ]));
-    expect(resources(drillStatement(custom, 'ListRecoveryPointsInDrillVaults'))).toEqual(sorted([
-      `arn:aws:backup:eu-west-1:123456789012:backup-vault:<${logicalIdOf(custom.stack.drill.vault)}.BackupVaultName>`,
-      'arn:aws:backup:eu-west-1:123456789012:backup-vault:legacy-vault',
-    ]));
+    expect(identityStatements(defaults.template).some(({ statement }) => allows(statement, 'backup:ListRecoveryPointsByResource'))).toBe(
+      false,
+    );
+    expect(resources(drillStatement(defaults, 'ListRecoveryPointsInDrillVaults'))).toEqual(
+      sorted([
+        `arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:backup-vault:<${logicalIdOf(defaults.stack.drill.vault)}.BackupVaultName>`,
+      ]),
+    );
+    expect(resources(drillStatement(custom, 'ListRecoveryPointsInDrillVaults'))).toEqual(
+      sorted([
+        `arn:aws:backup:eu-west-1:123456789012:backup-vault:<${logicalIdOf(custom.stack.drill.vault)}.BackupVaultName>`,
+        'arn:aws:backup:eu-west-1:123456789012:backup-vault:legacy-vault',
+      ]),
+    );
   });
 
   test('StartRestoreJob: recovery points of this account and Region and native backups of the drilled tables, never "*"', () => {
     const statement = drillStatement(custom, 'RestoreRecoveryPoints');
     // The restore metadata is built from AWS's documented keys, so GetRecoveryPointRestoreMetadata is not needed.
     expect(statement.Action).toBe('backup:StartRestoreJob');
-    expect(resources(statement)).toEqual(sorted([
-      'arn:aws:backup:eu-west-1:123456789012:recovery-point:*',
-      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
-      'arn:aws:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
-      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
-    ]));
+    expect(resources(statement)).toEqual(
+      sorted([
+        'arn:aws:backup:eu-west-1:123456789012:recovery-point:*',
+        `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
+      ]),
+    );
   });
 
   test('DescribeRestoreJob on "*" (no resource type)', () => {
@@ -130,7 +145,9 @@ describe('drill Lambda policy', () => {
 
   test('kms:DescribeKey, metadata only, on the keys of the stack account and Region', () => {
     expect(drillStatement(custom, 'TellAwsManagedFromCustomerKeys')).toMatchObject({ Action: 'kms:DescribeKey' });
-    expect(resources(drillStatement(custom, 'TellAwsManagedFromCustomerKeys'))).toEqual(sorted(['arn:aws:kms:eu-west-1:123456789012:key/*']));
+    expect(resources(drillStatement(custom, 'TellAwsManagedFromCustomerKeys'))).toEqual(
+      sorted(['arn:aws:kms:eu-west-1:123456789012:key/*']),
+    );
   });
 
   test('ListRestoreJobsByProtectedResource on "*" (no resource type), in its own statement', () => {
@@ -181,7 +198,9 @@ describe('drill Lambda policy', () => {
   test('canary: PutItem only on canary tables, only with the canary partition key', () => {
     const statement = drillStatement(custom, 'WriteCanaryItemsOnly');
     expect(statement.Action).toBe('dynamodb:PutItem');
-    expect(resources(statement)).toEqual(sorted([`<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`, 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans']));
+    expect(resources(statement)).toEqual(
+      sorted([`<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`, 'arn:aws:dynamodb:eu-west-1:123456789012:table/scans']),
+    );
     expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } });
     expect(CANARY_KEY_VALUE).toBe('restore-drill#canary');
   });
@@ -190,7 +209,10 @@ describe('drill Lambda policy', () => {
     const drill = custom.stack.drill;
     const sourceArns = drill.drilledTables.map((table) => renderValue(custom.stack.resolve(table.tableArn)));
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable'];
-    const drillOwners = [logicalIdOf(drill.node.findChild('DrillPermissions')), logicalIdOf(drill.drillFunction.role!.node.findChild('DefaultPolicy'))];
+    const drillOwners = [
+      logicalIdOf(drill.node.findChild('DrillPermissions')),
+      logicalIdOf(drill.drillFunction.role!.node.findChild('DefaultPolicy')),
+    ];
     for (const { owner, statement } of identityStatements(custom.template).filter(({ owner }) => drillOwners.includes(owner))) {
       const touchesSource = resources(statement).some((arn) => sourceArns.includes(arn));
       if (!touchesSource) continue;
@@ -221,7 +243,9 @@ describe('drill Lambda policy', () => {
     });
     // scans has canary: true; orders has none, so its key is only decrypted.
     expect(resources(statement)).toEqual(sorted([SCANS_KEY_ARN]));
-    const encrypting = identityStatements(custom.template).filter(({ statement: s }) => allows(s, 'kms:Encrypt') && resources(s).includes(ORDERS_KEY_ARN));
+    const encrypting = identityStatements(custom.template).filter(
+      ({ statement: s }) => allows(s, 'kms:Encrypt') && resources(s).includes(ORDERS_KEY_ARN),
+    );
     expect(encrypting).toEqual([]);
   });
 
@@ -234,26 +258,38 @@ describe('drill Lambda policy', () => {
   test('environment-agnostic stack: the ViaService condition names the deploy Region', async () => {
     const agnostic = synthesize({ settings: { tables: [{ table: 'orders', kmsKeyArn: ORDERS_KEY_ARN, canary: true }] } });
     for (const sid of ['ReadSourceTablesEncryptedWithTheirKeys', 'WriteCanaryItemsToEncryptedSourceTables']) {
-      expect(renderValue(drillStatement(agnostic, sid).Condition?.StringEquals['kms:ViaService'])).toBe('dynamodb.<AWS::Region>.amazonaws.com');
+      expect(renderValue(drillStatement(agnostic, sid).Condition?.StringEquals['kms:ViaService'])).toBe(
+        'dynamodb.<AWS::Region>.amazonaws.com',
+      );
     }
   });
 
   test('restore key: decrypt restored copies only when one is configured', () => {
-    expect(resources(drillStatement(custom, 'ReadRestoredCopiesEncryptedWithTheRestoreKey'))).toEqual([NON_DEFAULT_SETTINGS.restoreKmsKeyArn]);
+    expect(resources(drillStatement(custom, 'ReadRestoredCopiesEncryptedWithTheRestoreKey'))).toEqual([
+      NON_DEFAULT_SETTINGS.restoreKmsKeyArn,
+    ]);
     const sids = identityStatements(defaults.template).map(({ statement }) => statement.Sid);
     expect(sids).not.toContain('ReadRestoredCopiesEncryptedWithTheRestoreKey');
   });
 
   test('history table: only the item operations the engine makes, never DeleteItem; topic through its CDK grant', () => {
     const defaultPolicy = logicalIdOf(defaults.stack.drill.drillFunction.role!.node.findChild('DefaultPolicy'));
-    const statements = identityStatements(defaults.template).filter(({ owner }) => owner === defaultPolicy).map(({ statement }) => statement);
+    const statements = identityStatements(defaults.template)
+      .filter(({ owner }) => owner === defaultPolicy)
+      .map(({ statement }) => statement);
     const historyArn = `<${logicalIdOf(defaults.stack.drill.historyTable)}.Arn>`;
     expect(statements.some((statement) => allows(statement, 'dynamodb:PutItem') && resources(statement).includes(historyArn))).toBe(true);
-    expect(statements.some((statement) => allows(statement, 'dynamodb:Query') && resources(statement).includes(`${historyArn}/index/*`))).toBe(true);
+    expect(
+      statements.some((statement) => allows(statement, 'dynamodb:Query') && resources(statement).includes(`${historyArn}/index/*`)),
+    ).toBe(true);
     for (const removal of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(statements.some((statement) => allows(statement, removal) && resources(statement).includes(historyArn))).toBe(false);
     }
-    expect(statements.some((statement) => allows(statement, 'sns:Publish') && resources(statement).includes(`<${logicalIdOf(defaults.stack.drill.topic)}>`))).toBe(true);
+    expect(
+      statements.some(
+        (statement) => allows(statement, 'sns:Publish') && resources(statement).includes(`<${logicalIdOf(defaults.stack.drill.topic)}>`),
+      ),
+    ).toBe(true);
     expect(statements.some((statement) => allows(statement, 'sqs:SendMessage'))).toBe(true);
   });
 });
@@ -262,7 +298,12 @@ describe('restore role policy', () => {
   test('creates and fills drill copies only under the prefix', () => {
     const statement = restoreStatement(defaults, 'CreateAndFillDrillCopies');
     expect(asList(statement.Action)).toEqual(
-      expect.arrayContaining(['dynamodb:RestoreTableFromAwsBackup', 'dynamodb:RestoreTableFromBackup', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable']),
+      expect.arrayContaining([
+        'dynamodb:RestoreTableFromAwsBackup',
+        'dynamodb:RestoreTableFromBackup',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DescribeTable',
+      ]),
     );
     expect(resources(statement)).toEqual(sorted(['arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/drill-copy-*']));
   });
@@ -270,11 +311,13 @@ describe('restore role policy', () => {
   test('reads native backups of the drilled tables only', () => {
     const statement = restoreStatement(custom, 'ReadNativeBackupsOfDrilledTables');
     expect(statement.Action).toBe('dynamodb:RestoreTableFromBackup');
-    expect(resources(statement)).toEqual(sorted([
-      `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
-      'arn:aws:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
-      'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
-    ]));
+    expect(resources(statement)).toEqual(
+      sorted([
+        `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>/backup/*`,
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/orders/backup/*',
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/scans/backup/*',
+      ]),
+    );
   });
 
   test('KMS: the vault key, and any key only through DynamoDB in this Region', () => {
@@ -300,16 +343,19 @@ describe('restore role policy', () => {
   test('restore key: used for the copies only when configured', () => {
     expect(resources(restoreStatement(custom, 'EncryptCopiesWithTheRestoreKey'))).toEqual([NON_DEFAULT_SETTINGS.restoreKmsKeyArn]);
     const roleId = logicalIdOf(defaults.stack.drill.restoreRole);
-    expect(identityStatements(defaults.template).filter(({ owner }) => owner === roleId).map(({ statement }) => statement.Sid)).not.toContain(
-      'EncryptCopiesWithTheRestoreKey',
-    );
+    expect(
+      identityStatements(defaults.template)
+        .filter(({ owner }) => owner === roleId)
+        .map(({ statement }) => statement.Sid),
+    ).not.toContain('EncryptCopiesWithTheRestoreKey');
   });
 
   test('no DeleteTable, no item write outside the prefix', () => {
     const roleId = logicalIdOf(custom.stack.drill.restoreRole);
     for (const { statement } of identityStatements(custom.template).filter(({ owner }) => owner === roleId)) {
       expect(allows(statement, 'dynamodb:DeleteTable')).toBe(false);
-      if (allows(statement, 'dynamodb:PutItem')) expect(resources(statement)).toEqual(sorted(['arn:aws:dynamodb:eu-west-1:123456789012:table/rd-restore-*']));
+      if (allows(statement, 'dynamodb:PutItem'))
+        expect(resources(statement)).toEqual(sorted(['arn:aws:dynamodb:eu-west-1:123456789012:table/rd-restore-*']));
     }
   });
 });
@@ -323,7 +369,11 @@ describe('fixture seed', () => {
       .map(({ statement }) => statement)
       .filter((statement) => asList(statement.Action).some((action) => action.startsWith('dynamodb:')));
     expect(dynamodbStatements).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.fixtureTable), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchWriteItem',
+        Resource: { 'Fn::GetAtt': [logicalIdOf(defaults.stack.drill.fixtureTable), 'Arn'] },
+      },
     ]);
   });
 });

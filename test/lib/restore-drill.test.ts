@@ -4,7 +4,16 @@ import { TableDigest } from '../../lambda/digest/table-digest';
 import { FIXTURE_GENERATOR_VERSION } from '../../lambda/fixture/fixture-marker';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT, fixtureItems } from '../../lambda/fixture/fixture-items';
 import { resolveIntrinsics } from '../harness/app/intrinsics';
-import { NON_DEFAULT_SETTINGS, ORDERS_KEY_ARN, SCANS_KEY_ARN, type Synthesized, TEST_ENV, logicalIdOf, renderValue, synthesize } from './synth';
+import {
+  NON_DEFAULT_SETTINGS,
+  ORDERS_KEY_ARN,
+  SCANS_KEY_ARN,
+  type Synthesized,
+  TEST_ENV,
+  logicalIdOf,
+  renderValue,
+  synthesize,
+} from './synth';
 
 let defaults: Synthesized;
 let custom: Synthesized;
@@ -121,7 +130,7 @@ describe('backup vault and plan', () => {
   }
   const stackId = (name: string, uuid: string) => `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/${uuid}`;
 
-  test('destroy then deploy: the retained vault of the earlier stack instance never has the new one\'s name', () => {
+  test("destroy then deploy: the retained vault of the earlier stack instance never has the new one's name", () => {
     // Two instances of the same stack (the second created after `cdk destroy` retained the first one's vault).
     const first = vaultNameFor(defaults, stackId('RestoreDrill', '51af3dc0-da77-11e4-872e-1234567db123'));
     const second = vaultNameFor(defaults, stackId('RestoreDrill', 'e722ae60-fe62-11e8-9a0e-1234567db123'));
@@ -144,17 +153,31 @@ describe('backup vault and plan', () => {
 
   test('destroy then deploy: no retained resource carries a physical name fixed at synth', () => {
     // Retained resources outlive `cdk destroy`; a fixed name would collide with the next deploy.
-    const nameProperties = ['BackupVaultName', 'TableName', 'AliasName', 'LogGroupName', 'TopicName', 'QueueName', 'RoleName', 'FunctionName', 'Name'];
+    const nameProperties = [
+      'BackupVaultName',
+      'TableName',
+      'AliasName',
+      'LogGroupName',
+      'TopicName',
+      'QueueName',
+      'RoleName',
+      'FunctionName',
+      'Name',
+    ];
     for (const synthesized of [defaults, custom]) {
-      const retained = Object.entries(synthesized.template.toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties?: Record<string, unknown> }>).filter(
-        ([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
-      );
+      const retained = Object.entries(
+        synthesized.template.toJSON().Resources as Record<string, { DeletionPolicy?: string; Properties?: Record<string, unknown> }>,
+      ).filter(([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate');
       expect(retained.length).toBeGreaterThanOrEqual(4); // two keys, the vault, the history table
       for (const [id, resource] of retained) {
         for (const property of nameProperties) {
           const value = resource.Properties?.[property];
           if (value === undefined) continue;
-          expect({ id, property, perStackInstance: JSON.stringify(value).includes('AWS::StackId') }).toEqual({ id, property, perStackInstance: true });
+          expect({ id, property, perStackInstance: JSON.stringify(value).includes('AWS::StackId') }).toEqual({
+            id,
+            property,
+            perStackInstance: true,
+          });
         }
       }
     }
@@ -208,7 +231,9 @@ describe('backup vault and plan', () => {
   });
 
   test('custom windows reach the rule', () => {
-    const late = synthesize({ settings: { backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 240, drillSchedule: 'cron(30 8 * * ? *)' } });
+    const late = synthesize({
+      settings: { backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 240, drillSchedule: 'cron(30 8 * * ? *)' },
+    });
     late.template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: { BackupPlanRule: [Match.objectLike({ StartWindowMinutes: 90, CompletionWindowMinutes: 240 })] },
     });
@@ -217,9 +242,7 @@ describe('backup vault and plan', () => {
   test('custom: schedule, retention and cold storage', () => {
     custom.template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
-        BackupPlanRule: [
-          { ScheduleExpression: 'cron(30 1 * * ? *)', Lifecycle: { DeleteAfterDays: 120, MoveToColdStorageAfterDays: 30 } },
-        ],
+        BackupPlanRule: [{ ScheduleExpression: 'cron(30 1 * * ? *)', Lifecycle: { DeleteAfterDays: 120, MoveToColdStorageAfterDays: 30 } }],
       },
     });
   });
@@ -264,9 +287,10 @@ describe('backup vault and plan', () => {
 
   test('selection: the fixture table plus the user tables', () => {
     const resources = (synthesized: Synthesized) =>
-      (Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection.Resources as unknown[]).map(
-        renderValue,
-      );
+      (
+        Object.values(synthesized.template.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection
+          .Resources as unknown[]
+      ).map(renderValue);
     expect(resources(defaults)).toEqual([`<${logicalIdOf(defaults.stack.drill.fixtureTable)}.Arn>`]);
     expect(resources(custom)).toEqual([
       `<${logicalIdOf(custom.stack.drill.fixtureTable)}.Arn>`,
@@ -278,7 +302,9 @@ describe('backup vault and plan', () => {
 
 describe('tables of another account or Region, environment-agnostic stack', () => {
   const warningsOf = (synthesized: Synthesized) =>
-    Annotations.fromStack(synthesized.stack).findWarning('*', Match.stringLikeRegexp('restore-drill setting "tables"')).map((w) => String(w.entry.data));
+    Annotations.fromStack(synthesized.stack)
+      .findWarning('*', Match.stringLikeRegexp('restore-drill setting "tables"'))
+      .map((w) => String(w.entry.data));
 
   test('a synth warning names the table ARNs and says the drill checks their account and Region when it runs; no CloudFormation rule', () => {
     const agnostic = synthesize({ settings: { tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'scans'] } });
@@ -318,9 +344,7 @@ describe('report topic', () => {
     defaults.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(drill.dataKey) });
     defaults.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -357,7 +381,9 @@ describe('report topic', () => {
     });
     custom.template.hasResourceProperties('AWS::IAM::Policy', {
       // One statement for both topics: the recommended @aws-cdk/aws-iam:minimizePolicies flag merges them.
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: Match.arrayWith([ref(drill.failureTopic!)]) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: Match.arrayWith([ref(drill.failureTopic!)]) })]),
+      },
     });
   });
 
@@ -552,7 +578,11 @@ describe('drill history table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arnOf(defaults.stack.drill.dataKey) },
         GlobalSecondaryIndexes: [
-          { IndexName: 'byRestoreJob', KeySchema: [{ AttributeName: 'restoreJobId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
+          {
+            IndexName: 'byRestoreJob',
+            KeySchema: [{ AttributeName: 'restoreJobId', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
           {
             IndexName: 'openDrills',
             KeySchema: [
@@ -644,7 +674,14 @@ describe('alarms', () => {
 
 describe('stack', () => {
   test('outputs what an operator and the local harness need', () => {
-    for (const name of ['DrillFunctionName', 'ReportTopicArn', 'HistoryTableName', 'FixtureTableName', 'BackupVaultName', 'RestoreRoleArn']) {
+    for (const name of [
+      'DrillFunctionName',
+      'ReportTopicArn',
+      'HistoryTableName',
+      'FixtureTableName',
+      'BackupVaultName',
+      'RestoreRoleArn',
+    ]) {
       defaults.template.hasOutput(name, {});
     }
   });

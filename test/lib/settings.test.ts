@@ -1,11 +1,5 @@
 import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../../lambda/fixture/fixture-items';
-import {
-  DEFAULT_SETTINGS,
-  type RestoreDrillSettings,
-  SettingsError,
-  resolveSettings,
-  settingsFromContext,
-} from '../../lib/settings';
+import { DEFAULT_SETTINGS, type RestoreDrillSettings, SettingsError, resolveSettings, settingsFromContext } from '../../lib/settings';
 import { TEST_ENV, buildStack } from './synth';
 
 /** Asserts that resolving the settings fails with an error naming `setting`. */
@@ -79,11 +73,17 @@ describe('tables', () => {
   });
 
   test('Compliance: a table with its customer-managed key', () =>
-    expect(resolveSettings({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555' }] }).tables[0].kmsKeyArn).toBe(
-      'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555',
-    ));
+    expect(
+      resolveSettings({
+        tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555' }],
+      }).tables[0].kmsKeyArn,
+    ).toBe('arn:aws:kms:eu-west-1:123456789012:key/aaaa1111-2222-3333-4444-555555555555'));
   test('Noncompliance: a table key given as an alias', () =>
-    expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/orders' }] }, 'tables[0].kmsKeyArn', /not a KMS key ARN.*not an alias/));
+    expectRejected(
+      { tables: [{ table: 'orders', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/orders' }] },
+      'tables[0].kmsKeyArn',
+      /not a KMS key ARN.*not an alias/,
+    ));
   test('Noncompliance: a table key given as a key id', () =>
     expectRejected({ tables: [{ table: 'orders', kmsKeyArn: 'aaaa1111-2222-3333-4444-555555555555' }] }, 'tables[0].kmsKeyArn'));
   test('Noncompliance: table name too short', () => expectRejected({ tables: ['ab'] }, 'tables[0]', /not a valid DynamoDB table name/));
@@ -100,11 +100,16 @@ describe('tables', () => {
     expectRejected({ tables: [{ table: 'orders', itemCountTolerancePercent: 150 }] }, 'tables[0].itemCountTolerancePercent'));
   test('Noncompliance: same table twice', () => expectRejected({ tables: ['orders', 'orders'] }, 'tables', /listed twice/));
   test('Noncompliance: a custom check no module registers', () =>
-    expectRejected({ tables: [{ table: 'orders', customChecks: ['rooms-are-square'] }] }, 'tables[0].customChecks', /no custom check is registered as "rooms-are-square".*polygon-closes/));
+    expectRejected(
+      { tables: [{ table: 'orders', customChecks: ['rooms-are-square'] }] },
+      'tables[0].customChecks',
+      /no custom check is registered as "rooms-are-square".*polygon-closes/,
+    ));
 });
 
 describe('notificationEmail', () => {
-  test('Compliance: an address', () => expect(resolveSettings({ notificationEmail: 'oncall@example.com' }).notificationEmail).toBe('oncall@example.com'));
+  test('Compliance: an address', () =>
+    expect(resolveSettings({ notificationEmail: 'oncall@example.com' }).notificationEmail).toBe('oncall@example.com'));
   test('Noncompliance: not an address', () => expectRejected({ notificationEmail: 'oncall-at-example.com' }, 'notificationEmail'));
   test('Noncompliance: address with a space', () => expectRejected({ notificationEmail: 'on call@example.com' }, 'notificationEmail'));
 });
@@ -117,10 +122,12 @@ describe('schedules', () => {
     expect(resolveSettings({ drillSchedule: 'rate(12 hours)', rpoTargetHours: 27 }).drillSchedule).toBe('rate(12 hours)');
   });
   test('Noncompliance: drillSchedule cron with five fields', () => expectRejected({ drillSchedule: 'cron(0 6 * * *)' }, 'drillSchedule'));
-  test('Noncompliance: drillSchedule cron without "?" in a day field', () => expectRejected({ drillSchedule: 'cron(0 6 * * * *)' }, 'drillSchedule'));
+  test('Noncompliance: drillSchedule cron without "?" in a day field', () =>
+    expectRejected({ drillSchedule: 'cron(0 6 * * * *)' }, 'drillSchedule'));
   test('Noncompliance: drillSchedule free text', () => expectRejected({ drillSchedule: 'every day at 6' }, 'drillSchedule'));
   test('Noncompliance: drillSchedule rate with wrong plural', () => expectRejected({ drillSchedule: 'rate(1 days)' }, 'drillSchedule'));
-  test('Noncompliance: backupSchedule as rate (AWS Backup takes cron only)', () => expectRejected({ backupSchedule: 'rate(1 day)' }, 'backupSchedule'));
+  test('Noncompliance: backupSchedule as rate (AWS Backup takes cron only)', () =>
+    expectRejected({ backupSchedule: 'rate(1 day)' }, 'backupSchedule'));
   test('Noncompliance: backupSchedule malformed cron', () => expectRejected({ backupSchedule: 'cron(0 3 * *)' }, 'backupSchedule'));
   test('Compliance: the longest gap between drills is resolved for the alarm', () => {
     expect(resolveSettings({}).drillScheduleLongestGapHours).toBe(24);
@@ -129,7 +136,8 @@ describe('schedules', () => {
   });
   test('Noncompliance: drillSchedule weekly (longer than the alarm can watch)', () =>
     expectRejected({ drillSchedule: 'cron(0 6 ? * SUN *)' }, 'drillSchedule', /168 h between drills/));
-  test('Noncompliance: drillSchedule monthly', () => expectRejected({ drillSchedule: 'cron(0 6 1 * ? *)' }, 'drillSchedule', /between drills/));
+  test('Noncompliance: drillSchedule monthly', () =>
+    expectRejected({ drillSchedule: 'cron(0 6 1 * ? *)' }, 'drillSchedule', /between drills/));
   test('Noncompliance: drillSchedule limited to one year (the drill would stop)', () =>
     expectRejected({ drillSchedule: 'cron(0 6 * * ? 2030)' }, 'drillSchedule', /year field "2030" ends the schedule/));
   test('Noncompliance: drillSchedule rate(7 days)', () => expectRejected({ drillSchedule: 'rate(7 days)' }, 'drillSchedule', /168 h/));
@@ -138,7 +146,9 @@ describe('schedules', () => {
   test('Noncompliance: backupSchedule on weekdays only with the default 26 h RPO', () =>
     expectRejected({ backupSchedule: 'cron(0 3 ? * MON-FRI *)' }, 'backupSchedule', /72 h between backups, more than rpoTargetHours=26/));
   test('Compliance: backupSchedule on weekdays with an RPO that allows the weekend', () =>
-    expect(resolveSettings({ backupSchedule: 'cron(0 3 ? * MON-FRI *)', rpoTargetHours: 74 }).backupSchedule).toBe('cron(0 3 ? * MON-FRI *)'));
+    expect(resolveSettings({ backupSchedule: 'cron(0 3 ? * MON-FRI *)', rpoTargetHours: 74 }).backupSchedule).toBe(
+      'cron(0 3 ? * MON-FRI *)',
+    ));
 });
 
 describe('schedules run at most hourly', () => {
@@ -148,8 +158,10 @@ describe('schedules run at most hourly', () => {
     ['rate(30 minutes)', 30],
     ['rate(1 minute)', 1],
   ])('Noncompliance: drillSchedule %s (every %i minutes)', (drillSchedule, minutes) =>
-    expectRejected({ drillSchedule }, 'drillSchedule', new RegExp(`as often as every ${minutes} minutes.*at least 60 minutes apart`)));
-  test('Compliance: an hourly drill', () => expect(resolveSettings({ drillSchedule: 'cron(0 * * * ? *)' }).drillSchedule).toBe('cron(0 * * * ? *)'));
+    expectRejected({ drillSchedule }, 'drillSchedule', new RegExp(`as often as every ${minutes} minutes.*at least 60 minutes apart`)),
+  );
+  test('Compliance: an hourly drill', () =>
+    expect(resolveSettings({ drillSchedule: 'cron(0 * * * ? *)' }).drillSchedule).toBe('cron(0 * * * ? *)'));
   test('Noncompliance: backupSchedule every 20 minutes (AWS Backup refuses it)', () =>
     expectRejected({ backupSchedule: 'cron(0/20 * * * ? *)' }, 'backupSchedule', /every 20 minutes \(AWS Backup refuses/));
 });
@@ -173,7 +185,11 @@ describe('backup windows: a drill never runs before the backup it expects has fi
     ));
 
   test('Noncompliance: a drill before the windows close, with an RPO that does not cover the day before', () =>
-    expectRejected({ drillSchedule: 'cron(0 5 * * ? *)', rpoTargetHours: 25 }, 'drillSchedule', /drill of .* 05:00 UTC runs before the backup of .* 03:00 UTC is sure to have finished \(.* 06:00 UTC\).*26 h old/));
+    expectRejected(
+      { drillSchedule: 'cron(0 5 * * ? *)', rpoTargetHours: 25 },
+      'drillSchedule',
+      /drill of .* 05:00 UTC runs before the backup of .* 03:00 UTC is sure to have finished \(.* 06:00 UTC\).*26 h old/,
+    ));
 
   test('Compliance: the same drill when the RPO covers the day before (26 h)', () =>
     expect(resolveSettings({ drillSchedule: 'cron(0 5 * * ? *)' }).drillSchedule).toBe('cron(0 5 * * ? *)'));
@@ -182,24 +198,35 @@ describe('backup windows: a drill never runs before the backup it expects has fi
     expectRejected({ drillSchedule: 'rate(1 day)' }, 'drillSchedule', /rate schedule runs at any time of day.*27 h old/));
 
   test('Compliance: longer windows with a later drill', () =>
-    expect(resolveSettings({ backupCompletionWindowMinutes: 300, drillSchedule: 'cron(0 9 * * ? *)' }).backupCompletionWindowMinutes).toBe(300));
+    expect(resolveSettings({ backupCompletionWindowMinutes: 300, drillSchedule: 'cron(0 9 * * ? *)' }).backupCompletionWindowMinutes).toBe(
+      300,
+    ));
 
-  test('Noncompliance: start window under AWS Backup\'s 60 minutes', () =>
+  test("Noncompliance: start window under AWS Backup's 60 minutes", () =>
     expectRejected({ backupStartWindowMinutes: 30 }, 'backupStartWindowMinutes', /out of range.*from 60/));
 
   test('Noncompliance: completion window not 60 minutes longer than the start window', () =>
-    expectRejected({ backupStartWindowMinutes: 120, backupCompletionWindowMinutes: 150 }, 'backupCompletionWindowMinutes', /less than backupStartWindowMinutes=120 plus 60.*at least 180/));
+    expectRejected(
+      { backupStartWindowMinutes: 120, backupCompletionWindowMinutes: 150 },
+      'backupCompletionWindowMinutes',
+      /less than backupStartWindowMinutes=120 plus 60.*at least 180/,
+    ));
 
   test('Compliance: windows from -c strings', () =>
     expect(
-      resolveSettings(settingsFromContext(context({ backupStartWindowMinutes: '90', backupCompletionWindowMinutes: '150', drillSchedule: 'cron(0 7 * * ? *)' }))),
+      resolveSettings(
+        settingsFromContext(
+          context({ backupStartWindowMinutes: '90', backupCompletionWindowMinutes: '150', drillSchedule: 'cron(0 7 * * ? *)' }),
+        ),
+      ),
     ).toMatchObject({ backupStartWindowMinutes: 90, backupCompletionWindowMinutes: 150 }));
 });
 
 describe('retention', () => {
   test('Noncompliance: retention shorter than the RPO window', () =>
     expectRejected({ backupRetentionDays: 1, rpoTargetHours: 26 }, 'backupRetentionDays', /shorter than the RPO window/));
-  test('Compliance: retention exactly the RPO window', () => expect(resolveSettings({ backupRetentionDays: 2, rpoTargetHours: 48 }).backupRetentionDays).toBe(2));
+  test('Compliance: retention exactly the RPO window', () =>
+    expect(resolveSettings({ backupRetentionDays: 2, rpoTargetHours: 48 }).backupRetentionDays).toBe(2));
   test('Noncompliance: retention zero', () => expectRejected({ backupRetentionDays: 0 }, 'backupRetentionDays'));
   test('Noncompliance: cold storage without 90 days before deletion', () =>
     expectRejected({ backupRetentionDays: 35, coldStorageAfterDays: 7 }, 'coldStorageAfterDays', /\+ 90/));
@@ -249,31 +276,58 @@ describe('thresholds', () => {
 
   test('Compliance: the bounds themselves', () => {
     expect(() =>
-      resolveSettings({ itemCountTolerancePercent: 0, sampleSize: 10_000, scanSegments: 64, rpoTargetHours: 720, backupRetentionDays: 30, rtoTargetMinutes: 1440 }),
+      resolveSettings({
+        itemCountTolerancePercent: 0,
+        sampleSize: 10_000,
+        scanSegments: 64,
+        rpoTargetHours: 720,
+        backupRetentionDays: 30,
+        rtoTargetMinutes: 1440,
+      }),
     ).not.toThrow();
     // The smallest RPO a backup can meet is its two windows (at least 60 + 120 minutes): 3 h.
     expect(() =>
-      resolveSettings({ itemCountTolerancePercent: 100, sampleSize: 0, scanSegments: 1, rpoTargetHours: 3, backupSchedule: 'cron(0 * * * ? *)', rtoTargetMinutes: 1 }),
+      resolveSettings({
+        itemCountTolerancePercent: 100,
+        sampleSize: 0,
+        scanSegments: 1,
+        rpoTargetHours: 3,
+        backupSchedule: 'cron(0 * * * ? *)',
+        rtoTargetMinutes: 1,
+      }),
     ).not.toThrow();
   });
 
   test('Noncompliance: rpoTargetHours=1 is in range, but no backup can finish within an hour of its schedule', () =>
-    expectRejected({ rpoTargetHours: 1, backupSchedule: 'cron(0 * * * ? *)' }, 'drillSchedule', /3 h old, over rpoTargetHours=1.*rpoTargetHours >= 3/));
+    expectRejected(
+      { rpoTargetHours: 1, backupSchedule: 'cron(0 * * * ? *)' },
+      'drillSchedule',
+      /3 h old, over rpoTargetHours=1.*rpoTargetHours >= 3/,
+    ));
 });
 
 describe('other settings', () => {
   test('Noncompliance: vault name with invalid characters', () => expectRejected({ vaultNames: ['my vault'] }, 'vaultNames'));
   test('Compliance: vaultKeyArns, key ARNs of the other vaults', () =>
-    expect(resolveSettings({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'] }).vaultKeyArns).toHaveLength(1));
+    expect(
+      resolveSettings({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee'] }).vaultKeyArns,
+    ).toHaveLength(1));
   test('Noncompliance: vaultKeyArns entry is an alias', () =>
     expectRejected({ vaultKeyArns: ['arn:aws:kms:eu-west-1:123456789012:alias/old-vault'] }, 'vaultKeyArns', /not a KMS key ARN/));
   test('Noncompliance: restoreKmsKeyArn is an alias', () =>
     expectRejected({ restoreKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/drill' }, 'restoreKmsKeyArn'));
-  test('Noncompliance: vault admin is not an ARN', () => expectRejected({ vaultAdminPrincipalArns: ['BackupAdmin'] }, 'vaultAdminPrincipalArns'));
+  test('Noncompliance: vault admin is not an ARN', () =>
+    expectRejected({ vaultAdminPrincipalArns: ['BackupAdmin'] }, 'vaultAdminPrincipalArns'));
   test('Noncompliance: vault admin in any account ("*")', () =>
-    expectRejected({ vaultAdminPrincipalArns: ['arn:aws:iam::*:role/BackupAdmin'] }, 'vaultAdminPrincipalArns', /names any account \("\*"\).*12-digit account/));
+    expectRejected(
+      { vaultAdminPrincipalArns: ['arn:aws:iam::*:role/BackupAdmin'] },
+      'vaultAdminPrincipalArns',
+      /names any account \("\*"\).*12-digit account/,
+    ));
   test('Compliance: vault admins with a wildcard in the name', () =>
-    expect(resolveSettings({ vaultAdminPrincipalArns: ['arn:aws:iam::123456789012:role/BackupAdmin*'] }).vaultAdminPrincipalArns).toHaveLength(1));
+    expect(
+      resolveSettings({ vaultAdminPrincipalArns: ['arn:aws:iam::123456789012:role/BackupAdmin*'] }).vaultAdminPrincipalArns,
+    ).toHaveLength(1));
   test('Noncompliance: fixtureTableName invalid', () => expectRejected({ fixtureTableName: 'x' }, 'fixtureTableName'));
 });
 
@@ -361,7 +415,9 @@ describe('context keys', () => {
   });
 
   test('Noncompliance: a setting in kebab-case', () =>
-    expect(rejectedKey(['rpo-target-hours']).message).toMatch(/"rpo-target-hours": is written in kebab-case; the setting is "rpoTargetHours"/));
+    expect(rejectedKey(['rpo-target-hours']).message).toMatch(
+      /"rpo-target-hours": is written in kebab-case; the setting is "rpoTargetHours"/,
+    ));
 
   test('Compliance: the keys of CDK and its CLI are left alone', () => {
     const keys = [
@@ -389,7 +445,9 @@ describe('context keys', () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Invalid restore-drill setting "rpoTargetHour": .*did you mean "rpoTargetHours"/)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Invalid restore-drill setting "rpoTargetHour": .*did you mean "rpoTargetHours"/),
+    ]);
   }, 60_000);
 });
 
@@ -401,12 +459,19 @@ describe('checks that need the stack', () => {
 
   test('Noncompliance: the fixture table listed among the drilled tables (by ARN, custom fixture name)', () =>
     expect(() =>
-      buildStack({ env: TEST_ENV, settings: { fixtureTableName: 'props-fixture', tables: [{ table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/props-fixture' }] } }),
+      buildStack({
+        env: TEST_ENV,
+        settings: { fixtureTableName: 'props-fixture', tables: [{ table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/props-fixture' }] },
+      }),
     ).toThrow(/"tables": "arn:aws:dynamodb:eu-west-1:123456789012:table\/props-fixture" is the fixture table/));
 
   test('Noncompliance: table ARNs of two Regions (one stack drills one account and Region)', () =>
     expect(() =>
-      buildStack({ settings: { tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'arn:aws:dynamodb:us-east-1:123456789012:table/scans'] } }),
+      buildStack({
+        settings: {
+          tables: ['arn:aws:dynamodb:eu-west-1:123456789012:table/orders', 'arn:aws:dynamodb:us-east-1:123456789012:table/scans'],
+        },
+      }),
     ).toThrow(/"tables": table ARNs name 2 accounts\/Regions/));
 
   test('Noncompliance: table ARN in another account than the stack', () =>

@@ -3,13 +3,7 @@ import { UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { ENV, type WaitTuning } from '../../../lambda/config';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../local-aws';
 import { type LocalInvocationOutcome, invokeLocally } from './local-lambda';
-import {
-  type BundledFunction,
-  type SynthesizedApp,
-  bundledFunction,
-  physicalResources,
-  resourcesOfType,
-} from './synthesized-app';
+import { type BundledFunction, type SynthesizedApp, bundledFunction, physicalResources, resourcesOfType } from './synthesized-app';
 import { type ResolutionContext, localStackId } from './intrinsics';
 
 /**
@@ -20,7 +14,12 @@ import { type ResolutionContext, localStackId } from './intrinsics';
  */
 
 /** Drill timing on this machine: restores take seconds, so polls are sub-second. */
-export const LOCAL_WAIT_TUNING: WaitTuning = { minPollSeconds: 0.25, maxPollSeconds: 1, invocationReserveSeconds: 1, tablePollSeconds: 0.1 };
+export const LOCAL_WAIT_TUNING: WaitTuning = {
+  minPollSeconds: 0.25,
+  maxPollSeconds: 1,
+  invocationReserveSeconds: 1,
+  tablePollSeconds: 0.1,
+};
 
 export interface LocalDeployment {
   readonly app: SynthesizedApp;
@@ -32,7 +31,10 @@ export interface LocalDeployment {
   readonly vaultNames: readonly string[];
   readonly restoreTablePrefix: string;
   /** Invokes the bundled drill Lambda (default timeout: the template's). */
-  invokeDrill(event: unknown, options?: { timeoutMs?: number; requestId?: string; onLogLine?: (line: string) => void }): Promise<LocalInvocationOutcome>;
+  invokeDrill(
+    event: unknown,
+    options?: { timeoutMs?: number; requestId?: string; onLogLine?: (line: string) => void },
+  ): Promise<LocalInvocationOutcome>;
   close(): Promise<void>;
 }
 
@@ -60,7 +62,11 @@ function createTableInput(properties: Record<string, any>): Omit<CreateTableComm
     ProvisionedThroughput: properties.ProvisionedThroughput,
     StreamSpecification: stream ? { StreamEnabled: true, StreamViewType: stream } : undefined,
     SSESpecification: properties.SSESpecification
-      ? { Enabled: properties.SSESpecification.SSEEnabled, SSEType: properties.SSESpecification.SSEType, KMSMasterKeyId: properties.SSESpecification.KMSMasterKeyId }
+      ? {
+          Enabled: properties.SSESpecification.SSEEnabled,
+          SSEType: properties.SSESpecification.SSEType,
+          KMSMasterKeyId: properties.SSESpecification.KMSMasterKeyId,
+        }
       : undefined,
     DeletionProtectionEnabled: properties.DeletionProtectionEnabled,
     TableClass: properties.TableClass,
@@ -106,7 +112,9 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       }
     }
 
-    const seedType = Object.values(app.template.Resources).find((r) => r.Type.startsWith('Custom::') && r.Type.includes('FixtureSeed'))?.Type;
+    const seedType = Object.values(app.template.Resources).find(
+      (r) => r.Type.startsWith('Custom::') && r.Type.includes('FixtureSeed'),
+    )?.Type;
     if (!seedType) throw new Error('the template has no fixture seed custom resource');
     const seeder = customResourceHandler(app, resolution, seedType);
     const [seed] = resourcesOfType(app, resolution, seedType);

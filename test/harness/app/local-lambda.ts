@@ -54,22 +54,18 @@ function lines(stream: Readable, onLine: (line: string) => void) {
 export function invokeLocally(invocation: LocalInvocation): Promise<LocalInvocationOutcome> {
   const started = Date.now();
   const requestId = invocation.requestId ?? `local-request-${process.pid}-${++invocations}`;
-  const child = spawn(
-    process.execPath,
-    [RUNNER, invocation.handlerFile, invocation.handlerName, String(invocation.timeoutMs), requestId],
-    {
-      // Only what Lambda would set plus the function's own environment: nothing leaks from the caller.
-      env: {
-        PATH: process.env.PATH,
-        NODE_PATH: RUNTIME_NODE_PATH,
-        AWS_LAMBDA_FUNCTION_NAME: 'local-drill',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...invocation.environment,
-      },
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [RUNNER, invocation.handlerFile, invocation.handlerName, String(invocation.timeoutMs), requestId], {
+    // Only what Lambda would set plus the function's own environment: nothing leaks from the caller.
+    env: {
+      PATH: process.env.PATH,
+      NODE_PATH: RUNTIME_NODE_PATH,
+      AWS_LAMBDA_FUNCTION_NAME: 'local-drill',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...invocation.environment,
     },
-  );
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  });
   const logs: string[] = [];
   const onLine = (line: string) => {
     logs.push(line);
@@ -87,7 +83,11 @@ export function invokeLocally(invocation: LocalInvocation): Promise<LocalInvocat
       try {
         const outcome = JSON.parse(outcomeLine.trim() || 'null') as { result?: unknown; error?: { name: string; message: string } } | null;
         if (!outcome) {
-          resolve({ error: { name: 'RuntimeExit', message: `the function process exited with code ${code} before returning` }, logs, durationMs });
+          resolve({
+            error: { name: 'RuntimeExit', message: `the function process exited with code ${code} before returning` },
+            logs,
+            durationMs,
+          });
           return;
         }
         resolve({ ...outcome, logs, durationMs });

@@ -13,7 +13,12 @@ interface Route {
   readonly pattern: readonly string[];
   /** Also matches the path with a trailing "/" (the form the API reference writes). */
   readonly trailingSlash?: boolean;
-  readonly handle: (service: BackupService, labels: string[], query: URLSearchParams, body: () => Promise<Record<string, unknown>>) => unknown;
+  readonly handle: (
+    service: BackupService,
+    labels: string[],
+    query: URLSearchParams,
+    body: () => Promise<Record<string, unknown>>,
+  ) => unknown;
 }
 
 /** Routes as declared by the operations' http traits in @aws-sdk/client-backup. */
@@ -23,7 +28,11 @@ const ROUTES: readonly Route[] = [
     method: 'GET',
     pattern: ['resources', '{ResourceArn}', 'recovery-points'],
     handle: (service, [resourceArn], query) =>
-      service.listRecoveryPointsByResource({ resourceArn, nextToken: query.get('nextToken') ?? undefined, maxResults: integerParam(query, 'maxResults') }),
+      service.listRecoveryPointsByResource({
+        resourceArn,
+        nextToken: query.get('nextToken') ?? undefined,
+        maxResults: integerParam(query, 'maxResults'),
+      }),
   },
   {
     operation: 'ListRecoveryPointsByBackupVault',
@@ -88,7 +97,10 @@ const ROUTES: readonly Route[] = [
 const isLabel = (segment: string) => segment.startsWith('{');
 
 function match(route: Route, method: string | undefined, allSegments: string[]): string[] | undefined {
-  const segments = route.trailingSlash && allSegments.length === route.pattern.length + 1 && allSegments.at(-1) === '' ? allSegments.slice(0, -1) : allSegments;
+  const segments =
+    route.trailingSlash && allSegments.length === route.pattern.length + 1 && allSegments.at(-1) === ''
+      ? allSegments.slice(0, -1)
+      : allSegments;
   if (route.method !== method || route.pattern.length !== segments.length) return undefined;
   const labels: string[] = [];
   for (let i = 0; i < segments.length; i++) {
@@ -147,7 +159,14 @@ export function backupRequestHandler(service: BackupService, failures: InjectedF
       return;
     }
     await bodyText;
-    sendBackupError(response, new BackupApiError('UnknownOperationException', `The local Backup endpoint does not implement ${request.method} ${url.pathname}`, 404));
+    sendBackupError(
+      response,
+      new BackupApiError(
+        'UnknownOperationException',
+        `The local Backup endpoint does not implement ${request.method} ${url.pathname}`,
+        404,
+      ),
+    );
   };
 }
 

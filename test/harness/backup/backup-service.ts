@@ -9,7 +9,14 @@ import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
 import { checkDynamoDbRestoreMetadata } from './restore-metadata';
-import { checkAccountId, checkBackupVaultName, checkMaxResults, checkResourceType, checkRestoreJobStatus, checkStartRestoreJobShape } from './request-rules';
+import {
+  checkAccountId,
+  checkBackupVaultName,
+  checkMaxResults,
+  checkResourceType,
+  checkRestoreJobStatus,
+  checkStartRestoreJobShape,
+} from './request-rules';
 
 /**
  * What StartRestoreJob answers to a retry with an IdempotencyToken it has seen. The API reference
@@ -163,7 +170,14 @@ export class BackupService {
         (!input.byCreatedBefore || point.creationDate < input.byCreatedBefore) &&
         (!input.byCreatedAfter || point.creationDate > input.byCreatedAfter),
     );
-    const fingerprint = JSON.stringify(['vault', input.backupVaultName, input.byResourceArn, input.byResourceType, input.byCreatedBefore, input.byCreatedAfter]);
+    const fingerprint = JSON.stringify([
+      'vault',
+      input.backupVaultName,
+      input.byResourceArn,
+      input.byResourceType,
+      input.byCreatedBefore,
+      input.byCreatedAfter,
+    ]);
     const page = paginate(matching, input, this.settings.listPageSize, fingerprint);
     return {
       NextToken: page.nextToken,
@@ -224,7 +238,10 @@ export class BackupService {
     }
     const active = [...this.restoreJobs.values()].filter((job) => !job.isFinal).length;
     if (active >= this.settings.maxConcurrentRestoreJobs) {
-      throw new BackupApiError('LimitExceededException', `Too many concurrent restore jobs (limit ${this.settings.maxConcurrentRestoreJobs})`);
+      throw new BackupApiError(
+        'LimitExceededException',
+        `Too many concurrent restore jobs (limit ${this.settings.maxConcurrentRestoreJobs})`,
+      );
     }
 
     const behaviour = this.queuedBehaviours.shift() ?? this.behavioursBySource.get(point.resourceName) ?? {};
@@ -332,7 +349,12 @@ export class BackupService {
     if (!tableName) throw invalidParameter(`${input.ResourceArn} is not a DynamoDB table ARN (the local endpoint backs up DynamoDB only)`);
     const backupJobId = randomUUID().toUpperCase();
     const snapshot = await takeTableSnapshot(this.dynamodb, tableName);
-    const recoveryPoint = this.addRecoveryPoint({ snapshot, backupVaultName: input.BackupVaultName, iamRoleArn: input.IamRoleArn!, backupJobId });
+    const recoveryPoint = this.addRecoveryPoint({
+      snapshot,
+      backupVaultName: input.BackupVaultName,
+      iamRoleArn: input.IamRoleArn!,
+      backupJobId,
+    });
     const job: BackupJob = {
       backupJobId,
       backupVaultName: input.BackupVaultName,
@@ -348,7 +370,12 @@ export class BackupService {
   }
 
   private startBackupJobOutput(job: BackupJob) {
-    return { BackupJobId: job.backupJobId, RecoveryPointArn: job.recoveryPoint.recoveryPointArn, CreationDate: epochSeconds(job.creationDate), IsParent: false };
+    return {
+      BackupJobId: job.backupJobId,
+      RecoveryPointArn: job.recoveryPoint.recoveryPointArn,
+      CreationDate: epochSeconds(job.creationDate),
+      IsParent: false,
+    };
   }
 
   // ---- DescribeBackupJob: GET /backup-jobs/{BackupJobId}

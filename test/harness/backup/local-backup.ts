@@ -181,7 +181,8 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       while (!runner.isStalled(restoreJobId) && !service.restoreJobs.get(restoreJobId)?.isFinal && Date.now() < deadline) await sleep(10);
       return runner.release(restoreJobId);
     },
-    throttleNext: (operation, count) => failures.failNext(operation, count, { code: 'ThrottlingException', httpStatus: 400, message: 'Rate exceeded' }),
+    throttleNext: (operation, count) =>
+      failures.failNext(operation, count, { code: 'ThrottlingException', httpStatus: 400, message: 'Rate exceeded' }),
     backupJobCompletedEvent(recoveryPointArn) {
       const point = service.recoveryPoints.find((p) => p.recoveryPointArn === recoveryPointArn);
       if (!point) throw new Error(`no recovery point ${recoveryPointArn}`);

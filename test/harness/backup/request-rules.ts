@@ -74,7 +74,12 @@ export function checkRequired(input: Record<string, unknown>, members: readonly 
 
 /** Metadata: a map of string to string (Metadata -> MetadataKey/MetadataValue, both string). */
 export function checkMetadataMap(metadata: unknown): asserts metadata is Record<string, string> {
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || Object.values(metadata).some((value) => typeof value !== 'string')) {
+  if (
+    typeof metadata !== 'object' ||
+    metadata === null ||
+    Array.isArray(metadata) ||
+    Object.values(metadata).some((value) => typeof value !== 'string')
+  ) {
     throw invalidParameter('Metadata must be a map of string keys to string values');
   }
 }

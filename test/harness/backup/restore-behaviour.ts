@@ -49,7 +49,11 @@ export interface PreparedRestoreContent {
   readonly applied: string[];
 }
 
-export function prepareRestoreContent(snapshot: TableSnapshot, targetTableName: string, mutations: readonly ContentMutation[] = []): PreparedRestoreContent {
+export function prepareRestoreContent(
+  snapshot: TableSnapshot,
+  targetTableName: string,
+  mutations: readonly ContentMutation[] = [],
+): PreparedRestoreContent {
   const keyNames = (snapshot.description.KeySchema ?? []).map((key) => key.AttributeName!);
   const keyText = (item: Item) => JSON.stringify(keyNames.map((name) => item[name]));
   let items = structuredClone([...snapshot.items]).sort((a, b) => (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
@@ -112,7 +116,11 @@ function withoutGlobalIndex(input: CreateTableCommandInput, indexName?: string):
   if (!victim) throw new Error(`dropIndex: no GSI ${indexName ?? '(table has none)'}`);
   const remaining = indexes.filter((index) => index !== victim);
   const usedAttributes = new Set(
-    [input.KeySchema ?? [], ...remaining.map((index) => index.KeySchema ?? []), ...(input.LocalSecondaryIndexes ?? []).map((index) => index.KeySchema ?? [])]
+    [
+      input.KeySchema ?? [],
+      ...remaining.map((index) => index.KeySchema ?? []),
+      ...(input.LocalSecondaryIndexes ?? []).map((index) => index.KeySchema ?? []),
+    ]
       .flat()
       .map((key) => key.AttributeName),
   );

@@ -20,7 +20,8 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 export function checkDynamoDbRestoreMetadata(metadata: Readonly<Record<string, string>>): string {
   const targetTableName = metadataValue(metadata, 'targetTableName');
   if (!targetTableName) throw missingParameter('Restore metadata must contain targetTableName');
-  if (!TABLE_NAME.test(targetTableName)) throw invalidParameter(`Invalid targetTableName ${targetTableName}: 3-255 characters of a-z, A-Z, 0-9, _ - .`);
+  if (!TABLE_NAME.test(targetTableName))
+    throw invalidParameter(`Invalid targetTableName ${targetTableName}: 3-255 characters of a-z, A-Z, 0-9, _ - .`);
   checkEncryptionMetadata(metadata);
   return targetTableName;
 }
@@ -35,7 +36,9 @@ export function checkEncryptionMetadata(metadata: Readonly<Record<string, string
 }
 
 /** The restored table's encryption and deletion protection, as the metadata asks. */
-export function tableSettingsFromMetadata(metadata: Readonly<Record<string, string>>): Pick<CreateTableCommandInput, 'SSESpecification' | 'DeletionProtectionEnabled'> {
+export function tableSettingsFromMetadata(
+  metadata: Readonly<Record<string, string>>,
+): Pick<CreateTableCommandInput, 'SSESpecification' | 'DeletionProtectionEnabled'> {
   const kms = metadataValue(metadata, 'encryptionType') === 'KMS';
   return {
     SSESpecification: kms ? { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: metadataValue(metadata, 'kmsMasterKeyArn') } : undefined,

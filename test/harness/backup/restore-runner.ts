@@ -83,7 +83,9 @@ export class RestoreRunner {
 
       const content = prepareRestoreContent(job.recoveryPoint.snapshot, job.targetTableName, job.behaviour.mutations);
       job.appliedMutations = content.applied;
-      await dynamodb.send(new CreateTableCommand({ ...content.createTable, ...tableSettingsFromMetadata(job.metadata) }), { abortSignal: signal });
+      await dynamodb.send(new CreateTableCommand({ ...content.createTable, ...tableSettingsFromMetadata(job.metadata) }), {
+        abortSignal: signal,
+      });
       job.tableCreated = true;
       const table = await waitForTableActive(dynamodb, job.targetTableName, { signal });
       tables.markRestoreInProgress(job.targetTableName, {
@@ -100,7 +102,9 @@ export class RestoreRunner {
       }
 
       if (job.copySourceTags && job.recoveryPoint.snapshot.tags.length > 0) {
-        await dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [...job.recoveryPoint.snapshot.tags] }), { abortSignal: signal });
+        await dynamodb.send(new TagResourceCommand({ ResourceArn: table.TableArn, Tags: [...job.recoveryPoint.snapshot.tags] }), {
+          abortSignal: signal,
+        });
       }
       if (job.behaviour.stall) await this.stallUntilReleased(job, signal);
       await sleepUntil(job.creationDate.getTime() + job.durationMs, signal);
@@ -125,7 +129,8 @@ export class RestoreRunner {
   }
 
   private finishUnsuccessfully(job: RestoreJob, outcome: Exclude<RestoreOutcome, { kind: 'complete' }>): void {
-    if (outcome.kind === 'fail') this.changeStatus(job, 'FAILED', outcome.statusMessage ?? 'Restore failed (fault injected by the local harness)');
+    if (outcome.kind === 'fail')
+      this.changeStatus(job, 'FAILED', outcome.statusMessage ?? 'Restore failed (fault injected by the local harness)');
     else this.changeStatus(job, 'ABORTED', outcome.statusMessage ?? 'Restore job was aborted');
   }
 

@@ -106,14 +106,24 @@ export class DynamoDbFront {
   }
 
   /** DynamoDB's answers for a table that is CREATING, DELETING or being restored. */
-  private refusedForLifecycle(operation: string, input: Answer, tableName: string, fromHarness: boolean, response: ServerResponse): boolean {
+  private refusedForLifecycle(
+    operation: string,
+    input: Answer,
+    tableName: string,
+    fromHarness: boolean,
+    response: ServerResponse,
+  ): boolean {
     const deleting = this.settings.deletingDescription(tableName);
     if (operation === 'DescribeTable' && deleting) {
       sendDynamoDbJson(response, { Table: deleting });
       return true;
     }
     if (operation === 'CreateTable' && deleting) {
-      sendDynamoDbError(response, 'ResourceInUseException', `Attempt to change a resource which is still in use: Table is being deleted: ${tableName}`);
+      sendDynamoDbError(
+        response,
+        'ResourceInUseException',
+        `Attempt to change a resource which is still in use: Table is being deleted: ${tableName}`,
+      );
       return true;
     }
     const unavailable = (table: string) => this.settings.isCreating(table) || (!fromHarness && this.settings.isRestoring(table));
@@ -122,7 +132,11 @@ export class DynamoDbFront {
       return true;
     }
     if (operation === 'DeleteTable' && (this.settings.isCreating(tableName) || this.settings.isRestoring(tableName))) {
-      sendDynamoDbError(response, 'ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${tableName}`);
+      sendDynamoDbError(
+        response,
+        'ResourceInUseException',
+        `Attempt to change a resource which is still in use: Table is being created: ${tableName}`,
+      );
       return true;
     }
     return false;

@@ -40,7 +40,8 @@ export async function waitForTableActive(
     const table = await describeTableOrUndefined(client, tableName);
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return table;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'absent'})`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'absent'})`);
     await sleep(pollMs, signal);
   }
 }
@@ -122,4 +123,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-

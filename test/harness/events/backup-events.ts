@@ -141,7 +141,12 @@ export interface BackupJobFacts {
   readonly completionDate?: Date;
   readonly startBy?: Date;
   readonly retryCount?: number;
-  readonly createdBy?: { readonly backupPlanId: string; readonly backupPlanArn: string; readonly backupPlanVersion: string; readonly backupPlanRuleId: string };
+  readonly createdBy?: {
+    readonly backupPlanId: string;
+    readonly backupPlanArn: string;
+    readonly backupPlanVersion: string;
+    readonly backupPlanRuleId: string;
+  };
 }
 
 export interface BackupJobStateChangeDetail {

@@ -27,7 +27,8 @@ export const DOCUMENTED_RESTORE_JOB_EVENTS = {
       percentDone: 0,
       resourceType: 'EC2',
       status: 'FAILED',
-      statusMessage: 'AWS Backup does not permit attaching a new instance profile to an EC2 instance. Please restore using the backed up instance profile.',
+      statusMessage:
+        'AWS Backup does not permit attaching a new instance profile to an EC2 instance. Please restore using the backed up instance profile.',
     },
   },
   RUNNING: {

@@ -74,12 +74,24 @@ export async function startLocalKms(options: { accountId: string; region: string
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const input = JSON.parse((await readBody(request)) || '{}') as { KeyId?: string };
     const failure = failures.take(operation);
-    if (failure) return send(response, { __type: failure.code, message: failure.message ?? 'Injected by the local harness' }, failure.httpStatus);
+    if (failure)
+      return send(response, { __type: failure.code, message: failure.message ?? 'Injected by the local harness' }, failure.httpStatus);
     if (operation !== 'DescribeKey') {
-      return send(response, { __type: 'UnknownOperationException', message: `The local KMS endpoint implements DescribeKey only, not ${operation}` }, 400);
+      return send(
+        response,
+        { __type: 'UnknownOperationException', message: `The local KMS endpoint implements DescribeKey only, not ${operation}` },
+        400,
+      );
     }
     if (!input.KeyId) {
-      return send(response, { __type: 'ValidationException', message: "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null" }, 400);
+      return send(
+        response,
+        {
+          __type: 'ValidationException',
+          message: "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+        },
+        400,
+      );
     }
     described.push(input.KeyId);
     const key = find(input.KeyId);

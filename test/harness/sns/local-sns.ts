@@ -56,12 +56,20 @@ export async function startLocalSns(options: LocalSnsOptions): Promise<LocalSns>
     const form = new URLSearchParams(await readBody(request));
     const action = form.get('Action') ?? '';
     if (request.method !== 'POST' || action !== 'Publish') {
-      sendQueryError(response, { code: 'InvalidAction', message: `The local SNS endpoint implements Publish only, not ${action || '(none)'}`, httpStatus: 400 });
+      sendQueryError(response, {
+        code: 'InvalidAction',
+        message: `The local SNS endpoint implements Publish only, not ${action || '(none)'}`,
+        httpStatus: 400,
+      });
       return;
     }
     const failure = failures.take('Publish');
     if (failure) {
-      sendQueryError(response, { code: failure.code, message: failure.message ?? 'Injected by the local harness', httpStatus: failure.httpStatus });
+      sendQueryError(response, {
+        code: failure.code,
+        message: failure.message ?? 'Injected by the local harness',
+        httpStatus: failure.httpStatus,
+      });
       return;
     }
     const publish = {
@@ -86,7 +94,8 @@ export async function startLocalSns(options: LocalSnsOptions): Promise<LocalSns>
       subject: publish.subject,
       message: publish.message!,
       messageStructure: publish.messageStructure,
-      defaultMessage: publish.messageStructure === 'json' ? (JSON.parse(publish.message!) as { default: string }).default : publish.message!,
+      defaultMessage:
+        publish.messageStructure === 'json' ? (JSON.parse(publish.message!) as { default: string }).default : publish.message!,
       messageAttributes: publish.messageAttributes,
       receivedAt: new Date(),
     };

@@ -118,23 +118,32 @@ function attributeRefusal(name: string, attribute: WireMessageAttribute): Publis
     );
   }
   if (name.includes('..')) return invalidAttribute("Message attribute name can not have successive '.' character.");
-  if (/^(aws|amazon)\./i.test(name)) return invalidAttribute(`The message attribute name '${name}' uses a prefix reserved by AWS (AWS. or Amazon.).`);
+  if (/^(aws|amazon)\./i.test(name))
+    return invalidAttribute(`The message attribute name '${name}' uses a prefix reserved by AWS (AWS. or Amazon.).`);
 
   const dataType = attribute.DataType;
   if (dataType === undefined) {
-    return { code: 'ValidationError', message: `1 validation error detected: Value null at 'messageAttributes.${name}.member.dataType' failed to satisfy constraint: Member must not be null` };
+    return {
+      code: 'ValidationError',
+      message: `1 validation error detected: Value null at 'messageAttributes.${name}.member.dataType' failed to satisfy constraint: Member must not be null`,
+    };
   }
   // String.Array is String with the suffix ".Array"; any other suffix is a custom type label.
   if (!/^(String|Number|Binary)(\..+)?$/.test(dataType) || Buffer.byteLength(dataType) > MAX_ATTRIBUTE_TYPE_BYTES) {
-    return invalidAttribute(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    return invalidAttribute(
+      `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+    );
   }
   const empty = `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`;
   if (dataType.startsWith('Binary')) return attribute.BinaryValue ? undefined : invalidAttribute(empty);
   const value = attribute.StringValue;
   if (value === undefined || value === '') return invalidAttribute(empty);
-  if (dataType.startsWith('Number') && !isSnsNumber(value)) return invalidAttribute(`Could not cast message attribute '${name}' value to number.`);
+  if (dataType.startsWith('Number') && !isSnsNumber(value))
+    return invalidAttribute(`Could not cast message attribute '${name}' value to number.`);
   if (dataType === 'String.Array' && !isSnsStringArray(value)) {
-    return invalidAttribute(`The message attribute '${name}' with type 'String.Array' must be an array of strings, numbers, true, false or null, formatted as a JSON string.`);
+    return invalidAttribute(
+      `The message attribute '${name}' with type 'String.Array' must be an array of strings, numbers, true, false or null, formatted as a JSON string.`,
+    );
   }
   return undefined;
 }

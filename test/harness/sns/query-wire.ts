@@ -38,7 +38,11 @@ export function sendQueryError(response: ServerResponse, error: QueryError): voi
 }
 
 function sendXml(response: ServerResponse, statusCode: number, body: string): void {
-  response.writeHead(statusCode, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
+  response.writeHead(statusCode, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+  });
   response.end(body);
 }
 

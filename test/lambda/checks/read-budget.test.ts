@@ -71,7 +71,11 @@ describe('sourceReadPace', () => {
   test("the read capacity comes from DescribeTable: provisioned RCU, or on-demand's maximum read request units", () => {
     const base = { TableName: 't', TableStatus: 'ACTIVE' as const, KeySchema: [], AttributeDefinitions: [] };
     expect(toTableShape({ ...base, ProvisionedThroughput: { ReadCapacityUnits: 40, WriteCapacityUnits: 5 } }).readCapacityUnits).toBe(40);
-    const onDemand = { ...base, BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' as const }, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } };
+    const onDemand = {
+      ...base,
+      BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' as const },
+      ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
+    };
     expect(toTableShape(onDemand).readCapacityUnits).toBeUndefined();
     expect(toTableShape({ ...onDemand, OnDemandThroughput: { MaxReadRequestUnits: -1 } }).readCapacityUnits).toBeUndefined();
     expect(toTableShape({ ...onDemand, OnDemandThroughput: { MaxReadRequestUnits: 800 } }).readCapacityUnits).toBe(800);

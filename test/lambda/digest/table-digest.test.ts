@@ -104,7 +104,8 @@ describe('fixture', () => {
 describe('TableDigest arithmetic', () => {
   test('equals the sum of the SHA-256 values modulo 2^256, carries included', () => {
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
-    const { canonicalItem: encode } = require('../../../lambda/digest/canonical-item') as typeof import('../../../lambda/digest/canonical-item');
+    const { canonicalItem: encode } =
+      require('../../../lambda/digest/canonical-item') as typeof import('../../../lambda/digest/canonical-item');
     const items = fixtureItems(6);
     let sum = 0n;
     for (const item of items) sum = (sum + BigInt(`0x${createHash('sha256').update(encode(item)).digest('hex')}`)) % (1n << 256n);

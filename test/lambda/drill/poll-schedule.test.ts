@@ -31,7 +31,9 @@ describe('nextPollDelayMs', () => {
   test('PercentDone under 5% or at 100% is not used; ExpectedCompletionTimeMinutes wins over it', () => {
     expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 2 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 10 * minute);
     expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 100 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 10 * minute);
-    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 25, expectedCompletionTimeMinutes: 14 }, DEFAULT_WAIT_TUNING)).toBe(1 * minute);
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 25, expectedCompletionTimeMinutes: 14 }, DEFAULT_WAIT_TUNING)).toBe(
+      1 * minute,
+    );
   });
 
   test('an expected end sooner than the next scheduled poll: poll at the expected end, not past it', () => {

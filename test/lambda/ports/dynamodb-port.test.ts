@@ -51,7 +51,9 @@ const keysAndCreatedAt = { expression: '#p0, #p1, #p2', names: { '#p0': 'pk', '#
 describe('scan request shapes (DynamoDB API reference, Scan: Select and ProjectionExpression)', () => {
   test('an item scan with a projection asks for SPECIFIC_ATTRIBUTES and gets only those attributes', async () => {
     const seen: Item[] = [];
-    const summary = await port.scanItems('orders', { segments: 2, projection: keysAndCreatedAt, filter: notCanary }, (item) => seen.push(item));
+    const summary = await port.scanItems('orders', { segments: 2, projection: keysAndCreatedAt, filter: notCanary }, (item) =>
+      seen.push(item),
+    );
     expect(summary).toMatchObject({ count: 30, stoppedEarly: false });
     expect(seen).toHaveLength(30);
     expect(seen.every((item) => Object.keys(item).sort().join() === 'createdAt,pk,sk')).toBe(true);
@@ -77,7 +79,14 @@ describe('scan request shapes (DynamoDB API reference, Scan: Select and Projecti
   test('DynamoDB itself refuses the shape the port used to send', async () => {
     const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
     await expect(
-      client.send(new ScanCommand({ TableName: 'orders', Select: 'ALL_ATTRIBUTES', ProjectionExpression: '#p', ExpressionAttributeNames: { '#p': 'pk' } })),
+      client.send(
+        new ScanCommand({
+          TableName: 'orders',
+          Select: 'ALL_ATTRIBUTES',
+          ProjectionExpression: '#p',
+          ExpressionAttributeNames: { '#p': 'pk' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('ProjectionExpression') });
   });
 });

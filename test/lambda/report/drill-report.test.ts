@@ -85,7 +85,16 @@ describe('subject', () => {
   });
 
   test('more failed checks than fit: "N checks failed" with as many names as fit, in report order', () => {
-    const checks = ['restored', 'schema', 'item count', 'sample compare', 'content digest', 'canary', 'polygon-closes', 'floor-plans-match-scans'];
+    const checks = [
+      'restored',
+      'schema',
+      'item count',
+      'sample compare',
+      'content digest',
+      'canary',
+      'polygon-closes',
+      'floor-plans-match-scans',
+    ];
     const subject = reportSubject(failing(checks, { sourceTable: 'd'.repeat(255) }));
     expectValidSubject(subject);
     expect(subject).toBe('[FAIL] restore drill ddddddd...dddddd - 8 checks failed: restored, schema, item count, +5 more');
@@ -150,7 +159,10 @@ describe('message', () => {
     const base = drill();
     const message = drillMessage({
       ...base,
-      outcome: { ...base.outcome, checks: Array.from({ length: 200 }, (_, i) => ({ check: `c${i}`, status: 'WARN' as const, summary: 'w'.repeat(900) })) },
+      outcome: {
+        ...base.outcome,
+        checks: Array.from({ length: 200 }, (_, i) => ({ check: `c${i}`, status: 'WARN' as const, summary: 'w'.repeat(900) })),
+      },
     });
     expect(message.attributes.drillId).toBe('20261128t060000z-3fa9c1d2');
     expect(JSON.parse(message.bodies.default).drillId).toBe('20261128t060000z-3fa9c1d2');
@@ -162,7 +174,10 @@ describe('message', () => {
     const base = drill();
     const message = drillMessage({
       ...base,
-      outcome: { ...base.outcome, checks: Array.from({ length: 20 }, () => ({ check: 'x', status: 'FAIL' as const, summary: 'k'.repeat(50_000) })) },
+      outcome: {
+        ...base.outcome,
+        checks: Array.from({ length: 20 }, () => ({ check: 'x', status: 'FAIL' as const, summary: 'k'.repeat(50_000) })),
+      },
     });
     expect(Buffer.byteLength(JSON.stringify(message.bodies))).toBeLessThan(256 * 1024);
   });

@@ -87,7 +87,12 @@ async function asSdkError<T>(answer: () => T | Promise<T>): Promise<T> {
     return await answer();
   } catch (error) {
     if (!(error instanceof BackupApiError)) throw error;
-    const Exception = (BackupExceptions as Record<string, unknown>)[error.code] as (new (options: { message: string; $metadata: object }) => Error) | undefined;
+    const Exception = (BackupExceptions as Record<string, unknown>)[error.code] as
+      | (new (options: {
+          message: string;
+          $metadata: object;
+        }) => Error)
+      | undefined;
     if (!Exception) throw error;
     throw new Exception({ message: error.message, $metadata: { httpStatusCode: error.httpStatus } });
   }
@@ -107,7 +112,11 @@ function acceptedBySns(input: PublishCommandInput) {
     messageAttributes: Object.fromEntries(
       Object.entries(input.MessageAttributes ?? {}).map(([name, value]) => [
         name,
-        { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined },
+        {
+          DataType: value.DataType,
+          StringValue: value.StringValue,
+          BinaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+        },
       ]),
     ),
   });
@@ -337,7 +346,13 @@ export class DrillWorld {
         ...(withGsi ? [{ AttributeName: 'customerId', AttributeType: 'S' as const }] : []),
       ],
       GlobalSecondaryIndexes: withGsi
-        ? [{ IndexName: 'byCustomer', KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]
+        ? [
+            {
+              IndexName: 'byCustomer',
+              KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ]
         : undefined,
     };
   }
@@ -428,9 +443,10 @@ export class DrillWorld {
     const jobs = this.restoreJobs
       .filter((job) => tableArn(job.sourceTable) === input.ResourceArn && visible(job))
       .map((job) => ({ job, pointCreated: new Date(job.recoveryPointCreatedAt) }))
-      .filter(({ pointCreated }) =>
-        (!input.ByRecoveryPointCreationDateAfter || pointCreated > input.ByRecoveryPointCreationDateAfter) &&
-        (!input.ByRecoveryPointCreationDateBefore || pointCreated < input.ByRecoveryPointCreationDateBefore),
+      .filter(
+        ({ pointCreated }) =>
+          (!input.ByRecoveryPointCreationDateAfter || pointCreated > input.ByRecoveryPointCreationDateAfter) &&
+          (!input.ByRecoveryPointCreationDateBefore || pointCreated < input.ByRecoveryPointCreationDateBefore),
       )
       .map(({ job, pointCreated }) => ({
         AccountId: ACCOUNT,
@@ -641,7 +657,11 @@ export function scheduledEvent(time = '2026-11-28T06:00:00Z', id?: string) {
 }
 
 /** A "Restore Job State Change" of one of this world's restore jobs (status, not state). */
-export function restoreJobEvent(restoreJobId: string, status: Exclude<RestoreJobEventStatus, 'CREATED'>, facts: Partial<RestoreJobFacts> = {}) {
+export function restoreJobEvent(
+  restoreJobId: string,
+  status: Exclude<RestoreJobEventStatus, 'CREATED'>,
+  facts: Partial<RestoreJobFacts> = {},
+) {
   const completed = status === 'COMPLETED';
   return restoreJobStateChangeEvent(
     {
