@@ -12,4 +12,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  // `npm run test:coverage`: the construct and the engine (the harness and tests are not the product).
+  collectCoverageFrom: ['lib/**/*.ts', 'lambda/**/*.ts'],
 };

@@ -1435,7 +1435,7 @@ describe('reporting and cleanup failures', () => {
     expect(report.attributes.verdict).toBe('FAIL');
     // Every check passed: the subject names the cleanup, the email says what is left.
     expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: RTO \d+s, RPO 1h00m - cleanup$/);
-    expect(report.email).toMatch(/Cleanup\n  failed: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException/);
+    expect(report.email).toMatch(/Cleanup\n {2}failed: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException/);
     expect(report.json.cleanup).toMatchObject({ result: 'failed' });
     expect(report.json.failure).toMatch(
       /^cleanup: could not delete drill-copy-orders-\S+: DeleteTable AccessDeniedException .*check dynamodb:DeleteTable on table\/<prefix>\*/,

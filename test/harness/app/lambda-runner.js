@@ -2,7 +2,7 @@
 // Node.js runtime would: the handler module loaded fresh, an event, a context whose
 // getRemainingTimeInMillis() counts down to the function timeout. Writes the outcome as one JSON
 // line to file descriptor 3 so the handler's own stdout (its logs) stays untouched.
-'use strict';
+
 const fs = require('node:fs');
 
 const [handlerFile, handlerName, timeoutMs, requestId] = process.argv.slice(2);
