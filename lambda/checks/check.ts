@@ -1,5 +1,6 @@
 import type { DrilledTable, DrillTargets } from '../config';
-import type { RecoveryPoint, RestoreJob } from '../ports/backup-port';
+import type { CheckResult } from '../domain/check-result';
+import type { RecoveryPoint, RestoreJob } from '../domain/backup';
 import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { CanaryReader } from '../drill/canary';
 import type { ReadBudget } from './read-budget';
@@ -10,22 +11,6 @@ import type { ReadBudget } from './read-budget';
  * parallel scan (if it observes items), then asks for its result. Checks read only through the
  * ports in the context, never through SDK clients.
  */
-
-export type CheckStatus = 'PASS' | 'FAIL' | 'WARN';
-
-export interface CheckResult {
-  /** Short name shown in the report, e.g. "item count". */
-  readonly check: string;
-  readonly status: CheckStatus;
-  /** One line a person reads in a glance, with the numbers. */
-  readonly summary: string;
-  /** What to do next, for FAIL and WARN. */
-  readonly nextStep?: string;
-  /** The figures behind the summary, for the JSON report and the audit record. */
-  readonly numbers?: Readonly<Record<string, number | string | boolean>>;
-  /** Read capacity the check consumed from the source table. */
-  readonly sourceReadUnits?: number;
-}
 
 export interface CheckContext {
   readonly table: DrilledTable;

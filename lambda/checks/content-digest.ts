@@ -5,7 +5,8 @@ import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount, formatTime } from '../report/format';
-import type { CheckContext, CheckDefinition, CheckResult } from './check';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckContext, CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { step } from '../report/failure-advice';
 

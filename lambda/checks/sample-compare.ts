@@ -1,7 +1,8 @@
 import { itemsEqual } from '../digest/canonical-item';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount } from '../report/format';
-import type { CheckDefinition, CheckResult } from './check';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { timestampOf } from './timestamps';
 

@@ -1,6 +1,7 @@
 import { CANARY_KEY_VALUE } from '../config';
 import type { DynamoDbPort, Item, TableShape } from '../ports/dynamodb-port';
-import type { CanaryRecord, HistoryPort } from '../ports/history-port';
+import type { CanaryRecord } from '../domain/canary';
+import type { HistoryPort } from '../ports/history-port';
 
 /**
  * The canary proves a backup captured recent writes. On each drill of a canary table the

@@ -1,13 +1,23 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CheckDefinition, CheckResult } from '../checks/check';
+import type { CheckDefinition } from '../checks/check';
 import { meteredCustomCheck } from '../checks/metered-reader';
 import { ReadBudget, sourceReadPace } from '../checks/read-budget';
 import { evaluateRpo } from '../checks/rpo';
 import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import type { Engine, Invocation } from '../engine';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
+import type { CheckResult } from '../domain/check-result';
+import type {
+  CheckedOutcome,
+  CleanupOutcome,
+  DrillOutcome,
+  DrillRecord,
+  DrillStatus,
+  RestoreJobFacts,
+  TriggerKind,
+} from '../domain/drill-record';
 import type { DrillLogger } from '../observability';
-import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
 import { formatDuration, formatTime } from '../report/format';
@@ -15,7 +25,6 @@ import { reportTopics } from '../report/report-topics';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { deleteRestoredCopy } from './cleanup';
 import { isDrillItemFor } from './drill-items';
-import type { CheckedOutcome, CleanupOutcome, DrillOutcome, DrillRecord, DrillStatus, RestoreJobFacts, TriggerKind } from './drill-record';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
 import { findStartedRestoreJob } from './find-restore-job';

@@ -1,4 +1,5 @@
-import type { BackupPort, RecoveryPoint } from '../ports/backup-port';
+import type { RecoveryPoint } from '../domain/backup';
+import type { BackupPort } from '../ports/backup-port';
 import { step } from '../report/failure-advice';
 
 export interface RecoveryPointSearch {

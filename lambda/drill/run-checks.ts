@@ -1,4 +1,5 @@
-import type { CheckContext, CheckDefinition, CheckResult, CheckRun } from '../checks/check';
+import type { CheckContext, CheckDefinition, CheckRun } from '../checks/check';
+import type { CheckResult } from '../domain/check-result';
 import { explainError, step } from '../report/failure-advice';
 
 /**

@@ -1,5 +1,6 @@
 import type { WaitTuning } from '../config';
-import { type BackupPort, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
+import type { BackupPort } from '../ports/backup-port';
 import type { Clock, Deadline } from '../ports/clock';
 import type { DynamoDbPort, TableShape } from '../ports/dynamodb-port';
 import { step } from '../report/failure-advice';
