@@ -1,8 +1,8 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CheckDefinition } from './checks/check';
 import type { DrillConfig } from './config';
-import type { CanaryPort } from './drill/canary';
 import type { BackupPort } from './ports/backup-port';
+import type { CanaryPort } from './ports/canary-port';
 import type { Clock, Deadline } from './ports/clock';
 import type { DynamoDbPort } from './ports/dynamodb-port';
 import type { HistoryPort } from './ports/history-port';

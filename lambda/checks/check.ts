@@ -2,7 +2,7 @@ import type { DrilledTable, DrillTargets } from '../config';
 import type { CheckResult } from '../domain/check-result';
 import type { RecoveryPoint, RestoreJob } from '../domain/backup';
 import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
-import type { CanaryReader } from '../drill/canary';
+import type { CanaryReader } from '../ports/canary-port';
 import type { ReadBudget } from './read-budget';
 
 /**
@@ -35,7 +35,7 @@ export interface CheckContext {
   readonly hasTime: () => boolean;
   /**
    * True for the drill's own items (its canary; the fixture's version marker), which every count
-   * and content comparison leaves out on both sides (drill/drill-items.ts).
+   * and content comparison leaves out on both sides (checks/drill-items.ts).
    */
   readonly isDrillItem: (item: Item) => boolean;
   readonly random: () => number;

@@ -1,10 +1,10 @@
-import { withoutDrillItemsFilter } from '../drill/drill-items';
 import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount, formatPercent } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
+import { withoutDrillItemsFilter } from './drill-items';
 import { meterSourcePage } from './metered-reader';
 import { estimatedScanUnits } from './read-budget';
 import { timestampOf } from './timestamps';

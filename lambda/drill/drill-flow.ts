@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckDefinition } from '../checks/check';
+import { isDrillItemFor } from '../checks/drill-items';
 import { meteredCustomCheck } from '../checks/metered-reader';
 import { ReadBudget, sourceReadPace } from '../checks/read-budget';
 import { evaluateRpo } from '../checks/rpo';
@@ -24,7 +25,6 @@ import { formatDuration, formatTime } from '../report/format';
 import { reportTopics } from '../report/report-topics';
 import { explainError, isPermanentError, step } from '../report/failure-advice';
 import { deleteRestoredCopy } from './cleanup';
-import { isDrillItemFor } from './drill-items';
 import { restoredTableName } from './drill-id';
 import { findLatestRecoveryPoint, type RecoveryPointSearch } from './find-recovery-point';
 import { findStartedRestoreJob } from './find-restore-job';
