@@ -46,8 +46,15 @@ const NAMED_ADVICE: Record<string, string> = {
   KMSAccessDeniedException: 'a KMS key denied access — check the key policy grants the role that made this call',
 };
 
+/** The explanation an error already carries: a DrillStepError's, worded once when its step failed. */
+function adviceOf(error: unknown): string | undefined {
+  const advice = error instanceof Error ? (error as { advice?: unknown }).advice : undefined;
+  return typeof advice === 'string' ? advice : undefined;
+}
+
 export function explainError(operation: string, error: unknown): string {
-  if (error instanceof DrillStepError) return error.advice;
+  const carried = adviceOf(error);
+  if (carried !== undefined) return carried;
   const name = errorName(error);
   const message = errorMessage(error);
   const head = `${operation} ${name}${message && message !== name ? ` (${message})` : ''}`;
