@@ -106,7 +106,7 @@ export function isTransientError(error: unknown): boolean {
     | { name?: unknown; code?: unknown; $fault?: unknown; $retryable?: unknown }
     | undefined;
   if (!cause || typeof cause !== 'object') return false;
-  const name = errorName(cause);
+  const name = typeof cause.name === 'string' ? cause.name : 'Error';
   if (THROTTLING_ERRORS.has(name) || SERVER_ERRORS.has(name) || NETWORK_ERRORS.has(name)) return true;
   if (typeof cause.code === 'string' && NETWORK_ERRORS.has(cause.code)) return true;
   return cause.$fault === 'server' || Boolean(cause.$retryable);
