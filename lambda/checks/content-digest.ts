@@ -8,7 +8,7 @@ import { formatCount, formatTime } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 
 /**
  * For the fixture test table, whose content is known: an order-independent digest of every

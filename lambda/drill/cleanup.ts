@@ -1,7 +1,8 @@
 import type { DrillConfig } from '../config';
 import type { Clock, Deadline } from '../ports/clock';
 import type { DynamoDbPort } from '../ports/dynamodb-port';
-import { explainError, step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
+import { explainError } from '../report/failure-advice';
 import type { CleanupOutcome, DrillRecord } from '../domain/drill-record';
 import { waitForTableActive } from './wait-for-restore';
 

@@ -1,6 +1,6 @@
 import type { RecoveryPoint } from '../domain/backup';
 import type { BackupPort } from '../ports/backup-port';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 
 export interface RecoveryPointSearch {
   /** The newest COMPLETED recovery point, when there is one. */

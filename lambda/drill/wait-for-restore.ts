@@ -3,7 +3,7 @@ import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
 import type { BackupPort } from '../ports/backup-port';
 import type { Clock, Deadline } from '../ports/clock';
 import type { DynamoDbPort, TableShape } from '../ports/dynamodb-port';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 import { nextPollDelayMs } from './poll-schedule';
 
 export type RestoreWait =
