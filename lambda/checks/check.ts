@@ -3,7 +3,7 @@ import type { CheckResult } from '../domain/check-result';
 import type { RecoveryPoint, RestoreJob } from '../domain/backup';
 import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { CanaryReader } from '../ports/canary-port';
-import type { ReadBudget } from './read-budget';
+import type { ReadBudget } from '../metering/read-budget';
 
 /**
  * The common shape of every check. A check module exports a {@link CheckDefinition}; for each

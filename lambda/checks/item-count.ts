@@ -1,12 +1,12 @@
 import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
 import type { Item } from '../ports/dynamodb-port';
+import { meterSourcePage } from '../metering/metered-reader';
+import { estimatedScanUnits } from '../metering/read-budget';
 import { formatCount, formatPercent } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
 import { withoutDrillItemsFilter } from './drill-items';
-import { meterSourcePage } from './metered-reader';
-import { estimatedScanUnits } from './read-budget';
 import { timestampOf } from './timestamps';
 
 /**

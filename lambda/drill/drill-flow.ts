@@ -1,8 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CheckDefinition } from '../checks/check';
 import { isDrillItemFor } from '../checks/drill-items';
-import { meteredCustomCheck } from '../checks/metered-reader';
-import { ReadBudget, sourceReadPace } from '../checks/read-budget';
 import { evaluateRpo } from '../checks/rpo';
 import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
@@ -18,6 +16,8 @@ import type {
   RestoreJobFacts,
   TriggerKind,
 } from '../domain/drill-record';
+import { meteredCustomCheck } from '../metering/metered-reader';
+import { ReadBudget, sourceReadPace } from '../metering/read-budget';
 import type { DrillLogger } from '../observability';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';

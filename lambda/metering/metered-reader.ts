@@ -1,5 +1,5 @@
 import type { DynamoDbReader, Item, ScanOptions } from '../ports/dynamodb-port';
-import type { CheckContext, CheckDefinition } from './check';
+import type { CheckContext, CheckDefinition } from '../checks/check';
 
 /** Eventually consistent GetItem of an item up to 4 KB: what a read is charged when DynamoDB does not say. */
 const GET_ITEM_UNITS = 0.5;
