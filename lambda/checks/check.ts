@@ -1,9 +1,9 @@
 import type { DrilledTable, DrillTargets } from '../config';
 import type { CheckResult } from '../domain/check-result';
 import type { RecoveryPoint, RestoreJob } from '../domain/backup';
-import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
+import type { Item, TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { CanaryReader } from '../ports/canary-port';
-import type { ReadBudget } from '../metering/read-budget';
+import type { MeteredReader } from '../metering/metered-reader';
 
 /**
  * The common shape of every check. A check module exports a {@link CheckDefinition}; for each
@@ -26,11 +26,13 @@ export interface CheckContext {
   readonly restoredTableName: string;
   /** When the restored copy was first seen ACTIVE (epoch ms). */
   readonly restoredActiveAt?: number;
-  /** Reads only: a check cannot write, delete or create tables. */
-  readonly dynamodb: DynamoDbReader;
+  /**
+   * Reads only: a check cannot write, delete or create tables. Reads of the source table are
+   * charged to the drill's read budget, paced, and stopped when the budget or the time runs out
+   * (metering/metered-reader.ts).
+   */
+  readonly dynamodb: MeteredReader;
   readonly canaries: CanaryReader;
-  /** Read capacity the checks may still take from the source table, and the pace to take it at. */
-  readonly sourceReads: ReadBudget;
   /** False once the invocation must keep what is left for cleanup and the report: stop reading. */
   readonly hasTime: () => boolean;
   /**

@@ -16,8 +16,8 @@ import type {
   RestoreJobFacts,
   TriggerKind,
 } from '../domain/drill-record';
-import { meteredCustomCheck } from '../metering/metered-reader';
-import { ReadBudget, sourceReadPace } from '../metering/read-budget';
+import { createMeteredReader } from '../metering/metered-reader';
+import { sourceReadPace } from '../metering/read-budget';
 import type { DrillLogger } from '../observability';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';
@@ -606,13 +606,15 @@ async function finishDrill(
         restored,
         restoredTableName: claimed.restoredTableName,
         restoredActiveAt,
-        dynamodb: engine.dynamodb,
-        canaries: engine.canaries,
-        sourceReads: new ReadBudget(engine.config.targets.sourceReadBudgetUnits, {
+        dynamodb: createMeteredReader({
+          dynamodb: engine.dynamodb,
+          sourceTableName: source?.name,
+          budgetUnits: engine.config.targets.sourceReadBudgetUnits,
           unitsPerSecond: sourceReadUnitsPerSecond,
           clock: engine.clock,
           timeLeftMs,
         }),
+        canaries: engine.canaries,
         hasTime: () => timeLeftMs() > 0,
         isDrillItem: isDrillItemFor(table, source ?? restored ?? { keySchema: [] }),
         random: engine.random,
@@ -680,7 +682,7 @@ async function cleanUpAndReport(engine: Engine, invocation: Invocation, drill: D
 function checksFor(engine: Engine, table: DrilledTable): CheckDefinition[] {
   const custom = (table.customChecks ?? []).map((name): CheckDefinition => {
     const registered = engine.customChecks[name];
-    return registered ? meteredCustomCheck(registered) : unregisteredCheck(name);
+    return registered ?? unregisteredCheck(name);
   });
   return [...engine.checks, ...custom];
 }
