@@ -8,12 +8,13 @@ import type { DrilledTable } from './config';
 import { continueDrill, type DrillResult, startDrill } from './drill/drill-flow';
 import { drillIdFor } from './drill/drill-id';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
+import { TimeBudget } from './drill/time-budget';
 import type { Engine, Invocation } from './engine';
 import { logger, metrics } from './observability';
 import { createAwsClients } from './ports/aws-clients';
 import { createBackupPort } from './ports/backup-port';
 import { createCanaryPort } from './ports/canary-port';
-import { Deadline, systemClock } from './ports/clock';
+import { systemClock } from './ports/clock';
 import { createDynamoDbPort } from './ports/dynamodb-port';
 import { createHistoryPort } from './ports/history-port';
 import { createKeyPort } from './ports/kms-port';
@@ -99,7 +100,7 @@ export async function handleEvent(
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
 ): Promise<InvocationSummary> {
   const invocation: Invocation = {
-    deadline: Deadline.fromRemaining(engine.clock, context.getRemainingTimeInMillis()),
+    time: TimeBudget.of(engine.clock, context.getRemainingTimeInMillis(), engine.config.wait.invocationReserveSeconds * 1000),
     owner: context.awsRequestId,
   };
   const trigger = parseTrigger(event);

@@ -34,7 +34,7 @@ import { checkSourceKey } from './source-key';
 import { restoreMetadata } from './restore-metadata';
 import { runChecks } from './run-checks';
 import { tableOutsideStack } from './table-environment';
-import { waitForRestoreJob, waitForTableActive } from './wait-for-restore';
+import { TABLE_ACTIVE_MAX_WAIT_MS, waitForRestoreJob, waitForTableActive } from './wait-for-restore';
 
 /**
  * One drill, start to finish (DESIGN.md "The drill, for one table"):
@@ -61,12 +61,6 @@ export interface DrillRequest {
   readonly drillId: string;
   readonly trigger: TriggerKind;
 }
-
-/**
- * A lease outlives its invocation by this much: enough for clocks to disagree, short enough
- * that Lambda's first retry of a timed-out invocation (about a minute later) can take over.
- */
-const LEASE_MARGIN_MS = 10_000;
 
 export async function startDrill(engine: Engine, invocation: Invocation, request: DrillRequest): Promise<DrillResult> {
   const { table, drillId, trigger } = request;
@@ -161,7 +155,7 @@ export async function continueDrill(
         wait = await waitForRestoreJob({
           backup: engine.backup,
           clock: engine.clock,
-          deadline: invocation.deadline,
+          time: invocation.time,
           tuning: engine.config.wait,
           restoreJobId,
           restoreStartedAt: Date.parse(record.restoreStartedAt ?? record.startedAt),
@@ -176,15 +170,13 @@ export async function continueDrill(
       }
       // Checks need time; a job that ended just before the deadline is better finished by the
       // invocation its own state-change event starts, with a whole timeout ahead of it.
-      if (wait.job.status === 'COMPLETED' && invocation.deadline.remainingMs() < 2 * reserveMs(engine)) {
+      if (wait.job.status === 'COMPLETED' && !invocation.time.canCheckNow()) {
         return handOver(wait.job, 'restore done but too little time left to check it: leaving it to the Restore Job State Change event');
       }
       return finishDrill(engine, invocation, record, wait.job, log);
     }
   }
 }
-
-const reserveMs = (engine: Engine) => engine.config.wait.invocationReserveSeconds * 1000;
 
 function jobFacts(job: RestoreJob): RestoreJobFacts {
   return {
@@ -463,7 +455,7 @@ async function locateRestoreJob(
   const point = record.recoveryPoint!;
   for (const pause of pausesMs) {
     if (pause > 0) {
-      if (invocation.deadline.remainingMs() - pause < reserveMs(engine)) break;
+      if (!invocation.time.canPause(pause)) break;
       await engine.clock.sleep(pause);
     }
     const found = await step('ListRestoreJobsByProtectedResource', () =>
@@ -523,8 +515,7 @@ async function claimOrReport(
   log: DrillLogger,
 ): Promise<{ record: DrillRecord } | DrillResult> {
   const base = { drillId: record.drillId, table: record.sourceTable };
-  const leaseMs = Math.max(0, invocation.deadline.remainingMs()) + LEASE_MARGIN_MS;
-  const claimed = await engine.history.claim(record.drillId, from, invocation.owner, engine.clock.now(), leaseMs);
+  const claimed = await engine.history.claim(record.drillId, from, invocation.owner, engine.clock.now(), invocation.time.leaseMs());
   if (claimed) return { record: claimed };
   const current = await engine.history.get(record.drillId);
   log.info('another invocation is finishing this drill (or has finished it)', { status: current?.status });
@@ -574,9 +565,8 @@ async function finishDrill(
         const active = await waitForTableActive({
           dynamodb: engine.dynamodb,
           clock: engine.clock,
-          deadline: invocation.deadline,
           tableName: claimed.restoredTableName,
-          reserveMs: reserveMs(engine) / 2,
+          waitMs: invocation.time.tableWaitMs(TABLE_ACTIVE_MAX_WAIT_MS),
           pollMs: engine.config.wait.tablePollSeconds * 1000,
         });
         restored = active.table;
@@ -587,8 +577,7 @@ async function finishDrill(
         ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source))
         : undefined;
       sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.readCapacityUnits);
-      // Time the checks may spend before the drill must clean up and report.
-      const timeLeftMs = () => invocation.deadline.remainingMs() - reserveMs(engine);
+      const timeLeftMs = () => invocation.time.checkTimeMs();
       ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), {
         table,
         targets: engine.config.targets,
@@ -658,7 +647,7 @@ async function cleanUpAndReport(engine: Engine, invocation: Invocation, drill: D
     config: engine.config,
     dynamodb: engine.dynamodb,
     clock: engine.clock,
-    deadline: invocation.deadline,
+    time: invocation.time,
     drill,
   });
   if (cleanup.result === 'failed' || cleanup.result === 'refused') log.error('restored copy not deleted', { cleanup });
@@ -827,13 +816,7 @@ async function recordPublished(
 async function resendReport(engine: Engine, invocation: Invocation, record: DrillRecord, log: DrillLogger): Promise<DrillResult> {
   const base = { drillId: record.drillId, table: record.sourceTable };
   const now = engine.clock.now();
-  const claimed = await engine.history.claim(
-    record.drillId,
-    ['REPORTING'],
-    invocation.owner,
-    now,
-    invocation.deadline.remainingMs() + LEASE_MARGIN_MS,
-  );
+  const claimed = await engine.history.claim(record.drillId, ['REPORTING'], invocation.owner, now, invocation.time.leaseMs());
   if (!claimed?.outcome) return { ...base, status: 'in-progress-elsewhere' };
   log.info('verdict recorded earlier but not reported; sending the report now', { verdict: claimed.outcome.verdict });
   return publishReport(engine, invocation, claimed as FinishedDrill, log);

@@ -45,7 +45,7 @@ export async function deleteLeftoverCopies(engine: Engine, invocation: Invocatio
       config: engine.config,
       dynamodb: engine.dynamodb,
       clock: engine.clock,
-      deadline: invocation.deadline,
+      time: invocation.time,
       drill,
     });
     engine.logger.info('leftover restored copy', { drillId: drill.drillId, cleanup });
