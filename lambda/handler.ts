@@ -5,8 +5,8 @@ import { CUSTOM_CHECKS } from './checks/custom';
 import { BUILT_IN_CHECKS } from './checks/registry';
 import { sampleCompareCheck } from './checks/sample-compare';
 import type { DrilledTable } from './config';
-import { continueDrill, type DrillResult, startDrill } from './drill/drill-flow';
 import { drillIdFor } from './drill/drill-id';
+import { DrillRun, type DrillResult } from './drill/drill-flow';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
 import { TimeBudget } from './drill/time-budget';
 import type { Engine, Invocation } from './engine';
@@ -112,7 +112,7 @@ export async function handleEvent(
     drillIdOf: (table: DrilledTable) => Promise<string> | string,
   ) =>
     inBatches(tables, MAX_PARALLEL_DRILLS, async (table) =>
-      startDrill(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
+      DrillRun.start(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
     );
 
   switch (trigger.kind) {
@@ -173,7 +173,7 @@ export async function handleEvent(
         engine.logger.warn('event ignored: restore job not started by a drill', { restoreJobId: trigger.restoreJobId });
         return { trigger: trigger.kind, drills: [], ignored: `unknown restore job ${trigger.restoreJobId}` };
       }
-      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([continueDrill(engine, invocation, drill)])) };
+      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([DrillRun.resume(engine, invocation, drill)])) };
     }
   }
 }

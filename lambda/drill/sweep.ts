@@ -1,6 +1,6 @@
 import type { Engine, Invocation } from '../engine';
 import { deleteRestoredCopy } from './cleanup';
-import { continueDrill, type DrillResult } from './drill-flow';
+import { DrillRun, type DrillResult } from './drill-flow';
 import { drillIdOfRestoredTable } from './drill-id';
 
 /**
@@ -24,7 +24,7 @@ export async function resumeStaleDrills(engine: Engine, invocation: Invocation):
       status: drill.status,
     });
     // No waiting here: a restore still running is left to its own event.
-    const [settled] = await Promise.allSettled([continueDrill(engine, invocation, drill, undefined, { waitForRestore: false })]);
+    const [settled] = await Promise.allSettled([DrillRun.resume(engine, invocation, drill, { waitForRestore: false })]);
     results.push(settled);
   }
   return results;
