@@ -1,6 +1,7 @@
 import type { Engine, Invocation } from '../engine';
 import { deleteRestoredCopy } from './cleanup';
-import { DrillRun, type DrillResult } from './drill-flow';
+import { DrillRun } from './drill-run';
+import type { DrillResult } from './run-state';
 import { drillIdOfRestoredTable } from './drill-id';
 
 /**
