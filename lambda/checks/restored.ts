@@ -48,7 +48,7 @@ export const restoredCheck: CheckDefinition = {
           numbers: { jobStatus: job.status },
         };
       }
-      if (!restored || restored.status !== 'ACTIVE') {
+      if (restored?.status !== 'ACTIVE') {
         return {
           check: 'restored',
           status: 'FAIL',
