@@ -3,7 +3,7 @@ import { isDrillItemFor } from '../checks/drill-items';
 import type { DrilledTable } from '../config';
 import type { RestoreJob } from '../domain/backup';
 import type { DrillRecord, RecoveryPointFacts } from '../domain/drill-record';
-import type { Engine } from '../engine';
+import type { Engine } from './engine';
 import { createMeteredReader } from '../metering/metered-reader';
 import type { TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { TimeBudget } from './time-budget';

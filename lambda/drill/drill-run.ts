@@ -4,7 +4,7 @@ import type { DrilledTable } from '../config';
 import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckedOutcome, CleanupOutcome, DrillRecord, TriggerKind } from '../domain/drill-record';
-import type { Engine, Invocation } from '../engine';
+import type { Engine, Invocation } from './engine';
 import { step } from '../errors/drill-step';
 import { sourceReadPace } from '../metering/read-budget';
 import type { TableShape } from '../ports/dynamodb-port';

@@ -1,5 +1,5 @@
 import type { DrillRecord } from '../domain/drill-record';
-import type { Engine } from '../engine';
+import type { Engine } from './engine';
 import { step } from '../errors/drill-step';
 import type { DrillLogger } from '../observability';
 import { drillMessage, type FinishedDrill } from '../report/drill-report';

@@ -1,6 +1,6 @@
 import type { DrilledTable } from '../config';
 import type { DrillRecord, DrillStatus, Verdict } from '../domain/drill-record';
-import type { Engine, Invocation } from '../engine';
+import type { Engine, Invocation } from './engine';
 import type { DrillLogger } from '../observability';
 
 /** How a drill's run in this invocation ended. */

@@ -1,4 +1,4 @@
-import type { Engine, Invocation } from '../engine';
+import type { Engine, Invocation } from './engine';
 import { deleteRestoredCopy } from './cleanup';
 import { DrillRun } from './drill-run';
 import type { DrillResult } from './run-state';

@@ -1,15 +1,15 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { CheckDefinition } from './checks/check';
-import type { DrillConfig } from './config';
-import type { BackupPort } from './ports/backup-port';
-import type { CanaryPort } from './ports/canary-port';
-import type { Clock } from './ports/clock';
-import type { DynamoDbPort } from './ports/dynamodb-port';
-import type { HistoryPort } from './ports/history-port';
-import type { KeyPort } from './ports/kms-port';
-import type { NotifierPort } from './ports/notifier-port';
-import type { DrillLogger } from './observability';
-import type { TimeBudget } from './drill/time-budget';
+import type { CheckDefinition } from '../checks/check';
+import type { DrillConfig } from '../config';
+import type { BackupPort } from '../ports/backup-port';
+import type { CanaryPort } from '../ports/canary-port';
+import type { Clock } from '../ports/clock';
+import type { DynamoDbPort } from '../ports/dynamodb-port';
+import type { HistoryPort } from '../ports/history-port';
+import type { KeyPort } from '../ports/kms-port';
+import type { NotifierPort } from '../ports/notifier-port';
+import type { DrillLogger } from '../observability';
+import type { TimeBudget } from './time-budget';
 
 /** Everything the drill flow works with: configuration, ports, the clock and the checks. */
 export interface Engine {
