@@ -5,15 +5,17 @@ import { CUSTOM_CHECKS } from './checks/custom';
 import { BUILT_IN_CHECKS } from './checks/registry';
 import { sampleCompareCheck } from './checks/sample-compare';
 import type { DrilledTable } from './config';
-import { createCanaryPort } from './drill/canary';
-import { continueDrill, type DrillResult, startDrill } from './drill/drill-flow';
+import { DrillRun } from './drill/drill-run';
+import type { Engine, Invocation } from './drill/engine';
 import { drillIdFor } from './drill/drill-id';
+import type { DrillResult } from './drill/run-state';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
-import type { Engine, Invocation } from './engine';
+import { TimeBudget } from './drill/time-budget';
 import { logger, metrics } from './observability';
 import { createAwsClients } from './ports/aws-clients';
 import { createBackupPort } from './ports/backup-port';
-import { Deadline, systemClock } from './ports/clock';
+import { createCanaryPort } from './ports/canary-port';
+import { systemClock } from './ports/clock';
 import { createDynamoDbPort } from './ports/dynamodb-port';
 import { createHistoryPort } from './ports/history-port';
 import { createKeyPort } from './ports/kms-port';
@@ -99,7 +101,7 @@ export async function handleEvent(
   context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
 ): Promise<InvocationSummary> {
   const invocation: Invocation = {
-    deadline: Deadline.fromRemaining(engine.clock, context.getRemainingTimeInMillis()),
+    time: TimeBudget.of(engine.clock, context.getRemainingTimeInMillis(), engine.config.wait.invocationReserveSeconds * 1000),
     owner: context.awsRequestId,
   };
   const trigger = parseTrigger(event);
@@ -111,7 +113,7 @@ export async function handleEvent(
     drillIdOf: (table: DrilledTable) => Promise<string> | string,
   ) =>
     inBatches(tables, MAX_PARALLEL_DRILLS, async (table) =>
-      startDrill(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
+      DrillRun.start(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
     );
 
   switch (trigger.kind) {
@@ -172,7 +174,7 @@ export async function handleEvent(
         engine.logger.warn('event ignored: restore job not started by a drill', { restoreJobId: trigger.restoreJobId });
         return { trigger: trigger.kind, drills: [], ignored: `unknown restore job ${trigger.restoreJobId}` };
       }
-      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([continueDrill(engine, invocation, drill)])) };
+      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([DrillRun.resume(engine, invocation, drill)])) };
     }
   }
 }

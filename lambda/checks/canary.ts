@@ -1,5 +1,6 @@
 import { formatDuration, formatTime } from '../report/format';
-import type { CheckDefinition, CheckResult } from './check';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckDefinition } from './check';
 
 /**
  * The restore holds the newest canary the drill wrote to the source before the recovery point

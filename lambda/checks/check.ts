@@ -1,8 +1,9 @@
 import type { DrilledTable, DrillTargets } from '../config';
-import type { RecoveryPoint, RestoreJob } from '../ports/backup-port';
-import type { DynamoDbReader, Item, TableSettings, TableShape } from '../ports/dynamodb-port';
-import type { CanaryReader } from '../drill/canary';
-import type { ReadBudget } from './read-budget';
+import type { CheckResult } from '../domain/check-result';
+import type { RecoveryPoint, RestoreJob } from '../domain/backup';
+import type { Item, TableSettings, TableShape } from '../ports/dynamodb-port';
+import type { CanaryReader } from '../ports/canary-port';
+import type { MeteredReader } from '../metering/metered-reader';
 
 /**
  * The common shape of every check. A check module exports a {@link CheckDefinition}; for each
@@ -10,22 +11,6 @@ import type { ReadBudget } from './read-budget';
  * parallel scan (if it observes items), then asks for its result. Checks read only through the
  * ports in the context, never through SDK clients.
  */
-
-export type CheckStatus = 'PASS' | 'FAIL' | 'WARN';
-
-export interface CheckResult {
-  /** Short name shown in the report, e.g. "item count". */
-  readonly check: string;
-  readonly status: CheckStatus;
-  /** One line a person reads in a glance, with the numbers. */
-  readonly summary: string;
-  /** What to do next, for FAIL and WARN. */
-  readonly nextStep?: string;
-  /** The figures behind the summary, for the JSON report and the audit record. */
-  readonly numbers?: Readonly<Record<string, number | string | boolean>>;
-  /** Read capacity the check consumed from the source table. */
-  readonly sourceReadUnits?: number;
-}
 
 export interface CheckContext {
   readonly table: DrilledTable;
@@ -41,16 +26,18 @@ export interface CheckContext {
   readonly restoredTableName: string;
   /** When the restored copy was first seen ACTIVE (epoch ms). */
   readonly restoredActiveAt?: number;
-  /** Reads only: a check cannot write, delete or create tables. */
-  readonly dynamodb: DynamoDbReader;
+  /**
+   * Reads only: a check cannot write, delete or create tables. Reads of the source table are
+   * charged to the drill's read budget, paced, and stopped when the budget or the time runs out
+   * (metering/metered-reader.ts).
+   */
+  readonly dynamodb: MeteredReader;
   readonly canaries: CanaryReader;
-  /** Read capacity the checks may still take from the source table, and the pace to take it at. */
-  readonly sourceReads: ReadBudget;
   /** False once the invocation must keep what is left for cleanup and the report: stop reading. */
   readonly hasTime: () => boolean;
   /**
    * True for the drill's own items (its canary; the fixture's version marker), which every count
-   * and content comparison leaves out on both sides (drill/drill-items.ts).
+   * and content comparison leaves out on both sides (checks/drill-items.ts).
    */
   readonly isDrillItem: (item: Item) => boolean;
   readonly random: () => number;

@@ -3,11 +3,12 @@ import { canonicalItem } from '../digest/canonical-item';
 import { TableDigest } from '../digest/table-digest';
 import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
-import type { Item } from '../ports/dynamodb-port';
+import type { Item, TableShape } from '../ports/dynamodb-port';
 import { formatCount, formatTime } from '../report/format';
-import type { CheckContext, CheckDefinition, CheckResult } from './check';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckContext, CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 
 /**
  * For the fixture test table, whose content is known: an order-independent digest of every
@@ -32,6 +33,7 @@ export const contentDigestCheck: CheckDefinition = {
   begin: (context) => {
     const fixture = context.table.fixture;
     if (!fixture || !context.restored) return undefined;
+    const { keySchema } = context.restored;
     const digest = new TableDigest();
     let marker: FixtureMarker | 'malformed' | undefined;
     return {
@@ -96,7 +98,7 @@ export const contentDigestCheck: CheckDefinition = {
             numbers,
           };
         }
-        const diff = await diffAgainstFixture(context, marker.propertyCount);
+        const diff = await diffAgainstFixture(context, keySchema, marker.propertyCount);
         return {
           check: 'content digest',
           status: 'FAIL',
@@ -120,8 +122,7 @@ const EXAMPLES = 3;
  * Memory: one entry per fixture item (the fixture is small by design) and the keys of the first
  * few differences; never the restored table, however wrong or large it came back.
  */
-async function diffAgainstFixture(context: CheckContext, propertyCount: number) {
-  const keySchema = context.restored!.keySchema;
+async function diffAgainstFixture(context: CheckContext, keySchema: TableShape['keySchema'], propertyCount: number) {
   const expected = new Map<string, { item: Item; hash: string }>();
   for (const item of fixtureItems(propertyCount)) expected.set(keyId(item, keySchema), { item, hash: hashOf(item) });
   const extra = { count: 0, keys: [] as Item[] };

@@ -1,11 +1,12 @@
-import { withoutDrillItemsFilter } from '../drill/drill-items';
 import { fixtureItems } from '../fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, type FixtureMarker, isFixtureMarker, readFixtureMarker } from '../fixture/fixture-marker';
-import type { Item } from '../ports/dynamodb-port';
+import type { Item, TableShape } from '../ports/dynamodb-port';
+import type { SourceReadShortfall, SourceReadStop } from '../metering/metered-reader';
+import { estimatedScanUnits } from '../metering/read-budget';
 import { formatCount, formatPercent } from '../report/format';
-import type { CheckContext, CheckDefinition, CheckResult } from './check';
-import { meterSourcePage } from './metered-reader';
-import { estimatedScanUnits } from './read-budget';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckContext, CheckDefinition } from './check';
+import { withoutDrillItemsFilter } from './drill-items';
 import { timestampOf } from './timestamps';
 
 /**
@@ -15,9 +16,9 @@ import { timestampOf } from './timestamps';
  *   WARN (items deleted from the source since the backup);
  * - tolerance: restored vs the whole source, within a percentage (the source kept changing
  *   after the backup).
- * The source is counted with a Select COUNT scan, one segment, charged to the read budget and
- * paced; when the budget cannot cover it, or the pace would not finish it in the time left,
- * DynamoDB's own item-count estimate stands in, and a difference is a WARN, not a FAIL.
+ * The source is counted with a Select COUNT scan, one segment, through the metered reader (charged
+ * to the read budget, paced); when the budget cannot cover it, or the pace would not finish it in
+ * the time left, DynamoDB's own item-count estimate stands in, and a difference is a WARN, not a FAIL.
  * Neither side counts the drill's own items (canary, fixture version marker: drill-items.ts).
  */
 export const itemCountCheck: CheckDefinition = {
@@ -102,57 +103,30 @@ function sourceMissing(context: CheckContext): CheckResult {
   };
 }
 
-/**
- * Why a source count stopped short or did not start: the read budget; the pace (the count
- * would not finish in the time left); or the invocation's time, running out mid-count.
- */
-type Shortfall = 'budget' | 'pace' | 'time';
-
 interface SourceCount {
   readonly count?: number;
   readonly consumedUnits: number;
-  readonly shortfall?: Shortfall;
-  /** Read units a full count was estimated to cost, when the budget or the pace ruled it out. */
-  readonly estimate?: number;
+  /** Why the count stopped short: the read budget, or the invocation's time running out mid-count. */
+  readonly stoppedBy?: SourceReadStop;
+  /** Why no count was started: a full one, of about `estimate` read units, would overspend the budget or, at the pace, outlast the time left. */
+  readonly ruledOut?: SourceReadShortfall & { readonly estimate: number };
   readonly withoutTimestamp?: number;
 }
 
-/**
- * Charges every page to the budget, keeps to its pace, and stops when either the budget or the
- * time runs out.
- */
-function pageGuard(context: CheckContext) {
-  let shortfall: Shortfall | undefined;
-  return {
-    onPage: async (units: number, more: boolean) => {
-      shortfall = await meterSourcePage(context, units, more);
-      return shortfall === undefined;
-    },
-    shortfall: () => shortfall,
-  };
-}
-
 /** Undefined when a full count fits the budget and, at the pace, the time left. */
-function ruledOut(context: CheckContext): SourceCount | undefined {
-  const estimate = estimatedScanUnits(context.source!.sizeBytes ?? 0);
-  if (!context.sourceReads.canAfford(estimate)) return { consumedUnits: 0, shortfall: 'budget', estimate };
-  if (context.sourceReads.wouldOutlast(estimate)) return { consumedUnits: 0, shortfall: 'pace', estimate };
-  return undefined;
+function ruledOut(context: CheckContext, source: TableShape): SourceCount | undefined {
+  const estimate = estimatedScanUnits(source.sizeBytes ?? 0);
+  const shortfall = context.dynamodb.shortfall(estimate);
+  return shortfall && { consumedUnits: 0, ruledOut: { ...shortfall, estimate } };
 }
 
 /** Select COUNT of the whole source (one segment, gentle), the drill's own items left out. */
-async function countWholeSource(context: CheckContext): Promise<SourceCount> {
-  const source = context.source!;
-  const notCounted = ruledOut(context);
+async function countWholeSource(context: CheckContext, source: TableShape): Promise<SourceCount> {
+  const notCounted = ruledOut(context, source);
   if (notCounted) return notCounted;
-  const guard = pageGuard(context);
-  const summary = await context.dynamodb.countItems(source.name, {
-    segments: 1,
-    filter: withoutDrillItemsFilter(context.table, source),
-    onPage: guard.onPage,
-  });
+  const summary = await context.dynamodb.countItems(source.name, { segments: 1, filter: withoutDrillItemsFilter(context.table, source) });
   return summary.stoppedEarly
-    ? { consumedUnits: summary.consumedUnits, shortfall: guard.shortfall() }
+    ? { consumedUnits: summary.consumedUnits, stoppedBy: summary.stoppedBy }
     : { count: summary.count, consumedUnits: summary.consumedUnits };
 }
 
@@ -161,18 +135,21 @@ async function countWholeSource(context: CheckContext): Promise<SourceCount> {
  * side uses, so ISO text with offsets, fractions or epoch numbers count alike on both sides.
  * Reads only the key and timestamp attributes over the wire (the read units are the same).
  */
-async function countSourceCreatedBefore(context: CheckContext, createdAt: string, cutoff: number): Promise<SourceCount> {
-  const source = context.source!;
-  const notCounted = ruledOut(context);
+async function countSourceCreatedBefore(
+  context: CheckContext,
+  source: TableShape,
+  createdAt: string,
+  cutoff: number,
+): Promise<SourceCount> {
+  const notCounted = ruledOut(context, source);
   if (notCounted) return notCounted;
   const keyNames = source.keySchema.map((k) => k.AttributeName ?? '');
   const names = Object.fromEntries([...new Set([...keyNames, createdAt])].map((name, i) => [`#p${i}`, name]));
-  const guard = pageGuard(context);
   let before = 0;
   let withoutTimestamp = 0;
   const summary = await context.dynamodb.scanItems(
     source.name,
-    { segments: 1, projection: { expression: Object.keys(names).join(', '), names }, onPage: guard.onPage },
+    { segments: 1, projection: { expression: Object.keys(names).join(', '), names } },
     (item) => {
       if (context.isDrillItem(item)) return;
       const created = timestampOf(item[createdAt]);
@@ -181,7 +158,7 @@ async function countSourceCreatedBefore(context: CheckContext, createdAt: string
     },
   );
   return summary.stoppedEarly
-    ? { consumedUnits: summary.consumedUnits, shortfall: guard.shortfall() }
+    ? { consumedUnits: summary.consumedUnits, stoppedBy: summary.stoppedBy }
     : { count: before, consumedUnits: summary.consumedUnits, withoutTimestamp };
 }
 
@@ -205,8 +182,8 @@ async function exactCount(
 ): Promise<CheckResult> {
   if (!context.source) return sourceMissing(context);
   const cutoff = context.recoveryPoint.creationDate;
-  const counted = await countSourceCreatedBefore(context, createdAt, cutoff.getTime());
-  if (counted.shortfall === 'time') return notEvaluated(restored, counted.consumedUnits);
+  const counted = await countSourceCreatedBefore(context, context.source, createdAt, cutoff.getTime());
+  if (counted.stoppedBy === 'time') return notEvaluated(restored, counted.consumedUnits);
   if (counted.count === undefined) return notCountedWarning(context, restored, counted);
   const numbers = {
     mode: 'exact',
@@ -244,8 +221,8 @@ async function exactCount(
 async function toleranceCount(context: CheckContext, restored: number): Promise<CheckResult> {
   if (!context.source) return sourceMissing(context);
   const tolerance = context.table.itemCountTolerancePercent ?? context.targets.itemCountTolerancePercent;
-  const counted = await countWholeSource(context);
-  if (counted.shortfall === 'time') return notEvaluated(restored, counted.consumedUnits);
+  const counted = await countWholeSource(context, context.source);
+  if (counted.stoppedBy === 'time') return notEvaluated(restored, counted.consumedUnits);
   const estimated = counted.count === undefined;
   const sourceCount = counted.count ?? context.source.itemCount;
   if (sourceCount === undefined) return notCountedWarning(context, restored, counted);
@@ -266,7 +243,7 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
       check: 'item count',
       status: 'PASS',
       summary: estimated
-        ? `${summary}; source count is DynamoDB's estimate (${counted.shortfall === 'pace' ? 'read pace' : 'read budget'})`
+        ? `${summary}; source count is DynamoDB's estimate (${counted.ruledOut?.reason === 'pace' ? 'read pace' : 'read budget'})`
         : summary,
       numbers,
       sourceReadUnits,
@@ -277,7 +254,7 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
     status: estimated ? 'WARN' : 'FAIL',
     summary: estimated ? `${summary}; source count is DynamoDB's ~6-hourly estimate` : summary,
     nextStep: estimated
-      ? counted.shortfall === 'pace'
+      ? counted.ruledOut?.reason === 'pace'
         ? 'the source cannot be counted at sourceReadUnitsPerSecond in one invocation: raise it if the table has capacity to spare, or drill this table on its own schedule'
         : 'raise sourceReadBudgetUnits to count the source exactly, or declare a created-at attribute'
       : 'the restore differs from the source by more than the tolerance: check for lost items, or widen the tolerance if the table churns fast',
@@ -287,28 +264,32 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
 }
 
 function notCountedWarning(context: CheckContext, restored: number, counted: SourceCount): CheckResult {
-  const { estimate, consumedUnits } = counted;
-  const reads = context.sourceReads;
-  if (counted.shortfall === 'pace' && estimate !== undefined) {
+  const { ruledOut, consumedUnits } = counted;
+  if (ruledOut?.reason === 'pace') {
     return {
       check: 'item count',
       status: 'WARN',
-      summary: `restored ${formatCount(restored)} items; the source was not counted: ~${formatCount(Math.ceil(estimate))} read units at ${formatCount(reads.unitsPerSecond ?? 0)} units/s would take ~${formatCount(Math.ceil(reads.secondsFor(estimate)))} s, more than this invocation has left`,
+      summary: `restored ${formatCount(restored)} items; the source was not counted: ~${formatCount(Math.ceil(ruledOut.estimate))} read units at ${formatCount(ruledOut.unitsPerSecond)} units/s would take ~${formatCount(Math.ceil(ruledOut.seconds))} s, more than this invocation has left`,
       nextStep: 'raise sourceReadUnitsPerSecond if the table has capacity to spare, or drill this table on its own schedule',
-      numbers: { restoredItems: restored, estimatedReadUnits: Math.ceil(estimate), sourceReadUnitsPerSecond: reads.unitsPerSecond ?? 0 },
+      numbers: {
+        restoredItems: restored,
+        estimatedReadUnits: Math.ceil(ruledOut.estimate),
+        sourceReadUnitsPerSecond: ruledOut.unitsPerSecond,
+      },
       sourceReadUnits: consumedUnits,
     };
   }
+  const budgetUnits = context.targets.sourceReadBudgetUnits;
   return {
     check: 'item count',
     status: 'WARN',
     summary: `restored ${formatCount(restored)} items; the source was not counted: ${
-      estimate !== undefined
-        ? `a count would cost ~${formatCount(Math.ceil(estimate))} read units, over the remaining budget of ${formatCount(reads.remainingUnits)}`
-        : `read budget of ${formatCount(reads.limitUnits)} units spent`
+      ruledOut
+        ? `a count would cost ~${formatCount(Math.ceil(ruledOut.estimate))} read units, over the remaining budget of ${formatCount(ruledOut.remainingUnits)}`
+        : `read budget of ${formatCount(budgetUnits)} units spent`
     }`,
     nextStep: 'raise sourceReadBudgetUnits for this table to count it exactly',
-    numbers: { restoredItems: restored, sourceReadBudgetUnits: reads.limitUnits },
+    numbers: { restoredItems: restored, sourceReadBudgetUnits: budgetUnits },
     sourceReadUnits: consumedUnits,
   };
 }

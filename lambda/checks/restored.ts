@@ -1,5 +1,6 @@
 import { formatDuration } from '../report/format';
-import { type CheckDefinition, type CheckResult, resultOnly } from './check';
+import type { CheckResult } from '../domain/check-result';
+import { type CheckDefinition, resultOnly } from './check';
 
 /** The restore job COMPLETED and produced the ACTIVE table the drill asked for. */
 export const restoredCheck: CheckDefinition = {
@@ -47,7 +48,7 @@ export const restoredCheck: CheckDefinition = {
           numbers: { jobStatus: job.status },
         };
       }
-      if (!restored || restored.status !== 'ACTIVE') {
+      if (restored?.status !== 'ACTIVE') {
         return {
           check: 'restored',
           status: 'FAIL',

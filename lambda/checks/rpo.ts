@@ -1,6 +1,7 @@
 import type { DrillTargets } from '../config';
 import { formatDuration } from '../report/format';
-import { type CheckDefinition, type CheckResult, resultOnly } from './check';
+import type { CheckResult } from '../domain/check-result';
+import { type CheckDefinition, resultOnly } from './check';
 
 /** Recovery point objective: the newest recovery point is younger than the target. */
 export function evaluateRpo(drillStartedAt: Date, recoveryPointCreated: Date, targets: DrillTargets): CheckResult {

@@ -1,7 +1,9 @@
 import { itemsEqual } from '../digest/canonical-item';
+import { SourceReadStopped } from '../metering/metered-reader';
 import type { Item } from '../ports/dynamodb-port';
 import { formatCount } from '../report/format';
-import type { CheckDefinition, CheckResult } from './check';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { timestampOf } from './timestamps';
 
@@ -11,8 +13,8 @@ import { timestampOf } from './timestamps';
  * deep-compared with DynamoDB's equality (canonical-item.ts). When the table declares an
  * updated-at attribute, a source item changed after the recovery point is skipped, and any
  * other difference is a FAIL; without it a difference cannot be told from a later change, so
- * it is a WARN. Source reads are charged to the read budget; the check samples less rather
- * than overspend, or than run into the time the drill keeps for cleanup.
+ * it is a WARN. Source reads go through the metered reader; when it stops them (the read budget
+ * is spent, or the time left is kept for cleanup) the check compares the items it has.
  */
 export const sampleCompareCheck: CheckDefinition = {
   name: 'sample compare',
@@ -50,21 +52,25 @@ export const sampleCompareCheck: CheckDefinition = {
             numbers: { sampled: 0 },
           };
         }
-        // Fetch in chunks so the budget is checked between reads; the cheapest item read is 0.5 unit.
+        // Fetch in chunks so the meter is asked between reads: a sample it stops is compared as far as it got.
         const sourceByKey = new Map<string, Item>();
         let fetched = 0;
         let consumed = 0;
         for (let i = 0; i < reservoir.length; i += 25) {
           const chunk = reservoir.slice(i, i + 25);
-          if (!context.sourceReads.canAfford(chunk.length * 0.5) || !(await context.sourceReads.pace()) || !context.hasTime()) break;
-          const { items, consumedUnits } = await context.dynamodb.batchGetItems(
-            source.name,
-            chunk.map((item) => keyOf(item, keySchema)),
-          );
-          context.sourceReads.charge(consumedUnits);
-          consumed += consumedUnits;
+          let read: { items: Item[]; consumedUnits: number };
+          try {
+            read = await context.dynamodb.batchGetItems(
+              source.name,
+              chunk.map((item) => keyOf(item, keySchema)),
+            );
+          } catch (error) {
+            if (error instanceof SourceReadStopped) break;
+            throw error;
+          }
+          consumed += read.consumedUnits;
           fetched += chunk.length;
-          for (const item of items) sourceByKey.set(keyId(item, keySchema), item);
+          for (const item of read.items) sourceByKey.set(keyId(item, keySchema), item);
         }
         const compared = reservoir.slice(0, fetched);
         const mismatched: Item[] = [];

@@ -1,8 +1,10 @@
 import type { DrillConfig } from '../config';
-import type { Clock, Deadline } from '../ports/clock';
+import type { Clock } from '../ports/clock';
 import type { DynamoDbPort } from '../ports/dynamodb-port';
-import { explainError, step } from '../report/failure-advice';
-import type { CleanupOutcome, DrillRecord } from './drill-record';
+import { step } from '../errors/drill-step';
+import { explainError } from '../report/failure-advice';
+import type { CleanupOutcome, DrillRecord } from '../domain/drill-record';
+import type { TimeBudget } from './time-budget';
 import { waitForTableActive } from './wait-for-restore';
 
 /**
@@ -33,32 +35,22 @@ const DELETE_CONFIRM_MAX_MS = 30_000;
 /** DynamoDB deletes no table that is still CREATING; wait this long for it to become ACTIVE. */
 const CREATING_WAIT_MAX_MS = 60_000;
 const NOT_DELETABLE_YET = new Set(['CREATING', 'UPDATING']);
-/** Confirming the delete is a courtesy for the report; it never eats the last seconds of an invocation. */
-const DELETE_CONFIRM_SPARE_MS = 10_000;
 
 /** Never throws: a failed cleanup is an outcome to report, not a reason to skip the report. */
 export async function deleteRestoredCopy(args: {
   config: DrillConfig;
   dynamodb: DynamoDbPort;
   clock: Clock;
-  deadline: Deadline;
+  time: TimeBudget;
   drill: DrillRecord;
 }): Promise<CleanupOutcome> {
-  const { config, dynamodb, clock, deadline, drill } = args;
+  const { config, dynamodb, clock, time, drill } = args;
   const pollMs = config.wait.tablePollSeconds * 1000;
   const tableName = drill.restoredTableName;
   try {
     let table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
     if (table && NOT_DELETABLE_YET.has(table.status)) {
-      ({ table } = await waitForTableActive({
-        dynamodb,
-        clock,
-        deadline,
-        tableName,
-        maxWaitMs: CREATING_WAIT_MAX_MS,
-        reserveMs: DELETE_CONFIRM_SPARE_MS,
-        pollMs,
-      }));
+      ({ table } = await waitForTableActive({ dynamodb, clock, tableName, waitMs: time.cleanupWaitMs(CREATING_WAIT_MAX_MS), pollMs }));
     }
     if (!table) {
       return {
@@ -78,9 +70,10 @@ export async function deleteRestoredCopy(args: {
       };
     }
     await step('DeleteTable', () => dynamodb.deleteTable(tableName));
-    // DeleteTable is asynchronous; wait briefly so the report can say the copy is gone.
-    const started = clock.now();
-    while (clock.now() - started < DELETE_CONFIRM_MAX_MS && deadline.remainingMs() > DELETE_CONFIRM_SPARE_MS) {
+    // DeleteTable is asynchronous; wait briefly so the report can say the copy is gone (a
+    // courtesy for the report, never at the cost of the invocation's last seconds).
+    const confirmUntil = clock.now() + time.cleanupWaitMs(DELETE_CONFIRM_MAX_MS);
+    while (clock.now() < confirmUntil) {
       const remaining = await step('DescribeTable', () => dynamodb.describeTable(tableName));
       if (!remaining) return { result: 'deleted', tableName, detail: `deleted ${tableName}` };
       await clock.sleep(pollMs);

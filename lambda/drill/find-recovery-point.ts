@@ -1,5 +1,9 @@
-import type { BackupPort, RecoveryPoint } from '../ports/backup-port';
-import { step } from '../report/failure-advice';
+import type { DrillConfig, DrilledTable } from '../config';
+import type { RecoveryPoint } from '../domain/backup';
+import type { BackupPort } from '../ports/backup-port';
+import type { TableShape } from '../ports/dynamodb-port';
+import { formatDuration, formatTime } from '../report/format';
+import { step } from '../errors/drill-step';
 
 export interface RecoveryPointSearch {
   /** The newest COMPLETED recovery point, when there is one. */
@@ -33,4 +37,48 @@ export async function findLatestRecoveryPoint(
     });
   }
   return { latest, notCompleted };
+}
+
+/**
+ * Why there is nothing to restore, said so that a new table is not mistaken for a broken backup.
+ * Either way the verdict is FAIL: nothing is proven restorable, and the table has no backup to
+ * fall back on. A table younger than the RPO target has simply not reached its first backup
+ * ("no recovery point yet"), and so may a table drilled for the first time, however old: it was
+ * just added to the drill (and to the backup plan). A table drilled before with no recovery point
+ * now, or whose backups never complete, means backups are not happening.
+ */
+export function noRecoveryPoint(found: {
+  config: Pick<DrillConfig, 'vaultNames' | 'targets'>;
+  now: number;
+  table: DrilledTable;
+  source: TableShape | undefined;
+  search: RecoveryPointSearch;
+  drilledBefore: boolean;
+}): string {
+  const { config, table, source, search } = found;
+  const vaults = `vault${config.vaultNames.length > 1 ? 's' : ''} ${config.vaultNames.join(', ')}`;
+  const skipped = Object.entries(search.notCompleted);
+  if (skipped.length > 0) {
+    const total = skipped.reduce((sum, [, count]) => sum + count, 0);
+    const statuses = skipped.map(([status, count]) => `${count} ${status}`).join(', ');
+    return `no recovery point: ${total} recovery point${total > 1 ? 's' : ''} of ${table.tableName} in ${vaults}, none COMPLETED (${statuses}) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)`;
+  }
+  if (!source) {
+    return `no recovery point: no recovery point of ${table.tableName} in ${vaults}, and the table does not exist — remove it from the drill settings, or restore it`;
+  }
+  const notHappening = 'backups are not happening; check the backup plan selects this table and its backup jobs succeed';
+  const createdAt = source.createdAt?.getTime();
+  const age = createdAt === undefined ? undefined : { seconds: Math.max(0, (found.now - createdAt) / 1000), createdAt };
+  const since =
+    age === undefined
+      ? `no backup of ${table.tableName} has completed (searched ${vaults})`
+      : `no backup of ${table.tableName} has completed since the table was created ${formatDuration(age.seconds)} ago (${formatTime(new Date(age.createdAt))}; searched ${vaults})`;
+  const rpoTargetSeconds = config.targets.rpoTargetMinutes * 60;
+  if (age !== undefined && age.seconds <= rpoTargetSeconds) {
+    return `no recovery point yet: ${since} — expected for a table younger than the RPO target (${formatDuration(rpoTargetSeconds)}): its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; nothing is broken`;
+  }
+  if (!found.drilledBefore) {
+    return `no recovery point yet: this is the first drill of ${table.tableName}, and ${since} — expected for a table just added to the drill: its first backup comes with the backup plan's next run. The drill FAILs until then because nothing is proven restorable yet; if the next drill says this again, backups are not happening`;
+  }
+  return `no recovery point: ${since} — ${notHappening}`;
 }

@@ -1,5 +1,10 @@
+import type { DrillRecord, RecoveryPointFacts } from '../domain/drill-record';
+import { step } from '../errors/drill-step';
 import type { BackupPort, ListedRestoreJob } from '../ports/backup-port';
+import type { Clock } from '../ports/clock';
 import type { HistoryPort } from '../ports/history-port';
+import { formatDuration, formatTime } from '../report/format';
+import type { TimeBudget } from './time-budget';
 
 /**
  * StartRestoreJob is idempotent by token, and a repeated request "results in a success message
@@ -46,4 +51,43 @@ export async function findStartedRestoreJob(
   const named = candidates.filter(createsOurCopy);
   if (named.length === 1) return named[0].restoreJobId;
   return candidates.length === 1 ? candidates[0].restoreJobId : undefined;
+}
+
+/** Looks for the job of an accepted StartRestoreJob that returned no id: now, then after short pauses. */
+export const LOCATE_PAUSES_MS = [0, 2_000, 5_000, 10_000];
+/** Any job AWS Backup accepted is listed long before this; after it, the drill neither asks again nor waits for a listing. */
+export const LOCATE_GIVE_UP_MS = 2 * 3600_000;
+
+/** findStartedRestoreJob now and after each pause, as long as a pause leaves the invocation's reserve. */
+export async function lookForRestoreJob(args: {
+  backup: BackupPort;
+  history: Pick<HistoryPort, 'findByRestoreJob'>;
+  clock: Clock;
+  time: TimeBudget;
+  pausesMs: readonly number[];
+  search: RestoreJobSearch;
+}): Promise<string | undefined> {
+  for (const pause of args.pausesMs) {
+    if (pause > 0) {
+      if (!args.time.canPause(pause)) break;
+      await args.clock.sleep(pause);
+    }
+    const found = await step('ListRestoreJobsByProtectedResource', () => findStartedRestoreJob(args.backup, args.history, args.search));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The early FAIL of a drill whose requested restore is still not listed hours later. */
+export function restoreJobNotListed(late: {
+  drill: Pick<DrillRecord, 'sourceTable' | 'restoredTableName'>;
+  recoveryPoint: RecoveryPointFacts;
+  restoreStartedAt: string;
+  restoreRoleArn: string;
+  now: number;
+}): string {
+  const { drill, recoveryPoint } = late;
+  const requestedAt = Date.parse(late.restoreStartedAt);
+  const age = formatDuration((late.now - requestedAt) / 1000);
+  return `restore job not found: the restore of ${recoveryPoint.recoveryPointArn} was requested ${formatTime(new Date(requestedAt))} (${age} ago) and no restore job of that recovery point run with the restore role ${late.restoreRoleArn} is listed for ${drill.sourceTable}; the drill cannot follow or judge that restore and does not request it again this late — if a table ${drill.restoredTableName} appears, delete it by hand`;
 }

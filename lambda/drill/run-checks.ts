@@ -1,5 +1,7 @@
-import type { CheckContext, CheckDefinition, CheckResult, CheckRun } from '../checks/check';
-import { explainError, step } from '../report/failure-advice';
+import type { CheckContext, CheckDefinition, CheckRun } from '../checks/check';
+import type { CheckResult } from '../domain/check-result';
+import { step } from '../errors/drill-step';
+import { explainError } from '../report/failure-advice';
 
 /**
  * Runs the checks of one drill: those that need only the recovery point always; those that need

@@ -1,7 +1,7 @@
 import type { DrilledTable } from '../config';
 import type { TableShape } from '../ports/dynamodb-port';
 import type { KeyManager, KeyPort } from '../ports/kms-port';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 
 /**
  * A source encrypted with a customer-managed KMS key can be drilled only when the drill was

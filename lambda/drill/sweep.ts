@@ -1,6 +1,7 @@
-import type { Engine, Invocation } from '../engine';
+import type { Engine, Invocation } from './engine';
 import { deleteRestoredCopy } from './cleanup';
-import { continueDrill, type DrillResult } from './drill-flow';
+import { DrillRun } from './drill-run';
+import type { DrillResult } from './run-state';
 import { drillIdOfRestoredTable } from './drill-id';
 
 /**
@@ -24,7 +25,7 @@ export async function resumeStaleDrills(engine: Engine, invocation: Invocation):
       status: drill.status,
     });
     // No waiting here: a restore still running is left to its own event.
-    const [settled] = await Promise.allSettled([continueDrill(engine, invocation, drill, undefined, { waitForRestore: false })]);
+    const [settled] = await Promise.allSettled([DrillRun.resume(engine, invocation, drill, { waitForRestore: false })]);
     results.push(settled);
   }
   return results;
@@ -45,7 +46,7 @@ export async function deleteLeftoverCopies(engine: Engine, invocation: Invocatio
       config: engine.config,
       dynamodb: engine.dynamodb,
       clock: engine.clock,
-      deadline: invocation.deadline,
+      time: invocation.time,
       drill,
     });
     engine.logger.info('leftover restored copy', { drillId: drill.drillId, cleanup });

@@ -1,9 +1,11 @@
 import type { WaitTuning } from '../config';
-import { type BackupPort, type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../ports/backup-port';
-import type { Clock, Deadline } from '../ports/clock';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
+import type { BackupPort } from '../ports/backup-port';
+import type { Clock } from '../ports/clock';
 import type { DynamoDbPort, TableShape } from '../ports/dynamodb-port';
-import { step } from '../report/failure-advice';
+import { step } from '../errors/drill-step';
 import { nextPollDelayMs } from './poll-schedule';
+import type { TimeBudget } from './time-budget';
 
 export type RestoreWait =
   | { readonly kind: 'finished'; readonly job: RestoreJob }
@@ -12,19 +14,18 @@ export type RestoreWait =
 
 /**
  * Polls the restore job on the schedule of poll-schedule.ts until it is COMPLETED, FAILED or
- * ABORTED, or until the invocation must stop to leave time to hand over.
+ * ABORTED, or until the next pause would run into the time kept to hand over.
  */
 export async function waitForRestoreJob(args: {
   backup: BackupPort;
   clock: Clock;
-  deadline: Deadline;
+  time: TimeBudget;
   tuning: WaitTuning;
   restoreJobId: string;
   restoreStartedAt: number;
   onProgress?: (job: RestoreJob) => void;
 }): Promise<RestoreWait> {
-  const { backup, clock, deadline, tuning, restoreJobId, restoreStartedAt } = args;
-  const reserveMs = tuning.invocationReserveSeconds * 1000;
+  const { backup, clock, time, tuning, restoreJobId, restoreStartedAt } = args;
   for (;;) {
     const job = await step('DescribeRestoreJob', () => backup.describeRestoreJob(restoreJobId));
     if (TERMINAL_RESTORE_STATUSES.has(job.status)) return { kind: 'finished', job };
@@ -37,7 +38,7 @@ export async function waitForRestoreJob(args: {
       },
       tuning,
     );
-    if (deadline.remainingMs() - delay < reserveMs) return { kind: 'handed-over', job };
+    if (!time.canPause(delay)) return { kind: 'handed-over', job };
     await clock.sleep(delay);
   }
 }
@@ -45,22 +46,20 @@ export async function waitForRestoreJob(args: {
 export const TABLE_ACTIVE_MAX_WAIT_MS = 10 * 60_000;
 
 /**
- * A COMPLETED restore job normally leaves an ACTIVE table; wait a bounded time for it. Our own
- * loop rather than the SDK waiter because the wait must follow the engine's clock and the
- * invocation deadline.
+ * A COMPLETED restore job normally leaves an ACTIVE table; wait for it at most `waitMs` (the
+ * caller's share of the time budget). Our own loop rather than the SDK waiter because the wait
+ * must follow the engine's clock and the invocation deadline.
  */
 export async function waitForTableActive(args: {
   dynamodb: DynamoDbPort;
   clock: Clock;
-  deadline: Deadline;
   tableName: string;
-  maxWaitMs?: number;
-  reserveMs: number;
+  waitMs: number;
   pollMs: number;
 }): Promise<{ table?: TableShape; activeAt?: number; waitedMs: number }> {
-  const { dynamodb, clock, deadline, tableName, reserveMs, pollMs } = args;
+  const { dynamodb, clock, tableName, pollMs } = args;
   const started = clock.now();
-  const giveUpAt = started + Math.min(args.maxWaitMs ?? TABLE_ACTIVE_MAX_WAIT_MS, Math.max(0, deadline.remainingMs() - reserveMs));
+  const giveUpAt = started + args.waitMs;
   for (;;) {
     const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
     if (table?.status === 'ACTIVE') return { table, activeAt: clock.now(), waitedMs: clock.now() - started };

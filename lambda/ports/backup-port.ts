@@ -5,29 +5,9 @@ import {
   paginateListRecoveryPointsByBackupVault,
   paginateListRestoreJobsByProtectedResource,
 } from '@aws-sdk/client-backup';
+import type { RecoveryPoint, RestoreJob, RestoreJobStatus } from '../domain/backup';
 
 /** The AWS Backup operations the drill uses, in the engine's terms. */
-
-export interface RecoveryPoint {
-  readonly recoveryPointArn: string;
-  readonly backupVaultName: string;
-  readonly resourceArn: string;
-  readonly status: string;
-  readonly creationDate: Date;
-}
-
-export type RestoreJobStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'ABORTED' | 'FAILED';
-
-export interface RestoreJob {
-  readonly restoreJobId: string;
-  readonly status: RestoreJobStatus;
-  readonly statusMessage?: string;
-  readonly percentDone?: number;
-  readonly expectedCompletionTimeMinutes?: number;
-  readonly createdResourceArn?: string;
-  readonly creationDate?: Date;
-  readonly completionDate?: Date;
-}
 
 export interface StartRestoreRequest {
   readonly recoveryPointArn: string;
@@ -59,8 +39,6 @@ export interface BackupPort {
   /** Restore jobs of a protected resource (source table) from recovery points created around the given time, all pages. */
   listRestoreJobs(resourceArn: string, recoveryPointCreatedAt: Date): AsyncIterable<ListedRestoreJob>;
 }
-
-export const TERMINAL_RESTORE_STATUSES: ReadonlySet<RestoreJobStatus> = new Set(['COMPLETED', 'ABORTED', 'FAILED']);
 
 export function createBackupPort(client: BackupClient): BackupPort {
   return {

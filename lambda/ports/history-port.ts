@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { HISTORY_INDEX } from '../config';
-import type { DrillRecord, DrillStatus } from '../drill/drill-record';
+import type { CanaryRecord } from '../domain/canary';
+import type { DrillRecord, DrillStatus } from '../domain/drill-record';
 
 /**
  * The drill-history table: one record per drill (audit evidence) and the coordination point
@@ -18,12 +19,6 @@ import type { DrillRecord, DrillStatus } from '../drill/drill-record';
  */
 
 const OPEN = 'OPEN';
-
-export interface CanaryRecord {
-  readonly tableName: string;
-  readonly canaryId: string;
-  readonly writtenAt: string;
-}
 
 export interface HistoryPort {
   /** Creates the record; returns the existing one instead when this drill id is already recorded. */

@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { ReportTopic } from '../domain/drill-record';
 
 /**
  * Publishes one drill message to one of the stack's topics. Which topics a report goes to is
@@ -12,9 +13,6 @@ export interface DrillMessage {
   /** String message attributes subscribers can filter on (verdict, table) and de-duplicate on (drillId). */
   readonly attributes: Readonly<Record<string, string>>;
 }
-
-/** The report topic, and the failure topic a stack with `notifyFailuresOnly` has. */
-export type ReportTopic = 'reports' | 'failures';
 
 export interface ReportTopics {
   readonly reports: string;

@@ -1,5 +1,5 @@
-import type { CheckResult } from '../checks/check';
-import type { DrillOutcome, DrillRecord } from '../drill/drill-record';
+import type { CheckResult } from '../domain/check-result';
+import type { DrillOutcome, DrillRecord } from '../domain/drill-record';
 import type { DrillMessage } from '../ports/notifier-port';
 import { formatCount, formatDuration, formatTime } from './format';
 

@@ -4,19 +4,6 @@
  * a bare stack trace at 3 a.m.
  */
 
-/** An AWS call the drill made, kept with its failure so the report can name it. */
-export class DrillStepError extends Error {
-  override readonly name = 'DrillStepError';
-
-  constructor(
-    readonly operation: string,
-    readonly cause: unknown,
-    readonly advice: string,
-  ) {
-    super(advice);
-  }
-}
-
 function errorName(error: unknown): string {
   if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string') return error.name;
   return 'Error';
@@ -46,8 +33,15 @@ const NAMED_ADVICE: Record<string, string> = {
   KMSAccessDeniedException: 'a KMS key denied access — check the key policy grants the role that made this call',
 };
 
+/** The explanation an error already carries: a DrillStepError's (errors/drill-step.ts), worded once when its step failed. */
+function adviceOf(error: unknown): string | undefined {
+  const advice = error instanceof Error ? (error as { advice?: unknown }).advice : undefined;
+  return typeof advice === 'string' ? advice : undefined;
+}
+
 export function explainError(operation: string, error: unknown): string {
-  if (error instanceof DrillStepError) return error.advice;
+  const carried = adviceOf(error);
+  if (carried !== undefined) return carried;
   const name = errorName(error);
   const message = errorMessage(error);
   const head = `${operation} ${name}${message && message !== name ? ` (${message})` : ''}`;
@@ -63,66 +57,4 @@ export function explainError(operation: string, error: unknown): string {
   }
   const advice = NAMED_ADVICE[name];
   return advice ? `${head}: ${advice}` : `${head}: unexpected error — see the drill Lambda logs for this drill id`;
-}
-
-/** Errors AWS documents as throttling: the request may succeed later (the SDK has already retried it). */
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'RequestThrottledException',
-  'LimitExceededException',
-]);
-
-/** Faults on AWS's side, by name (the SDK also marks them `$fault: 'server'`). */
-const SERVER_ERRORS = new Set([
-  'ServiceUnavailableException',
-  'ServiceUnavailable',
-  'InternalServerError',
-  'InternalFailure',
-  'InternalError',
-]);
-
-/** Node.js network failures: the call may not have reached AWS at all. */
-const NETWORK_ERRORS = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
-
-/**
- * True for an error another attempt may not repeat: throttling, a fault on AWS's side (the
- * SDK's `$fault: 'server'` or `$retryable`), a network failure. The SDK has already retried
- * these; the drill leaves them to the invocation's own retry or the next sweep.
- */
-export function isTransientError(error: unknown): boolean {
-  const cause = (error instanceof DrillStepError ? error.cause : error) as
-    | { name?: unknown; code?: unknown; $fault?: unknown; $retryable?: unknown }
-    | undefined;
-  if (!cause || typeof cause !== 'object') return false;
-  const name = errorName(cause);
-  if (THROTTLING_ERRORS.has(name) || SERVER_ERRORS.has(name) || NETWORK_ERRORS.has(name)) return true;
-  if (typeof cause.code === 'string' && NETWORK_ERRORS.has(cause.code)) return true;
-  return cause.$fault === 'server' || Boolean(cause.$retryable);
-}
-
-/**
- * True for an error that another attempt will not change — a denied permission, a resource that
- * is gone, a refused request, and anything else that is not transient, a bug included (retrying
- * it would leave the drill unreported forever): the drill reports it at once.
- */
-export function isPermanentError(error: unknown): boolean {
-  return !isTransientError(error);
-}
-/**
- * Runs one AWS call; a failure comes back as a DrillStepError carrying the explanation. A step
- * around steps (a search that pages through several calls) keeps the inner one, which names the
- * call that failed and keeps its cause for isPermanentError.
- */
-export async function step<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof DrillStepError) throw error;
-    throw new DrillStepError(operation, error, explainError(operation, error));
-  }
 }

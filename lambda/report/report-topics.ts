@@ -1,6 +1,5 @@
 import type { DrillConfig } from '../config';
-import type { Verdict } from '../drill/drill-record';
-import type { ReportTopic } from '../ports/notifier-port';
+import type { ReportTopic, Verdict } from '../domain/drill-record';
 
 /**
  * The topics a drill's report goes to, in the order it is sent: every report to the report topic,

@@ -1,4 +1,4 @@
-import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { CANARY_KEY_VALUE } from '../../lambda/ports/canary-port';
 import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { SDK_MAX_ATTEMPTS } from '../../lambda/ports/aws-clients';
 import { snapshotOf } from '../harness';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { canonicalItem } from '../../lambda/digest/canonical-item';
-import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { CANARY_KEY_VALUE } from '../../lambda/ports/canary-port';
 import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, isFixtureMarker, readFixtureMarker } from '../../lambda/fixture/fixture-marker';
 import { type LocalDeployment, type LocalDeploymentOptions, deployLocally } from '../harness/app/local-deployment';

@@ -3,7 +3,7 @@ import { BatchGetItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand } f
 import type { CheckDefinition } from '../../lambda/checks/check';
 import { CUSTOM_CHECKS } from '../../lambda/checks/custom';
 import { TableDigest } from '../../lambda/digest/table-digest';
-import { CANARY_KEY_VALUE } from '../../lambda/drill/canary';
+import { CANARY_KEY_VALUE } from '../../lambda/ports/canary-port';
 import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../lambda/fixture/fixture-marker';
 import { fixtureTableInput } from '../harness/harness-test-support';
@@ -60,16 +60,14 @@ async function drill(
   deployedPropertyCount?: number,
 ) {
   const targets = { ...world.config().targets, sampleSize: 1_000, ...overrides };
-  const tables = world
-    .config()
-    .tables.map((table) =>
-      table.fixture && deployedPropertyCount !== undefined
-        ? {
-            ...table,
-            fixture: { propertyCount: deployedPropertyCount, digest: TableDigest.of(fixtureItems(deployedPropertyCount)).toString() },
-          }
-        : table,
-    );
+  const tables = world.config().tables.map((table) =>
+    table.fixture && deployedPropertyCount !== undefined
+      ? {
+          ...table,
+          fixture: { propertyCount: deployedPropertyCount, digest: TableDigest.of(fixtureItems(deployedPropertyCount)).toString() },
+        }
+      : table,
+  );
   await world.invoke(scheduledEvent(), { engine: world.engine({ targets, tables }) });
   const reports = world.published();
   const report = reports[reports.length - 1];

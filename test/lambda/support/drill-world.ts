@@ -44,7 +44,7 @@ import { DescribeKeyCommand, type DescribeKeyCommandInput, KMSClient } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
 import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
-import type { Engine } from '../../../lambda/engine';
+import type { Engine } from '../../../lambda/drill/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';

@@ -2,10 +2,10 @@ import type { DrilledTable } from '../config';
 import { FIXTURE_SCHEMA } from '../fixture/fixture-items';
 import { FIXTURE_MARKER_KEY, isFixtureMarker } from '../fixture/fixture-marker';
 import type { Item, ScanFilter, TableShape } from '../ports/dynamodb-port';
-import { CANARY_KEY_VALUE, isCanaryItemFor } from './canary';
+import { CANARY_KEY_VALUE, isCanaryItemFor } from '../ports/canary-port';
 
 /**
- * The items the drill itself puts into a table: its canary (canary.ts) in any table, and in the
+ * The items the drill itself puts into a table: its canary (ports/canary-port.ts) in any table, and in the
  * fixture table the seeder's version marker (fixture-marker.ts). They say something about the
  * drill, not about the data, and each may be on one side only - a backup taken before the canary
  * was enabled or before version markers existed lacks it, a source always has the newest - so

@@ -1,13 +1,14 @@
 import { CANARY_KEY_VALUE } from '../config';
 import type { DynamoDbPort, Item, TableShape } from '../ports/dynamodb-port';
-import type { CanaryRecord, HistoryPort } from '../ports/history-port';
+import type { CanaryRecord } from '../domain/canary';
+import type { HistoryPort } from '../ports/history-port';
 
 /**
  * The canary proves a backup captured recent writes. On each drill of a canary table the
  * engine overwrites one item in the source — key `restore-drill#canary` in every key
  * attribute — with a fresh id and time, and records the write in the drill history. A later
  * restore must hold the newest canary written before its recovery point. Counts and content
- * comparisons leave this one item out (drill-items.ts). IAM allows the drill PutItem on source tables only for this key.
+ * comparisons leave this one item out (checks/drill-items.ts). IAM allows the drill PutItem on source tables only for this key.
  */
 export { CANARY_KEY_VALUE };
 

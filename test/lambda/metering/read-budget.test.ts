@@ -1,4 +1,4 @@
-import { ReadBudget, sourceReadPace } from '../../../lambda/checks/read-budget';
+import { ReadBudget, sourceReadPace } from '../../../lambda/metering/read-budget';
 import { toTableShape } from '../../../lambda/ports/dynamodb-port';
 import { FakeClock } from '../support/fake-clock';
 

@@ -1,5 +1,4 @@
-import type { CheckResult } from '../checks/check';
-import type { ReportTopic } from '../ports/notifier-port';
+import type { CheckResult } from './check-result';
 
 /** What the history table keeps about one drill. Dates are ISO-8601 text. */
 
@@ -16,6 +15,9 @@ export type DrillStatus =
   | 'FINISHED';
 
 export type Verdict = 'PASS' | 'FAIL';
+
+/** The report topic, and the failure topic a stack with `notifyFailuresOnly` has. */
+export type ReportTopic = 'reports' | 'failures';
 
 export type TriggerKind = 'schedule' | 'backup-completed' | 'manual';
 

@@ -1,14 +1,15 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { CheckDefinition } from './checks/check';
-import type { DrillConfig } from './config';
-import type { CanaryPort } from './drill/canary';
-import type { BackupPort } from './ports/backup-port';
-import type { Clock, Deadline } from './ports/clock';
-import type { DynamoDbPort } from './ports/dynamodb-port';
-import type { HistoryPort } from './ports/history-port';
-import type { KeyPort } from './ports/kms-port';
-import type { NotifierPort } from './ports/notifier-port';
-import type { DrillLogger } from './observability';
+import type { CheckDefinition } from '../checks/check';
+import type { DrillConfig } from '../config';
+import type { BackupPort } from '../ports/backup-port';
+import type { CanaryPort } from '../ports/canary-port';
+import type { Clock } from '../ports/clock';
+import type { DynamoDbPort } from '../ports/dynamodb-port';
+import type { HistoryPort } from '../ports/history-port';
+import type { KeyPort } from '../ports/kms-port';
+import type { NotifierPort } from '../ports/notifier-port';
+import type { DrillLogger } from '../observability';
+import type { TimeBudget } from './time-budget';
 
 /** Everything the drill flow works with: configuration, ports, the clock and the checks. */
 export interface Engine {
@@ -31,7 +32,8 @@ export interface Engine {
 
 /** The current Lambda invocation, as the flow needs it. */
 export interface Invocation {
-  readonly deadline: Deadline;
+  /** The invocation's deadline, and what each step may spend of it. */
+  readonly time: TimeBudget;
   /** Lease owner: the Lambda request id. */
   readonly owner: string;
 }

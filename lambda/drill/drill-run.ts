@@ -1,0 +1,289 @@
+import { evaluateRpo } from '../checks/rpo';
+import { restoreDurationSeconds } from '../checks/rto';
+import type { DrilledTable } from '../config';
+import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
+import type { CheckResult } from '../domain/check-result';
+import type { CheckedOutcome, CleanupOutcome, DrillRecord, TriggerKind } from '../domain/drill-record';
+import type { Engine, Invocation } from './engine';
+import { step } from '../errors/drill-step';
+import { sourceReadPace } from '../metering/read-budget';
+import type { TableShape } from '../ports/dynamodb-port';
+import type { FinishedDrill } from '../report/drill-report';
+import { explainError } from '../report/failure-advice';
+import { checkContext, checksFor } from './check-copy';
+import { deleteRestoredCopy } from './cleanup';
+import { restoredTableName } from './drill-id';
+import { LOCATE_GIVE_UP_MS } from './find-restore-job';
+import { publishReport } from './publish-report';
+import { EarlyFailure, jobFacts, RestoreSteps } from './restore-steps';
+import type { DrillResult } from './run-state';
+import { runChecks } from './run-checks';
+import { decideOutcome, emitMetrics } from './verdict';
+import { TABLE_ACTIVE_MAX_WAIT_MS, waitForTableActive } from './wait-for-restore';
+
+export interface DrillRequest {
+  readonly table: DrilledTable;
+  readonly drillId: string;
+  readonly trigger: TriggerKind;
+}
+
+export interface ContinueOptions {
+  /** false: look at the restore job once and leave a running one to its event (the sweep). */
+  readonly waitForRestore?: boolean;
+}
+
+/**
+ * One drill in one invocation (DESIGN.md "The drill, for one table"). The drill's history record
+ * says where it stands, and `continue` is the state table that moves it on, step by step:
+ *
+ *   STARTED    findRecoveryPoint, startRestore  -> RESTORING   (an early FAIL is judged at once)
+ *   RESTORING  awaitRestore, checkCopy          -> CLEANING    (or handed over to the job's event)
+ *   CLEANING   deleteCopy, recordVerdict        -> REPORTING
+ *   REPORTING  report                           -> FINISHED
+ *
+ * Steps 1 to 3 are RestoreSteps', the record and lease moves RunState's, which they build on. Every
+ * run starts from the record, so a duplicated event, a Lambda retry or a resumed restore continues the
+ * same drill instead of starting another: one restore job (its idempotency token is the drill id),
+ * one report (only the invocation holding the drill's lease moves it on).
+ */
+export class DrillRun extends RestoreSteps {
+  /** A drill for a trigger: recorded, or continued where it stands when its id is recorded already (a duplicate event, a retry). */
+  static async start(engine: Engine, invocation: Invocation, request: DrillRequest): Promise<DrillResult> {
+    const { table, drillId, trigger } = request;
+    const log = engine.logger.createChild({ persistentKeys: { drillId, table: table.tableName } });
+    const record: DrillRecord = {
+      drillId,
+      sourceTable: table.tableName,
+      sourceTableArn: table.tableArn,
+      trigger,
+      startedAt: new Date(engine.clock.now()).toISOString(),
+      status: 'STARTED',
+      restoredTableName: restoredTableName(engine.config.restoreTablePrefix, table.tableName, drillId),
+    };
+    const created = await engine.history.create(record);
+    if (!created.created) {
+      log.info('drill already recorded (duplicate event or retry); continuing it from where it stands', {
+        status: created.existing.status,
+      });
+      return new DrillRun(engine, invocation, created.existing, log).continue();
+    }
+    log.info('drill started', { trigger, restoredTableName: record.restoredTableName });
+    return new DrillRun(engine, invocation, record, log).continue();
+  }
+
+  /** A recorded drill, continued where it stands: its restore job's event, the sweep. */
+  static resume(engine: Engine, invocation: Invocation, record: DrillRecord, options: ContinueOptions = {}): Promise<DrillResult> {
+    const log = engine.logger.createChild({ persistentKeys: { drillId: record.drillId, table: record.sourceTable } });
+    return new DrillRun(engine, invocation, record, log).continue(options);
+  }
+
+  /** The state table (above): what moves the drill on from the status its record is in. */
+  async continue(options: ContinueOptions = {}): Promise<DrillResult> {
+    switch (this.record.status) {
+      case 'STARTED': {
+        if (this.record.earlyFailure === undefined) {
+          // One invocation at a time may start the restore: a twin that lost a StartRestoreJob race
+          // must not judge the drill while the winner's restore runs.
+          const busy = await this.claim(['STARTED']);
+          if (busy) return busy;
+          await this.requestRestore();
+          if (this.record.status !== 'STARTED') {
+            await this.release();
+            return this.continue(options);
+          }
+        }
+        return this.judge(undefined);
+      }
+      case 'RESTORING': {
+        const restore = await this.awaitRestore(options.waitForRestore !== false);
+        return 'handOver' in restore ? this.handOver(restore.handOver, restore.why) : this.judge(restore.ended);
+      }
+      case 'CLEANING': {
+        const busy = await this.claim(['CLEANING']);
+        if (busy) return busy;
+        this.log.info('checks were recorded but cleanup and report did not finish; finishing them now');
+        return this.cleanUpAndReport();
+      }
+      case 'REPORTING':
+        return this.resendReport();
+      case 'FINISHED':
+        this.log.info('drill already finished and reported; nothing to do', { verdict: this.record.outcome?.verdict });
+        return this.result({ status: 'already-finished', verdict: this.record.outcome?.verdict });
+    }
+  }
+
+  /**
+   * STARTED, for the lease holder: findRecoveryPoint, then startRestore. Ends RESTORING; or
+   * STARTED with the early failure recorded; or where a twin invocation took the drill.
+   */
+  private async requestRestore(): Promise<void> {
+    const { recoveryPoint, restoreStartedAt } = this.record;
+    try {
+      if (recoveryPoint === undefined || restoreStartedAt === undefined) {
+        const request = await this.findRecoveryPoint();
+        if (request) await this.startRestore(request);
+      } else if (this.engine.clock.now() - Date.parse(restoreStartedAt) > LOCATE_GIVE_UP_MS) {
+        await this.findJobRequestedLongAgo({ recoveryPoint, restoreStartedAt });
+      } else {
+        this.log.info('the restore was requested before; asking again for the same recovery point with the same token', {
+          recoveryPointArn: recoveryPoint.recoveryPointArn,
+          requestedAt: restoreStartedAt,
+        });
+        await this.startRestore({ recoveryPoint, restoreStartedAt });
+      }
+    } catch (error) {
+      if (!(error instanceof EarlyFailure)) throw error;
+      await this.saveEarlyFailure(error.message);
+    }
+  }
+
+  /** The rest of the drill, for the lease holder: checkCopy, then deleteCopy, recordVerdict and report. */
+  private async judge(job: RestoreJob | undefined): Promise<DrillResult> {
+    const stop = (await this.claim(['STARTED', 'RESTORING'])) ?? (await this.checkCopy(job));
+    return stop ?? this.cleanUpAndReport();
+  }
+
+  private async cleanUpAndReport(): Promise<DrillResult> {
+    const cleanup = await this.deleteCopy();
+    const drill = await this.recordVerdict(cleanup);
+    return drill ? this.report(drill) : this.result({ status: 'in-progress-elsewhere' });
+  }
+
+  /**
+   * Step 4: the checks. Their result is recorded (CLEANING) before the copy is deleted, so an
+   * invocation that dies in between is finished by its retry with the same verdict instead of a
+   * check of a table already gone. A drill without a restore (an early failure) has only its RPO.
+   * Returns the result when the run ends here: the job has not ended, or the lease was lost.
+   */
+  private async checkCopy(job: RestoreJob | undefined): Promise<DrillResult | undefined> {
+    const { engine } = this;
+    const drill = this.record;
+    const table = this.drilledTable();
+    const drillStartedAt = new Date(drill.startedAt);
+    let checks: CheckResult[] = [];
+    let restoredScan: CheckedOutcome['restoredScan'];
+    let sourceReadUnitsPerSecond: number | undefined;
+    let failure = drill.earlyFailure;
+    let restoreJob = job;
+    let restoredActiveAt: number | undefined;
+
+    const { recoveryPoint, restoreJobId } = drill;
+    if (failure === undefined && recoveryPoint && restoreJobId) {
+      try {
+        restoreJob ??= await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(restoreJobId));
+        if (!TERMINAL_RESTORE_STATUSES.has(restoreJob.status)) {
+          // Only a finished job can be judged; give the drill back to whoever waits for it.
+          await this.release();
+          this.log.info('restore job not finished; not judging it yet', { restoreJobId, status: restoreJob.status });
+          return this.result({ status: 'waiting', restoreJobId });
+        }
+        let restored: TableShape | undefined;
+        if (restoreJob.status === 'COMPLETED') {
+          const active = await waitForTableActive({
+            dynamodb: engine.dynamodb,
+            clock: engine.clock,
+            tableName: drill.restoredTableName,
+            waitMs: this.invocation.time.tableWaitMs(TABLE_ACTIVE_MAX_WAIT_MS),
+            pollMs: engine.config.wait.tablePollSeconds * 1000,
+          });
+          restored = active.table;
+          restoredActiveAt = active.activeAt;
+        }
+        const source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
+        const sourceSettings = source ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source)) : undefined;
+        sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.readCapacityUnits);
+        const context = checkContext(engine, this.invocation.time, {
+          table,
+          drill,
+          recoveryPoint,
+          restoreJob,
+          source,
+          sourceSettings,
+          restored,
+          restoredActiveAt,
+          sourceReadUnitsPerSecond,
+        });
+        ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), context));
+      } catch (error) {
+        failure = `the drill stopped with an error: ${explainError('drill', error)}`;
+        this.log.error('drill error', { error: error as Error });
+      }
+    } else if (recoveryPoint) {
+      checks = [evaluateRpo(drillStartedAt, new Date(recoveryPoint.creationDate), engine.config.targets)];
+    }
+
+    const checked: CheckedOutcome = {
+      checks,
+      failure,
+      restoredScan,
+      sourceReadUnitsPerSecond,
+      recoveryPointAgeSeconds: recoveryPoint
+        ? Math.round((drillStartedAt.getTime() - Date.parse(recoveryPoint.creationDate)) / 1000)
+        : undefined,
+      restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
+    };
+    const restoreJobFacts = restoreJob ? jobFacts(restoreJob) : drill.restoreJob;
+    if (!(await this.saveWithLease({ status: 'CLEANING', checked, restoreJob: restoreJobFacts }))) {
+      this.log.warn('lost the drill lease while checking; the holder finishes it');
+      return this.result({ status: 'in-progress-elsewhere' });
+    }
+    this.record = { ...drill, status: 'CLEANING', checked, restoreJob: restoreJobFacts };
+    return undefined;
+  }
+
+  /** Step 5: deletes the restored copy, under every safety rule of cleanup.ts; a failure is reported, never thrown. */
+  private async deleteCopy(): Promise<CleanupOutcome> {
+    const { engine } = this;
+    const cleanup = await deleteRestoredCopy({
+      config: engine.config,
+      dynamodb: engine.dynamodb,
+      clock: engine.clock,
+      time: this.invocation.time,
+      drill: this.record,
+    });
+    if (cleanup.result === 'failed' || cleanup.result === 'refused') this.log.error('restored copy not deleted', { cleanup });
+    else this.log.info('cleanup', { cleanup });
+    return cleanup;
+  }
+
+  /** Step 6: decides the verdict and records it (REPORTING), then its metrics. Undefined when the lease was lost. */
+  private async recordVerdict(cleanup: CleanupOutcome): Promise<FinishedDrill | undefined> {
+    const checked = this.record.checked ?? { checks: [] };
+    const outcome = decideOutcome({ ...checked, cleanup, finishedAt: new Date(this.engine.clock.now()).toISOString() });
+    if (!(await this.saveWithLease({ status: 'REPORTING', outcome }))) {
+      this.log.warn('lost the drill lease while cleaning up; the holder reports it');
+      return undefined;
+    }
+    emitMetrics(this.engine.metrics, this.record, outcome);
+    this.log.info('drill verdict', {
+      verdict: outcome.verdict,
+      checks: outcome.checks.map((c) => `${c.check}:${c.status}`).join(' '),
+      failure: outcome.failure,
+    });
+    const drill = { ...this.record, status: 'REPORTING' as const, outcome };
+    this.record = drill;
+    return drill;
+  }
+
+  /** Step 7: the report, to each of its topics, each publish recorded before the next (publishReport). */
+  private async report(drill: FinishedDrill): Promise<DrillResult> {
+    const end = await publishReport({ engine: this.engine, owner: this.invocation.owner, log: this.log, drill });
+    return this.result(end);
+  }
+
+  /** REPORTING: the verdict was recorded but the report not (wholly) sent; the lease holder sends the rest. */
+  private async resendReport(): Promise<DrillResult> {
+    const { engine, invocation } = this;
+    const claimed = await engine.history.claim(
+      this.record.drillId,
+      ['REPORTING'],
+      invocation.owner,
+      engine.clock.now(),
+      invocation.time.leaseMs(),
+    );
+    if (!claimed?.outcome) return this.result({ status: 'in-progress-elsewhere' });
+    this.log.info('verdict recorded earlier but not reported; sending the report now', { verdict: claimed.outcome.verdict });
+    this.record = claimed;
+    return this.report({ ...claimed, outcome: claimed.outcome });
+  }
+}
