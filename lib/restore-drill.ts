@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, ArnFormat, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -22,6 +22,10 @@ import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
 import { TableDigest } from '../lambda/digest/table-digest';
 import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
+import { stackInstanceVaultName, uniqueBackupName, vaultAccessPolicy } from './constructs/backup';
+import { checkEnvironmentSize } from './constructs/drill-function';
+import { allowAlarmNotifications } from './constructs/notifications';
+import { restorePolicy } from './constructs/restore-role';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
   DRILL_ALARM_SLACK_HOURS,
@@ -30,9 +34,9 @@ import {
   type ResolvedTableSetting,
   type RestoreDrillSettings,
   SettingsError,
-  prefixMatchesTable,
   resolveSettings,
 } from './settings';
+import { checkFixtureNotListed, checkStackOwnedTableNames, checkTablesInStackEnvironment } from './stack-checks';
 
 /**
  * Props of {@link RestoreDrill}: the drill settings (see `RestoreDrillSettings` for each one and
@@ -791,280 +795,6 @@ function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): Dri
   };
 }
 
-/**
- * The topic policy CDK writes (for enforceSSL) replaces SNS's default one; state explicitly that
- * CloudWatch alarms of this account may publish.
- */
-function allowAlarmNotifications(topic: sns.Topic): void {
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsOfThisAccountPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
-    }),
-  );
-}
-
-/**
- * A backup plan or selection name unique to this construct in its account: the stack name and
- * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most `maxLength`.
- */
-function uniqueBackupName(scope: Construct, suffix: string, maxLength = 50): string {
-  const head = Names.uniqueResourceName(scope, {
-    maxLength: maxLength - suffix.length - 1,
-    separator: '-',
-    allowedSpecialCharacters: '-_',
-  });
-  return `${head}-${suffix}`;
-}
-
-/**
- * The vault's name: unique to this construct (stack name, path, hash) and to this stack instance.
- *
- * Vault names are unique per account and Region (CreateBackupVault API reference; pattern
- * ^[a-zA-Z0-9\-\_]{2,50}$) and the vault is retained when the stack is deleted, so a name fixed at
- * synth made the next deploy of the same stack fail on the vault the last one left behind. The
- * stack id (AWS::StackId, `arn:...:stack/<name>/<uuid>`, pseudo-parameter reference) is new for
- * every stack created; its uuid's first group (8 hex digits) is taken: the stack-id examples are
- * time-based (version 1) uuids, whose first group is the fast-changing low bits of the clock and
- * whose last group is a node id that may repeat. 41 + 1 + 8 = 50 characters at most.
- */
-function stackInstanceVaultName(scope: Construct): string {
-  const stackUuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
-  return Fn.join('-', [uniqueBackupName(scope, 'vault', 41), Fn.select(0, Fn.split('-', stackUuid))]);
-}
-
 function tableArn(stack: Stack, tableName: string): string {
   return stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
-}
-
-/**
- * Vault access policy: nobody but the admins may delete a recovery point or shorten its life.
- *
- * Pattern (AWS Backup developer guide, "Vault access policies"; AWS Config rule
- * backup-recovery-point-manual-deletion-disabled): Deny with Principal "*" and Resource "*",
- * excepted by `ArnNotLike aws:PrincipalArn`. The default exception is the account root user only,
- * a break-glass identity. The deny deliberately leaves out backup:DeleteBackupVault and
- * backup:PutBackupVaultAccessPolicy/DeleteBackupVaultAccessPolicy so CloudFormation can still
- * update this policy and delete the (empty) vault; protect those with IAM or an SCP, or add
- * AWS Backup Vault Lock for compliance-grade immutability. Lifecycle expiry by AWS Backup itself
- * is not an API call by a principal and is not blocked.
- */
-function vaultAccessPolicy(stack: Stack, adminPrincipalArns: readonly string[]): iam.PolicyDocument {
-  const accountRoot = stack.formatArn({ service: 'iam', region: '', resource: 'root', arnFormat: ArnFormat.NO_RESOURCE_NAME });
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'OnlyAdminsDeleteOrShortenRecoveryPoints',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
-        resources: ['*'],
-        conditions: { ArnNotLike: { 'aws:PrincipalArn': [accountRoot, ...adminPrincipalArns] } },
-      }),
-    ],
-  });
-}
-
-/**
- * What AWS Backup needs to restore a DynamoDB table into a drill copy, scoped down from the AWS
- * managed policy AWSBackupServiceRolePolicyForRestores (read from its published JSON):
- * DynamoDB item/describe actions on the target table, dynamodb:RestoreTableFromBackup on the source
- * backup (native backups) and the target table (its resource types are backup* and table*),
- * dynamodb:RestoreTableFromAwsBackup on the target table (advanced backups), and KMS use through
- * DynamoDB (kms:ViaService) plus kms:CreateGrant for AWS resources.
- */
-function restorePolicy(scope: {
-  restoredTablesArn: string;
-  nativeBackupArns: readonly string[];
-  anyKeyInRegion: string;
-  viaDynamoDb: string;
-  /** The stack's vault key and the keys of the other vaults searched (`vaultKeyArns`). */
-  vaultKeyArns: readonly string[];
-  restoreKmsKeyArn?: string;
-}): iam.PolicyDocument {
-  const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
-  const keyUse = [
-    'kms:Decrypt',
-    'kms:Encrypt',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyWithoutPlaintext',
-    'kms:DescribeKey',
-  ];
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'CreateAndFillDrillCopies',
-      actions: [
-        'dynamodb:RestoreTableFromAwsBackup',
-        'dynamodb:RestoreTableFromBackup',
-        'dynamodb:DescribeTable',
-        'dynamodb:Scan',
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ],
-      resources: [scope.restoredTablesArn],
-    }),
-    new iam.PolicyStatement({
-      sid: 'ReadNativeBackupsOfDrilledTables',
-      actions: ['dynamodb:RestoreTableFromBackup'],
-      resources: [...scope.nativeBackupArns],
-    }),
-    new iam.PolicyStatement({
-      sid: 'DecryptRecoveryPointsWithTheVaultKey',
-      actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resources: [...scope.vaultKeyArns],
-    }),
-    new iam.PolicyStatement({
-      sid: 'GrantTheVaultKeyToAwsResources',
-      actions: ['kms:CreateGrant'],
-      resources: [...scope.vaultKeyArns],
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-    // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
-    // This is all a source encrypted with a customer-managed key (per-table kmsKeyArn) needs here:
-    // a native DynamoDB backup (arn:aws:dynamodb:...) is encrypted with the source table's key,
-    // which DynamoDB uses on this role's behalf; an AWS Backup recovery point (arn:aws:backup:...)
-    // is encrypted with its vault's key (the statements above) and the copy gets the default or
-    // the restore key (AWS Backup developer guide, "Restore a DynamoDB table", encryption
-    // settings). IAM grants a key only if its key policy lets the account's IAM policies do so
-    // (the default key policy does); a key policy naming its principals must add this role.
-    new iam.PolicyStatement({
-      sid: 'UseTableKeysThroughDynamoDb',
-      actions: keyUse,
-      resources: [scope.anyKeyInRegion],
-      conditions: { StringEquals: viaDynamoDb },
-    }),
-    new iam.PolicyStatement({
-      sid: 'GrantKeysToDynamoDb',
-      actions: ['kms:CreateGrant'],
-      resources: [scope.anyKeyInRegion],
-      conditions: { StringEquals: viaDynamoDb, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-  ];
-  if (scope.restoreKmsKeyArn !== undefined) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'EncryptCopiesWithTheRestoreKey',
-        actions: [...keyUse, 'kms:CreateGrant'],
-        resources: [scope.restoreKmsKeyArn],
-      }),
-    );
-  }
-  return new iam.PolicyDocument({ statements });
-}
-
-/**
- * Refuses a prefix that could select a table this stack creates: IAM lets the drill delete
- * `table/<prefix>*`. CloudFormation names the history table `<stack name>-<logical id>-<suffix>`.
- */
-function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, stackName: string): void {
-  if (!Token.isUnresolved(fixtureTableName) && prefixMatchesTable(prefix, fixtureTableName)) {
-    throw new SettingsError(
-      'restoreTablePrefix',
-      `"${prefix}" matches the fixture table "${fixtureTableName}"; the drill may delete any table with this prefix`,
-      'a prefix that no drilled table name starts with, or another fixtureTableName',
-    );
-  }
-  if (!Token.isUnresolved(stackName)) {
-    const generatedHead = `${stackName}-`.toLowerCase();
-    const lowerPrefix = prefix.toLowerCase();
-    if (generatedHead.startsWith(lowerPrefix) || lowerPrefix.startsWith(generatedHead)) {
-      throw new SettingsError(
-        'restoreTablePrefix',
-        `"${prefix}" could match tables named after the stack "${stackName}" (such as the drill-history table)`,
-        'a prefix that is not the start of "<stack name>-" and does not start with it',
-      );
-    }
-  }
-}
-
-function describeArns(arns: readonly string[]): string {
-  return arns.length <= 2
-    ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}`
-    : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
-}
-
-/** The fixture is drilled anyway, and its stack seeds and deletes it: it is no user table. */
-function checkFixtureNotListed(tables: readonly ResolvedTableSetting[], fixtureTableName: string): void {
-  const listed = tables.find((table) => table.tableName === fixtureTableName);
-  if (listed) {
-    throw new SettingsError(
-      'tables',
-      `"${listed.tableArn ?? listed.tableName}" is the fixture table "${fixtureTableName}", which the stack creates, seeds and always drills`,
-      'tables other than the fixture table (fixtureTableName)',
-    );
-  }
-}
-
-/**
- * The vault, plan and restore role are regional and the drill's IAM names this account: every
- * table must be in the stack's account and Region. Checked at synth where both sides are known.
- * An environment-agnostic stack learns its account and Region only at deploy. The CloudFormation
- * user guide's Rules page documents assertions that validate template parameters and says nothing
- * of pseudo parameters (AWS::Region, AWS::AccountId), so no deploy is staked on a rule comparing
- * them: the synth warns, and the drill checks each table's ARN when it runs (an early FAIL naming
- * both, with no AWS Backup call).
- */
-function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tableName: string; tableArn: string }[]): void {
-  const stack = Stack.of(scope);
-  const given = new Map<string, { region: string; account: string; arns: string[] }>();
-  for (const table of tables) {
-    const parts = stack.splitArn(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
-    const mismatch = (given: string | undefined, expected: string) =>
-      given !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(expected) && given !== expected;
-    if (mismatch(parts.region, stack.region) || mismatch(parts.account, stack.account)) {
-      throw new SettingsError(
-        'tables',
-        `"${table.tableArn}" is not in the stack's account and Region (${stack.account}/${stack.region}); the vault and plan are regional`,
-        'tables in the same account and Region as the stack',
-      );
-    }
-    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined)
-      continue;
-    const key = `${parts.account}/${parts.region}`;
-    given.set(key, { region: parts.region, account: parts.account, arns: [...(given.get(key)?.arns ?? []), table.tableArn] });
-  }
-  if (given.size > 1) {
-    throw new SettingsError(
-      'tables',
-      `table ARNs name ${given.size} accounts/Regions (${[...given.keys()].join(', ')}); one stack drills the tables of one account and Region`,
-      'table ARNs of one account and Region (a stack per account and Region)',
-    );
-  }
-  const [environment] = given.values();
-  if (environment === undefined || (!Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account))) return;
-  Annotations.of(scope).addWarningV2(
-    'restore-drill:tablesAccountRegion',
-    `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; this stack is environment-agnostic, so that cannot be compared with where it deploys at synth. The account and Region of table ARNs is checked when the drill runs: a table of another account or Region FAILs its drill (the backup vault and plan are regional). Give the stack an env to check it now.`,
-  );
-}
-
-/**
- * Lambda allows 4 KB of environment variables in total. Estimated with each reference (ARN,
- * generated name) counted at a generous resolved length.
- */
-function checkEnvironmentSize(stack: Stack, environment: Record<string, string>): void {
-  const referenceLength = 100;
-  const render = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const join = (node as Record<string, unknown> | null)?.['Fn::Join'];
-    if (Array.isArray(join)) return (join[1] as unknown[]).map(render).join(join[0] as string);
-    return 'x'.repeat(referenceLength);
-  };
-  const size = Object.entries(environment).reduce((total, [name, value]) => total + name.length + render(stack.resolve(value)).length, 0);
-  if (size > 4096) {
-    throw new SettingsError(
-      'tables',
-      `the drill Lambda's environment would be about ${size} bytes, over Lambda's 4 KB limit`,
-      'fewer drilled tables (or shorter names), or split them across several RestoreDrill constructs',
-    );
-  }
 }
