@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -24,6 +24,7 @@ import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
 import { stackInstanceVaultName, uniqueBackupName, vaultAccessPolicy } from './constructs/backup';
 import { checkEnvironmentSize } from './constructs/drill-function';
+import { buildFunctionLogsAndRole, buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { allowAlarmNotifications } from './constructs/notifications';
 import { restorePolicy } from './constructs/restore-role';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
@@ -60,13 +61,10 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
 export const METRICS_NAMESPACE = 'RestoreDrill';
 export const SERVICE_NAME = 'restore-drill';
 
-const LAMBDA_DIR = path.join(__dirname, '..', 'lambda');
-
 const RESTORED_COPIES_REASON =
   'Restored copies get a new name per drill; the restore-table prefix (refused when any drilled or stack-owned table starts with it) is the only stable handle.';
 const NATIVE_BACKUPS_REASON =
   'Native DynamoDB backups of the drilled tables (recovery points of tables without AWS Backup advanced features).';
-const PROJECT_ROOT = path.join(__dirname, '..');
 
 /**
  * Proves every day that the latest AWS Backup recovery point of each protected DynamoDB table
@@ -366,15 +364,6 @@ export class RestoreDrill extends Construct {
       sourceReadUnitsPerSecond: settings.sourceReadUnitsPerSecond,
     };
     const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
-    const drillLogGroup = new logs.LogGroup(this, 'DrillLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const drillRole = new iam.Role(this, 'DrillFunctionRole', {
-      description: 'Runs restore drills',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    drillLogGroup.grantWrite(drillRole);
     const environment: Record<string, string> = {
       [ENV.tables]: stack.toJsonString(this.drilledTables),
       [ENV.vaultNames]: vaultNames.join(','),
@@ -385,38 +374,31 @@ export class RestoreDrill extends Construct {
       [ENV.targets]: JSON.stringify(targets),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Stack traces point into lambda/*.ts through the bundled source map.
-      NODE_OPTIONS: '--enable-source-maps',
     };
     if (settings.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = settings.restoreKmsKeyArn;
     if (this.failureTopic) environment[ENV.failureTopicArn] = this.failureTopic.topicArn;
-    checkEnvironmentSize(stack, environment);
+    checkEnvironmentSize(stack, functionEnvironment(environment));
 
-    this.drillFunction = new nodejs.NodejsFunction(this, 'DrillFunction', {
-      description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
-      entry: path.join(LAMBDA_DIR, 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: DRILL_FUNCTION_MEMORY_MB,
-      // A restore can outlast an invocation; the engine hands over to the restore-job event.
-      timeout: Duration.minutes(15),
-      reservedConcurrentExecutions: reservedConcurrency,
-      role: drillRole,
-      logGroup: drillLogGroup,
-      tracing: lambda.Tracing.ACTIVE,
-      environment,
-      onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
-      retryAttempts: 2,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // The Node.js runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
+    const drill = buildNodejsFunction(
+      this,
+      { function: 'DrillFunction', logGroup: 'DrillLogs', role: 'DrillFunctionRole' },
+      {
+        description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
+        entry: 'handler.ts',
+        memorySize: DRILL_FUNCTION_MEMORY_MB,
+        // A restore can outlast an invocation; the engine hands over to the restore-job event.
+        timeout: Duration.minutes(15),
+        reservedConcurrentExecutions: reservedConcurrency,
+        logRetention: logs.RetentionDays.THREE_MONTHS,
+        roleDescription: 'Runs restore drills',
+        tracing: lambda.Tracing.ACTIVE,
+        environment,
+        onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
+        retryAttempts: 2,
       },
-    });
+    );
+    this.drillFunction = drill.function;
+    const drillRole = drill.role;
     acknowledge(
       this.drillFunction,
       'Serverless-LambdaDLQ',
@@ -705,30 +687,20 @@ export class RestoreDrill extends Construct {
   }
 
   private createFixtureSeed(propertyCount: number, digest: string): CustomResource {
-    const seedLogGroup = new logs.LogGroup(this, 'FixtureSeedLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const seedRole = new iam.Role(this, 'FixtureSeedRole', {
-      description: 'Seeds the restore-drill fixture table',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    seedLogGroup.grantWrite(seedRole);
-    const seedFunction = new nodejs.NodejsFunction(this, 'FixtureSeedFunction', {
-      description: 'Writes the restore-drill fixture items (deploy time)',
-      entry: path.join(LAMBDA_DIR, 'fixture', 'seed-handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.minutes(10),
-      role: seedRole,
-      logGroup: seedLogGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
-    });
+    const seed = buildNodejsFunction(
+      this,
+      { function: 'FixtureSeedFunction', logGroup: 'FixtureSeedLogs', role: 'FixtureSeedRole' },
+      {
+        description: 'Writes the restore-drill fixture items (deploy time)',
+        entry: path.join('fixture', 'seed-handler.ts'),
+        memorySize: 512,
+        timeout: Duration.minutes(10),
+        logRetention: logs.RetentionDays.ONE_MONTH,
+        roleDescription: 'Seeds the restore-drill fixture table',
+      },
+    );
+    const seedRole = seed.role;
+    const seedFunction = seed.function;
     // BatchWriteItem only: puts and the deletes of a shrinking fixture.
     seedRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.fixtureTable.tableArn] }),
@@ -738,15 +710,11 @@ export class RestoreDrill extends Construct {
     acknowledge(seedFunction, 'Serverless-LambdaDLQ', deployTimeOnly);
     acknowledge(seedFunction, 'Serverless-LambdaTracing', deployTimeOnly);
 
-    const providerLogGroup = new logs.LogGroup(this, 'FixtureSeedProviderLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const providerRole = new iam.Role(this, 'FixtureSeedProviderRole', {
-      description: 'CDK custom-resource provider framework for the fixture seed',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    providerLogGroup.grantWrite(providerRole);
+    const { logGroup: providerLogGroup, role: providerRole } = buildFunctionLogsAndRole(
+      this,
+      { logGroup: 'FixtureSeedProviderLogs', role: 'FixtureSeedProviderRole' },
+      { logRetention: logs.RetentionDays.ONE_MONTH, roleDescription: 'CDK custom-resource provider framework for the fixture seed' },
+    );
     const provider = new cr.Provider(this, 'FixtureSeedProvider', {
       onEventHandler: seedFunction,
       logGroup: providerLogGroup,
