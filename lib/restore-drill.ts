@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,16 +14,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
-import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
-import { TableDigest } from '../lambda/digest/table-digest';
-import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
-import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
 import { stackInstanceVaultName, uniqueBackupName, vaultAccessPolicy } from './constructs/backup';
 import { checkEnvironmentSize } from './constructs/drill-function';
-import { buildFunctionLogsAndRole, buildNodejsFunction, functionEnvironment } from './constructs/node-function';
+import { DrillFixture } from './constructs/fixture';
+import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { allowAlarmNotifications } from './constructs/notifications';
 import { restorePolicy } from './constructs/restore-role';
 import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
@@ -150,45 +145,10 @@ export class RestoreDrill extends Construct {
     checkFixtureNotListed(settings.tables, fixtureTableName);
 
     // ---- Fixture test table, seeded with known content ---------------------------------------
-    this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
-      tableName: fixtureTableName,
-      partitionKey: { name: FIXTURE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: FIXTURE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // AWS managed key: encrypted at rest, and restores need no key policy of ours.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Test data the generator can always reproduce; its recovery points stay in the vault.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.fixtureTable.addGlobalSecondaryIndex({
-      indexName: FIXTURE_SCHEMA.scanIndex.name,
-      partitionKey: { name: FIXTURE_SCHEMA.scanIndex.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: FIXTURE_SCHEMA.scanIndex.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    this.fixtureTable.addLocalSecondaryIndex({
-      indexName: FIXTURE_SCHEMA.createdIndex.name,
-      sortKey: { name: FIXTURE_SCHEMA.createdIndex.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    // Computed at synth from the same generator the seeder runs: the restore must hold exactly this.
-    const fixtureDigest = TableDigest.of(fixtureItems(settings.fixturePropertyCount)).toString();
-    this.fixtureSeed = this.createFixtureSeed(settings.fixturePropertyCount, fixtureDigest);
-
-    this.drilledTables = [
-      {
-        tableName: this.fixtureTable.tableName,
-        tableArn: this.fixtureTable.tableArn,
-        createdAtAttribute: FIXTURE_SCHEMA.createdAtAttribute,
-        updatedAtAttribute: FIXTURE_SCHEMA.updatedAtAttribute,
-        canary: true,
-        // The example custom check, fitted to the fixture's room polygons (README "Custom checks").
-        customChecks: [polygonClosesCheck.name],
-        fixture: { propertyCount: settings.fixturePropertyCount, digest: fixtureDigest },
-      },
-      ...userTables.map(toDrilledTable),
-    ];
+    const fixture = new DrillFixture(this, 'Fixture', { tableName: fixtureTableName, propertyCount: settings.fixturePropertyCount });
+    this.fixtureTable = fixture.table;
+    this.fixtureSeed = fixture.seed;
+    this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
     const restoredTablesArn = tableArn(stack, `${settings.restoreTablePrefix}*`);
 
@@ -684,64 +644,6 @@ export class RestoreDrill extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
     );
-  }
-
-  private createFixtureSeed(propertyCount: number, digest: string): CustomResource {
-    const seed = buildNodejsFunction(
-      this,
-      { function: 'FixtureSeedFunction', logGroup: 'FixtureSeedLogs', role: 'FixtureSeedRole' },
-      {
-        description: 'Writes the restore-drill fixture items (deploy time)',
-        entry: path.join('fixture', 'seed-handler.ts'),
-        memorySize: 512,
-        timeout: Duration.minutes(10),
-        logRetention: logs.RetentionDays.ONE_MONTH,
-        roleDescription: 'Seeds the restore-drill fixture table',
-      },
-    );
-    const seedRole = seed.role;
-    const seedFunction = seed.function;
-    // BatchWriteItem only: puts and the deletes of a shrinking fixture.
-    seedRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.fixtureTable.tableArn] }),
-    );
-    const deployTimeOnly =
-      'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
-    acknowledge(seedFunction, 'Serverless-LambdaDLQ', deployTimeOnly);
-    acknowledge(seedFunction, 'Serverless-LambdaTracing', deployTimeOnly);
-
-    const { logGroup: providerLogGroup, role: providerRole } = buildFunctionLogsAndRole(
-      this,
-      { logGroup: 'FixtureSeedProviderLogs', role: 'FixtureSeedProviderRole' },
-      { logRetention: logs.RetentionDays.ONE_MONTH, roleDescription: 'CDK custom-resource provider framework for the fixture seed' },
-    );
-    const provider = new cr.Provider(this, 'FixtureSeedProvider', {
-      onEventHandler: seedFunction,
-      logGroup: providerLogGroup,
-      frameworkOnEventRole: providerRole,
-    });
-    acknowledgeWildcardResources(
-      providerRole,
-      [`${seedFunction.functionArn}:*`],
-      "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.",
-    );
-    const frameworkFunction =
-      'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
-    acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
-    return new CustomResource(this, 'FixtureSeed', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::RestoreDrillFixtureSeed',
-      // Digest too: a changed generator re-seeds even when the count stays the same. GeneratorVersion:
-      // the version marker the seeder writes (fixture-marker.ts) is written again on an upgrade.
-      properties: {
-        TableName: this.fixtureTable.tableName,
-        PropertyCount: String(propertyCount),
-        Digest: digest,
-        GeneratorVersion: String(FIXTURE_GENERATOR_VERSION),
-      },
-    });
   }
 }
 

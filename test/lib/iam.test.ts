@@ -362,7 +362,7 @@ describe('restore role policy', () => {
 
 describe('fixture seed', () => {
   test('BatchWriteItem on the fixture table, nothing else on data', () => {
-    const seedRole = defaults.stack.drill.node.findChild('FixtureSeedRole');
+    const seedRole = defaults.stack.drill.node.findChild('Fixture').node.findChild('FixtureSeedRole');
     const policyId = logicalIdOf(seedRole.node.findChild('DefaultPolicy'));
     const dynamodbStatements = identityStatements(defaults.template)
       .filter(({ owner }) => owner === policyId)
