@@ -16,7 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
-import { stackInstanceVaultName, uniqueBackupName, vaultAccessPolicy } from './constructs/backup';
+import { DrillBackup } from './constructs/backup';
 import { checkEnvironmentSize } from './constructs/drill-function';
 import { DrillFixture } from './constructs/fixture';
 import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
@@ -153,51 +153,24 @@ export class RestoreDrill extends Construct {
     const restoredTablesArn = tableArn(stack, `${settings.restoreTablePrefix}*`);
 
     // ---- Backup vault and plan ----------------------------------------------------------------
-    this.vaultKey = new kms.Key(this, 'VaultKey', {
-      description: 'Encrypts the restore-drill backup vault',
-      enableKeyRotation: true,
-      // Recovery points are unreadable without it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: stackInstanceVaultName(this),
-      encryptionKey: this.vaultKey,
-      accessPolicy: vaultAccessPolicy(stack, settings.vaultAdminPrincipalArns),
-      // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Plan and selection names: CDK would name them after the construct id ("BackupPlan"), the
-    // same in every copy of the stack. Named after the stack and construct path instead (1-50 of
-    // a-z A-Z 0-9 - _ . for both: CreateBackupPlan, CreateBackupSelection API references).
-    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
-      backupVault: this.vault,
-      backupPlanName: uniqueBackupName(this, 'plan'),
-    });
-    this.backupPlan.addRule(
-      new backup.BackupPlanRule({
-        // Rule names need only be unique within their plan.
-        ruleName: 'DailyDrilledTables',
-        scheduleExpression: events.Schedule.expression(settings.backupSchedule),
-        // Explicit windows: without them AWS Backup may start a job up to 8 hours late, after the
-        // drill that expects it. Settings refuse a drill schedule that runs before they close.
-        startWindow: Duration.minutes(settings.backupStartWindowMinutes),
-        completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
-        deleteAfter: Duration.days(settings.backupRetentionDays),
-        moveToColdStorageAfter: settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
-      }),
-    );
-    this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
-      backupSelectionName: uniqueBackupName(this, 'tables'),
+    const backups = new DrillBackup(this, 'Backup', {
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
         ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
       ],
+      schedule: events.Schedule.expression(settings.backupSchedule),
+      startWindow: Duration.minutes(settings.backupStartWindowMinutes),
+      completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
+      retention: Duration.days(settings.backupRetentionDays),
+      coldStorageAfter: settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
+      adminPrincipalArns: settings.vaultAdminPrincipalArns,
+      // Named after this construct, as before it had child constructs: a deployed vault keeps its name.
+      nameScope: this,
     });
-    acknowledge(
-      this.backupSelection,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      "AWS Backup's own role for backup jobs; AWS maintains this managed policy as backup features change (e.g. DynamoDB advanced backup), which a copy would miss.",
-    );
+    this.vaultKey = backups.vaultKey;
+    this.vault = backups.vault;
+    this.backupPlan = backups.plan;
+    this.backupSelection = backups.selection;
 
     // ---- Restore role ---------------------------------------------------------------------------
     const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
