@@ -21,8 +21,9 @@ import { checkEnvironmentSize } from './constructs/drill-function';
 import { DrillFixture } from './constructs/fixture';
 import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { allowAlarmNotifications } from './constructs/notifications';
-import { restorePolicy } from './constructs/restore-role';
-import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
+import { DrillRestoreRole } from './constructs/restore-role';
+import { restoredTablesArn as restoredTablesArnOf, tableArn } from './constructs/table-arns';
+import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
   DRILL_ALARM_SLACK_HOURS,
   DRILL_FUNCTION_MEMORY_MB,
@@ -55,11 +56,6 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export const METRICS_NAMESPACE = 'RestoreDrill';
 export const SERVICE_NAME = 'restore-drill';
-
-const RESTORED_COPIES_REASON =
-  'Restored copies get a new name per drill; the restore-table prefix (refused when any drilled or stack-owned table starts with it) is the only stable handle.';
-const NATIVE_BACKUPS_REASON =
-  'Native DynamoDB backups of the drilled tables (recovery points of tables without AWS Backup advanced features).';
 
 /**
  * Proves every day that the latest AWS Backup recovery point of each protected DynamoDB table
@@ -150,7 +146,7 @@ export class RestoreDrill extends Construct {
     this.fixtureSeed = fixture.seed;
     this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
-    const restoredTablesArn = tableArn(stack, `${settings.restoreTablePrefix}*`);
+    const restoredTablesArn = restoredTablesArnOf(stack, settings.restoreTablePrefix);
 
     // ---- Backup vault and plan ----------------------------------------------------------------
     const backups = new DrillBackup(this, 'Backup', {
@@ -173,29 +169,12 @@ export class RestoreDrill extends Construct {
     this.backupSelection = backups.selection;
 
     // ---- Restore role ---------------------------------------------------------------------------
-    const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
-    const nativeBackupArns = sourceTableArns.map((arn) => `${arn}/backup/*`);
-    this.restoreRole = new iam.Role(this, 'RestoreRole', {
-      description: `AWS Backup restores drilled tables into ${settings.restoreTablePrefix}* copies`,
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
-      inlinePolicies: {
-        RestoreDrillCopies: restorePolicy({
-          restoredTablesArn,
-          nativeBackupArns,
-          anyKeyInRegion,
-          viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
-          vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
-          restoreKmsKeyArn: settings.restoreKmsKeyArn,
-        }),
-      },
-    });
-    acknowledgeWildcardResources(this.restoreRole, [restoredTablesArn], RESTORED_COPIES_REASON);
-    acknowledgeWildcardResources(this.restoreRole, nativeBackupArns, NATIVE_BACKUPS_REASON);
-    acknowledgeWildcardResources(
-      this.restoreRole,
-      [anyKeyInRegion],
-      'Drilled tables (hence their native backups) may be encrypted with any key; the statement applies only to calls made through DynamoDB in this Region (kms:ViaService), as in AWSBackupServiceRolePolicyForRestores.',
-    );
+    this.restoreRole = new DrillRestoreRole(this, 'Restore', {
+      restoreTablePrefix: settings.restoreTablePrefix,
+      sourceTableArns,
+      vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
+      restoreKmsKeyArn: settings.restoreKmsKeyArn,
+    }).role;
 
     // ---- Reports: KMS-encrypted, TLS-only topic ---------------------------------------------------
     this.dataKey = new kms.Key(this, 'DataKey', {
@@ -636,8 +615,4 @@ function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): Dri
     ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
     ...(table.kmsKeyArn !== undefined && { kmsKeyArn: table.kmsKeyArn }),
   };
-}
-
-function tableArn(stack: Stack, tableName: string): string {
-  return stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
 }

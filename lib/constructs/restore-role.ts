@@ -1,4 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledgeWildcardResources } from '../nag-findings';
+import { keepFormerLogicalIds } from './former-logical-ids';
+import { restoredTablesArn } from './table-arns';
+
+export interface DrillRestoreRoleProps {
+  /** Name prefix of the restored copies: the role creates and fills `table/<prefix>*` only. */
+  readonly restoreTablePrefix: string;
+  /** ARNs of the drilled tables: the role may restore their native DynamoDB backups. */
+  readonly sourceTableArns: readonly string[];
+  /** Keys of the vaults searched for recovery points: the role decrypts recovery points with them. */
+  readonly vaultKeyArns: readonly string[];
+  /**
+   * Customer-managed key the restored copies are encrypted with.
+   * @default - the encryption the restore chooses by default
+   */
+  readonly restoreKmsKeyArn?: string;
+}
+
+/** The role AWS Backup assumes to restore a drilled table into a `<prefix>*` copy, and nothing else. */
+export class DrillRestoreRole extends Construct {
+  public readonly role: iam.Role;
+  /** `table/<prefix>*`: the tables the role restores into. */
+  public readonly restoredTablesArn: string;
+
+  constructor(scope: Construct, id: string, props: DrillRestoreRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.restoredTablesArn = restoredTablesArn(stack, props.restoreTablePrefix);
+    const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+    const nativeBackupArns = props.sourceTableArns.map((arn) => `${arn}/backup/*`);
+    this.role = new iam.Role(this, 'RestoreRole', {
+      description: `AWS Backup restores drilled tables into ${props.restoreTablePrefix}* copies`,
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      inlinePolicies: {
+        RestoreDrillCopies: restorePolicy({
+          restoredTablesArn: this.restoredTablesArn,
+          nativeBackupArns,
+          anyKeyInRegion,
+          viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
+          vaultKeyArns: props.vaultKeyArns,
+          restoreKmsKeyArn: props.restoreKmsKeyArn,
+        }),
+      },
+    });
+    keepFormerLogicalIds(this);
+
+    acknowledgeWildcardResources(this.role, [this.restoredTablesArn], RESTORED_COPIES_REASON);
+    acknowledgeWildcardResources(this.role, nativeBackupArns, NATIVE_BACKUPS_REASON);
+    acknowledgeWildcardResources(
+      this.role,
+      [anyKeyInRegion],
+      'Drilled tables (hence their native backups) may be encrypted with any key; the statement applies only to calls made through DynamoDB in this Region (kms:ViaService), as in AWSBackupServiceRolePolicyForRestores.',
+    );
+  }
+}
 
 /**
  * What AWS Backup needs to restore a DynamoDB table into a drill copy, scoped down from the AWS
@@ -8,7 +65,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
  * dynamodb:RestoreTableFromAwsBackup on the target table (advanced backups), and KMS use through
  * DynamoDB (kms:ViaService) plus kms:CreateGrant for AWS resources.
  */
-export function restorePolicy(scope: {
+function restorePolicy(scope: {
   restoredTablesArn: string;
   nativeBackupArns: readonly string[];
   anyKeyInRegion: string;
