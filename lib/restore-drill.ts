@@ -6,13 +6,12 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
@@ -20,7 +19,7 @@ import { DrillBackup } from './constructs/backup';
 import { checkEnvironmentSize } from './constructs/drill-function';
 import { DrillFixture } from './constructs/fixture';
 import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
-import { allowAlarmNotifications } from './constructs/notifications';
+import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
 import { restoredTablesArn as restoredTablesArnOf, tableArn } from './constructs/table-arns';
 import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from './nag-findings';
@@ -177,53 +176,13 @@ export class RestoreDrill extends Construct {
     }).role;
 
     // ---- Reports: KMS-encrypted, TLS-only topic ---------------------------------------------------
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: 'Encrypts restore-drill reports and drill history',
-      enableKeyRotation: true,
-      // The drill history is retained as audit evidence and stays readable only with this key.
-      removalPolicy: RemovalPolicy.RETAIN,
+    const notifications = new DrillNotifications(this, 'Notifications', {
+      email: settings.notificationEmail,
+      failuresOnly: settings.notifyFailuresOnly,
     });
-    // CloudWatch publishes alarm notifications to the encrypted topics: it needs the data key
-    // (SNS developer guide, "compatibility with AWS services and encrypted topics").
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
-    this.topic = new sns.Topic(this, 'ReportTopic', {
-      displayName: 'Restore drill reports',
-      masterKey: this.dataKey,
-      enforceSSL: true,
-    });
-    allowAlarmNotifications(this.topic);
-    if (settings.notificationEmail !== undefined) {
-      // No SNS dead-letter queue for email: it would need its own CMK-encrypted queue whose key
-      // policy admits SNS, and every report is kept in the drill-history table anyway.
-      const noEmailDlq = 'Email endpoint: every report is also recorded in the drill-history table, so an undelivered email loses nothing.';
-      if (settings.notifyFailuresOnly) {
-        // Failures only, without a filter policy: the engine publishes each FAIL report here too,
-        // and the alarms notify it. A filter on the `verdict` attribute is not relied on: the SNS
-        // guide's message-attributes page says attributes are "sent only when the message
-        // structure is String, not JSON" (reports are JSON-structured), and no filter policy
-        // matches attribute-less alarm notifications ("Key matching"). The id predates the
-        // reports: kept so an existing email subscription stays confirmed.
-        this.failureTopic = new sns.Topic(this, 'AlarmTopic', {
-          displayName: 'Restore drill failures',
-          masterKey: this.dataKey,
-          enforceSSL: true,
-        });
-        allowAlarmNotifications(this.failureTopic);
-        const failureSubscription = this.failureTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
-        acknowledge(failureSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
-      } else {
-        const reportSubscription = this.topic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
-        acknowledge(reportSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
-      }
-    }
+    this.dataKey = notifications.dataKey;
+    this.topic = notifications.reportTopic;
+    this.failureTopic = notifications.failureTopic;
 
     // ---- Failures of async invocation and event delivery ---------------------------------------
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
