@@ -1,8 +1,8 @@
-import { ArnFormat, type CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,9 +14,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
+import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV } from '../lambda/config';
 import { DrillBackup } from './constructs/backup';
 import { checkEnvironmentSize } from './constructs/drill-function';
+import { DrillHistory } from './constructs/drill-history';
 import { DrillFixture } from './constructs/fixture';
 import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { DrillNotifications } from './constructs/notifications';
@@ -203,26 +204,7 @@ export class RestoreDrill extends Construct {
     );
 
     // ---- Drill history (audit evidence) ------------------------------------------------------------
-    const history = HISTORY_TABLE_LAYOUT;
-    const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
-    this.historyTable = new dynamodb.Table(this, 'HistoryTable', {
-      partitionKey: stringKey(history.partitionKey),
-      sortKey: stringKey(history.sortKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // The engine's history port queries these indexes by name (HISTORY_INDEX in lambda/config.ts).
-    for (const index of history.globalIndexes) {
-      this.historyTable.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: stringKey(index.partitionKey),
-        sortKey: 'sortKey' in index ? stringKey(index.sortKey) : undefined,
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
+    this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
 
     // ---- Drill Lambda ---------------------------------------------------------------------------------
     const targets: DrillTargets = {
