@@ -4,7 +4,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -22,6 +21,7 @@ import { DrillFixture } from './constructs/fixture';
 import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
+import { DrillTriggers } from './constructs/triggers';
 import { restoredTablesArn as restoredTablesArnOf, tableArn } from './constructs/table-arns';
 import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
@@ -270,36 +270,16 @@ export class RestoreDrill extends Construct {
     });
 
     // ---- Triggers ------------------------------------------------------------------------------------
-    const drillTarget = new eventTargets.LambdaFunction(this.drillFunction, {
+    const triggers = new DrillTriggers(this, 'Triggers', {
+      drillFunction: this.drillFunction,
       deadLetterQueue: this.failureQueue,
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(2),
+      drillSchedule: events.Schedule.expression(settings.drillSchedule),
+      drillAfterBackupOf: settings.drillAfterBackup ? sourceTableArns : undefined,
+      restoreRole: this.restoreRole,
     });
-    this.drillScheduleRule = new events.Rule(this, 'DrillSchedule', {
-      description: 'Starts a restore drill of every drilled table',
-      schedule: events.Schedule.expression(settings.drillSchedule),
-      targets: [drillTarget],
-    });
-    if (settings.drillAfterBackup) {
-      this.backupCompletedRule = new events.Rule(this, 'DrillAfterBackup', {
-        description: 'Starts a restore drill when a backup of a drilled table completes',
-        eventPattern: {
-          source: ['aws.backup'],
-          detailType: ['Backup Job State Change'],
-          detail: { state: ['COMPLETED'], resourceArn: sourceTableArns },
-        },
-        targets: [drillTarget],
-      });
-    }
-    this.restoreJobFinishedRule = new events.Rule(this, 'RestoreJobFinished', {
-      description: "Resumes a drill when its restore job ends (only the drill's own restore role)",
-      eventPattern: {
-        source: ['aws.backup'],
-        detailType: ['Restore Job State Change'],
-        detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'], iamRoleArn: [this.restoreRole.roleArn] },
-      },
-      targets: [drillTarget],
-    });
+    this.drillScheduleRule = triggers.scheduleRule;
+    this.backupCompletedRule = triggers.backupCompletedRule;
+    this.restoreJobFinishedRule = triggers.restoreJobFinishedRule;
 
     // ---- Alarms ----------------------------------------------------------------------------------------
     const metric = (metricName: string) =>
