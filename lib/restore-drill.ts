@@ -1,32 +1,26 @@
-import { ArnFormat, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV } from '../lambda/config';
+import type { DrillTargets, DrilledTable } from '../lambda/config';
 import { DrillBackup } from './constructs/backup';
-import { checkEnvironmentSize } from './constructs/drill-function';
+import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
 import { DrillHistory } from './constructs/drill-history';
 import { DrillFixture } from './constructs/fixture';
-import { buildNodejsFunction, functionEnvironment } from './constructs/node-function';
 import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
+import { tableArn } from './constructs/table-arns';
 import { DrillTriggers } from './constructs/triggers';
-import { restoredTablesArn as restoredTablesArnOf, tableArn } from './constructs/table-arns';
-import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from './nag-findings';
 import {
   DRILL_ALARM_SLACK_HOURS,
-  DRILL_FUNCTION_MEMORY_MB,
   type ResolvedRestoreDrillSettings,
   type ResolvedTableSetting,
   type RestoreDrillSettings,
@@ -54,8 +48,7 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
 }
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
-export const METRICS_NAMESPACE = 'RestoreDrill';
-export const SERVICE_NAME = 'restore-drill';
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /**
  * Proves every day that the latest AWS Backup recovery point of each protected DynamoDB table
@@ -146,7 +139,6 @@ export class RestoreDrill extends Construct {
     this.fixtureSeed = fixture.seed;
     this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
-    const restoredTablesArn = restoredTablesArnOf(stack, settings.restoreTablePrefix);
 
     // ---- Backup vault and plan ----------------------------------------------------------------
     const backups = new DrillBackup(this, 'Backup', {
@@ -185,24 +177,6 @@ export class RestoreDrill extends Construct {
     this.topic = notifications.reportTopic;
     this.failureTopic = notifications.failureTopic;
 
-    // ---- Failures of async invocation and event delivery ---------------------------------------
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      // SQS-managed SSE: Lambda and EventBridge can both deliver without key-policy grants.
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.failureQueue,
-      'AwsSolutions-SQS3',
-      'This queue is the dead-letter destination itself (Lambda on-failure and EventBridge target DLQ).',
-    );
-    acknowledge(
-      this.failureQueue,
-      'Serverless-SQSRedrivePolicy',
-      'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.',
-    );
-
     // ---- Drill history (audit evidence) ------------------------------------------------------------
     this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
 
@@ -216,58 +190,20 @@ export class RestoreDrill extends Construct {
       sourceReadBudgetUnits: settings.sourceReadBudgetUnits,
       sourceReadUnitsPerSecond: settings.sourceReadUnitsPerSecond,
     };
-    const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
-    const environment: Record<string, string> = {
-      [ENV.tables]: stack.toJsonString(this.drilledTables),
-      [ENV.vaultNames]: vaultNames.join(','),
-      [ENV.restoreRoleArn]: this.restoreRole.roleArn,
-      [ENV.restoreTablePrefix]: settings.restoreTablePrefix,
-      [ENV.topicArn]: this.topic.topicArn,
-      [ENV.historyTableName]: this.historyTable.tableName,
-      [ENV.targets]: JSON.stringify(targets),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    };
-    if (settings.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = settings.restoreKmsKeyArn;
-    if (this.failureTopic) environment[ENV.failureTopicArn] = this.failureTopic.topicArn;
-    checkEnvironmentSize(stack, functionEnvironment(environment));
-
-    const drill = buildNodejsFunction(
-      this,
-      { function: 'DrillFunction', logGroup: 'DrillLogs', role: 'DrillFunctionRole' },
-      {
-        description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
-        entry: 'handler.ts',
-        memorySize: DRILL_FUNCTION_MEMORY_MB,
-        // A restore can outlast an invocation; the engine hands over to the restore-job event.
-        timeout: Duration.minutes(15),
-        reservedConcurrentExecutions: reservedConcurrency,
-        logRetention: logs.RetentionDays.THREE_MONTHS,
-        roleDescription: 'Runs restore drills',
-        tracing: lambda.Tracing.ACTIVE,
-        environment,
-        onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
-        retryAttempts: 2,
-      },
-    );
-    this.drillFunction = drill.function;
-    const drillRole = drill.role;
-    acknowledge(
-      this.drillFunction,
-      'Serverless-LambdaDLQ',
-      'Uses an on-failure destination (the failure queue) instead of a DLQ: it records the whole invocation, request and error.',
-    );
-    this.grantDrillPermissions(drillRole, {
-      restoredTablesArn,
-      sourceTableArns,
-      vaultNames,
-      canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
+    const drill = new DrillFunction(this, 'Function', {
+      drilledTables: this.drilledTables,
+      vaultNames: [this.vault.backupVaultName, ...settings.vaultNames],
+      restoreRole: this.restoreRole,
+      restoreTablePrefix: settings.restoreTablePrefix,
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
-      sourceTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
-      canaryTableKeyArns: unique(
-        this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : [])),
-      ),
+      reportTopic: this.topic,
+      failureTopic: this.failureTopic,
+      historyTable: this.historyTable,
+      targets,
+      reservedConcurrency,
     });
+    this.drillFunction = drill.function;
+    this.failureQueue = drill.failureQueue;
 
     // ---- Triggers ------------------------------------------------------------------------------------
     const triggers = new DrillTriggers(this, 'Triggers', {
@@ -334,194 +270,6 @@ export class RestoreDrill extends Construct {
       if (this.failureTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.failureTopic));
     }
   }
-
-  /**
-   * The drill Lambda's permissions, one statement per purpose. Resource types and condition keys
-   * verified against the Service Authorization Reference (list_awsbackup, as mirrored by
-   * iam-floyd's generated backup statements):
-   * - ListRecoveryPointsByBackupVault: resource type backupVault (required).
-   * - DescribeRestoreJob: no resource type, so Resource "*".
-   * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
-   * recovery points are listed per vault, and no index of a drilled table is queried.
-   * - StartRestoreJob: resource type recoveryPoint
-   *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
-   *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
-   *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
-   *   native DynamoDB backups (table/<source>/backup/*) of the drilled tables. The engine only
-   *   restores what it found in the configured vaults.
-   */
-  private grantDrillPermissions(
-    role: iam.Role,
-    scope: {
-      restoredTablesArn: string;
-      sourceTableArns: readonly string[];
-      vaultNames: readonly string[];
-      canaryTableArns: readonly string[];
-      restoreKmsKeyArn?: string;
-      /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
-      sourceTableKeyArns: readonly string[];
-      canaryTableKeyArns: readonly string[];
-    },
-  ): void {
-    const stack = Stack.of(this);
-    const readableTables = [...scope.sourceTableArns, scope.restoredTablesArn];
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'ListRecoveryPointsInDrillVaults',
-        actions: ['backup:ListRecoveryPointsByBackupVault'],
-        resources: scope.vaultNames.map((name) =>
-          stack.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        ),
-      }),
-      new iam.PolicyStatement({
-        sid: 'RestoreRecoveryPoints',
-        actions: ['backup:StartRestoreJob'],
-        resources: [
-          stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'FollowRestoreJobs',
-        actions: ['backup:DescribeRestoreJob'],
-        resources: ['*'],
-      }),
-      // A StartRestoreJob repeated with the same token may succeed without a RestoreJobId; the
-      // drill then finds its job among the restore jobs of the source table. No resource type in
-      // the Service Authorization Reference (list_awsbackup), so Resource "*"; read-only.
-      new iam.PolicyStatement({
-        sid: 'FindRestoreJobsStartedWithoutAnId',
-        actions: ['backup:ListRestoreJobsByProtectedResource'],
-        resources: ['*'],
-      }),
-      // Before a restore the drill asks KMS who manages the key a source is encrypted with, when it
-      // is not the table's configured kmsKeyArn: DescribeTable reports the same kind of ARN for the
-      // AWS managed key aws/dynamodb and for a customer-managed key. Metadata only (no key use);
-      // keys of this account and Region, where the drilled tables and their AWS managed key are.
-      new iam.PolicyStatement({
-        sid: 'TellAwsManagedFromCustomerKeys',
-        actions: ['kms:DescribeKey'],
-        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassTheRestoreRoleToBackupOnly',
-        actions: ['iam:PassRole'],
-        resources: [this.restoreRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadSourceTablesAndRestoredCopies',
-        actions: [
-          'dynamodb:DescribeTable',
-          'dynamodb:Scan',
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:DescribeTimeToLive',
-          'dynamodb:DescribeContinuousBackups',
-          'dynamodb:ListTagsOfResource',
-        ],
-        resources: readableTables,
-      }),
-      new iam.PolicyStatement({
-        sid: 'DeleteRestoredCopiesOnly',
-        actions: ['dynamodb:DeleteTable'],
-        resources: [scope.restoredTablesArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListTables',
-        actions: ['dynamodb:ListTables'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'WriteCanaryItemsOnly',
-        actions: ['dynamodb:PutItem'],
-        resources: [...scope.canaryTableArns],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
-      }),
-    ];
-    // Source tables encrypted with a customer-managed key: DynamoDB uses the key on the caller's
-    // behalf, so the caller needs it (kms:Decrypt to read items; kms:Encrypt and
-    // kms:GenerateDataKey to write them: the canary PutItem). Only through DynamoDB in this Region
-    // (kms:ViaService is "<service>.<region>.amazonaws.com": KMS developer guide, "kms:ViaService").
-    const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } };
-    if (scope.sourceTableKeyArns.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadSourceTablesEncryptedWithTheirKeys',
-          actions: ['kms:Decrypt'],
-          resources: [...scope.sourceTableKeyArns],
-          conditions: viaDynamoDb,
-        }),
-      );
-    }
-    if (scope.canaryTableKeyArns.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'WriteCanaryItemsToEncryptedSourceTables',
-          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [...scope.canaryTableKeyArns],
-          conditions: viaDynamoDb,
-        }),
-      );
-    }
-    if (scope.restoreKmsKeyArn !== undefined) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadRestoredCopiesEncryptedWithTheRestoreKey',
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: [scope.restoreKmsKeyArn],
-        }),
-      );
-    }
-    const policy = new iam.Policy(this, 'DrillPermissions', { statements });
-    role.attachInlinePolicy(policy);
-    acknowledge(
-      policy,
-      'AwsSolutions-IAM5[Resource::*]',
-      'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
-    );
-    acknowledgeWildcardResources(
-      policy,
-      [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
-    );
-    acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
-    acknowledgeWildcardResources(
-      policy,
-      [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
-    );
-    acknowledgeWildcardResources(
-      policy,
-      scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
-      NATIVE_BACKUPS_REASON,
-    );
-
-    // The history table: exactly the item operations the engine's history port makes (no
-    // DeleteItem, no BatchWriteItem: audit records are never removed by the drill), on the table
-    // and its indexes; the data key for DynamoDB to use on the drill's behalf.
-    this.historyTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
-    this.historyTable.encryptionKey?.grantEncryptDecrypt(role);
-    this.topic.grantPublish(role);
-    this.failureTopic?.grantPublish(role);
-    acknowledgeWildcardResources(
-      role,
-      [`${this.historyTable.tableArn}/index/*`],
-      'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).',
-    );
-    const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
-    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);
-    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', onDataKey);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
-    );
-  }
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }
 
 /** Converts a user table setting to the engine's {@link DrilledTable}. */
