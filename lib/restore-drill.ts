@@ -1,7 +1,6 @@
 import { type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DrillTargets, DrilledTable } from '../lambda/config';
+import { DrillAlarms } from './constructs/alarms';
 import { DrillBackup } from './constructs/backup';
 import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
 import { DrillHistory } from './constructs/drill-history';
@@ -20,7 +20,6 @@ import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
 import { DrillTriggers } from './constructs/triggers';
 import {
-  DRILL_ALARM_SLACK_HOURS,
   type ResolvedRestoreDrillSettings,
   type ResolvedTableSetting,
   type RestoreDrillSettings,
@@ -218,57 +217,17 @@ export class RestoreDrill extends Construct {
     this.restoreJobFinishedRule = triggers.restoreJobFinishedRule;
 
     // ---- Alarms ----------------------------------------------------------------------------------------
-    const metric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.hours(1),
-      });
-    this.drillFailedAlarm = new cloudwatch.Alarm(this, 'DrillFailedAlarm', {
-      alarmDescription: 'A restore drill failed: a backup did not restore, or not with the expected data. See the report.',
-      metric: metric('DrillFailed'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    const alarms = new DrillAlarms(this, 'Alarms', {
+      drillFunction: this.drillFunction,
+      failureQueue: this.failureQueue,
+      drillSchedule: settings.drillSchedule,
+      drillScheduleLongestGapHours: settings.drillScheduleLongestGapHours,
+      topics: this.failureTopic ? [this.topic, this.failureTopic] : [this.topic],
     });
-    // Dead man's switch: silence is a failure too. The window is the schedule's longest gap between
-    // runs plus two hours for a slow restore (26 h for a daily drill, 74 h over a weekend for a
-    // weekday one); settings keep it within CloudWatch's 7-day limit for 1-hour periods.
-    const silenceHours = settings.drillScheduleLongestGapHours + DRILL_ALARM_SLACK_HOURS;
-    this.noDrillFinishedAlarm = new cloudwatch.Alarm(this, 'NoDrillFinishedAlarm', {
-      alarmDescription: `No restore drill finished in the last ${silenceHours} hours (the longest gap of "${settings.drillSchedule}" plus ${DRILL_ALARM_SLACK_HOURS}): the drill itself is not running.`,
-      metric: metric('DrillCompleted'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: silenceHours,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    this.lambdaErrorsAlarm = new cloudwatch.Alarm(this, 'DrillFunctionErrorsAlarm', {
-      alarmDescription: 'The drill Lambda threw an error; see its logs.',
-      metric: this.drillFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failureQueueNotEmptyAlarm = new cloudwatch.Alarm(this, 'FailureQueueNotEmptyAlarm', {
-      alarmDescription: 'A drill invocation or trigger event failed after all retries; see the failure queue.',
-      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [this.drillFailedAlarm, this.noDrillFinishedAlarm, this.lambdaErrorsAlarm, this.failureQueueNotEmptyAlarm]) {
-      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
-      if (this.failureTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.failureTopic));
-    }
+    this.drillFailedAlarm = alarms.drillFailed;
+    this.noDrillFinishedAlarm = alarms.noDrillFinished;
+    this.lambdaErrorsAlarm = alarms.lambdaErrors;
+    this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
   }
 }
 
