@@ -1,6 +1,19 @@
 import { CUSTOM_CHECK_NAMES } from '../lambda/checks/custom';
 import { FIXTURE_DEFAULT_PROPERTY_COUNT } from '../lambda/fixture/fixture-items';
-import { longestGapHours, oldestUsableBackup, shortestGapMinutes } from './schedule';
+import {
+  SettingsError,
+  TABLE_ARN,
+  checkBoolean,
+  checkKmsKeyArn,
+  checkNumber,
+  checkStringList,
+  checkTableName,
+  describe,
+} from '../lambda/settings/setting';
+import { MAX_DRILL_GAP_HOURS, checkAtMostHourly, checkDrillAfterBackupWindows, scheduleGapHours } from './setting-checks';
+
+export { SettingsError };
+export { DRILL_ALARM_SLACK_HOURS, MAX_DRILL_GAP_HOURS } from './setting-checks';
 
 /**
  * Settings of a restore drill: the CDK context keys of the app (`cdk.json` or `-c key=value`)
@@ -263,24 +276,8 @@ export const DEFAULT_SETTINGS = {
   vaultAdminPrincipalArns: [],
 } as const satisfies Partial<ResolvedRestoreDrillSettings>;
 
-/** Thrown for an invalid setting; the message names the setting and what it accepts. */
-export class SettingsError extends Error {
-  constructor(
-    readonly setting: string,
-    problem: string,
-    accepted: string,
-  ) {
-    super(`Invalid restore-drill setting "${setting}": ${problem}. Accepted: ${accepted}.`);
-    this.name = 'SettingsError';
-  }
-}
-
-// DynamoDB table names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.'.
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
 // AWS Backup vault names: 2-50 characters of a-z, A-Z, 0-9, '-', '_'.
 const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[a-zA-Z0-9+=,.@_/*:-]+$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS has the final word.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -705,12 +702,6 @@ function checkTableReference(setting: string, reference: string): ResolvedTableS
   return { tableName: reference };
 }
 
-function checkTableName(setting: string, name: string): void {
-  if (!TABLE_NAME.test(name)) {
-    throw new SettingsError(setting, `"${name}" is not a valid DynamoDB table name`, '3-255 characters of a-z A-Z 0-9 _ . -');
-  }
-}
-
 function checkNoDuplicateTables(tables: readonly ResolvedTableSetting[]): void {
   const seen = new Set<string>();
   for (const table of tables) {
@@ -767,31 +758,6 @@ function checkSchedule(setting: string, expression: unknown, options: { allowRat
   throw new SettingsError(setting, `"${expression}" is not a valid schedule expression`, accepted);
 }
 
-/** How long past the schedule's longest gap the "no drill finished" alarm waits (a slow restore). */
-export const DRILL_ALARM_SLACK_HOURS = 2;
-/** CloudWatch alarms look back at most 7 days (168 one-hour periods), slack included. */
-export const MAX_DRILL_GAP_HOURS = 7 * 24 - DRILL_ALARM_SLACK_HOURS;
-
-function checkAtMostHourly(setting: string, expression: string, why: string): void {
-  let minutes: number;
-  try {
-    minutes = shortestGapMinutes(expression);
-  } catch (error) {
-    throw new SettingsError(
-      setting,
-      `"${expression}" cannot be evaluated (${(error as Error).message})`,
-      'a cron expression EventBridge accepts',
-    );
-  }
-  if (minutes < 60) {
-    throw new SettingsError(
-      setting,
-      `"${expression}" runs as often as every ${minutes} minutes (${why})`,
-      'a schedule whose runs are at least 60 minutes apart, e.g. "cron(0 * * * ? *)"',
-    );
-  }
-}
-
 /** AWS Backup's largest start and completion windows the drill could use: a month. */
 const MAX_BACKUP_WINDOW_MINUTES = 30 * 24 * 60;
 
@@ -824,101 +790,10 @@ function checkBackupWindows(settings: RestoreDrillSettings): { backupStartWindow
   return { backupStartWindowMinutes, backupCompletionWindowMinutes };
 }
 
-/**
- * Refuses a drill schedule that can run before the backup it expects has finished: at every drill
- * run, the newest backup whose start and completion windows have both closed must be at most
- * rpoTargetHours old (see {@link oldestUsableBackup}). Both windows are added: the rule's
- * completion window counts from the job's start (BackupRule API reference), which may itself come
- * as late as the end of the start window.
- */
-function checkDrillAfterBackupWindows(settings: {
-  drillSchedule: string;
-  backupSchedule: string;
-  backupStartWindowMinutes: number;
-  backupCompletionWindowMinutes: number;
-  rpoTargetHours: number;
-}): void {
-  const {
-    drillSchedule,
-    backupSchedule,
-    backupStartWindowMinutes: start,
-    backupCompletionWindowMinutes: completion,
-    rpoTargetHours,
-  } = settings;
-  const window = start + completion;
-  const worst = oldestUsableBackup(drillSchedule, backupSchedule, window);
-  if (worst.ageMinutes <= rpoTargetHours * 60) return;
-  const at = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const when = worst.drillAt
-    ? `the drill of ${at(worst.drillAt)} runs before the backup of ${at(new Date(worst.nextBackupClosesAt.getTime() - window * 60_000))} is sure to have finished (${at(worst.nextBackupClosesAt)})`
-    : `a rate schedule runs at any time of day, e.g. just before a backup is sure to have finished (${window} minutes after it is scheduled)`;
-  throw new SettingsError(
-    'drillSchedule',
-    `"${drillSchedule}" can run before the backup it expects: with backupSchedule "${backupSchedule}", backupStartWindowMinutes=${start} and backupCompletionWindowMinutes=${completion}, ${when}, so it can only count on the backup of ${at(worst.backupAt)}, ${formatHours(worst.ageMinutes)} old, over rpoTargetHours=${rpoTargetHours}`,
-    `a drill schedule whose every run is at least ${window} minutes after a backup and within rpoTargetHours of it, shorter backup windows (backupStartWindowMinutes >= 60, backupCompletionWindowMinutes >= start + 60), or rpoTargetHours >= ${Math.ceil(worst.ageMinutes / 60)}`,
-  );
-}
-
-function formatHours(minutes: number): string {
-  const rest = minutes % 60;
-  return rest === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${rest} min`;
-}
-
-function scheduleGapHours(setting: string, expression: string): number {
-  try {
-    return longestGapHours(expression);
-  } catch (error) {
-    throw new SettingsError(
-      setting,
-      `"${expression}" cannot be evaluated (${(error as Error).message})`,
-      'a cron expression EventBridge accepts',
-    );
-  }
-}
-
-/**
- * A KMS key ARN, never an alias: an IAM policy names a key only by its key ARN (KMS developer
- * guide, "Specifying KMS keys in IAM policy statements"); an alias ARN would grant nothing.
- */
-function checkKmsKeyArn(setting: string, arn: unknown): string {
-  if (typeof arn !== 'string' || !KMS_KEY_ARN.test(arn)) {
-    throw new SettingsError(setting, `${describe(arn)} is not a KMS key ARN`, 'arn:aws:kms:<region>:<account>:key/<key id> (not an alias)');
-  }
-  return arn;
-}
-
-function checkNumber(setting: string, value: unknown, range: { min: number; max: number; integer?: boolean }): number {
-  const accepted = `${range.integer ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SettingsError(setting, `expected a number, got ${describe(value)}`, accepted);
-  }
-  if (value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
-    throw new SettingsError(setting, `${value} is out of range`, accepted);
-  }
-  return value;
-}
-
-function checkBoolean(setting: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new SettingsError(setting, `expected true or false, got ${describe(value)}`, 'true or false');
-  return value;
-}
-
-function checkStringList(setting: string, value: unknown): string[] {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw new SettingsError(setting, `expected a list of strings, got ${describe(value)}`, 'a list of strings');
-  }
-  return [...value];
-}
-
 function tableAccepted(): string {
   return 'a table name (3-255 characters of a-z A-Z 0-9 _ . -), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., "createdAtAttribute"?, "updatedAtAttribute"?, "canary"?, "itemCountTolerancePercent"?, "customChecks"?, "kmsKeyArn"?}';
 }
 
 function prefixAccepted(): string {
   return '4-64 characters of a-z A-Z 0-9 _ . -, e.g. "drill-copy-"';
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  return JSON.stringify(value) ?? String(value);
 }
