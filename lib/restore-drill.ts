@@ -9,7 +9,8 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DrillTargets, DrilledTable } from '../lambda/config';
+import type { DrilledTable } from '../lambda/config';
+import { drillTargets } from '../lambda/settings/targets';
 import { DrillAlarms } from './constructs/alarms';
 import { DrillBackup } from './constructs/backup';
 import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
@@ -19,13 +20,7 @@ import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
 import { DrillTriggers } from './constructs/triggers';
-import {
-  type ResolvedRestoreDrillSettings,
-  type ResolvedTableSetting,
-  type RestoreDrillSettings,
-  SettingsError,
-  resolveSettings,
-} from './settings';
+import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, SettingsError, resolveSettings, toDrilledTable } from './settings';
 import { checkFixtureNotListed, checkStackOwnedTableNames, checkTablesInStackEnvironment } from './stack-checks';
 
 /**
@@ -180,15 +175,6 @@ export class RestoreDrill extends Construct {
     this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
 
     // ---- Drill Lambda ---------------------------------------------------------------------------------
-    const targets: DrillTargets = {
-      rpoTargetMinutes: settings.rpoTargetHours * 60,
-      rtoTargetMinutes: settings.rtoTargetMinutes,
-      itemCountTolerancePercent: settings.itemCountTolerancePercent,
-      sampleSize: settings.sampleSize,
-      scanSegments: settings.scanSegments,
-      sourceReadBudgetUnits: settings.sourceReadBudgetUnits,
-      sourceReadUnitsPerSecond: settings.sourceReadUnitsPerSecond,
-    };
     const drill = new DrillFunction(this, 'Function', {
       drilledTables: this.drilledTables,
       vaultNames: [this.vault.backupVaultName, ...settings.vaultNames],
@@ -198,7 +184,7 @@ export class RestoreDrill extends Construct {
       reportTopic: this.topic,
       failureTopic: this.failureTopic,
       historyTable: this.historyTable,
-      targets,
+      targets: drillTargets(settings),
       reservedConcurrency,
     });
     this.drillFunction = drill.function;
@@ -229,18 +215,4 @@ export class RestoreDrill extends Construct {
     this.lambdaErrorsAlarm = alarms.lambdaErrors;
     this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
   }
-}
-
-/** Converts a user table setting to the engine's {@link DrilledTable}. */
-function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): DrilledTable {
-  return {
-    tableName: table.tableName,
-    tableArn: table.tableArn,
-    ...(table.createdAtAttribute !== undefined && { createdAtAttribute: table.createdAtAttribute }),
-    ...(table.updatedAtAttribute !== undefined && { updatedAtAttribute: table.updatedAtAttribute }),
-    ...(table.canary !== undefined && { canary: table.canary }),
-    ...(table.itemCountTolerancePercent !== undefined && { itemCountTolerancePercent: table.itemCountTolerancePercent }),
-    ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
-    ...(table.kmsKeyArn !== undefined && { kmsKeyArn: table.kmsKeyArn }),
-  };
 }

@@ -1,0 +1,65 @@
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import type { Setting } from '../../lambda/settings/setting';
+import { SETTINGS } from '../../lambda/settings/spec';
+import { TABLE_OPTIONS } from '../../lambda/settings/tables';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+interface MemberDoc {
+  readonly text: string;
+  readonly defaultTag?: string;
+}
+
+/** What an editor shows for each member of a type, through the mapped types that derive it from the spec. */
+function editorDocs(typeName: string, file: string): Map<string, MemberDoc> {
+  const program = ts.createProgram([file], { strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const declaration = program
+    .getSourceFile(file)
+    ?.statements.find(
+      (statement) => (ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name.text === typeName,
+    );
+  if (!declaration) throw new Error(`no ${typeName} in ${file}`);
+  return new Map(
+    checker
+      .getTypeAtLocation(declaration)
+      .getProperties()
+      .map((member) => {
+        const defaultTag = member.getJsDocTags(checker).find((tag) => tag.name === 'default');
+        const doc = {
+          text: ts.displayPartsToString(member.getDocumentationComment(checker)),
+          defaultTag: defaultTag && ts.displayPartsToString(defaultTag.text),
+        };
+        return [member.name, doc];
+      }),
+  );
+}
+
+describe.each([
+  ['RestoreDrillSettings', path.join(ROOT, 'lambda', 'settings', 'spec.ts'), SETTINGS as Record<string, Setting<unknown>>],
+  ['DrillTableSetting', path.join(ROOT, 'lambda', 'settings', 'tables.ts'), TABLE_OPTIONS as Record<string, Setting<unknown>>],
+])('%s', (typeName, file, spec) => {
+  const docs = editorDocs(typeName, file);
+
+  test('editors show the doc and the @default of each setting, written once in the spec', () => {
+    for (const name of Object.keys(spec)) {
+      const doc = docs.get(name);
+      expect({ name, documented: (doc?.text.length ?? 0) > 20, defaultTag: doc?.defaultTag !== undefined }).toEqual({
+        name,
+        documented: true,
+        defaultTag: true,
+      });
+    }
+  });
+
+  test("each @default names the spec's default: its value first, or prose ('- ...') when there is none or an empty list", () => {
+    for (const [name, setting] of Object.entries(spec)) {
+      const tag = docs.get(name)?.defaultTag ?? '';
+      const value = setting.default;
+      const none = value === undefined || (Array.isArray(value) && value.length === 0);
+      const literal = /^'([^']*)'/.exec(tag)?.[1] ?? /^(true|false|-?[\d.]+)\b/.exec(tag)?.[1];
+      expect({ name, tag: none ? tag.startsWith('- ') : literal }).toEqual({ name, tag: none ? true : String(value) });
+    }
+  });
+});
