@@ -4,7 +4,8 @@ import { type NumberSettingName, type ResolvedSettingValues, SETTINGS } from './
 /**
  * DRILL_TARGETS, the targets and limits the engine checks a restore with (`DrillTargets` in
  * lambda/config.ts): each is a setting, in the unit the engine counts in (`factor` times the
- * setting's value). The construct writes them from the settings.
+ * setting's value). The construct writes them from the settings; the engine accepts what the
+ * settings accept (lambda/read-config.ts).
  */
 export const DRILL_TARGET_SETTINGS = {
   /** Oldest acceptable age of the latest recovery point, in minutes (`rpoTargetHours` × 60). */

@@ -3,6 +3,7 @@ import * as ts from 'typescript';
 import type { Setting } from '../../lambda/settings/setting';
 import { SETTINGS } from '../../lambda/settings/spec';
 import { TABLE_OPTIONS } from '../../lambda/settings/tables';
+import { DRILL_TARGET_SETTINGS } from '../../lambda/settings/targets';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -62,4 +63,16 @@ describe.each([
       expect({ name, tag: none ? tag.startsWith('- ') : literal }).toEqual({ name, tag: none ? true : String(value) });
     }
   });
+});
+
+test('editors show the doc of each member of DrillTargets (lambda/config.ts), derived from DRILL_TARGET_SETTINGS', () => {
+  const docs = editorDocs('DrillTargets', path.join(ROOT, 'lambda', 'config.ts'));
+  expect([...docs.keys()]).toEqual(Object.keys(DRILL_TARGET_SETTINGS));
+  for (const [name, doc] of docs) expect({ name, documented: doc.text.length > 20 }).toEqual({ name, documented: true });
+});
+
+test('editors show the doc of each table option on DrilledTable (lambda/config.ts), derived from TABLE_OPTIONS', () => {
+  const docs = editorDocs('DrilledTable', path.join(ROOT, 'lambda', 'config.ts'));
+  for (const name of Object.keys(TABLE_OPTIONS))
+    expect({ name, documented: (docs.get(name)?.text.length ?? 0) > 20 }).toEqual({ name, documented: true });
 });
