@@ -22,7 +22,8 @@ import { tablesSetting } from './tables';
  * CDK context key is the setting's name (`cdk.json` or `-c key=value`), and the same names and
  * types are the props of the `RestoreDrill` construct ({@link RestoreDrillSettings}). The synth
  * checks each value with it (lib/settings.ts, then the checks across settings), and the drill
- * Lambda checks DRILL_TABLES and DRILL_TARGETS with it at cold start (lambda/read-config.ts).
+ * Lambda checks DRILL_TABLES and DRILL_TARGETS with it at cold start (lambda/read-config.ts), and
+ * README's settings table is generated from it (`npm run docs:settings`).
  *
  * Plain TypeScript, for the drill Lambda's bundle too: no aws-cdk-lib, and no schedule
  * evaluation (the checks that simulate schedules stay in lib/).

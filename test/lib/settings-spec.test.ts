@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import type { Setting } from '../../lambda/settings/setting';
 import { SETTINGS } from '../../lambda/settings/spec';
 import { TABLE_OPTIONS } from '../../lambda/settings/tables';
 import { DRILL_TARGET_SETTINGS } from '../../lambda/settings/targets';
+import { README, readmeWithTable } from '../../scripts/settings-table';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -75,4 +77,9 @@ test('editors show the doc of each table option on DrilledTable (lambda/config.t
   const docs = editorDocs('DrilledTable', path.join(ROOT, 'lambda', 'config.ts'));
   for (const name of Object.keys(TABLE_OPTIONS))
     expect({ name, documented: (docs.get(name)?.text.length ?? 0) > 20 }).toEqual({ name, documented: true });
+});
+
+test("README's settings table is the one the spec generates (npm run docs:settings writes it)", () => {
+  const readme = readFileSync(README, 'utf8');
+  expect(readme).toBe(readmeWithTable(readme));
 });
