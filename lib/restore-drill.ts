@@ -20,12 +20,18 @@ import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
 import { DrillTriggers } from './constructs/triggers';
-import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, SettingsError, resolveSettings, toDrilledTable } from './settings';
-import { checkFixtureNotListed, checkStackOwnedTableNames, checkTablesInStackEnvironment } from './stack-checks';
+import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, resolveSettings, toDrilledTable } from './settings';
+import {
+  checkFixtureNotListed,
+  checkFixtureTableUnique,
+  checkReservedConcurrency,
+  checkStackOwnedTableNames,
+  checkTablesInStackEnvironment,
+} from './stack-checks';
 
 /**
- * Props of {@link RestoreDrill}: the drill settings (see `RestoreDrillSettings` for each one and
- * its default) plus what only makes sense in code.
+ * Props of {@link RestoreDrill}: the drill settings (each declared, with its default, in
+ * lambda/settings/spec.ts) plus what only makes sense in code.
  */
 export interface RestoreDrillProps extends RestoreDrillSettings {
   /**
@@ -49,6 +55,10 @@ export { METRICS_NAMESPACE, SERVICE_NAME };
  * restores and holds the expected data: a fixture test table seeded with known content, a
  * KMS-encrypted backup vault and daily plan, the role AWS Backup restores with, the drill Lambda
  * and its triggers, a drill-history table, an SNS topic for reports and alarms.
+ *
+ * The constructor checks the settings, then wires the child constructs of lib/constructs/, one
+ * per concern; their resources keep the logical IDs they had when they sat directly in this
+ * construct (keepFormerLogicalIds), so a deployed stack upgrades in place.
  */
 export class RestoreDrill extends Construct {
   /** The settings after defaults, as the drill uses them. */
@@ -98,27 +108,13 @@ export class RestoreDrill extends Construct {
     // Props first: nothing is created from a setting that could delete a source table.
     this.settings = resolveSettings(props);
     const settings = this.settings;
-    const reservedConcurrency = props.reservedConcurrency;
-    if (
-      reservedConcurrency !== undefined &&
-      (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)
-    ) {
-      throw new SettingsError(
-        'reservedConcurrency',
-        `${reservedConcurrency} is out of range`,
-        'an integer from 1 to 50, or no reservation (the default)',
-      );
-    }
+    checkReservedConcurrency(props.reservedConcurrency);
     const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
-    const sameName = stack.node.findAll().find((other) => other instanceof RestoreDrill && other.fixtureTableName === fixtureTableName);
-    if (sameName) {
-      throw new SettingsError(
-        'fixtureTableName',
-        `"${fixtureTableName}" is already the fixture table of ${sameName.node.path}`,
-        'a distinct fixtureTableName for each RestoreDrill in a stack',
-      );
-    }
+    checkFixtureTableUnique(
+      fixtureTableName,
+      stack.node.findAll().filter((other) => other instanceof RestoreDrill),
+    );
     this.fixtureTableName = fixtureTableName;
     const userTables = settings.tables.map((table) => ({
       ...table,
@@ -127,14 +123,12 @@ export class RestoreDrill extends Construct {
     checkTablesInStackEnvironment(this, userTables);
     checkFixtureNotListed(settings.tables, fixtureTableName);
 
-    // ---- Fixture test table, seeded with known content ---------------------------------------
     const fixture = new DrillFixture(this, 'Fixture', { tableName: fixtureTableName, propertyCount: settings.fixturePropertyCount });
     this.fixtureTable = fixture.table;
     this.fixtureSeed = fixture.seed;
     this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
 
-    // ---- Backup vault and plan ----------------------------------------------------------------
     const backups = new DrillBackup(this, 'Backup', {
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
@@ -154,7 +148,6 @@ export class RestoreDrill extends Construct {
     this.backupPlan = backups.plan;
     this.backupSelection = backups.selection;
 
-    // ---- Restore role ---------------------------------------------------------------------------
     this.restoreRole = new DrillRestoreRole(this, 'Restore', {
       restoreTablePrefix: settings.restoreTablePrefix,
       sourceTableArns,
@@ -162,7 +155,6 @@ export class RestoreDrill extends Construct {
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
     }).role;
 
-    // ---- Reports: KMS-encrypted, TLS-only topic ---------------------------------------------------
     const notifications = new DrillNotifications(this, 'Notifications', {
       email: settings.notificationEmail,
       failuresOnly: settings.notifyFailuresOnly,
@@ -171,10 +163,8 @@ export class RestoreDrill extends Construct {
     this.topic = notifications.reportTopic;
     this.failureTopic = notifications.failureTopic;
 
-    // ---- Drill history (audit evidence) ------------------------------------------------------------
     this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
 
-    // ---- Drill Lambda ---------------------------------------------------------------------------------
     const drill = new DrillFunction(this, 'Function', {
       drilledTables: this.drilledTables,
       vaultNames: [this.vault.backupVaultName, ...settings.vaultNames],
@@ -185,12 +175,11 @@ export class RestoreDrill extends Construct {
       failureTopic: this.failureTopic,
       historyTable: this.historyTable,
       targets: drillTargets(settings),
-      reservedConcurrency,
+      reservedConcurrency: props.reservedConcurrency,
     });
     this.drillFunction = drill.function;
     this.failureQueue = drill.failureQueue;
 
-    // ---- Triggers ------------------------------------------------------------------------------------
     const triggers = new DrillTriggers(this, 'Triggers', {
       drillFunction: this.drillFunction,
       deadLetterQueue: this.failureQueue,
@@ -202,7 +191,6 @@ export class RestoreDrill extends Construct {
     this.backupCompletedRule = triggers.backupCompletedRule;
     this.restoreJobFinishedRule = triggers.restoreJobFinishedRule;
 
-    // ---- Alarms ----------------------------------------------------------------------------------------
     const alarms = new DrillAlarms(this, 'Alarms', {
       drillFunction: this.drillFunction,
       failureQueue: this.failureQueue,

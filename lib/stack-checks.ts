@@ -1,8 +1,41 @@
 import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { type ResolvedTableSetting, SettingsError, prefixMatchesTable } from './settings';
 
-/** Setting checks that need the stack: its name, account and Region. */
+/**
+ * Checks that need the stack (its name, account and Region, the other drills in it) or a prop
+ * only the construct takes; they run after the settings' own (lib/settings.ts), before any
+ * resource exists.
+ */
+
+/** Reserved concurrency is a prop of the construct only (RestoreDrillProps), not a setting. */
+export function checkReservedConcurrency(reservedConcurrency: number | undefined): void {
+  if (
+    reservedConcurrency !== undefined &&
+    (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)
+  ) {
+    throw new SettingsError(
+      'reservedConcurrency',
+      `${reservedConcurrency} is out of range`,
+      'an integer from 1 to 50, or no reservation (the default)',
+    );
+  }
+}
+
+/** Each drill of a stack seeds and drills its own fixture table. */
+export function checkFixtureTableUnique(
+  fixtureTableName: string,
+  otherDrills: readonly (IConstruct & { fixtureTableName: string })[],
+): void {
+  const sameName = otherDrills.find((other) => other.fixtureTableName === fixtureTableName);
+  if (sameName) {
+    throw new SettingsError(
+      'fixtureTableName',
+      `"${fixtureTableName}" is already the fixture table of ${sameName.node.path}`,
+      'a distinct fixtureTableName for each RestoreDrill in a stack',
+    );
+  }
+}
 
 /**
  * Refuses a prefix that could select a table this stack creates: IAM lets the drill delete
