@@ -43,6 +43,7 @@ export interface DrillFunctionProps {
   readonly failureTopic?: sns.ITopic;
   /** One record per drill; its encryption key, if any, is granted too. */
   readonly historyTable: dynamodb.ITable;
+  /** The targets and limits of the checks (`DRILL_TARGETS`), e.g. `drillTargets(settings)`. */
   readonly targets: DrillTargets;
   /**
    * Reserved concurrency of the function.

@@ -83,3 +83,20 @@ test("README's settings table is the one the spec generates (npm run docs:settin
   const readme = readFileSync(README, 'utf8');
   expect(readme).toBe(readmeWithTable(readme));
 });
+
+test('the spec stays importable by the drill bundle: nothing it imports reaches aws-cdk-lib, constructs or the schedule simulation', () => {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)) {
+      if (!specifier.startsWith('.')) packages.add(specifier);
+      else visit(require.resolve(path.resolve(path.dirname(file), specifier)));
+    }
+  };
+  visit(path.join(ROOT, 'lambda', 'read-config.ts'));
+  expect(seen).toContain(path.join(ROOT, 'lambda', 'settings', 'spec.ts'));
+  expect([...packages].filter((name) => /^(aws-cdk-lib|constructs|cron-parser)/.test(name))).toEqual([]);
+  expect([...seen].filter((file) => file.includes(`${path.sep}lib${path.sep}`))).toEqual([]);
+});
