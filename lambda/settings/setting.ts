@@ -90,7 +90,7 @@ export function textSetting(spec: TextSpec & { readonly default?: string }): Set
 }
 
 /** A list of strings, each of which must pass `item`; empty by default. */
-export function listSetting(spec: TextSpec): Setting<readonly string[], string[]> & { readonly default: readonly string[] } {
+export function listSetting(spec: TextSpec): Setting<readonly string[], readonly string[]> & { readonly default: readonly string[] } {
   return {
     context: 'list',
     accepted: `a list of strings, each ${spec.accepted}`,

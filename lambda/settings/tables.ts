@@ -81,7 +81,7 @@ const OPTION_NAMES = Object.keys(TABLE_OPTIONS) as (keyof Options)[];
 export const TABLE_ENTRY_ACCEPTED = `a table name (${TABLE_NAME_ACCEPTED}), a table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>) or {"table": ..., ${OPTION_NAMES.map((key) => `"${key}"?`).join(', ')}}`;
 
 /** The `tables` setting: each entry a name, an ARN or an object with options; each table once. */
-export function tablesSetting(): Setting<readonly (string | DrillTableSetting)[], ResolvedTableSetting[]> & {
+export function tablesSetting(): Setting<readonly (string | DrillTableSetting)[], readonly ResolvedTableSetting[]> & {
   readonly default: readonly (string | DrillTableSetting)[];
 } {
   return {
@@ -161,7 +161,7 @@ function attributeName(): Setting<string> {
   };
 }
 
-function customChecksSetting(): Setting<readonly string[], string[]> {
+function customChecksSetting(): Setting<readonly string[], readonly string[]> {
   const accepted = '1-64 characters of a-z A-Z 0-9 _ . : -';
   return {
     context: 'list',
