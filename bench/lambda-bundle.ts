@@ -27,7 +27,7 @@ import {
   synthesizeApp,
 } from '../test/harness/app/synthesized-app';
 
-/** The drill function's entry, as lib/restore-drill.ts gives it to NodejsFunction. */
+/** The drill function's entry, as lib/constructs/drill-function.ts gives it to NodejsFunction. */
 const HANDLER_ENTRY = path.join(PROJECT_ROOT, 'lambda', 'handler.ts');
 /** The Lambda runtime finds its AWS SDK v3 through NODE_PATH; ours stands in (see local-lambda.ts). */
 const RUNTIME_NODE_PATH = path.join(PROJECT_ROOT, 'node_modules');
@@ -100,7 +100,7 @@ function bundleSize(handlerFile: string): BundleSize {
 // ---- esbuild builds -----------------------------------------------------------------------------
 
 /**
- * The options NodejsFunction passes to esbuild for the drill function (lib/restore-drill.ts
+ * The options NodejsFunction passes to esbuild for the drill function (lib/constructs/node-function.ts
  * `bundling`, aws-cdk-lib's buildEsbuildArgs): bundle, platform node, target from the runtime,
  * minify, sourcemap, no --format (so esbuild's node default, cjs). Only `external` varies.
  */
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     );
     if (Math.abs(rebuilt.js - ours.js) > ours.js * 0.01) {
       console.log(
-        `warning: esbuild with these options gives ${kb(rebuilt.js)}, the synthesized asset is ${kb(ours.js)}: the synth is older than lambda/, or these options have drifted from lib/restore-drill.ts`,
+        `warning: esbuild with these options gives ${kb(rebuilt.js)}, the synthesized asset is ${kb(ours.js)}: the synth is older than lambda/, or these options have drifted from lib/constructs/node-function.ts`,
       );
     }
 

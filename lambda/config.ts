@@ -4,6 +4,9 @@
  * or a new field breaks the build, not a 3 a.m. drill.
  */
 
+import type { TableOptions } from './settings/tables';
+import type { DrillTargetValues } from './settings/targets';
+
 export const ENV = {
   /** JSON array of {@link DrilledTable}. */
   tables: 'DRILL_TABLES',
@@ -29,25 +32,13 @@ export const ENV = {
   waitTuning: 'DRILL_WAIT_TUNING',
 } as const;
 
-/** One source table the drill restores and checks. */
-export interface DrilledTable {
+/**
+ * One source table the drill restores and checks, with the options of its `tables` entry (each
+ * documented in TABLE_OPTIONS, lambda/settings/tables.ts).
+ */
+export interface DrilledTable extends TableOptions {
   readonly tableName: string;
   readonly tableArn: string;
-  /** Attribute holding each item's creation time (ISO-8601 text or epoch seconds/milliseconds). */
-  readonly createdAtAttribute?: string;
-  /** Attribute holding each item's last update time; sample compare skips items changed after the recovery point. */
-  readonly updatedAtAttribute?: string;
-  /** Write a canary item to the source and require it in the restore. */
-  readonly canary?: boolean;
-  /** Percent difference allowed between restored and source item counts (overrides the default). */
-  readonly itemCountTolerancePercent?: number;
-  /** Names of registered custom checks to run on this table. */
-  readonly customChecks?: readonly string[];
-  /**
-   * The customer-managed KMS key the source table is encrypted with, when it has one: the
-   * construct grants the drill's reads (and the canary's write) on it through DynamoDB only.
-   */
-  readonly kmsKeyArn?: string;
   /** Present only for the fixture test table: the content its restore must hold exactly. */
   readonly fixture?: FixtureExpectation;
 }
@@ -59,20 +50,8 @@ export interface FixtureExpectation {
   readonly digest: string;
 }
 
-/** Targets and limits of the checks. */
-export interface DrillTargets {
-  readonly rpoTargetMinutes: number;
-  readonly rtoTargetMinutes: number;
-  readonly itemCountTolerancePercent: number;
-  /** Random restored items compared with the source. */
-  readonly sampleSize: number;
-  /** Parallel scan segments for full-table checks. */
-  readonly scanSegments: number;
-  /** Read capacity units the checks may consume from one source table per drill. */
-  readonly sourceReadBudgetUnits: number;
-  /** Read units per second the checks may take from a source table (at most a quarter of its read capacity, when it has one). */
-  readonly sourceReadUnitsPerSecond: number;
-}
+/** Targets and limits of the checks, each a setting (DRILL_TARGET_SETTINGS, lambda/settings/targets.ts). */
+export type DrillTargets = DrillTargetValues;
 
 /** How the engine waits for a restore; defaults are the production values. */
 export interface WaitTuning {

@@ -1,37 +1,52 @@
 // Namespace import: lets esbuild leave out the parts of zod the drill does not use.
 import * as z from 'zod';
 import { DEFAULT_WAIT_TUNING, ENV, type DrillConfig } from './config';
+import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
+import { SETTINGS } from './settings/spec';
+import { TABLE_OPTIONS } from './settings/tables';
+import { DRILL_TARGET_SETTINGS, type DrillTargetName, drillTargetSetting } from './settings/targets';
 
 /**
  * Reads and validates the engine's environment (see config.ts). A deployment with a missing or
  * malformed variable fails on the first invocation with a message naming the variable, instead
- * of drilling with a half-read configuration.
+ * of drilling with a half-read configuration. DRILL_TABLES and DRILL_TARGETS are checked with the
+ * settings spec (lambda/settings), as the synth checked the settings they come from.
  */
 
+/**
+ * A value the setting's own check accepts: the same check the synth ran (lambda/settings), so the
+ * engine accepts exactly what the construct can write.
+ */
+function checkedBy<T>(name: string, setting: Setting<unknown, T>): z.ZodType<T> {
+  return z.unknown().transform((value, context) => {
+    try {
+      return setting.check(value, name);
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      context.addIssue({ code: 'custom', message: `${error.problem} (accepted: ${error.accepted})` });
+      return z.NEVER;
+    }
+  });
+}
+
+type TableOptionSchemas = { [K in keyof typeof TABLE_OPTIONS]: z.ZodOptional<z.ZodType<ReturnType<(typeof TABLE_OPTIONS)[K]['check']>>> };
+const tableOptionSchemas = Object.fromEntries(
+  Object.entries(TABLE_OPTIONS).map(([name, setting]) => [name, checkedBy(name, setting as Setting<unknown>).optional()]),
+) as TableOptionSchemas;
+
 const drilledTableSchema = z.object({
-  tableName: z.string().min(3).max(255),
-  tableArn: z.string().regex(/^arn:aws[\w-]*:dynamodb:[\w-]+:\d{12}:table\/[\w.-]+$/, 'a DynamoDB table ARN'),
-  createdAtAttribute: z.string().min(1).optional(),
-  updatedAtAttribute: z.string().min(1).optional(),
-  canary: z.boolean().optional(),
-  itemCountTolerancePercent: z.number().min(0).max(100).optional(),
-  customChecks: z.array(z.string().min(1)).optional(),
-  kmsKeyArn: z
-    .string()
-    .regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/, 'a KMS key ARN')
-    .optional(),
-  fixture: z.object({ propertyCount: z.number().int().positive(), digest: z.string().min(1) }).optional(),
+  tableName: z.string().regex(TABLE_NAME, 'a DynamoDB table name'),
+  tableArn: z.string().regex(TABLE_ARN, 'a DynamoDB table ARN'),
+  ...tableOptionSchemas,
+  fixture: z.object({ propertyCount: checkedBy('propertyCount', SETTINGS.fixturePropertyCount), digest: z.string().min(1) }).optional(),
 });
 
-const targetsSchema = z.object({
-  rpoTargetMinutes: z.number().positive(),
-  rtoTargetMinutes: z.number().positive(),
-  itemCountTolerancePercent: z.number().min(0).max(100),
-  sampleSize: z.number().int().min(0),
-  scanSegments: z.number().int().min(1).max(64),
-  sourceReadBudgetUnits: z.number().min(0),
-  sourceReadUnitsPerSecond: z.number().positive(),
-});
+type TargetSchemas = { [K in DrillTargetName]: z.ZodType<number> };
+const targetsSchema = z.object(
+  Object.fromEntries(
+    (Object.keys(DRILL_TARGET_SETTINGS) as DrillTargetName[]).map((target) => [target, checkedBy(target, drillTargetSetting(target))]),
+  ) as TargetSchemas,
+);
 
 const waitTuningSchema = z.object({
   minPollSeconds: z.number().positive(),

@@ -1,6 +1,12 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
+/** Reasons shared by the restore role and the drill function's policy. */
+export const RESTORED_COPIES_REASON =
+  'Restored copies get a new name per drill; the restore-table prefix (refused when any drilled or stack-owned table starts with it) is the only stable handle.';
+export const NATIVE_BACKUPS_REASON =
+  'Native DynamoDB backups of the drilled tables (recovery points of tables without AWS Backup advanced features).';
+
 /**
  * Acknowledges one cdk-nag finding on a construct, with the reason an auditor will read.
  * cdk-nag 3 reads acknowledgements from CDK's native `Validations` metadata.

@@ -1,42 +1,37 @@
-import * as path from 'node:path';
-import { Annotations, ArnFormat, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CANARY_KEY_VALUE, type DrillTargets, type DrilledTable, ENV, HISTORY_TABLE_LAYOUT } from '../lambda/config';
-import { polygonClosesCheck } from '../lambda/checks/custom/polygon-closes';
-import { TableDigest } from '../lambda/digest/table-digest';
-import { FIXTURE_SCHEMA, fixtureItems } from '../lambda/fixture/fixture-items';
-import { FIXTURE_GENERATOR_VERSION } from '../lambda/fixture/fixture-marker';
-import { acknowledge, acknowledgeWildcardResources } from './nag-findings';
+import type { DrilledTable } from '../lambda/config';
+import { drillTargets } from '../lambda/settings/targets';
+import { DrillAlarms } from './constructs/alarms';
+import { DrillBackup } from './constructs/backup';
+import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
+import { DrillHistory } from './constructs/drill-history';
+import { DrillFixture } from './constructs/fixture';
+import { DrillNotifications } from './constructs/notifications';
+import { DrillRestoreRole } from './constructs/restore-role';
+import { tableArn } from './constructs/table-arns';
+import { DrillTriggers } from './constructs/triggers';
+import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, resolveSettings, toDrilledTable } from './settings';
 import {
-  DRILL_ALARM_SLACK_HOURS,
-  DRILL_FUNCTION_MEMORY_MB,
-  type ResolvedRestoreDrillSettings,
-  type ResolvedTableSetting,
-  type RestoreDrillSettings,
-  SettingsError,
-  prefixMatchesTable,
-  resolveSettings,
-} from './settings';
+  checkFixtureNotListed,
+  checkFixtureTableUnique,
+  checkReservedConcurrency,
+  checkStackOwnedTableNames,
+  checkTablesInStackEnvironment,
+} from './stack-checks';
 
 /**
- * Props of {@link RestoreDrill}: the drill settings (see `RestoreDrillSettings` for each one and
- * its default) plus what only makes sense in code.
+ * Props of {@link RestoreDrill}: the drill settings (each declared, with its default, in
+ * lambda/settings/spec.ts) plus what only makes sense in code.
  */
 export interface RestoreDrillProps extends RestoreDrillSettings {
   /**
@@ -53,22 +48,17 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
 }
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
-export const METRICS_NAMESPACE = 'RestoreDrill';
-export const SERVICE_NAME = 'restore-drill';
-
-const LAMBDA_DIR = path.join(__dirname, '..', 'lambda');
-
-const RESTORED_COPIES_REASON =
-  'Restored copies get a new name per drill; the restore-table prefix (refused when any drilled or stack-owned table starts with it) is the only stable handle.';
-const NATIVE_BACKUPS_REASON =
-  'Native DynamoDB backups of the drilled tables (recovery points of tables without AWS Backup advanced features).';
-const PROJECT_ROOT = path.join(__dirname, '..');
+export { METRICS_NAMESPACE, SERVICE_NAME };
 
 /**
  * Proves every day that the latest AWS Backup recovery point of each protected DynamoDB table
  * restores and holds the expected data: a fixture test table seeded with known content, a
  * KMS-encrypted backup vault and daily plan, the role AWS Backup restores with, the drill Lambda
  * and its triggers, a drill-history table, an SNS topic for reports and alarms.
+ *
+ * The constructor checks the settings, then wires the child constructs of lib/constructs/, one
+ * per concern; their resources keep the logical IDs they had when they sat directly in this
+ * construct (keepFormerLogicalIds), so a deployed stack upgrades in place.
  */
 export class RestoreDrill extends Construct {
   /** The settings after defaults, as the drill uses them. */
@@ -118,27 +108,13 @@ export class RestoreDrill extends Construct {
     // Props first: nothing is created from a setting that could delete a source table.
     this.settings = resolveSettings(props);
     const settings = this.settings;
-    const reservedConcurrency = props.reservedConcurrency;
-    if (
-      reservedConcurrency !== undefined &&
-      (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 50)
-    ) {
-      throw new SettingsError(
-        'reservedConcurrency',
-        `${reservedConcurrency} is out of range`,
-        'an integer from 1 to 50, or no reservation (the default)',
-      );
-    }
+    checkReservedConcurrency(props.reservedConcurrency);
     const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
-    const sameName = stack.node.findAll().find((other) => other instanceof RestoreDrill && other.fixtureTableName === fixtureTableName);
-    if (sameName) {
-      throw new SettingsError(
-        'fixtureTableName',
-        `"${fixtureTableName}" is already the fixture table of ${sameName.node.path}`,
-        'a distinct fixtureTableName for each RestoreDrill in a stack',
-      );
-    }
+    checkFixtureTableUnique(
+      fixtureTableName,
+      stack.node.findAll().filter((other) => other instanceof RestoreDrill),
+    );
     this.fixtureTableName = fixtureTableName;
     const userTables = settings.tables.map((table) => ({
       ...table,
@@ -147,924 +123,84 @@ export class RestoreDrill extends Construct {
     checkTablesInStackEnvironment(this, userTables);
     checkFixtureNotListed(settings.tables, fixtureTableName);
 
-    // ---- Fixture test table, seeded with known content ---------------------------------------
-    this.fixtureTable = new dynamodb.Table(this, 'FixtureTable', {
-      tableName: fixtureTableName,
-      partitionKey: { name: FIXTURE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: FIXTURE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // AWS managed key: encrypted at rest, and restores need no key policy of ours.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Test data the generator can always reproduce; its recovery points stay in the vault.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.fixtureTable.addGlobalSecondaryIndex({
-      indexName: FIXTURE_SCHEMA.scanIndex.name,
-      partitionKey: { name: FIXTURE_SCHEMA.scanIndex.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: FIXTURE_SCHEMA.scanIndex.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    this.fixtureTable.addLocalSecondaryIndex({
-      indexName: FIXTURE_SCHEMA.createdIndex.name,
-      sortKey: { name: FIXTURE_SCHEMA.createdIndex.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    // Computed at synth from the same generator the seeder runs: the restore must hold exactly this.
-    const fixtureDigest = TableDigest.of(fixtureItems(settings.fixturePropertyCount)).toString();
-    this.fixtureSeed = this.createFixtureSeed(settings.fixturePropertyCount, fixtureDigest);
-
-    this.drilledTables = [
-      {
-        tableName: this.fixtureTable.tableName,
-        tableArn: this.fixtureTable.tableArn,
-        createdAtAttribute: FIXTURE_SCHEMA.createdAtAttribute,
-        updatedAtAttribute: FIXTURE_SCHEMA.updatedAtAttribute,
-        canary: true,
-        // The example custom check, fitted to the fixture's room polygons (README "Custom checks").
-        customChecks: [polygonClosesCheck.name],
-        fixture: { propertyCount: settings.fixturePropertyCount, digest: fixtureDigest },
-      },
-      ...userTables.map(toDrilledTable),
-    ];
+    const fixture = new DrillFixture(this, 'Fixture', { tableName: fixtureTableName, propertyCount: settings.fixturePropertyCount });
+    this.fixtureTable = fixture.table;
+    this.fixtureSeed = fixture.seed;
+    this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
-    const restoredTablesArn = tableArn(stack, `${settings.restoreTablePrefix}*`);
 
-    // ---- Backup vault and plan ----------------------------------------------------------------
-    this.vaultKey = new kms.Key(this, 'VaultKey', {
-      description: 'Encrypts the restore-drill backup vault',
-      enableKeyRotation: true,
-      // Recovery points are unreadable without it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: stackInstanceVaultName(this),
-      encryptionKey: this.vaultKey,
-      accessPolicy: vaultAccessPolicy(stack, settings.vaultAdminPrincipalArns),
-      // Recovery points are the thing being protected; a vault holding any cannot be deleted anyway.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // Plan and selection names: CDK would name them after the construct id ("BackupPlan"), the
-    // same in every copy of the stack. Named after the stack and construct path instead (1-50 of
-    // a-z A-Z 0-9 - _ . for both: CreateBackupPlan, CreateBackupSelection API references).
-    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
-      backupVault: this.vault,
-      backupPlanName: uniqueBackupName(this, 'plan'),
-    });
-    this.backupPlan.addRule(
-      new backup.BackupPlanRule({
-        // Rule names need only be unique within their plan.
-        ruleName: 'DailyDrilledTables',
-        scheduleExpression: events.Schedule.expression(settings.backupSchedule),
-        // Explicit windows: without them AWS Backup may start a job up to 8 hours late, after the
-        // drill that expects it. Settings refuse a drill schedule that runs before they close.
-        startWindow: Duration.minutes(settings.backupStartWindowMinutes),
-        completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
-        deleteAfter: Duration.days(settings.backupRetentionDays),
-        moveToColdStorageAfter: settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
-      }),
-    );
-    this.backupSelection = this.backupPlan.addSelection('DrilledTables', {
-      backupSelectionName: uniqueBackupName(this, 'tables'),
+    const backups = new DrillBackup(this, 'Backup', {
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
         ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
       ],
+      schedule: events.Schedule.expression(settings.backupSchedule),
+      startWindow: Duration.minutes(settings.backupStartWindowMinutes),
+      completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
+      retention: Duration.days(settings.backupRetentionDays),
+      coldStorageAfter: settings.coldStorageAfterDays === undefined ? undefined : Duration.days(settings.coldStorageAfterDays),
+      adminPrincipalArns: settings.vaultAdminPrincipalArns,
+      // Named after this construct, as before it had child constructs: a deployed vault keeps its name.
+      nameScope: this,
     });
-    acknowledge(
-      this.backupSelection,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      "AWS Backup's own role for backup jobs; AWS maintains this managed policy as backup features change (e.g. DynamoDB advanced backup), which a copy would miss.",
-    );
+    this.vaultKey = backups.vaultKey;
+    this.vault = backups.vault;
+    this.backupPlan = backups.plan;
+    this.backupSelection = backups.selection;
 
-    // ---- Restore role ---------------------------------------------------------------------------
-    const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
-    const nativeBackupArns = sourceTableArns.map((arn) => `${arn}/backup/*`);
-    this.restoreRole = new iam.Role(this, 'RestoreRole', {
-      description: `AWS Backup restores drilled tables into ${settings.restoreTablePrefix}* copies`,
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
-      inlinePolicies: {
-        RestoreDrillCopies: restorePolicy({
-          restoredTablesArn,
-          nativeBackupArns,
-          anyKeyInRegion,
-          viaDynamoDb: `dynamodb.${stack.region}.amazonaws.com`,
-          vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
-          restoreKmsKeyArn: settings.restoreKmsKeyArn,
-        }),
-      },
-    });
-    acknowledgeWildcardResources(this.restoreRole, [restoredTablesArn], RESTORED_COPIES_REASON);
-    acknowledgeWildcardResources(this.restoreRole, nativeBackupArns, NATIVE_BACKUPS_REASON);
-    acknowledgeWildcardResources(
-      this.restoreRole,
-      [anyKeyInRegion],
-      'Drilled tables (hence their native backups) may be encrypted with any key; the statement applies only to calls made through DynamoDB in this Region (kms:ViaService), as in AWSBackupServiceRolePolicyForRestores.',
-    );
-
-    // ---- Reports: KMS-encrypted, TLS-only topic ---------------------------------------------------
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: 'Encrypts restore-drill reports and drill history',
-      enableKeyRotation: true,
-      // The drill history is retained as audit evidence and stays readable only with this key.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch publishes alarm notifications to the encrypted topics: it needs the data key
-    // (SNS developer guide, "compatibility with AWS services and encrypted topics").
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToEncryptedTopics',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
-    this.topic = new sns.Topic(this, 'ReportTopic', {
-      displayName: 'Restore drill reports',
-      masterKey: this.dataKey,
-      enforceSSL: true,
-    });
-    allowAlarmNotifications(this.topic);
-    if (settings.notificationEmail !== undefined) {
-      // No SNS dead-letter queue for email: it would need its own CMK-encrypted queue whose key
-      // policy admits SNS, and every report is kept in the drill-history table anyway.
-      const noEmailDlq = 'Email endpoint: every report is also recorded in the drill-history table, so an undelivered email loses nothing.';
-      if (settings.notifyFailuresOnly) {
-        // Failures only, without a filter policy: the engine publishes each FAIL report here too,
-        // and the alarms notify it. A filter on the `verdict` attribute is not relied on: the SNS
-        // guide's message-attributes page says attributes are "sent only when the message
-        // structure is String, not JSON" (reports are JSON-structured), and no filter policy
-        // matches attribute-less alarm notifications ("Key matching"). The id predates the
-        // reports: kept so an existing email subscription stays confirmed.
-        this.failureTopic = new sns.Topic(this, 'AlarmTopic', {
-          displayName: 'Restore drill failures',
-          masterKey: this.dataKey,
-          enforceSSL: true,
-        });
-        allowAlarmNotifications(this.failureTopic);
-        const failureSubscription = this.failureTopic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
-        acknowledge(failureSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
-      } else {
-        const reportSubscription = this.topic.addSubscription(new subscriptions.EmailSubscription(settings.notificationEmail));
-        acknowledge(reportSubscription, 'Serverless-SNSRedrivePolicy', noEmailDlq);
-      }
-    }
-
-    // ---- Failures of async invocation and event delivery ---------------------------------------
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      // SQS-managed SSE: Lambda and EventBridge can both deliver without key-policy grants.
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.failureQueue,
-      'AwsSolutions-SQS3',
-      'This queue is the dead-letter destination itself (Lambda on-failure and EventBridge target DLQ).',
-    );
-    acknowledge(
-      this.failureQueue,
-      'Serverless-SQSRedrivePolicy',
-      'This queue is the dead-letter destination itself; nothing consumes it automatically, an alarm fires when it is not empty.',
-    );
-
-    // ---- Drill history (audit evidence) ------------------------------------------------------------
-    const history = HISTORY_TABLE_LAYOUT;
-    const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
-    this.historyTable = new dynamodb.Table(this, 'HistoryTable', {
-      partitionKey: stringKey(history.partitionKey),
-      sortKey: stringKey(history.sortKey),
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // The engine's history port queries these indexes by name (HISTORY_INDEX in lambda/config.ts).
-    for (const index of history.globalIndexes) {
-      this.historyTable.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: stringKey(index.partitionKey),
-        sortKey: 'sortKey' in index ? stringKey(index.sortKey) : undefined,
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
-
-    // ---- Drill Lambda ---------------------------------------------------------------------------------
-    const targets: DrillTargets = {
-      rpoTargetMinutes: settings.rpoTargetHours * 60,
-      rtoTargetMinutes: settings.rtoTargetMinutes,
-      itemCountTolerancePercent: settings.itemCountTolerancePercent,
-      sampleSize: settings.sampleSize,
-      scanSegments: settings.scanSegments,
-      sourceReadBudgetUnits: settings.sourceReadBudgetUnits,
-      sourceReadUnitsPerSecond: settings.sourceReadUnitsPerSecond,
-    };
-    const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
-    const drillLogGroup = new logs.LogGroup(this, 'DrillLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const drillRole = new iam.Role(this, 'DrillFunctionRole', {
-      description: 'Runs restore drills',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    drillLogGroup.grantWrite(drillRole);
-    const environment: Record<string, string> = {
-      [ENV.tables]: stack.toJsonString(this.drilledTables),
-      [ENV.vaultNames]: vaultNames.join(','),
-      [ENV.restoreRoleArn]: this.restoreRole.roleArn,
-      [ENV.restoreTablePrefix]: settings.restoreTablePrefix,
-      [ENV.topicArn]: this.topic.topicArn,
-      [ENV.historyTableName]: this.historyTable.tableName,
-      [ENV.targets]: JSON.stringify(targets),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Stack traces point into lambda/*.ts through the bundled source map.
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-    if (settings.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = settings.restoreKmsKeyArn;
-    if (this.failureTopic) environment[ENV.failureTopicArn] = this.failureTopic.topicArn;
-    checkEnvironmentSize(stack, environment);
-
-    this.drillFunction = new nodejs.NodejsFunction(this, 'DrillFunction', {
-      description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
-      entry: path.join(LAMBDA_DIR, 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: DRILL_FUNCTION_MEMORY_MB,
-      // A restore can outlast an invocation; the engine hands over to the restore-job event.
-      timeout: Duration.minutes(15),
-      reservedConcurrentExecutions: reservedConcurrency,
-      role: drillRole,
-      logGroup: drillLogGroup,
-      tracing: lambda.Tracing.ACTIVE,
-      environment,
-      onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
-      retryAttempts: 2,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // The Node.js runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
-    });
-    acknowledge(
-      this.drillFunction,
-      'Serverless-LambdaDLQ',
-      'Uses an on-failure destination (the failure queue) instead of a DLQ: it records the whole invocation, request and error.',
-    );
-    this.grantDrillPermissions(drillRole, {
-      restoredTablesArn,
+    this.restoreRole = new DrillRestoreRole(this, 'Restore', {
+      restoreTablePrefix: settings.restoreTablePrefix,
       sourceTableArns,
-      vaultNames,
-      canaryTableArns: this.drilledTables.filter((table) => table.canary).map((table) => table.tableArn),
+      vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
-      sourceTableKeyArns: unique(this.drilledTables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
-      canaryTableKeyArns: unique(
-        this.drilledTables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : [])),
-      ),
-    });
+    }).role;
 
-    // ---- Triggers ------------------------------------------------------------------------------------
-    const drillTarget = new eventTargets.LambdaFunction(this.drillFunction, {
+    const notifications = new DrillNotifications(this, 'Notifications', {
+      email: settings.notificationEmail,
+      failuresOnly: settings.notifyFailuresOnly,
+    });
+    this.dataKey = notifications.dataKey;
+    this.topic = notifications.reportTopic;
+    this.failureTopic = notifications.failureTopic;
+
+    this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
+
+    const drill = new DrillFunction(this, 'Function', {
+      drilledTables: this.drilledTables,
+      vaultNames: [this.vault.backupVaultName, ...settings.vaultNames],
+      restoreRole: this.restoreRole,
+      restoreTablePrefix: settings.restoreTablePrefix,
+      restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      reportTopic: this.topic,
+      failureTopic: this.failureTopic,
+      historyTable: this.historyTable,
+      targets: drillTargets(settings),
+      reservedConcurrency: props.reservedConcurrency,
+    });
+    this.drillFunction = drill.function;
+    this.failureQueue = drill.failureQueue;
+
+    const triggers = new DrillTriggers(this, 'Triggers', {
+      drillFunction: this.drillFunction,
       deadLetterQueue: this.failureQueue,
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(2),
+      drillSchedule: events.Schedule.expression(settings.drillSchedule),
+      drillAfterBackupOf: settings.drillAfterBackup ? sourceTableArns : undefined,
+      restoreRole: this.restoreRole,
     });
-    this.drillScheduleRule = new events.Rule(this, 'DrillSchedule', {
-      description: 'Starts a restore drill of every drilled table',
-      schedule: events.Schedule.expression(settings.drillSchedule),
-      targets: [drillTarget],
+    this.drillScheduleRule = triggers.scheduleRule;
+    this.backupCompletedRule = triggers.backupCompletedRule;
+    this.restoreJobFinishedRule = triggers.restoreJobFinishedRule;
+
+    const alarms = new DrillAlarms(this, 'Alarms', {
+      drillFunction: this.drillFunction,
+      failureQueue: this.failureQueue,
+      drillSchedule: settings.drillSchedule,
+      drillScheduleLongestGapHours: settings.drillScheduleLongestGapHours,
+      topics: this.failureTopic ? [this.topic, this.failureTopic] : [this.topic],
     });
-    if (settings.drillAfterBackup) {
-      this.backupCompletedRule = new events.Rule(this, 'DrillAfterBackup', {
-        description: 'Starts a restore drill when a backup of a drilled table completes',
-        eventPattern: {
-          source: ['aws.backup'],
-          detailType: ['Backup Job State Change'],
-          detail: { state: ['COMPLETED'], resourceArn: sourceTableArns },
-        },
-        targets: [drillTarget],
-      });
-    }
-    this.restoreJobFinishedRule = new events.Rule(this, 'RestoreJobFinished', {
-      description: "Resumes a drill when its restore job ends (only the drill's own restore role)",
-      eventPattern: {
-        source: ['aws.backup'],
-        detailType: ['Restore Job State Change'],
-        detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'], iamRoleArn: [this.restoreRole.roleArn] },
-      },
-      targets: [drillTarget],
-    });
-
-    // ---- Alarms ----------------------------------------------------------------------------------------
-    const metric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.hours(1),
-      });
-    this.drillFailedAlarm = new cloudwatch.Alarm(this, 'DrillFailedAlarm', {
-      alarmDescription: 'A restore drill failed: a backup did not restore, or not with the expected data. See the report.',
-      metric: metric('DrillFailed'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    // Dead man's switch: silence is a failure too. The window is the schedule's longest gap between
-    // runs plus two hours for a slow restore (26 h for a daily drill, 74 h over a weekend for a
-    // weekday one); settings keep it within CloudWatch's 7-day limit for 1-hour periods.
-    const silenceHours = settings.drillScheduleLongestGapHours + DRILL_ALARM_SLACK_HOURS;
-    this.noDrillFinishedAlarm = new cloudwatch.Alarm(this, 'NoDrillFinishedAlarm', {
-      alarmDescription: `No restore drill finished in the last ${silenceHours} hours (the longest gap of "${settings.drillSchedule}" plus ${DRILL_ALARM_SLACK_HOURS}): the drill itself is not running.`,
-      metric: metric('DrillCompleted'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: silenceHours,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    this.lambdaErrorsAlarm = new cloudwatch.Alarm(this, 'DrillFunctionErrorsAlarm', {
-      alarmDescription: 'The drill Lambda threw an error; see its logs.',
-      metric: this.drillFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failureQueueNotEmptyAlarm = new cloudwatch.Alarm(this, 'FailureQueueNotEmptyAlarm', {
-      alarmDescription: 'A drill invocation or trigger event failed after all retries; see the failure queue.',
-      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [this.drillFailedAlarm, this.noDrillFinishedAlarm, this.lambdaErrorsAlarm, this.failureQueueNotEmptyAlarm]) {
-      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
-      if (this.failureTopic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.failureTopic));
-    }
-  }
-
-  /**
-   * The drill Lambda's permissions, one statement per purpose. Resource types and condition keys
-   * verified against the Service Authorization Reference (list_awsbackup, as mirrored by
-   * iam-floyd's generated backup statements):
-   * - ListRecoveryPointsByBackupVault: resource type backupVault (required).
-   * - DescribeRestoreJob: no resource type, so Resource "*".
-   * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
-   * recovery points are listed per vault, and no index of a drilled table is queried.
-   * - StartRestoreJob: resource type recoveryPoint
-   *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
-   *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
-   *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
-   *   native DynamoDB backups (table/<source>/backup/*) of the drilled tables. The engine only
-   *   restores what it found in the configured vaults.
-   */
-  private grantDrillPermissions(
-    role: iam.Role,
-    scope: {
-      restoredTablesArn: string;
-      sourceTableArns: readonly string[];
-      vaultNames: readonly string[];
-      canaryTableArns: readonly string[];
-      restoreKmsKeyArn?: string;
-      /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
-      sourceTableKeyArns: readonly string[];
-      canaryTableKeyArns: readonly string[];
-    },
-  ): void {
-    const stack = Stack.of(this);
-    const readableTables = [...scope.sourceTableArns, scope.restoredTablesArn];
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'ListRecoveryPointsInDrillVaults',
-        actions: ['backup:ListRecoveryPointsByBackupVault'],
-        resources: scope.vaultNames.map((name) =>
-          stack.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        ),
-      }),
-      new iam.PolicyStatement({
-        sid: 'RestoreRecoveryPoints',
-        actions: ['backup:StartRestoreJob'],
-        resources: [
-          stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'FollowRestoreJobs',
-        actions: ['backup:DescribeRestoreJob'],
-        resources: ['*'],
-      }),
-      // A StartRestoreJob repeated with the same token may succeed without a RestoreJobId; the
-      // drill then finds its job among the restore jobs of the source table. No resource type in
-      // the Service Authorization Reference (list_awsbackup), so Resource "*"; read-only.
-      new iam.PolicyStatement({
-        sid: 'FindRestoreJobsStartedWithoutAnId',
-        actions: ['backup:ListRestoreJobsByProtectedResource'],
-        resources: ['*'],
-      }),
-      // Before a restore the drill asks KMS who manages the key a source is encrypted with, when it
-      // is not the table's configured kmsKeyArn: DescribeTable reports the same kind of ARN for the
-      // AWS managed key aws/dynamodb and for a customer-managed key. Metadata only (no key use);
-      // keys of this account and Region, where the drilled tables and their AWS managed key are.
-      new iam.PolicyStatement({
-        sid: 'TellAwsManagedFromCustomerKeys',
-        actions: ['kms:DescribeKey'],
-        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassTheRestoreRoleToBackupOnly',
-        actions: ['iam:PassRole'],
-        resources: [this.restoreRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadSourceTablesAndRestoredCopies',
-        actions: [
-          'dynamodb:DescribeTable',
-          'dynamodb:Scan',
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:DescribeTimeToLive',
-          'dynamodb:DescribeContinuousBackups',
-          'dynamodb:ListTagsOfResource',
-        ],
-        resources: readableTables,
-      }),
-      new iam.PolicyStatement({
-        sid: 'DeleteRestoredCopiesOnly',
-        actions: ['dynamodb:DeleteTable'],
-        resources: [scope.restoredTablesArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListTables',
-        actions: ['dynamodb:ListTables'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'WriteCanaryItemsOnly',
-        actions: ['dynamodb:PutItem'],
-        resources: [...scope.canaryTableArns],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
-      }),
-    ];
-    // Source tables encrypted with a customer-managed key: DynamoDB uses the key on the caller's
-    // behalf, so the caller needs it (kms:Decrypt to read items; kms:Encrypt and
-    // kms:GenerateDataKey to write them: the canary PutItem). Only through DynamoDB in this Region
-    // (kms:ViaService is "<service>.<region>.amazonaws.com": KMS developer guide, "kms:ViaService").
-    const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } };
-    if (scope.sourceTableKeyArns.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadSourceTablesEncryptedWithTheirKeys',
-          actions: ['kms:Decrypt'],
-          resources: [...scope.sourceTableKeyArns],
-          conditions: viaDynamoDb,
-        }),
-      );
-    }
-    if (scope.canaryTableKeyArns.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'WriteCanaryItemsToEncryptedSourceTables',
-          actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [...scope.canaryTableKeyArns],
-          conditions: viaDynamoDb,
-        }),
-      );
-    }
-    if (scope.restoreKmsKeyArn !== undefined) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'ReadRestoredCopiesEncryptedWithTheRestoreKey',
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
-          resources: [scope.restoreKmsKeyArn],
-        }),
-      );
-    }
-    const policy = new iam.Policy(this, 'DrillPermissions', { statements });
-    role.attachInlinePolicy(policy);
-    acknowledge(
-      policy,
-      'AwsSolutions-IAM5[Resource::*]',
-      'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
-    );
-    acknowledgeWildcardResources(
-      policy,
-      [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
-    );
-    acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
-    acknowledgeWildcardResources(
-      policy,
-      [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
-    );
-    acknowledgeWildcardResources(
-      policy,
-      scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
-      NATIVE_BACKUPS_REASON,
-    );
-
-    // The history table: exactly the item operations the engine's history port makes (no
-    // DeleteItem, no BatchWriteItem: audit records are never removed by the drill), on the table
-    // and its indexes; the data key for DynamoDB to use on the drill's behalf.
-    this.historyTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
-    this.historyTable.encryptionKey?.grantEncryptDecrypt(role);
-    this.topic.grantPublish(role);
-    this.failureTopic?.grantPublish(role);
-    acknowledgeWildcardResources(
-      role,
-      [`${this.historyTable.tableArn}/index/*`],
-      'Queries of the drill-history table by its indexes (byRestoreJob, openDrills, byTable).',
-    );
-    const onDataKey = 'From CDK grants on the drill-history table and the topic; the statement is limited to the data key.';
-    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', onDataKey);
-    acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', onDataKey);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
-    );
-  }
-
-  private createFixtureSeed(propertyCount: number, digest: string): CustomResource {
-    const seedLogGroup = new logs.LogGroup(this, 'FixtureSeedLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const seedRole = new iam.Role(this, 'FixtureSeedRole', {
-      description: 'Seeds the restore-drill fixture table',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    seedLogGroup.grantWrite(seedRole);
-    const seedFunction = new nodejs.NodejsFunction(this, 'FixtureSeedFunction', {
-      description: 'Writes the restore-drill fixture items (deploy time)',
-      entry: path.join(LAMBDA_DIR, 'fixture', 'seed-handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.minutes(10),
-      role: seedRole,
-      logGroup: seedLogGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
-    });
-    // BatchWriteItem only: puts and the deletes of a shrinking fixture.
-    seedRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.fixtureTable.tableArn] }),
-    );
-    const deployTimeOnly =
-      'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
-    acknowledge(seedFunction, 'Serverless-LambdaDLQ', deployTimeOnly);
-    acknowledge(seedFunction, 'Serverless-LambdaTracing', deployTimeOnly);
-
-    const providerLogGroup = new logs.LogGroup(this, 'FixtureSeedProviderLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const providerRole = new iam.Role(this, 'FixtureSeedProviderRole', {
-      description: 'CDK custom-resource provider framework for the fixture seed',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    providerLogGroup.grantWrite(providerRole);
-    const provider = new cr.Provider(this, 'FixtureSeedProvider', {
-      onEventHandler: seedFunction,
-      logGroup: providerLogGroup,
-      frameworkOnEventRole: providerRole,
-    });
-    acknowledgeWildcardResources(
-      providerRole,
-      [`${seedFunction.functionArn}:*`],
-      "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.",
-    );
-    const frameworkFunction =
-      'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
-    acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
-    return new CustomResource(this, 'FixtureSeed', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::RestoreDrillFixtureSeed',
-      // Digest too: a changed generator re-seeds even when the count stays the same. GeneratorVersion:
-      // the version marker the seeder writes (fixture-marker.ts) is written again on an upgrade.
-      properties: {
-        TableName: this.fixtureTable.tableName,
-        PropertyCount: String(propertyCount),
-        Digest: digest,
-        GeneratorVersion: String(FIXTURE_GENERATOR_VERSION),
-      },
-    });
-  }
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
-
-/** Converts a user table setting to the engine's {@link DrilledTable}. */
-function toDrilledTable(table: ResolvedTableSetting & { tableArn: string }): DrilledTable {
-  return {
-    tableName: table.tableName,
-    tableArn: table.tableArn,
-    ...(table.createdAtAttribute !== undefined && { createdAtAttribute: table.createdAtAttribute }),
-    ...(table.updatedAtAttribute !== undefined && { updatedAtAttribute: table.updatedAtAttribute }),
-    ...(table.canary !== undefined && { canary: table.canary }),
-    ...(table.itemCountTolerancePercent !== undefined && { itemCountTolerancePercent: table.itemCountTolerancePercent }),
-    ...(table.customChecks !== undefined && { customChecks: table.customChecks }),
-    ...(table.kmsKeyArn !== undefined && { kmsKeyArn: table.kmsKeyArn }),
-  };
-}
-
-/**
- * The topic policy CDK writes (for enforceSSL) replaces SNS's default one; state explicitly that
- * CloudWatch alarms of this account may publish.
- */
-function allowAlarmNotifications(topic: sns.Topic): void {
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'CloudWatchAlarmsOfThisAccountPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(topic).account } },
-    }),
-  );
-}
-
-/**
- * A backup plan or selection name unique to this construct in its account: the stack name and
- * construct path with their hash (Names.uniqueResourceName), then `suffix`; at most `maxLength`.
- */
-function uniqueBackupName(scope: Construct, suffix: string, maxLength = 50): string {
-  const head = Names.uniqueResourceName(scope, {
-    maxLength: maxLength - suffix.length - 1,
-    separator: '-',
-    allowedSpecialCharacters: '-_',
-  });
-  return `${head}-${suffix}`;
-}
-
-/**
- * The vault's name: unique to this construct (stack name, path, hash) and to this stack instance.
- *
- * Vault names are unique per account and Region (CreateBackupVault API reference; pattern
- * ^[a-zA-Z0-9\-\_]{2,50}$) and the vault is retained when the stack is deleted, so a name fixed at
- * synth made the next deploy of the same stack fail on the vault the last one left behind. The
- * stack id (AWS::StackId, `arn:...:stack/<name>/<uuid>`, pseudo-parameter reference) is new for
- * every stack created; its uuid's first group (8 hex digits) is taken: the stack-id examples are
- * time-based (version 1) uuids, whose first group is the fast-changing low bits of the clock and
- * whose last group is a node id that may repeat. 41 + 1 + 8 = 50 characters at most.
- */
-function stackInstanceVaultName(scope: Construct): string {
-  const stackUuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
-  return Fn.join('-', [uniqueBackupName(scope, 'vault', 41), Fn.select(0, Fn.split('-', stackUuid))]);
-}
-
-function tableArn(stack: Stack, tableName: string): string {
-  return stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
-}
-
-/**
- * Vault access policy: nobody but the admins may delete a recovery point or shorten its life.
- *
- * Pattern (AWS Backup developer guide, "Vault access policies"; AWS Config rule
- * backup-recovery-point-manual-deletion-disabled): Deny with Principal "*" and Resource "*",
- * excepted by `ArnNotLike aws:PrincipalArn`. The default exception is the account root user only,
- * a break-glass identity. The deny deliberately leaves out backup:DeleteBackupVault and
- * backup:PutBackupVaultAccessPolicy/DeleteBackupVaultAccessPolicy so CloudFormation can still
- * update this policy and delete the (empty) vault; protect those with IAM or an SCP, or add
- * AWS Backup Vault Lock for compliance-grade immutability. Lifecycle expiry by AWS Backup itself
- * is not an API call by a principal and is not blocked.
- */
-function vaultAccessPolicy(stack: Stack, adminPrincipalArns: readonly string[]): iam.PolicyDocument {
-  const accountRoot = stack.formatArn({ service: 'iam', region: '', resource: 'root', arnFormat: ArnFormat.NO_RESOURCE_NAME });
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'OnlyAdminsDeleteOrShortenRecoveryPoints',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
-        resources: ['*'],
-        conditions: { ArnNotLike: { 'aws:PrincipalArn': [accountRoot, ...adminPrincipalArns] } },
-      }),
-    ],
-  });
-}
-
-/**
- * What AWS Backup needs to restore a DynamoDB table into a drill copy, scoped down from the AWS
- * managed policy AWSBackupServiceRolePolicyForRestores (read from its published JSON):
- * DynamoDB item/describe actions on the target table, dynamodb:RestoreTableFromBackup on the source
- * backup (native backups) and the target table (its resource types are backup* and table*),
- * dynamodb:RestoreTableFromAwsBackup on the target table (advanced backups), and KMS use through
- * DynamoDB (kms:ViaService) plus kms:CreateGrant for AWS resources.
- */
-function restorePolicy(scope: {
-  restoredTablesArn: string;
-  nativeBackupArns: readonly string[];
-  anyKeyInRegion: string;
-  viaDynamoDb: string;
-  /** The stack's vault key and the keys of the other vaults searched (`vaultKeyArns`). */
-  vaultKeyArns: readonly string[];
-  restoreKmsKeyArn?: string;
-}): iam.PolicyDocument {
-  const viaDynamoDb = { 'kms:ViaService': scope.viaDynamoDb };
-  const keyUse = [
-    'kms:Decrypt',
-    'kms:Encrypt',
-    'kms:ReEncryptFrom',
-    'kms:ReEncryptTo',
-    'kms:GenerateDataKey',
-    'kms:GenerateDataKeyWithoutPlaintext',
-    'kms:DescribeKey',
-  ];
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'CreateAndFillDrillCopies',
-      actions: [
-        'dynamodb:RestoreTableFromAwsBackup',
-        'dynamodb:RestoreTableFromBackup',
-        'dynamodb:DescribeTable',
-        'dynamodb:Scan',
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ],
-      resources: [scope.restoredTablesArn],
-    }),
-    new iam.PolicyStatement({
-      sid: 'ReadNativeBackupsOfDrilledTables',
-      actions: ['dynamodb:RestoreTableFromBackup'],
-      resources: [...scope.nativeBackupArns],
-    }),
-    new iam.PolicyStatement({
-      sid: 'DecryptRecoveryPointsWithTheVaultKey',
-      actions: ['kms:Decrypt', 'kms:DescribeKey'],
-      resources: [...scope.vaultKeyArns],
-    }),
-    new iam.PolicyStatement({
-      sid: 'GrantTheVaultKeyToAwsResources',
-      actions: ['kms:CreateGrant'],
-      resources: [...scope.vaultKeyArns],
-      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-    // Source tables (hence native backups) may use any key; allow it only through DynamoDB.
-    // This is all a source encrypted with a customer-managed key (per-table kmsKeyArn) needs here:
-    // a native DynamoDB backup (arn:aws:dynamodb:...) is encrypted with the source table's key,
-    // which DynamoDB uses on this role's behalf; an AWS Backup recovery point (arn:aws:backup:...)
-    // is encrypted with its vault's key (the statements above) and the copy gets the default or
-    // the restore key (AWS Backup developer guide, "Restore a DynamoDB table", encryption
-    // settings). IAM grants a key only if its key policy lets the account's IAM policies do so
-    // (the default key policy does); a key policy naming its principals must add this role.
-    new iam.PolicyStatement({
-      sid: 'UseTableKeysThroughDynamoDb',
-      actions: keyUse,
-      resources: [scope.anyKeyInRegion],
-      conditions: { StringEquals: viaDynamoDb },
-    }),
-    new iam.PolicyStatement({
-      sid: 'GrantKeysToDynamoDb',
-      actions: ['kms:CreateGrant'],
-      resources: [scope.anyKeyInRegion],
-      conditions: { StringEquals: viaDynamoDb, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }),
-  ];
-  if (scope.restoreKmsKeyArn !== undefined) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'EncryptCopiesWithTheRestoreKey',
-        actions: [...keyUse, 'kms:CreateGrant'],
-        resources: [scope.restoreKmsKeyArn],
-      }),
-    );
-  }
-  return new iam.PolicyDocument({ statements });
-}
-
-/**
- * Refuses a prefix that could select a table this stack creates: IAM lets the drill delete
- * `table/<prefix>*`. CloudFormation names the history table `<stack name>-<logical id>-<suffix>`.
- */
-function checkStackOwnedTableNames(prefix: string, fixtureTableName: string, stackName: string): void {
-  if (!Token.isUnresolved(fixtureTableName) && prefixMatchesTable(prefix, fixtureTableName)) {
-    throw new SettingsError(
-      'restoreTablePrefix',
-      `"${prefix}" matches the fixture table "${fixtureTableName}"; the drill may delete any table with this prefix`,
-      'a prefix that no drilled table name starts with, or another fixtureTableName',
-    );
-  }
-  if (!Token.isUnresolved(stackName)) {
-    const generatedHead = `${stackName}-`.toLowerCase();
-    const lowerPrefix = prefix.toLowerCase();
-    if (generatedHead.startsWith(lowerPrefix) || lowerPrefix.startsWith(generatedHead)) {
-      throw new SettingsError(
-        'restoreTablePrefix',
-        `"${prefix}" could match tables named after the stack "${stackName}" (such as the drill-history table)`,
-        'a prefix that is not the start of "<stack name>-" and does not start with it',
-      );
-    }
-  }
-}
-
-function describeArns(arns: readonly string[]): string {
-  return arns.length <= 2
-    ? `${arns.join(' and ')} ${arns.length === 1 ? 'is' : 'are'}`
-    : `${arns.slice(0, 2).join(', ')} and ${arns.length - 2} more are`;
-}
-
-/** The fixture is drilled anyway, and its stack seeds and deletes it: it is no user table. */
-function checkFixtureNotListed(tables: readonly ResolvedTableSetting[], fixtureTableName: string): void {
-  const listed = tables.find((table) => table.tableName === fixtureTableName);
-  if (listed) {
-    throw new SettingsError(
-      'tables',
-      `"${listed.tableArn ?? listed.tableName}" is the fixture table "${fixtureTableName}", which the stack creates, seeds and always drills`,
-      'tables other than the fixture table (fixtureTableName)',
-    );
-  }
-}
-
-/**
- * The vault, plan and restore role are regional and the drill's IAM names this account: every
- * table must be in the stack's account and Region. Checked at synth where both sides are known.
- * An environment-agnostic stack learns its account and Region only at deploy. The CloudFormation
- * user guide's Rules page documents assertions that validate template parameters and says nothing
- * of pseudo parameters (AWS::Region, AWS::AccountId), so no deploy is staked on a rule comparing
- * them: the synth warns, and the drill checks each table's ARN when it runs (an early FAIL naming
- * both, with no AWS Backup call).
- */
-function checkTablesInStackEnvironment(scope: Construct, tables: readonly { tableName: string; tableArn: string }[]): void {
-  const stack = Stack.of(scope);
-  const given = new Map<string, { region: string; account: string; arns: string[] }>();
-  for (const table of tables) {
-    const parts = stack.splitArn(table.tableArn, ArnFormat.SLASH_RESOURCE_NAME);
-    const mismatch = (given: string | undefined, expected: string) =>
-      given !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(expected) && given !== expected;
-    if (mismatch(parts.region, stack.region) || mismatch(parts.account, stack.account)) {
-      throw new SettingsError(
-        'tables',
-        `"${table.tableArn}" is not in the stack's account and Region (${stack.account}/${stack.region}); the vault and plan are regional`,
-        'tables in the same account and Region as the stack',
-      );
-    }
-    if (Token.isUnresolved(parts.region) || Token.isUnresolved(parts.account) || parts.region === undefined || parts.account === undefined)
-      continue;
-    const key = `${parts.account}/${parts.region}`;
-    given.set(key, { region: parts.region, account: parts.account, arns: [...(given.get(key)?.arns ?? []), table.tableArn] });
-  }
-  if (given.size > 1) {
-    throw new SettingsError(
-      'tables',
-      `table ARNs name ${given.size} accounts/Regions (${[...given.keys()].join(', ')}); one stack drills the tables of one account and Region`,
-      'table ARNs of one account and Region (a stack per account and Region)',
-    );
-  }
-  const [environment] = given.values();
-  if (environment === undefined || (!Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account))) return;
-  Annotations.of(scope).addWarningV2(
-    'restore-drill:tablesAccountRegion',
-    `restore-drill setting "tables": ${describeArns(environment.arns)} in account ${environment.account}, Region ${environment.region}; this stack is environment-agnostic, so that cannot be compared with where it deploys at synth. The account and Region of table ARNs is checked when the drill runs: a table of another account or Region FAILs its drill (the backup vault and plan are regional). Give the stack an env to check it now.`,
-  );
-}
-
-/**
- * Lambda allows 4 KB of environment variables in total. Estimated with each reference (ARN,
- * generated name) counted at a generous resolved length.
- */
-function checkEnvironmentSize(stack: Stack, environment: Record<string, string>): void {
-  const referenceLength = 100;
-  const render = (node: unknown): string => {
-    if (typeof node === 'string') return node;
-    const join = (node as Record<string, unknown> | null)?.['Fn::Join'];
-    if (Array.isArray(join)) return (join[1] as unknown[]).map(render).join(join[0] as string);
-    return 'x'.repeat(referenceLength);
-  };
-  const size = Object.entries(environment).reduce((total, [name, value]) => total + name.length + render(stack.resolve(value)).length, 0);
-  if (size > 4096) {
-    throw new SettingsError(
-      'tables',
-      `the drill Lambda's environment would be about ${size} bytes, over Lambda's 4 KB limit`,
-      'fewer drilled tables (or shorter names), or split them across several RestoreDrill constructs',
-    );
+    this.drillFailedAlarm = alarms.drillFailed;
+    this.noDrillFinishedAlarm = alarms.noDrillFinished;
+    this.lambdaErrorsAlarm = alarms.lambdaErrors;
+    this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
   }
 }

@@ -1,5 +1,6 @@
 import { ENV } from '../../lambda/config';
 import { readConfig } from '../../lambda/read-config';
+import { DRILL_TARGET_SETTINGS, type DrillTargetName, drillTargetSetting } from '../../lambda/settings/targets';
 
 const validEnv = (): NodeJS.ProcessEnv => ({
   [ENV.tables]: JSON.stringify([{ tableName: 'orders', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders', canary: true }]),
@@ -49,4 +50,29 @@ test.each([
   const env = validEnv();
   breakIt(env);
   expect(() => readConfig(env)).toThrow(message);
+});
+
+describe('DRILL_TARGETS and DRILL_TABLES are checked with the settings spec, as the synth checks the settings', () => {
+  test.each(Object.keys(DRILL_TARGET_SETTINGS) as DrillTargetName[])('DRILL_TARGETS.%s: its setting’s range, in its unit', (target) => {
+    const { min, max } = drillTargetSetting(target);
+    const withTarget = (value: number) => {
+      const env = validEnv();
+      env[ENV.targets] = JSON.stringify({ ...JSON.parse(env[ENV.targets]!), [target]: value });
+      return env;
+    };
+    expect(readConfig(withTarget(min)).targets[target]).toBe(min);
+    expect(readConfig(withTarget(max)).targets[target]).toBe(max);
+    expect(() => readConfig(withTarget(min - 1))).toThrow(new RegExp(`DRILL_TARGETS: ${target} ${min - 1} is out of range`));
+    expect(() => readConfig(withTarget(max + 1))).toThrow(new RegExp(`DRILL_TARGETS: ${target} ${max + 1} is out of range`));
+  });
+
+  test('DRILL_TABLES: a table option out of its setting’s range, naming what is accepted', () => {
+    const env = validEnv();
+    env[ENV.tables] = JSON.stringify([
+      { tableName: 'orders', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders', itemCountTolerancePercent: 150 },
+    ]);
+    expect(() => readConfig(env)).toThrow(
+      'DRILL_TABLES: 0.itemCountTolerancePercent 150 is out of range (accepted: a number from 0 to 100)',
+    );
+  });
 });

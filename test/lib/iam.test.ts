@@ -29,7 +29,7 @@ const resources = (statement: PolicyStatementJson) => asList(statement.Resource)
 const sorted = (values: readonly string[]) => [...values].sort();
 
 function drillStatement(synthesized: Synthesized, sid: string): PolicyStatementJson {
-  const policyId = logicalIdOf(synthesized.stack.drill.node.findChild('DrillPermissions'));
+  const policyId = logicalIdOf(synthesized.stack.drill.node.findChild('Function').node.findChild('DrillPermissions'));
   const found = identityStatements(synthesized.template).filter(({ owner, statement }) => owner === policyId && statement.Sid === sid);
   expect(found).toHaveLength(1);
   return found[0].statement;
@@ -210,7 +210,7 @@ describe('drill Lambda policy', () => {
     const sourceArns = drill.drilledTables.map((table) => renderValue(custom.stack.resolve(table.tableArn)));
     const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteTable'];
     const drillOwners = [
-      logicalIdOf(drill.node.findChild('DrillPermissions')),
+      logicalIdOf(drill.node.findChild('Function').node.findChild('DrillPermissions')),
       logicalIdOf(drill.drillFunction.role!.node.findChild('DefaultPolicy')),
     ];
     for (const { owner, statement } of identityStatements(custom.template).filter(({ owner }) => drillOwners.includes(owner))) {
@@ -362,7 +362,7 @@ describe('restore role policy', () => {
 
 describe('fixture seed', () => {
   test('BatchWriteItem on the fixture table, nothing else on data', () => {
-    const seedRole = defaults.stack.drill.node.findChild('FixtureSeedRole');
+    const seedRole = defaults.stack.drill.node.findChild('Fixture').node.findChild('FixtureSeedRole');
     const policyId = logicalIdOf(seedRole.node.findChild('DefaultPolicy'));
     const dynamodbStatements = identityStatements(defaults.template)
       .filter(({ owner }) => owner === policyId)

@@ -135,8 +135,8 @@ export function asList<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** The logical ID CloudFormation knows a construct (or its default child) by. */
+/** The logical ID CloudFormation knows a construct (or its default child) by, overrides included. */
 export function logicalIdOf(construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;
-  return Stack.of(construct).getLogicalId(element);
+  return Stack.of(construct).resolve(element.logicalId);
 }

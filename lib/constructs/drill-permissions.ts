@@ -1,0 +1,173 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CANARY_KEY_VALUE } from '../../lambda/config';
+import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from '../nag-findings';
+
+/** What the drill function reaches besides its own logs, queue, history table and topics. */
+export interface DrillPermissionsScope {
+  /** `table/<prefix>*`: the restored copies. */
+  readonly restoredTablesArn: string;
+  readonly sourceTableArns: readonly string[];
+  readonly vaultNames: readonly string[];
+  readonly canaryTableArns: readonly string[];
+  /** The role the drill passes to AWS Backup. */
+  readonly restoreRoleArn: string;
+  readonly restoreKmsKeyArn?: string;
+  /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
+  readonly sourceTableKeyArns: readonly string[];
+  readonly canaryTableKeyArns: readonly string[];
+}
+
+/**
+ * The drill Lambda's permissions, one statement per purpose. Resource types and condition keys
+ * verified against the Service Authorization Reference (list_awsbackup, as mirrored by
+ * iam-floyd's generated backup statements):
+ * - ListRecoveryPointsByBackupVault: resource type backupVault (required).
+ * - DescribeRestoreJob: no resource type, so Resource "*".
+ * Only what lambda/ports calls is granted (test/lib/engine-permissions.test.ts holds it to that):
+ * recovery points are listed per vault, and no index of a drilled table is queried.
+ * - StartRestoreJob: resource type recoveryPoint
+ *   (arn:aws:backup:<region>:<account>:recovery-point:<id>); StartRestoreJob depends on iam:PassRole.
+ *   The recovery-point ARN carries no vault name, so "only recovery points of the drill's vaults"
+ *   cannot be expressed in IAM; the statement is limited to this account and Region, plus the
+ *   native DynamoDB backups (table/<source>/backup/*) of the drilled tables. The engine only
+ *   restores what it found in the configured vaults.
+ */
+export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope): iam.PolicyStatement[] {
+  const readableTables = [...scope.sourceTableArns, scope.restoredTablesArn];
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ListRecoveryPointsInDrillVaults',
+      actions: ['backup:ListRecoveryPointsByBackupVault'],
+      resources: scope.vaultNames.map((name) =>
+        stack.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ),
+    }),
+    new iam.PolicyStatement({
+      sid: 'RestoreRecoveryPoints',
+      actions: ['backup:StartRestoreJob'],
+      resources: [
+        stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ...scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
+      ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'FollowRestoreJobs',
+      actions: ['backup:DescribeRestoreJob'],
+      resources: ['*'],
+    }),
+    // A StartRestoreJob repeated with the same token may succeed without a RestoreJobId; the
+    // drill then finds its job among the restore jobs of the source table. No resource type in
+    // the Service Authorization Reference (list_awsbackup), so Resource "*"; read-only.
+    new iam.PolicyStatement({
+      sid: 'FindRestoreJobsStartedWithoutAnId',
+      actions: ['backup:ListRestoreJobsByProtectedResource'],
+      resources: ['*'],
+    }),
+    // Before a restore the drill asks KMS who manages the key a source is encrypted with, when it
+    // is not the table's configured kmsKeyArn: DescribeTable reports the same kind of ARN for the
+    // AWS managed key aws/dynamodb and for a customer-managed key. Metadata only (no key use);
+    // keys of this account and Region, where the drilled tables and their AWS managed key are.
+    new iam.PolicyStatement({
+      sid: 'TellAwsManagedFromCustomerKeys',
+      actions: ['kms:DescribeKey'],
+      resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassTheRestoreRoleToBackupOnly',
+      actions: ['iam:PassRole'],
+      resources: [scope.restoreRoleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadSourceTablesAndRestoredCopies',
+      actions: [
+        'dynamodb:DescribeTable',
+        'dynamodb:Scan',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:ListTagsOfResource',
+      ],
+      resources: readableTables,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeleteRestoredCopiesOnly',
+      actions: ['dynamodb:DeleteTable'],
+      resources: [scope.restoredTablesArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListTables',
+      actions: ['dynamodb:ListTables'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'WriteCanaryItemsOnly',
+      actions: ['dynamodb:PutItem'],
+      resources: [...scope.canaryTableArns],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CANARY_KEY_VALUE] } },
+    }),
+  ];
+  // Source tables encrypted with a customer-managed key: DynamoDB uses the key on the caller's
+  // behalf, so the caller needs it (kms:Decrypt to read items; kms:Encrypt and
+  // kms:GenerateDataKey to write them: the canary PutItem). Only through DynamoDB in this Region
+  // (kms:ViaService is "<service>.<region>.amazonaws.com": KMS developer guide, "kms:ViaService").
+  const viaDynamoDb = { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } };
+  if (scope.sourceTableKeyArns.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ReadSourceTablesEncryptedWithTheirKeys',
+        actions: ['kms:Decrypt'],
+        resources: [...scope.sourceTableKeyArns],
+        conditions: viaDynamoDb,
+      }),
+    );
+  }
+  if (scope.canaryTableKeyArns.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'WriteCanaryItemsToEncryptedSourceTables',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [...scope.canaryTableKeyArns],
+        conditions: viaDynamoDb,
+      }),
+    );
+  }
+  if (scope.restoreKmsKeyArn !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ReadRestoredCopiesEncryptedWithTheRestoreKey',
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: [scope.restoreKmsKeyArn],
+      }),
+    );
+  }
+  return statements;
+}
+
+/** The cdk-nag findings of the drill policy, each acknowledged with its reason. */
+export function acknowledgeDrillPolicy(policy: iam.Policy, scope: DrillPermissionsScope): void {
+  const stack = Stack.of(policy);
+  acknowledge(
+    policy,
+    'AwsSolutions-IAM5[Resource::*]',
+    'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
+  );
+  acknowledgeWildcardResources(
+    policy,
+    [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
+  );
+  acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+  acknowledgeWildcardResources(
+    policy,
+    [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    'kms:DescribeKey only (key metadata, no use of a key) on the keys of this account and Region: the drill reads KeyManager of whatever key a source table reports, to tell the AWS managed key from a customer-managed one.',
+  );
+  acknowledgeWildcardResources(
+    policy,
+    scope.sourceTableArns.map((arn) => `${arn}/backup/*`),
+    NATIVE_BACKUPS_REASON,
+  );
+}
