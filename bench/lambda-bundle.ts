@@ -167,7 +167,11 @@ function coldLoadMs(variant: LoadVariant): number {
 function coldLoads(variants: readonly LoadVariant[], runs: number): number[][] {
   const samples = variants.map(() => [] as number[]);
   for (const variant of variants) coldLoadMs(variant);
-  for (let run = 0; run < runs; run++) variants.forEach((variant, i) => samples[i].push(coldLoadMs(variant)));
+  for (let run = 0; run < runs; run++) {
+    variants.forEach((variant, i) => {
+      samples[i].push(coldLoadMs(variant));
+    });
+  }
   return samples;
 }
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RestoreBehaviour } from '../test/harness/backup/restore-behaviour';
 import { deployLocally } from '../test/harness/app/local-deployment';
-import { readSynthesizedApp, synthesizeApp } from '../test/harness/app/synthesized-app';
+import { readSynthesizedApp, type SynthesizedApp, synthesizeApp } from '../test/harness/app/synthesized-app';
 import { sharedDynamoDbLocal, stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
 import { isFixtureMarker } from '../lambda/fixture/fixture-marker';
 
@@ -50,32 +50,37 @@ const say = (text: string) => console.log(`[${((Date.now() - started) / 1000).to
 
 /** Turns the Lambda's structured log lines into progress a person can follow. */
 function progress(line: string): void {
-  let entry: Record<string, any>;
+  let entry: Record<string, unknown>;
   try {
-    entry = JSON.parse(line);
+    entry = JSON.parse(line) as Record<string, unknown>;
   } catch {
     if (line.trim()) say(`  lambda: ${line}`);
     return;
   }
-  const message = String(entry.message ?? '');
+  const text = progressLine(String(entry.message ?? ''), entry);
+  if (text) say(text);
+}
+
+function progressLine(message: string, entry: Record<string, unknown>): string | undefined {
+  const cleanup = entry.cleanup as { result?: string; detail?: string } | undefined;
   switch (message) {
     case 'newest recovery point found':
-      return say(`  drill: newest recovery point ${entry.recoveryPointArn}`);
+      return `  drill: newest recovery point ${entry.recoveryPointArn}`;
     case 'restore job started':
-      return say(`  drill: restore job ${entry.restoreJobId} started into ${entry.restoredTableName}`);
+      return `  drill: restore job ${entry.restoreJobId} started into ${entry.restoredTableName}`;
     case 'restore in progress':
-      return say(`  drill: waiting for the restore: ${entry.status}${entry.percentDone !== undefined ? ` ${entry.percentDone}%` : ''}`);
+      return `  drill: waiting for the restore: ${entry.status}${entry.percentDone !== undefined ? ` ${entry.percentDone}%` : ''}`;
     case 'drill verdict':
-      return say(`  drill: checks ${entry.checks} -> ${entry.verdict}`);
+      return `  drill: checks ${entry.checks} -> ${entry.verdict}`;
     case 'cleanup':
     case 'restored copy not deleted':
-      return say(`  drill: cleanup ${entry.cleanup?.result}: ${entry.cleanup?.detail}`);
+      return `  drill: cleanup ${cleanup?.result}: ${cleanup?.detail}`;
     case 'report published':
-      return say('  drill: report published to SNS');
+      return '  drill: report published to SNS';
     case 'canary written to the source for the next backup to capture':
-      return say('  drill: canary written to the source for the next backup');
+      return '  drill: canary written to the source for the next backup';
     default:
-      if (entry.level === 'ERROR' || entry.level === 'WARN') say(`  drill ${String(entry.level).toLowerCase()}: ${message}`);
+      return entry.level === 'ERROR' || entry.level === 'WARN' ? `  drill ${String(entry.level).toLowerCase()}: ${message}` : undefined;
   }
 }
 
@@ -92,7 +97,7 @@ async function main(): Promise<number> {
 
   const reuse = option('cdk-out');
   let workDir: string | undefined;
-  let app;
+  let app: SynthesizedApp;
   if (reuse) {
     app = readSynthesizedApp(path.resolve(reuse));
     say(`using the synthesized app in ${reuse}`);

@@ -403,11 +403,12 @@ describe('local AWS Backup: limits and the "reject at start" mode', () => {
     await createFixtureTable(harness.local, 'orders', 1);
     recoveryPointArn = (await harness.local.backup.backupTable('orders')).recoveryPointArn;
   });
-  afterAll(() => harness.stop());
-
   // LimitExceededException is a throttling error to the SDK (it retries it); one attempt keeps this fast.
   const client = new BackupClient({ maxAttempts: 1 });
-  afterAll(() => client.destroy());
+  afterAll(async () => {
+    client.destroy();
+    await harness.stop();
+  });
   const start = (targetTableName: string) =>
     client.send(
       new StartRestoreJobCommand({

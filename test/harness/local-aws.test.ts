@@ -74,7 +74,7 @@ describe('startLocalAws', () => {
       await clients.sns.send(new PublishCommand({ TopicArn: local.sns.topicArn('reports'), Message: 'hello' }));
       expect(local.sns.messages().map((message) => message.topicArn)).toEqual(['arn:aws:sns:eu-west-1:210987654321:reports']);
     } finally {
-      Object.values(clients).forEach((client) => client.destroy());
+      for (const client of Object.values(clients)) client.destroy();
       restore();
     }
     expect(process.env).toEqual(before);

@@ -795,13 +795,11 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
 
   test('listing the restore jobs denied: FAIL at once, naming the permission', async () => {
     succeedsWithoutId();
-    world.backup
-      .on(ListRestoreJobsByProtectedResourceCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    world.backup.on(ListRestoreJobsByProtectedResourceCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: backup:ListRestoreJobsByProtectedResource'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     const summary = await world.invoke(scheduledEvent());
     expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
     expect(world.published()[0].json.failure).toMatch(

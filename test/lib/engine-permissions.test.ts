@@ -28,7 +28,7 @@ const PLATFORM: Record<string, string> = {
   'logs:PutLogEvents': 'the function log group',
 };
 
-export function engineActions(): Set<string> {
+function engineActions(): Set<string> {
   const actions = new Set<string>();
   for (const file of readdirSync(PORTS_DIR).filter((name) => name.endsWith('.ts'))) {
     const source = readFileSync(path.join(PORTS_DIR, file), 'utf8');

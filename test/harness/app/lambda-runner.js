@@ -41,7 +41,7 @@ const timer = setTimeout(() => {
     clearTimeout(timer);
     process.exit(0);
   } catch (error) {
-    report({ error: { name: error && error.name, message: error && error.message } });
+    report({ error: { name: error?.name, message: error?.message } });
     clearTimeout(timer);
     process.exit(1);
   }

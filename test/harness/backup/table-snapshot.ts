@@ -19,7 +19,7 @@ export interface TableSnapshot {
 
 export async function takeTableSnapshot(client: DynamoDBClient, tableName: string): Promise<TableSnapshot> {
   const description = await describeTableOrUndefined(client, tableName);
-  if (!description || description.TableStatus !== 'ACTIVE') {
+  if (description?.TableStatus !== 'ACTIVE') {
     throw invalidParameter(`Resource arn:aws:dynamodb:...:table/${tableName} is not an ACTIVE DynamoDB table`);
   }
   const items = await scanAllItems(client, tableName);
