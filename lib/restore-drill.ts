@@ -203,7 +203,6 @@ export class RestoreDrill extends Construct {
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
       reportTopic: this.topic,
       failureTopic: this.failureTopic,
-      failureTopicCondition: deployTime?.failuresOnly,
       historyTable: this.historyTable,
       targets: deployTime
         ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }

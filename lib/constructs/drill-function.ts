@@ -40,12 +40,6 @@ export interface DrillFunctionProps {
    * @default - no failure topic
    */
   readonly failureTopic?: sns.ITopic;
-  /**
-   * The failure topic gets FAIL reports only under this condition (failures-only chosen at deploy
-   * time): otherwise DRILL_FAILURE_TOPIC_ARN is empty, which the engine reads as no failure topic.
-   * @default - always, when `failureTopic` is given
-   */
-  readonly failureTopicCondition?: CfnCondition;
   /** One record per drill; its encryption key, if any, is granted too. */
   readonly historyTable: dynamodb.ITable;
   /** The targets and limits of the checks (`DRILL_TARGETS`), e.g. `drillTargets(settings)`. */
@@ -105,11 +99,7 @@ export class DrillFunction extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     if (props.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = props.restoreKmsKeyArn;
-    if (props.failureTopic) {
-      environment[ENV.failureTopicArn] = props.failureTopicCondition
-        ? Fn.conditionIf(props.failureTopicCondition.logicalId, props.failureTopic.topicArn, '').toString()
-        : props.failureTopic.topicArn;
-    }
+    if (props.failureTopic) environment[ENV.failureTopicArn] = props.failureTopic.topicArn;
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(

@@ -21,6 +21,9 @@ export interface DrillNotificationsProps {
   /**
    * Email and failures-only chosen at deploy time (the console template's parameters) instead of
    * `email` and `failuresOnly`: both topics exist, and conditions choose the one subscription.
+   * The engine publishes FAIL reports to the failure topic either way; without failures-only
+   * nobody subscribes to it (a Lambda environment value cannot be chosen by a condition without
+   * an empty value or AWS::NoValue in a map, neither of which we could confirm Lambda takes).
    * @default - chosen at synth
    */
   readonly deployTime?: {
