@@ -89,7 +89,7 @@ function main(): number {
     const bytes = Buffer.byteLength(template);
     const parameters = Object.keys((JSON.parse(template) as { Parameters?: object }).Parameters ?? {});
     console.log(
-      `wrote ${path.relative(process.cwd(), out)}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KB of the console upload's 1 MB)`,
+      `wrote ${out.startsWith(process.cwd()) ? path.relative(process.cwd(), out) : out}: ${bytes} bytes (${(bytes / 1024).toFixed(0)} KB of the console upload's 1 MB)`,
     );
     console.log(`parameters: ${parameters.join(', ')}`);
     return 0;
