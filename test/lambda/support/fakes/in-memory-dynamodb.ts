@@ -58,7 +58,7 @@ interface StoredTable {
   activeAt: number;
   deletingUntil?: number;
   readonly items: Map<string, Item>;
-  readonly options: TableOptions;
+  options: TableOptions;
 }
 
 type TableMatch = (tableName: string) => boolean;
@@ -108,6 +108,11 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
   /** A table left CREATING becomes ACTIVE now (or at `at`, epoch ms of the engine's clock). */
   activate(tableName: string, at = this.clock.now()): void {
     this.stored(tableName).activeAt = at;
+  }
+
+  /** What DescribeTable and friends report of the table from now on (its creation time, encryption, settings). */
+  describeAs(tableName: string, options: TableOptions): void {
+    this.stored(tableName).options = { ...this.stored(tableName).options, ...options };
   }
 
   /** Writes (or replaces) items, as another client of the table would. */
@@ -292,7 +297,7 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
       OnDemandThroughput: onDemand ? definition.OnDemandThroughput : undefined,
       StreamSpecification: definition.StreamSpecification,
       DeletionProtectionEnabled: definition.DeletionProtectionEnabled ?? false,
-      CreationDateTime: new Date(table.createdAt),
+      CreationDateTime: new Date(options.createdAt ?? table.createdAt),
       SSEDescription: options.encryption,
     };
   }
