@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { canaryCheck } from './checks/canary';
 import { contentDigestCheck } from './checks/content-digest';
 import { CUSTOM_CHECKS } from './checks/custom';
+import { checksByName, checksOfModule } from './checks/custom/module-checks';
 import { BUILT_IN_CHECKS } from './checks/registry';
 import { sampleCompareCheck } from './checks/sample-compare';
 import type { DrilledTable } from './config';
@@ -180,6 +181,24 @@ export async function handleEvent(
 }
 
 let engine: Engine | undefined;
+
+/**
+ * The drill Lambda with the custom checks of the user's own modules (the construct's
+ * `customCheckModules`): the entry the construct generates imports each module and calls this.
+ * A module that yields no valid check, or a name given twice, fails the cold start loudly; the
+ * construct has already refused both at synth.
+ */
+export function handlerWithChecks(modules: readonly Record<string, unknown>[]) {
+  const customChecks = checksByName(
+    CUSTOM_CHECKS,
+    modules.flatMap((exports) => checksOfModule(exports)),
+  );
+  let withChecks: Engine | undefined;
+  return async (event: unknown, context: Context): Promise<InvocationSummary> => {
+    withChecks ??= createEngine({ customChecks });
+    return handleEvent(withChecks, event, context);
+  };
+}
 
 export async function handler(event: unknown, context: Context): Promise<InvocationSummary> {
   engine ??= createEngine();

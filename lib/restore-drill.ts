@@ -21,6 +21,7 @@ import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
 import type { FunctionCodeSource } from './constructs/node-function';
 import { DrillTriggers } from './constructs/triggers';
+import { customCheckNames, loadCustomCheckModules } from './custom-check-modules';
 import type { DeployTimeSettings } from './console-template';
 import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, resolveSettings, toDrilledTable } from './settings';
 import {
@@ -61,6 +62,15 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * @default - every setting chosen at synth
    */
   readonly deployTime?: DeployTimeSettings;
+  /**
+   * Your own checks: absolute paths of modules (TypeScript or JavaScript) that export checks
+   * written with `restore-drill/checks` (`itemRuleCheck`, or any `CheckDefinition`), as `default`
+   * (one check or an array) or by name. Each is built and loaded at synth, so a module that does
+   * not build, throws, or exports no valid check is refused then; the drill function bundles them.
+   * A table runs a check when its `customChecks` names it.
+   * @default - only the checks registered in lambda/checks/custom/index.ts
+   */
+  readonly customCheckModules?: readonly string[];
 }
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
@@ -122,7 +132,8 @@ export class RestoreDrill extends Construct {
     const stack = Stack.of(this);
 
     // Props first: nothing is created from a setting that could delete a source table.
-    this.settings = resolveSettings(props);
+    const checkModules = loadCustomCheckModules(props.customCheckModules);
+    this.settings = resolveSettings(props, customCheckNames(checkModules));
     const settings = this.settings;
     checkReservedConcurrency(props.reservedConcurrency);
     const deployTime = props.deployTime;
@@ -210,6 +221,7 @@ export class RestoreDrill extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       deployTimeTableArns,
       codeSource: props.codeSource,
+      customCheckModules: checkModules.map((module) => module.path),
     });
     this.drillFunction = drill.function;
     this.failureQueue = drill.failureQueue;

@@ -59,6 +59,11 @@ export interface DrillFunctionProps {
   readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
   /** @default 'asset' */
   readonly codeSource?: FunctionCodeSource;
+  /**
+   * The user's custom check modules (absolute paths), bundled into the function.
+   * @default - none
+   */
+  readonly customCheckModules?: readonly string[];
 }
 
 /**
@@ -109,6 +114,7 @@ export class DrillFunction extends Construct {
         description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
         entry: 'handler.ts',
         codeSource: props.codeSource,
+        checkModules: props.customCheckModules,
         memorySize: DRILL_FUNCTION_MEMORY_MB,
         // A restore can outlast an invocation; the engine hands over to the restore-job event.
         timeout: Duration.minutes(15),
