@@ -8,7 +8,7 @@ import { sampleCompareCheck } from './checks/sample-compare';
 import type { DrilledTable } from './config';
 import { DrillRun } from './drill/drill-run';
 import type { Engine, Invocation } from './drill/engine';
-import { drillIdFor } from './drill/drill-id';
+import { drillIdFor, idempotencyRepeatKey, manualDrillKey } from './drill/drill-id';
 import type { DrillResult } from './drill/run-state';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
 import { TimeBudget } from './drill/time-budget';
@@ -159,10 +159,10 @@ export async function handleEvent(
       // The drill id is derived from the idempotency key when there is one, else from the request
       // id (Lambda retries an asynchronous invocation with the same one). The first drill id is
       // recorded under it, so a repeat continues that drill instead of starting another restore.
-      const repeatKey = trigger.idempotencyKey !== undefined ? `key:${trigger.idempotencyKey}` : context.awsRequestId;
+      const repeatKey = trigger.idempotencyKey !== undefined ? idempotencyRepeatKey(trigger.idempotencyKey) : context.awsRequestId;
       const drills = await drillTables(found, 'manual', (table) =>
         engine.history.firstRecorded(
-          `manual|${repeatKey}|${table.tableArn}`,
+          manualDrillKey(repeatKey, table.tableArn),
           drillIdFor(new Date(engine.clock.now()), repeatKey, table.tableArn),
         ),
       );

@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -118,6 +119,8 @@ export class RestoreDrill extends Construct {
   /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
   public readonly historyTable: dynamodb.Table;
   public readonly drillFunction: lambda.Function;
+  /** The drill function's log group. */
+  public readonly drillLogGroup: logs.LogGroup;
   public readonly drillScheduleRule: events.Rule;
   /** Present when `drillAfterBackup` is set. */
   public readonly backupCompletedRule?: events.Rule;
@@ -224,6 +227,7 @@ export class RestoreDrill extends Construct {
       customCheckModules: checkModules.map((module) => module.path),
     });
     this.drillFunction = drill.function;
+    this.drillLogGroup = drill.logGroup;
     this.failureQueue = drill.failureQueue;
 
     const drillSchedule = deployTime?.schedules?.drillSchedule ?? settings.drillSchedule;

@@ -74,6 +74,8 @@ export interface DrillFunctionProps {
 export class DrillFunction extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
+  /** Where the drill function logs. */
+  public readonly logGroup: logs.LogGroup;
   /** Async invocations and EventBridge deliveries that still failed after retries. */
   public readonly failureQueue: sqs.Queue;
   /** The drill's permissions on backups, tables and keys (besides CDK's grants on its own resources). */
@@ -129,6 +131,7 @@ export class DrillFunction extends Construct {
     );
     this.function = drill.function;
     this.role = drill.role;
+    this.logGroup = drill.logGroup;
 
     const tables = props.drilledTables;
     const permissionsScope: DrillPermissionsScope = {
