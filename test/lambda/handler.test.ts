@@ -1,29 +1,27 @@
-import 'aws-sdk-client-mock-jest';
-import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { drillIdFor } from '../../lambda/drill/drill-id';
-import { DrillWorld, backupCompletedEvent, orderItems, restoreJobEvent, scheduledEvent, tableArn } from './support/drill-world';
+import { backupCompletedEvent, FlowWorld, orderItems, restoreJobEvent, scheduledEvent, tableArn } from './support/flow-world';
 
 /**
- * The handler's own business: structured logs, manual payloads it refuses, events that are not
- * triggers. AWS Backup and SNS mocked with aws-sdk-client-mock, DynamoDB on AWS's DynamoDB Local
- * behind the mock, virtual time. The drill flow itself is test/lambda/drill/drill-flow*.test.ts's.
+ * The handler's own business, one layer: structured logs, manual payloads it refuses, events that
+ * are not triggers. It runs on the flow world (the real engine over in-memory port fakes, virtual
+ * time); the drill flow itself is test/lambda/drill/drill-flow*.test.ts's.
  */
 
-let world: DrillWorld;
+let world: FlowWorld;
 
-beforeAll(async () => {
-  world = await DrillWorld.start();
+beforeEach(() => {
+  world = new FlowWorld();
+  world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
 
-afterAll(async () => {
-  await world.stop();
-});
-
-beforeEach(async () => {
-  await world.reset();
-  await world.addSourceTable({ name: 'orders', items: orderItems(40) });
-});
+/** Nothing was asked of AWS Backup or SNS, and no drill was recorded or read. */
+function expectNothingStarted() {
+  expect(world.backup.all()).toHaveLength(0);
+  expect(world.notifier.all()).toHaveLength(0);
+  expect(world.history.calls('create')).toEqual([]);
+  expect(world.dynamodb.calls('putItem')).toEqual([]);
+}
 
 describe('structured logs', () => {
   /** Runs the handler with an engine whose logger writes JSON lines here (tests are silent by default). */
@@ -97,9 +95,7 @@ describe('manual payloads that are refused', () => {
     expect(summary.refused).toMatch(why);
     expect(summary.refused).toContain('Accepted: {"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional');
     expect(warnings).toContainEqual({ message: 'manual drill refused', extra: { reason: summary.refused } });
-    expect(world.backup.calls()).toHaveLength(0);
-    expect(world.sns.calls()).toHaveLength(0);
-    expect(world.dynamodb).not.toHaveReceivedCommand(PutItemCommand);
+    expectNothingStarted();
   });
 
   test('only tables this stack does not drill: refused, naming them and the drilled ones', async () => {
@@ -107,7 +103,7 @@ describe('manual payloads that are refused', () => {
     expect(summary.refused).toBe(
       'manual drill refused, nothing was started: no table named is drilled by this stack (invoices); drilled tables: orders',
     );
-    expect(world.backup.calls()).toHaveLength(0);
+    expectNothingStarted();
   });
 });
 
@@ -125,15 +121,14 @@ describe('events that are not drill triggers', () => {
     const summary = await world.invoke(event);
     expect(summary.trigger).toBe('ignored');
     expect(summary.ignored).toEqual(expect.any(String));
-    expect(world.backup.calls()).toHaveLength(0);
-    expect(world.sns.calls()).toHaveLength(0);
-    expect(world.dynamodb).not.toHaveReceivedCommand(PutItemCommand);
-    expect(world.dynamodb).not.toHaveReceivedCommand(ScanCommand);
+    expectNothingStarted();
+    expect(world.dynamodb.calls('scanItems')).toEqual([]);
+    expect(world.dynamodb.calls('countItems')).toEqual([]);
   });
 
   test('a restore event for a job no drill started is ignored', async () => {
     const summary = await world.invoke(restoreJobEvent('someone-elses-job', 'COMPLETED'));
     expect(summary.ignored).toBe('unknown restore job someone-elses-job');
-    expect(world.sns.calls()).toHaveLength(0);
+    expect(world.notifier.all()).toHaveLength(0);
   });
 });
