@@ -114,6 +114,17 @@ export class FakeBackup extends PortCalls<BackupPort> implements BackupPort {
     this.recoveryPoints = this.recoveryPoints.filter((point) => point.table !== table);
   }
 
+  /**
+   * Someone else's restore of a recovery point (an operator in the console, with their own role
+   * and table name): a restore job as the drill's are, but no call of the drill's port.
+   */
+  restoreElsewhere(request: StartRestoreRequest): string {
+    const targetTable = refusedAsBackupRefuses(() => checkDynamoDbRestoreMetadata(request.metadata));
+    const point = this.recoveryPoints.find((p) => p.recoveryPointArn === request.recoveryPointArn);
+    if (!point) throw new Error(`no recovery point ${request.recoveryPointArn}`);
+    return this.start(point, targetTable, request).id;
+  }
+
   /** How restores started from now on run (merged over the default: 10 s, COMPLETED). */
   nextRestores(plan: Partial<RestorePlan>): void {
     this.plan = { ...DEFAULT_RESTORE_PLAN, ...plan };

@@ -62,12 +62,14 @@ interface StoredTable {
 }
 
 type TableMatch = (tableName: string) => boolean;
+/** Which scans: by table, and by what is asked of it (a filter, a projection). */
+type ScanMatch = (tableName: string, options: ScanOptions) => boolean;
 
 export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoDbPort {
   /** Every scan page and BatchGetItem read, in order. */
   readonly reads: ReadRecord[] = [];
   private readonly tables = new Map<string, StoredTable>();
-  private readonly pageLimits: Array<{ readonly match: TableMatch; readonly items: number }> = [];
+  private readonly pageLimits: Array<{ readonly match: ScanMatch; readonly items: number }> = [];
   private readonly pageDelays: Array<{ readonly match: TableMatch; readonly ms: number }> = [];
   private readonly scanRewrites: Array<{ readonly match: TableMatch; readonly rewrite: (item: Item) => Item }> = [];
 
@@ -142,8 +144,8 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     return structuredClone(this.stored(tableName).definition);
   }
 
-  /** Scan pages of matching tables hold at most `items` items, as a Scan with Limit does (a full page says more may follow). */
-  limitPages(match: TableMatch, items: number): void {
+  /** Pages of matching scans hold at most `items` items, as a Scan with Limit does (a full page says more may follow). */
+  limitPages(match: ScanMatch, items: number): void {
     this.pageLimits.push({ match, items });
   }
 
@@ -313,7 +315,7 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     const matches = options.filter ? compileFilter(options.filter) : () => true;
     const project = op === 'scanItems' && options.projection ? projector(options.projection) : (item: Item) => item;
     const rewrites = this.scanRewrites.filter((r) => r.match(tableName)).map((r) => r.rewrite);
-    const limit = this.pageLimits.find((l) => l.match(tableName))?.items;
+    const limit = this.pageLimits.find((l) => l.match(tableName, options))?.items;
     const delay = this.pageDelays.find((d) => d.match(tableName))?.ms;
     const segments = Math.max(1, options.segments);
     const schema = table.definition.KeySchema ?? [];
