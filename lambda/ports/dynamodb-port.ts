@@ -16,6 +16,9 @@ import {
   type TableDescription,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
+import { ObjectItem, type ScannedItem, WireItem, readScanPageFromWire, type WirePage } from './scan-wire';
+
+export type { ScannedItem } from './scan-wire';
 
 /** The DynamoDB operations the drill uses, in the engine's terms. Checks read through {@link DynamoDbReader}. */
 
@@ -96,6 +99,11 @@ export interface DynamoDbPort {
   describeSettings(table: TableShape): Promise<TableSettings>;
   /** Parallel scan; each item is handed to onItem as it arrives (memory stays bounded by the pages in flight). */
   scanItems(tableName: string, options: ScanOptions, onItem: (item: Item) => void): Promise<ScanSummary>;
+  /**
+   * The same scan, each item handed over as read from the response (scan-wire.ts): what a check
+   * that does not need every item as objects reads. The item is valid only during the call.
+   */
+  scanScannedItems(tableName: string, options: ScanOptions, onItem: (item: ScannedItem) => void): Promise<ScanSummary>;
   /** Parallel scan with Select COUNT: counts without transferring items. */
   countItems(tableName: string, options: ScanOptions): Promise<ScanSummary>;
   /** BatchGetItem in chunks of 100, retrying unprocessed keys. */
@@ -113,7 +121,10 @@ function readCapacityOf(table: TableDescription): number | undefined {
 }
 
 /** The read-only part of the port: all a check (built-in or custom) is given. */
-export type DynamoDbReader = Pick<DynamoDbPort, 'describeTable' | 'scanItems' | 'countItems' | 'batchGetItems' | 'getItem'>;
+export type DynamoDbReader = Pick<
+  DynamoDbPort,
+  'describeTable' | 'scanItems' | 'scanScannedItems' | 'countItems' | 'batchGetItems' | 'getItem'
+>;
 
 export function toTableShape(table: TableDescription): TableShape {
   const index = (i: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Projection }) => ({
@@ -170,12 +181,26 @@ export function scanRequest(tableName: string, options: Pick<ScanOptions, 'filte
   };
 }
 
-export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) => Promise<void>): DynamoDbPort {
+export interface DynamoDbPortOptions {
+  /**
+   * Read Scan pages' items from the response bytes instead of the SDK's objects (scan-wire.ts);
+   * on by default. Off, every item is unmarshalled by the SDK, as before issue 14.
+   */
+  readonly readScanPagesFromWire?: boolean;
+}
+
+export function createDynamoDbPort(
+  client: DynamoDBClient,
+  sleep: (ms: number) => Promise<void>,
+  portOptions: DynamoDbPortOptions = {},
+): DynamoDbPort {
+  const fromWire = portOptions.readScanPagesFromWire ?? true;
+
   async function scanSegments(
     tableName: string,
     options: ScanOptions,
     mode: 'count' | 'items',
-    onItem?: (item: Item) => void,
+    onItem?: (item: ScannedItem) => void,
   ): Promise<ScanSummary> {
     let count = 0;
     let consumedUnits = 0;
@@ -183,20 +208,26 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
     const request = scanRequest(tableName, options, mode);
     const scanSegment = async (segment: number) => {
       let startKey: Item | undefined;
+      // One reader per segment, moved from item to item: nothing is allocated per item.
+      const wireItem = new WireItem();
       do {
         if (stoppedEarly) return;
-        const page = await client.send(
-          new ScanCommand({
-            ...request,
-            Segment: options.segments > 1 ? segment : undefined,
-            TotalSegments: options.segments > 1 ? options.segments : undefined,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        const command = new ScanCommand({
+          ...request,
+          Segment: options.segments > 1 ? segment : undefined,
+          TotalSegments: options.segments > 1 ? options.segments : undefined,
+          ExclusiveStartKey: startKey,
+        });
+        const wire: { page?: WirePage } = {};
+        if (onItem && fromWire) readScanPageFromWire(command, wire);
+        const page = await client.send(command);
         count += page.Count ?? 0;
         const units = page.ConsumedCapacity?.CapacityUnits ?? 0;
         consumedUnits += units;
-        if (onItem) for (const item of page.Items ?? []) onItem(item);
+        if (onItem && wire.page) {
+          const { body, itemRanges, itemCount } = wire.page;
+          for (let k = 0; k < itemCount; k++) onItem(wireItem.moveTo(body, itemRanges[2 * k], itemRanges[2 * k + 1]));
+        } else if (onItem) for (const item of page.Items ?? []) onItem(new ObjectItem(item));
         startKey = page.LastEvaluatedKey;
         if (options.onPage && !(await options.onPage(units, startKey !== undefined)) && startKey) {
           stoppedEarly = true;
@@ -240,7 +271,9 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
       };
     },
 
-    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', onItem),
+    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', (item) => onItem(item.toItem())),
+
+    scanScannedItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', onItem),
 
     countItems: (tableName, options) => scanSegments(tableName, options, 'count'),
 
