@@ -1,5 +1,5 @@
 import { canonicalNumber } from './canonical-item';
-import { MemberList, readMembers, skipSpace, skipValue, type WireItem } from '../ports/scan-wire';
+import { skipSpace, skipString, skipValue, type WireItem } from '../ports/scan-wire';
 
 /**
  * The canonical encoding of canonical-item.ts, written straight from the item's wire bytes
@@ -72,57 +72,78 @@ function isPlainDecimal(bytes: Uint8Array, start: number, end: number): boolean 
 const isHex = (byte: number) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66);
 const hexValue = (byte: number) => (byte <= 0x39 ? byte - 0x30 : byte - 0x61 + 10);
 
-/**
- * Checks that the JSON string in [start, end) (quotes included) is written exactly as
- * JSON.stringify writes the string it holds: escapes only for `"`, `\` and control characters,
- * the short forms where JSON has them, lowercase hex otherwise.
- */
-function assertStringifyForm(bytes: Uint8Array, start: number, end: number): void {
-  for (let i = start + 1; i < end - 1; i++) {
-    const byte = bytes[i];
-    if (byte < 0x20) throw new NotOnFastPath('raw control character in a string');
-    if (byte !== BACKSLASH) continue;
-    const escaped = bytes[++i];
-    if (
-      escaped === QUOTE ||
-      escaped === BACKSLASH ||
-      escaped === 0x62 ||
-      escaped === 0x66 ||
-      escaped === 0x6e ||
-      escaped === 0x72 ||
-      escaped === 0x74
-    )
-      continue;
-    if (escaped === 0x75 && bytes[i + 1] === 0x30 && bytes[i + 2] === 0x30 && isHex(bytes[i + 3]) && isHex(bytes[i + 4])) {
-      const code = hexValue(bytes[i + 3]) * 16 + hexValue(bytes[i + 4]);
-      if (code < 0x20 && code !== 8 && code !== 9 && code !== 10 && code !== 12 && code !== 13) {
-        i += 4;
-        continue;
-      }
-    }
-    throw new NotOnFastPath('an escape JSON.stringify would write differently');
-  }
-}
-
 const decoder = new TextDecoder('utf-8');
 
-/** Writes canonical encodings into one reusable buffer. */
+/**
+ * Writes canonical encodings into one reusable buffer, in one pass over each value's bytes:
+ * every writer returns the index after what it read. A map's members are written in the order
+ * they came, then reordered by name when they came out of order.
+ */
 export class WireCanonicalEncoder {
   private out = Buffer.allocUnsafe(64 * 1024);
   private length = 0;
   private scratch = Buffer.allocUnsafe(16 * 1024);
-  /** Per nesting level: the map's members and their order, so no level allocates. */
-  private readonly members = Array.from({ length: MAX_DEPTH }, () => new MemberList());
-  private readonly orders = Array.from({ length: MAX_DEPTH }, () => new Int32Array(64));
-  private readonly setSegments = Array.from({ length: MAX_DEPTH }, () => new Int32Array(256));
-  private bytes: Uint8Array = this.out;
+  /** Per nesting level: a map's members (name range, written range) and their order, so no level allocates. */
+  private readonly written = Array.from({ length: MAX_DEPTH }, () => new Int32Array(64));
+  private readonly orders = Array.from({ length: MAX_DEPTH }, () => new Int32Array(16));
+  private bytes: Buffer = this.out;
+  /** Index of the next backslash in `bytes` at or after `backslashSearchedFrom` (none: MAX_SAFE_INTEGER). */
+  private nextBackslash = -1;
+  private backslashSearchedFrom = 0;
+  /** Escapes are rare: an item without a backslash has none to check, string by string. */
+  private itemHasBackslash = true;
 
   /** The canonical encoding of the item, valid until the next call. */
   encode(item: WireItem): Uint8Array {
+    item.readAttributes();
+    if (this.bytes !== item.bytes) {
+      this.nextBackslash = -1;
+      this.backslashSearchedFrom = 0;
+    }
     this.bytes = item.bytes;
     this.length = 0;
-    this.writeMap(item.members(), 0);
+    // The scan reads a page's items in order, so one forward search per page finds every backslash.
+    if (this.nextBackslash < item.start || item.start < this.backslashSearchedFrom) {
+      const found = item.bytes.indexOf(BACKSLASH, item.start);
+      this.backslashSearchedFrom = item.start;
+      this.nextBackslash = found < 0 ? Number.MAX_SAFE_INTEGER : found;
+    }
+    this.itemHasBackslash = this.nextBackslash < item.end;
+    const { memberRanges: ranges, firstMember, memberCount } = item;
+    // The item's attributes are known (name and value ranges): write them in name order directly.
+    const order = this.sortedOrder(0, memberCount, ranges, firstMember, this.bytes);
+    this.byte(OPEN_BRACE);
+    for (let k = 0; k < memberCount; k++) {
+      const at = (firstMember + order[k]) * 4;
+      if (k > 0) this.byte(COMMA);
+      this.writeName(ranges[at], ranges[at + 1]);
+      this.byte(COLON);
+      this.writeValue(ranges[at + 2], 1);
+    }
+    this.byte(CLOSE_BRACE);
     return this.out.subarray(0, this.length);
+  }
+
+  /**
+   * Indices 0..count-1 ordered by the names they point at: entry `base + m` of `table` (4 numbers
+   * each) holds name m's start and end in `bytes`. Insertion sort: maps are small.
+   */
+  private sortedOrder(depth: number, count: number, table: Int32Array, base: number, bytes: Uint8Array): Int32Array {
+    let order = this.orders[depth];
+    if (order.length < count) order = this.orders[depth] = new Int32Array(count * 2);
+    for (let m = 0; m < count; m++) {
+      const start = table[(base + m) * 4];
+      const end = table[(base + m) * 4 + 1];
+      let slot = m;
+      while (slot > 0) {
+        const other = (base + order[slot - 1]) * 4;
+        if (compareUtf16Order(bytes, table[other], table[other + 1], bytes, start, end) <= 0) break;
+        order[slot] = order[slot - 1];
+        slot--;
+      }
+      order[slot] = m;
+    }
+    return order;
   }
 
   private ensure(extra: number): void {
@@ -140,13 +161,12 @@ export class WireCanonicalEncoder {
   private copy(start: number, end: number): void {
     const size = end - start;
     this.ensure(size);
-    const out = this.out;
-    const bytes = this.bytes;
-    if (size > 48) {
-      out.set(bytes.subarray(start, end), this.length);
-      this.length += size;
+    if (size > 64) {
+      this.length += this.bytes.copy(this.out, this.length, start, end);
       return;
     }
+    const out = this.out;
+    const bytes = this.bytes;
     let at = this.length;
     for (let i = start; i < end; i++) out[at++] = bytes[i];
     this.length = at;
@@ -157,98 +177,111 @@ export class WireCanonicalEncoder {
     for (let i = 0; i < text.length; i++) this.out[this.length++] = text.charCodeAt(i);
   }
 
-  /** `{"a":<value>,"b":<value>}` with the names in sort order (canonicalItem). */
-  private writeMap(list: MemberList, depth: number): void {
-    if (depth >= MAX_DEPTH) throw new NotOnFastPath('nested deeper than DynamoDB allows');
-    const { ranges, count } = list;
+  /** `"name"` - refused when escaped: its sort order would be that of the unescaped name. */
+  private writeName(start: number, end: number): void {
     const bytes = this.bytes;
-    let order = this.orders[depth];
-    if (order.length < count) order = this.orders[depth] = new Int32Array(count * 2);
-    // Insertion sort by name: maps are small, and DynamoDB often sends names nearly in order.
-    for (let m = 0; m < count; m++) {
-      const nameStart = ranges[m * 4];
-      const nameEnd = ranges[m * 4 + 1];
-      for (let i = nameStart; i < nameEnd; i++) if (bytes[i] === BACKSLASH) throw new NotOnFastPath('escaped attribute name');
-      let slot = m;
-      while (slot > 0) {
-        const other = order[slot - 1] * 4;
-        if (compareUtf16Order(bytes, ranges[other], ranges[other + 1], bytes, nameStart, nameEnd) <= 0) break;
-        order[slot] = order[slot - 1];
-        slot--;
-      }
-      order[slot] = m;
-    }
-    this.byte(OPEN_BRACE);
-    for (let k = 0; k < count; k++) {
-      const at = order[k] * 4;
-      if (k > 0) this.byte(COMMA);
-      this.copy(ranges[at] - 1, ranges[at + 1] + 1);
-      this.byte(COLON);
-      this.writeValue(ranges[at + 2], depth + 1);
-    }
-    this.byte(CLOSE_BRACE);
+    for (let i = start; i < end; i++) if (bytes[i] === BACKSLASH) throw new NotOnFastPath('escaped attribute name');
+    this.copy(start - 1, end + 1);
   }
 
-  /** One AttributeValue, `{"<type>":<value>}` starting at `start`. */
-  private writeValue(start: number, depth: number): void {
+  /** One AttributeValue, `{"<type>":<value>}` starting at `start`; returns the index after it. */
+  private writeValue(start: number, depth: number): number {
     const bytes = this.bytes;
     if (bytes[start] !== OPEN_BRACE) throw new NotOnFastPath('an attribute value object expected');
-    const typeStart = skipSpace(bytes, start + 1);
-    if (bytes[typeStart] !== QUOTE) throw new NotOnFastPath('a type name expected');
-    let typeEnd = typeStart + 1;
-    while (bytes[typeEnd] !== QUOTE && typeEnd < bytes.length) typeEnd++;
-    let valueStart = skipSpace(bytes, typeEnd + 1);
-    if (bytes[valueStart] !== COLON) throw new NotOnFastPath('":" expected');
-    valueStart = skipSpace(bytes, valueStart + 1);
-    const valueEnd = skipValue(bytes, valueStart);
-    if (bytes[skipSpace(bytes, valueEnd)] !== CLOSE_BRACE) throw new NotOnFastPath('an attribute value with more than one type');
-    const first = bytes[typeStart + 1];
-    const typeLength = typeEnd - typeStart - 1;
-    if (typeLength === 1 && first === S) this.writeString(S, valueStart, valueEnd);
-    else if (typeLength === 1 && first === N) this.writeNumber(valueStart, valueEnd);
-    else if (typeLength === 1 && first === B) this.writeBinary(valueStart, valueEnd);
-    else if (typeLength === 1 && first === L) this.writeList(valueStart, depth);
+    let i = start + 1;
+    let first: number;
+    let typeLength: number;
+    let valueStart: number;
+    if (bytes[i] === QUOTE && bytes[i + 2] === QUOTE && bytes[i + 3] === COLON) {
+      // The common compact form of a one-letter type: {"S":..., {"N":..., {"M":..., {"L":...
+      first = bytes[i + 1];
+      typeLength = 1;
+      valueStart = i + 4;
+    } else {
+      if (bytes[i] !== QUOTE) i = skipSpace(bytes, i);
+      if (bytes[i] !== QUOTE) throw new NotOnFastPath('a type name expected');
+      first = bytes[i + 1];
+      let typeEnd = i + 2;
+      while (typeEnd < bytes.length && bytes[typeEnd] !== QUOTE) typeEnd++;
+      typeLength = typeEnd - i - 1;
+      if (typeLength === 2 && bytes[i + 2] !== S) throw new NotOnFastPath('an attribute type this path does not read');
+      valueStart = typeEnd + 1;
+      if (bytes[valueStart] !== COLON) valueStart = skipSpace(bytes, valueStart);
+      if (bytes[valueStart] !== COLON) throw new NotOnFastPath('":" expected');
+      valueStart++;
+    }
+    if (isSpace(bytes[valueStart])) valueStart = skipSpace(bytes, valueStart);
+    let end: number;
+    if (typeLength === 1 && first === S) end = this.writeString(S, valueStart);
+    else if (typeLength === 1 && first === N) end = this.writeNumber(valueStart, true);
+    else if (typeLength === 1 && first === B) end = this.writeBinary(valueStart, true);
+    else if (typeLength === 1 && first === L) end = this.writeList(valueStart, depth);
     else if (typeLength === 1 && first === M) {
       this.byte(M);
-      const list = this.members[depth];
-      readMembers(bytes, valueStart, list);
-      this.writeMap(list, depth);
-    } else if (typeLength === 2 && bytes[typeStart + 2] === S && (first === S || first === N || first === B)) {
-      this.writeSet(first, valueStart, depth);
+      end = this.writeMap(valueStart, depth);
+    } else if (typeLength === 2 && (first === S || first === N || first === B)) {
+      end = this.writeSet(first, valueStart, depth);
     } else if (typeLength === 4 && first === B) {
       // BOOL
       this.byte(bytes[valueStart] === 0x74 ? T : F);
+      end = skipValue(bytes, valueStart);
     } else if (typeLength === 4 && first === N) {
       // NULL: canonicalValue writes Z whatever its value
       this.byte(Z);
+      end = skipValue(bytes, valueStart);
     } else throw new NotOnFastPath('an attribute type this path does not read');
+    if (bytes[end] !== CLOSE_BRACE) end = skipSpace(bytes, end);
+    if (bytes[end] !== CLOSE_BRACE) throw new NotOnFastPath('an attribute value with more than one type');
+    return end + 1;
   }
 
-  /** S"..." - the string as JSON.stringify writes it, which is how DynamoDB sent it on the fast path. */
-  private writeString(prefix: number, start: number, end: number): void {
-    if (this.bytes[start] !== QUOTE) throw new NotOnFastPath('a string expected');
-    assertStringifyForm(this.bytes, start, end);
+  /**
+   * The string at `start` (on its quote), as JSON.stringify writes it - which is how DynamoDB sent
+   * it, checked on the way: escapes only for `"`, `\` and control characters, the short forms
+   * where JSON has them, lowercase hex otherwise. Returns the index after the closing quote.
+   */
+  private writeString(prefix: number, start: number): number {
+    const bytes = this.bytes;
+    if (bytes[start] !== QUOTE) throw new NotOnFastPath('a string expected');
+    // The closing quote: a short loop, then memchr for long text.
+    let i = start + 1;
+    const shortEnd = Math.min(start + 40, bytes.length);
+    while (i < shortEnd && bytes[i] !== QUOTE) i++;
+    if (i === shortEnd) i = bytes.indexOf(QUOTE, i);
+    if (i < 0) throw new NotOnFastPath('unterminated string');
+    if (this.itemHasBackslash) i = checkEscapedString(bytes, start);
     if (prefix) this.byte(prefix);
-    this.copy(start, end);
+    this.copy(start, i + 1);
+    return i + 1;
   }
 
-  private writeNumber(start: number, end: number, prefix = true): void {
+  private writeNumber(start: number, prefix: boolean): number {
     const bytes = this.bytes;
     if (bytes[start] !== QUOTE) throw new NotOnFastPath('a number string expected');
+    let end = start + 1;
+    while (end < bytes.length && bytes[end] !== QUOTE) end++;
     if (prefix) this.byte(N);
-    if (isPlainDecimal(bytes, start + 1, end - 1)) this.copy(start + 1, end - 1);
-    else this.ascii(canonicalNumber(decoder.decode(bytes.subarray(start + 1, end - 1))));
+    if (isPlainDecimal(bytes, start + 1, end)) {
+      this.ensure(end - start);
+      const out = this.out;
+      let at = this.length;
+      for (let k = start + 1; k < end; k++) out[at++] = bytes[k];
+      this.length = at;
+    } else this.ascii(canonicalNumber(decoder.decode(bytes.subarray(start + 1, end))));
+    return end + 1;
   }
 
-  private writeBinary(start: number, end: number, prefix = true): void {
+  private writeBinary(start: number, prefix: boolean): number {
     const bytes = this.bytes;
     if (bytes[start] !== QUOTE) throw new NotOnFastPath('a base64 string expected');
+    const end = skipString(bytes, start);
     if (prefix) this.byte(B);
     // Re-encoded as canonicalBinary does, so padding or stray bits cannot make equal bytes differ.
-    this.ascii(Buffer.from(decoder.decode(bytes.subarray(start + 1, end - 1)), 'base64').toString('base64'));
+    this.ascii(Buffer.from(bytes.toString('latin1', start + 1, end - 1), 'base64').toString('base64'));
+    return end;
   }
 
-  private writeList(start: number, depth: number): void {
+  private writeList(start: number, depth: number): number {
     const bytes = this.bytes;
     if (bytes[start] !== OPEN_BRACKET) throw new NotOnFastPath('a list expected');
     this.byte(L);
@@ -258,64 +291,141 @@ export class WireCanonicalEncoder {
     while (bytes[i] !== CLOSE_BRACKET) {
       if (!first) this.byte(COMMA);
       first = false;
-      this.writeValue(i, depth);
-      i = skipSpace(bytes, skipValue(bytes, i));
+      i = skipSpace(bytes, this.writeValue(i, depth));
       if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
+      else if (bytes[i] !== CLOSE_BRACKET) throw new NotOnFastPath('"," or "]" expected');
     }
     this.byte(CLOSE_BRACKET);
+    return i + 1;
+  }
+
+  /** `{"a":<value>,...}` for the map at `start`: members written as they come, then put in name order. */
+  private writeMap(start: number, depth: number): number {
+    if (depth >= MAX_DEPTH) throw new NotOnFastPath('nested deeper than DynamoDB allows');
+    const bytes = this.bytes;
+    if (bytes[start] !== OPEN_BRACE) throw new NotOnFastPath('a map expected');
+    this.byte(OPEN_BRACE);
+    const from = this.length;
+    let written = this.written[depth];
+    let count = 0;
+    let sorted = true;
+    let i = skipSpace(bytes, start + 1);
+    while (bytes[i] !== CLOSE_BRACE) {
+      if (bytes[i] !== QUOTE) throw new NotOnFastPath('a member name expected');
+      const nameEnd = skipString(bytes, i);
+      if (count * 4 + 4 > written.length) {
+        const grown = new Int32Array(written.length * 2);
+        grown.set(written);
+        written = this.written[depth] = grown;
+      }
+      const at = count * 4;
+      if (count > 0) {
+        this.byte(COMMA);
+        if (sorted && compareUtf16Order(bytes, written[at - 4], written[at - 3], bytes, i + 1, nameEnd - 1) > 0) sorted = false;
+      }
+      written[at] = i + 1;
+      written[at + 1] = nameEnd - 1;
+      written[at + 2] = this.length;
+      this.writeName(i + 1, nameEnd - 1);
+      this.byte(COLON);
+      let valueStart = skipSpace(bytes, nameEnd);
+      if (bytes[valueStart] !== COLON) throw new NotOnFastPath('":" expected');
+      valueStart = skipSpace(bytes, valueStart + 1);
+      i = skipSpace(bytes, this.writeValue(valueStart, depth + 1));
+      written[at + 3] = this.length;
+      count++;
+      if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
+      else if (bytes[i] !== CLOSE_BRACE) throw new NotOnFastPath('"," or "}" expected');
+    }
+    if (!sorted) this.reorder(from, count, this.sortedOrder(depth, count, written, 0, bytes), written);
+    this.byte(CLOSE_BRACE);
+    return i + 1;
+  }
+
+  /** Rewrites the `count` comma-separated segments written since `from` (at 4m+2, 4m+3 of `table`) in the given order. */
+  private reorder(from: number, count: number, order: Int32Array, table: Int32Array): void {
+    const total = this.length - from;
+    if (this.scratch.length < total) this.scratch = Buffer.allocUnsafe(total * 2);
+    this.out.copy(this.scratch, 0, from, this.length);
+    this.length = from;
+    for (let k = 0; k < count; k++) {
+      if (k > 0) this.out[this.length++] = COMMA;
+      const at = order[k] * 4;
+      this.length += this.scratch.copy(this.out, this.length, table[at + 2] - from, table[at + 3] - from);
+    }
   }
 
   /** SS[...], NS[...], BS[...]: each element encoded, then the elements sorted as strings. */
-  private writeSet(kind: number, start: number, depth: number): void {
+  private writeSet(kind: number, start: number, depth: number): number {
     const bytes = this.bytes;
     if (bytes[start] !== OPEN_BRACKET) throw new NotOnFastPath('a set expected');
     this.byte(kind);
     this.byte(S);
     this.byte(OPEN_BRACKET);
     const from = this.length;
-    let segments = this.setSegments[depth];
+    let segments = this.written[depth];
     let count = 0;
     let i = skipSpace(bytes, start + 1);
     while (bytes[i] !== CLOSE_BRACKET) {
-      const end = skipValue(bytes, i);
-      const segmentStart = this.length;
-      if (kind === S) this.writeString(0, i, end);
-      else if (kind === N) this.writeNumber(i, end, false);
-      else this.writeBinary(i, end, false);
-      if (count * 2 + 2 > segments.length) {
+      if (count * 4 + 4 > segments.length) {
         const grown = new Int32Array(segments.length * 2);
         grown.set(segments);
-        segments = this.setSegments[depth] = grown;
+        segments = this.written[depth] = grown;
       }
-      segments[count * 2] = segmentStart;
-      segments[count * 2 + 1] = this.length;
+      if (count > 0) this.byte(COMMA);
+      const segmentStart = this.length;
+      if (kind === S) i = this.writeString(0, i);
+      else if (kind === N) i = this.writeNumber(i, false);
+      else i = this.writeBinary(i, false);
+      // The element is both what is sorted by (0, 1) and what is moved (2, 3).
+      segments[count * 4] = segmentStart;
+      segments[count * 4 + 1] = this.length;
+      segments[count * 4 + 2] = segmentStart;
+      segments[count * 4 + 3] = this.length;
       count++;
-      i = skipSpace(bytes, end);
+      i = skipSpace(bytes, i);
       if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
+      else if (bytes[i] !== CLOSE_BRACKET) throw new NotOnFastPath('"," or "]" expected');
     }
-    // Sort the encoded elements: copy them aside, then write them back in order with commas.
-    const total = this.length - from;
-    if (this.scratch.length < total) this.scratch = Buffer.allocUnsafe(total * 2);
-    this.out.copy(this.scratch, 0, from, this.length);
-    const order = Array.from({ length: count }, (_, k) => k);
-    const scratch = this.scratch;
-    order.sort((a, b) =>
-      compareUtf16Order(
-        scratch,
-        segments[a * 2] - from,
-        segments[a * 2 + 1] - from,
-        scratch,
-        segments[b * 2] - from,
-        segments[b * 2 + 1] - from,
-      ),
-    );
-    this.length = from;
-    this.ensure(total + count);
-    for (let k = 0; k < count; k++) {
-      if (k > 0) this.out[this.length++] = COMMA;
-      const a = order[k];
-      this.length += scratch.copy(this.out, this.length, segments[a * 2] - from, segments[a * 2 + 1] - from);
-    }
+    // Sorted by the encoded elements themselves (canonicalValue sorts the encoded strings).
+    this.reorder(from, count, this.sortedOrder(depth, count, segments, 0, this.out), segments);
     this.byte(CLOSE_BRACKET);
+    return i + 1;
   }
 }
+
+/**
+ * The closing quote of a string holding escapes, each checked to be one JSON.stringify writes
+ * (only `"`, `\` and control characters, the short forms where JSON has them, lowercase hex
+ * otherwise), so the text can be copied as it is.
+ */
+function checkEscapedString(bytes: Uint8Array, start: number): number {
+  for (let i = start + 1; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) return i;
+    if (byte === BACKSLASH) i = checkEscape(bytes, i);
+  }
+  throw new NotOnFastPath('unterminated string');
+}
+
+/** Checks the escape at `i` (on the backslash) is one JSON.stringify writes; returns the index of its last character. */
+function checkEscape(bytes: Uint8Array, i: number): number {
+  const escaped = bytes[i + 1];
+  if (
+    escaped === QUOTE ||
+    escaped === BACKSLASH ||
+    escaped === 0x62 ||
+    escaped === 0x66 ||
+    escaped === 0x6e ||
+    escaped === 0x72 ||
+    escaped === 0x74
+  )
+    return i + 1;
+  if (escaped === 0x75 && bytes[i + 2] === 0x30 && bytes[i + 3] === 0x30 && isHex(bytes[i + 4]) && isHex(bytes[i + 5])) {
+    const code = hexValue(bytes[i + 4]) * 16 + hexValue(bytes[i + 5]);
+    if (code < 0x20 && code !== 8 && code !== 9 && code !== 10 && code !== 12 && code !== 13) return i + 5;
+  }
+  throw new NotOnFastPath('an escape JSON.stringify would write differently');
+}
+
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;

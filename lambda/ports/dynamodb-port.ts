@@ -75,8 +75,20 @@ export interface ScanFilter {
   readonly values?: Item;
 }
 
+/** Where one segment of a parallel scan starts (or resumes: the LastEvaluatedKey it stopped at). */
+export interface SegmentPosition {
+  readonly segment: number;
+  readonly totalSegments: number;
+  readonly startKey?: Item;
+}
+
 export interface ScanOptions {
   readonly segments: number;
+  /**
+   * Scan these segments of a larger parallel scan, from these keys, instead of segments
+   * 0..segments-1 from the start (a fan-out worker's share, or a continuation).
+   */
+  readonly positions?: readonly SegmentPosition[];
   readonly filter?: ScanFilter;
   /**
    * Called with the read capacity each page consumed and whether more pages follow; return
@@ -92,6 +104,8 @@ export interface ScanSummary {
   readonly consumedUnits: number;
   /** True when onPage stopped the scan before the end of the table. */
   readonly stoppedEarly: boolean;
+  /** When stopped early: where each unfinished segment would resume. */
+  readonly resumeAt?: readonly SegmentPosition[];
 }
 
 export interface DynamoDbPort {
@@ -206,16 +220,20 @@ export function createDynamoDbPort(
     let consumedUnits = 0;
     let stoppedEarly = false;
     const request = scanRequest(tableName, options, mode);
-    const scanSegment = async (segment: number) => {
-      let startKey: Item | undefined;
+    const resumeAt: SegmentPosition[] = [];
+    const scanSegment = async ({ segment, totalSegments, startKey: from }: SegmentPosition) => {
+      let startKey = from;
       // One reader per segment, moved from item to item: nothing is allocated per item.
       const wireItem = new WireItem();
       do {
-        if (stoppedEarly) return;
+        if (stoppedEarly) {
+          resumeAt.push({ segment, totalSegments, startKey });
+          return;
+        }
         const command = new ScanCommand({
           ...request,
-          Segment: options.segments > 1 ? segment : undefined,
-          TotalSegments: options.segments > 1 ? options.segments : undefined,
+          Segment: totalSegments > 1 ? segment : undefined,
+          TotalSegments: totalSegments > 1 ? totalSegments : undefined,
           ExclusiveStartKey: startKey,
         });
         const wire: { page?: WirePage } = {};
@@ -225,17 +243,21 @@ export function createDynamoDbPort(
         const units = page.ConsumedCapacity?.CapacityUnits ?? 0;
         consumedUnits += units;
         if (onItem && wire.page) {
-          const { body, itemRanges, itemCount } = wire.page;
-          for (let k = 0; k < itemCount; k++) onItem(wireItem.moveTo(body, itemRanges[2 * k], itemRanges[2 * k + 1]));
+          const page = wire.page;
+          for (let k = 0; k < page.itemCount; k++) onItem(wireItem.moveToPageItem(page, k));
         } else if (onItem) for (const item of page.Items ?? []) onItem(new ObjectItem(item));
         startKey = page.LastEvaluatedKey;
         if (options.onPage && !(await options.onPage(units, startKey !== undefined)) && startKey) {
           stoppedEarly = true;
+          resumeAt.push({ segment, totalSegments, startKey });
+          return;
         }
-      } while (startKey && !stoppedEarly);
+      } while (startKey);
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.segments) }, (_, segment) => scanSegment(segment)));
-    return { count, consumedUnits, stoppedEarly };
+    const totalSegments = Math.max(1, options.segments);
+    const positions = options.positions ?? Array.from({ length: totalSegments }, (_, segment) => ({ segment, totalSegments }));
+    await Promise.all(positions.map(scanSegment));
+    return stoppedEarly ? { count, consumedUnits, stoppedEarly, resumeAt } : { count, consumedUnits, stoppedEarly };
   }
 
   return {

@@ -78,13 +78,12 @@ export function skipValue(bytes: Uint8Array, at: number): number {
 }
 
 /**
- * Reads the members of the object starting at `at` (on its `{`) into `into`: for each, its name's
- * start and end (inside the quotes, still escaped) and its value's start and end. Returns the
- * index after the object.
+ * Appends the members of the object starting at `at` (on its `{`) to `into`: for each, its
+ * name's start and end (inside the quotes, still escaped) and its value's start and end.
+ * Returns the index after the object.
  */
 export function readMembers(bytes: Uint8Array, at: number, into: MemberList): number {
   if (bytes[at] !== OPEN_BRACE) throw new WireFormatError('an object expected', at);
-  into.count = 0;
   let i = skipSpace(bytes, at + 1);
   if (bytes[i] === CLOSE_BRACE) return i + 1;
   for (;;) {
@@ -104,8 +103,11 @@ export function readMembers(bytes: Uint8Array, at: number, into: MemberList): nu
 
 /** A reusable list of member ranges (4 numbers per member), so reading an item allocates nothing. */
 export class MemberList {
-  ranges = new Int32Array(64);
+  ranges: Int32Array;
   count = 0;
+  constructor(capacity = 16) {
+    this.ranges = new Int32Array(capacity * 4);
+  }
   push(nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     const at = this.count * 4;
     if (at + 4 > this.ranges.length) {
@@ -170,31 +172,48 @@ export class WireItem implements ScannedItem {
   bytes: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
-  private readonly topLevel = new MemberList();
-  private membersRead = false;
+  /** The item's attributes (4 numbers each, see readMembers) in `memberRanges` from `firstMember`. */
+  memberRanges: Int32Array = new Int32Array(0);
+  firstMember = 0;
+  memberCount = -1;
+  private readonly own = new MemberList();
 
-  /** Points this reader at the item in bytes [start, end). */
+  /** Points this reader at the item in bytes [start, end); its attributes are read when first asked. */
   moveTo(bytes: Buffer, start: number, end: number): this {
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    this.membersRead = false;
+    this.memberCount = -1;
     return this;
   }
 
-  /** The item's attributes: name and value ranges, in the order DynamoDB sent them. */
-  members(): MemberList {
-    if (!this.membersRead) {
-      readMembers(this.bytes, this.start, this.topLevel);
-      this.membersRead = true;
-    }
-    return this.topLevel;
+  /** Points this reader at item `k` of a page, whose attributes the page already read. */
+  moveToPageItem(page: WirePage, k: number): this {
+    const at = k * 4;
+    this.bytes = page.body;
+    this.start = page.items[at];
+    this.end = page.items[at + 1];
+    this.memberRanges = page.members.ranges;
+    this.firstMember = page.items[at + 2];
+    this.memberCount = page.items[at + 3];
+    return this;
+  }
+
+  /** Reads the attributes' ranges if the page did not. */
+  readAttributes(): void {
+    if (this.memberCount >= 0) return;
+    this.own.count = 0;
+    readMembers(this.bytes, this.start, this.own);
+    this.memberRanges = this.own.ranges;
+    this.firstMember = 0;
+    this.memberCount = this.own.count;
   }
 
   attribute(name: string): AttributeValue | undefined {
-    const { ranges, count } = this.members();
-    const bytes = this.bytes;
-    for (let m = 0; m < count; m++) {
+    this.readAttributes();
+    const { memberRanges: ranges, bytes } = this;
+    const last = this.firstMember + this.memberCount;
+    for (let m = this.firstMember; m < last; m++) {
       const at = m * 4;
       if (!bytesEqualAscii(bytes, ranges[at], ranges[at + 1], name)) continue;
       const valueStart = ranges[at + 2];
@@ -226,64 +245,85 @@ export class ObjectItem implements ScannedItem {
   }
 }
 
-/** Where the Items array of a Scan response is, and the response without it. */
-export interface SplitScanPage {
-  /** Start and end of each item, in order. */
-  readonly itemRanges: Int32Array;
-  readonly itemCount: number;
-  /** The body with the Items member removed: small, for the SDK to deserialize as usual. */
-  readonly rest: Uint8Array;
-}
-
-/** Splits a Scan response body; undefined when it has no Items member (a COUNT scan). */
-export function splitScanPage(body: Uint8Array): SplitScanPage | undefined {
-  const top = new MemberList();
-  const start = skipSpace(body, 0);
-  readMembers(body, start, top);
-  for (let m = 0; m < top.count; m++) {
-    const at = m * 4;
-    if (!bytesEqualAscii(body, top.ranges[at], top.ranges[at + 1], 'Items')) continue;
-    const arrayStart = top.ranges[at + 2];
-    if (body[arrayStart] !== OPEN_BRACKET) throw new WireFormatError('Items is not an array', arrayStart);
-    let ranges = new Int32Array(2048);
-    let itemCount = 0;
-    let i = skipSpace(body, arrayStart + 1);
-    while (body[i] !== CLOSE_BRACKET) {
-      const itemEnd = skipValue(body, i);
-      if (body[i] !== OPEN_BRACE) throw new WireFormatError('an item expected', i);
-      if (itemCount * 2 + 2 > ranges.length) {
-        const grown = new Int32Array(ranges.length * 2);
-        grown.set(ranges);
-        ranges = grown;
-      }
-      ranges[itemCount * 2] = i;
-      ranges[itemCount * 2 + 1] = itemEnd;
-      itemCount++;
-      i = skipSpace(body, itemEnd);
-      if (body[i] === COMMA) i = skipSpace(body, i + 1);
-      else if (body[i] !== CLOSE_BRACKET) throw new WireFormatError('"," or "]" expected', i);
-    }
-    // The rest: every other member, re-joined (a few hundred bytes: counts, key, capacity).
-    const parts: Uint8Array[] = [Uint8Array.of(OPEN_BRACE)];
-    let first = true;
-    for (let other = 0; other < top.count; other++) {
-      if (other === m) continue;
-      const o = other * 4;
-      if (!first) parts.push(Uint8Array.of(COMMA));
-      parts.push(body.subarray(top.ranges[o] - 1, top.ranges[o + 3]));
-      first = false;
-    }
-    parts.push(Uint8Array.of(CLOSE_BRACE));
-    return { itemRanges: ranges, itemCount, rest: Buffer.concat(parts) };
-  }
-  return undefined;
-}
-
-/** A Scan page read from the wire: its body, and where each item is in it. */
+/**
+ * A Scan page read from the wire: its body; for item k, at 4k..4k+3 of `items`, its start and
+ * end and its attributes' first index and count in `members`.
+ */
 export interface WirePage {
   readonly body: Buffer;
-  readonly itemRanges: Int32Array;
+  readonly items: Int32Array;
   readonly itemCount: number;
+  readonly members: MemberList;
+  /** The body without its Items member: small, for the SDK to deserialize as usual. */
+  readonly rest: Buffer;
+}
+
+/**
+ * Reads a Scan response body in one pass: where each item and each of its attributes is, and
+ * the rest of the response. Undefined when the body has no Items member (a COUNT scan).
+ */
+export function readScanPage(body: Buffer): WirePage | undefined {
+  let i = skipSpace(body, 0);
+  if (body[i] !== OPEN_BRACE) throw new WireFormatError('an object expected', i);
+  i = skipSpace(body, i + 1);
+  const rest: Uint8Array[] = [];
+  let page: Omit<WirePage, 'rest'> | undefined;
+  while (body[i] !== CLOSE_BRACE) {
+    if (body[i] !== QUOTE) throw new WireFormatError('a member name expected', i);
+    const nameEnd = skipString(body, i);
+    let valueStart = skipSpace(body, nameEnd);
+    if (body[valueStart] !== COLON) throw new WireFormatError('":" expected', valueStart);
+    valueStart = skipSpace(body, valueStart + 1);
+    let valueEnd: number;
+    if (bytesEqualAscii(body, i + 1, nameEnd - 1, 'Items')) {
+      page = readItems(body, valueStart);
+      valueEnd = itemsEnd(body, page, valueStart);
+    } else {
+      valueEnd = skipValue(body, valueStart);
+      rest.push(body.subarray(i, valueEnd));
+    }
+    i = skipSpace(body, valueEnd);
+    if (body[i] === COMMA) i = skipSpace(body, i + 1);
+    else if (body[i] !== CLOSE_BRACE) throw new WireFormatError('"," or "}" expected', i);
+  }
+  if (!page) return undefined;
+  const joined = Buffer.from(`{${rest.map((member) => Buffer.from(member).toString('utf8')).join(',')}}`);
+  return { ...page, rest: joined };
+}
+
+/** The index after the Items array: after its last item, past the closing bracket. */
+function itemsEnd(body: Buffer, page: Omit<WirePage, 'rest'>, arrayStart: number): number {
+  const after = page.itemCount > 0 ? page.items[(page.itemCount - 1) * 4 + 1] : arrayStart + 1;
+  const close = skipSpace(body, after);
+  if (body[close] !== CLOSE_BRACKET) throw new WireFormatError('"]" expected', close);
+  return close + 1;
+}
+
+function readItems(body: Buffer, arrayStart: number): Omit<WirePage, 'rest'> {
+  if (body[arrayStart] !== OPEN_BRACKET) throw new WireFormatError('Items is not an array', arrayStart);
+  const members = new MemberList(4096);
+  let items = new Int32Array(4 * 1024);
+  let itemCount = 0;
+  let i = skipSpace(body, arrayStart + 1);
+  while (body[i] !== CLOSE_BRACKET) {
+    if (itemCount * 4 + 4 > items.length) {
+      const grown = new Int32Array(items.length * 2);
+      grown.set(items);
+      items = grown;
+    }
+    const first = members.count;
+    const itemEnd = readMembers(body, i, members);
+    const at = itemCount * 4;
+    items[at] = i;
+    items[at + 1] = itemEnd;
+    items[at + 2] = first;
+    items[at + 3] = members.count - first;
+    itemCount++;
+    i = skipSpace(body, itemEnd);
+    if (body[i] === COMMA) i = skipSpace(body, i + 1);
+    else if (body[i] !== CLOSE_BRACKET) throw new WireFormatError('"," or "]" expected', i);
+  }
+  return { body, items, itemCount, members };
 }
 
 type Middleware = Parameters<ScanCommand['middlewareStack']['addRelativeTo']>[0];
@@ -315,16 +355,16 @@ export function readScanPageFromWire(command: ScanCommand, into: { page?: WirePa
     const body = await collectBody(response.body);
     if (!body) return result;
     response.body = body;
-    let split: SplitScanPage | undefined;
+    let page: WirePage | undefined;
     try {
-      split = splitScanPage(body);
+      page = readScanPage(body);
     } catch (error) {
       if (error instanceof WireFormatError) return result;
       throw error;
     }
-    if (!split) return result;
-    into.page = { body, itemRanges: split.itemRanges, itemCount: split.itemCount };
-    response.body = split.rest;
+    if (!page) return result;
+    into.page = page;
+    response.body = page.rest;
     return result;
   };
   command.middlewareStack.addRelativeTo(middleware as unknown as Middleware, {

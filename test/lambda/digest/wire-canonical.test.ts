@@ -53,7 +53,7 @@ describe('wire canonical encoding', () => {
       { numRuns: 1500 },
     );
     // Most random items take the fast path (the rest hold escapes JSON.stringify writes otherwise).
-    expect(fast / runs).toBeGreaterThan(0.6);
+    expect(fast / runs).toBeGreaterThan(0.5);
   });
 
   test('random tables: one digest from the wire equals the digest of the objects, in any order', () => {
@@ -72,6 +72,7 @@ describe('wire canonical encoding', () => {
     ['map key order', '{"m":{"M":{"y":{"N":"1"},"x":{"BOOL":true}}}}', '{"m":{"M":{"x":{"BOOL":true},"y":{"N":"1.00"}}}}'],
     ['set order', '{"s":{"SS":["b","a","é"]}}', '{"s":{"SS":["é","a","b"]}}'],
     ['escapes JSON.stringify writes otherwise', '{"s":{"S":"\\u00e9\\/"}}', '{"s":{"S":"é/"}}'],
+    ['an escape in an attribute sent before one written first', '{"b":{"S":"\\/"},"a":{"S":"x"}}', '{"a":{"S":"x"},"b":{"S":"/"}}'],
     ['whitespace', '{ "a" : { "L" : [ { "NULL" : true } , { "B" : "AQID" } ] } }', '{"a":{"L":[{"NULL":true},{"B":"AQID"}]}}'],
     ['binary padding', '{"b":{"BS":["AQ==","Ag=="]}}', '{"b":{"BS":["Ag==","AQ=="]}}'],
   ])('equal items digest equal: %s', (_, a, b) => {

@@ -58,17 +58,19 @@ export function wireJson(item: Item, seed?: number): string {
     }
     return entries;
   };
-  const rewrite = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(rewrite);
-    if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value as Record<string, unknown>).map(([key, inner]): [string, unknown] => {
-      if (key === 'N') return [key, otherNumberForm(inner as string, random)];
-      if (key === 'NS') return [key, shuffle((inner as string[]).map((n) => otherNumberForm(n, random)))];
-      if (key === 'SS' || key === 'BS') return [key, shuffle([...(inner as string[])])];
-      return [key, rewrite(inner)];
-    });
-    return Object.fromEntries(shuffle(entries));
+  // Type-aware: an attribute may itself be called "N" or "L".
+  const rewriteValue = (value: Record<string, unknown>): unknown => {
+    const [[type, inner]] = Object.entries(value);
+    if (type === 'N') return { N: otherNumberForm(inner as string, random) };
+    if (type === 'NS') return { NS: shuffle((inner as string[]).map((n) => otherNumberForm(n, random))) };
+    if (type === 'SS' || type === 'BS') return { [type]: shuffle([...(inner as string[])]) };
+    if (type === 'L') return { L: (inner as Record<string, unknown>[]).map(rewriteValue) };
+    if (type === 'M') return { M: rewriteMap(inner as Record<string, Record<string, unknown>>) };
+    return value;
   };
+  const rewriteMap = (map: Record<string, Record<string, unknown>>): unknown =>
+    Object.fromEntries(shuffle(Object.entries(map).map(([name, value]): [string, unknown] => [name, rewriteValue(value)])));
+  const rewrite = (item: unknown) => rewriteMap(item as Record<string, Record<string, unknown>>);
   let json = JSON.stringify(rewrite(wireObject(item)), undefined, random() < 0.1 ? 1 : undefined);
   if (random() < 0.05) json = json.replace(/[^\n -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (random() < 0.05) json = json.replace(/\//g, '\\/');
