@@ -87,6 +87,16 @@ export class TableDigest {
     return `${this.count}:${Array.from(this.lanes, (lane) => lane.toString(16).padStart(8, '0')).join('')}`;
   }
 
+  /** A digest from its `toString()`: how a partial digest travels between fan-out workers. */
+  static parse(text: string): TableDigest {
+    const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
+    if (!match) throw new Error(`not a table digest: "${text}"`);
+    const digest = new TableDigest();
+    digest.count = Number(match[1]);
+    for (let lane = 0; lane < LANES; lane++) digest.lanes[lane] = Number.parseInt(match[2].slice(lane * 8, lane * 8 + 8), 16);
+    return digest;
+  }
+
   static of(items: Iterable<Record<string, AttributeValue>>): TableDigest {
     const digest = new TableDigest();
     for (const item of items) digest.add(item);

@@ -89,6 +89,8 @@ export interface ScanOptions {
    * 0..segments-1 from the start (a fan-out worker's share, or a continuation).
    */
   readonly positions?: readonly SegmentPosition[];
+  /** At most this many items per page (Scan Limit); DynamoDB's 1 MB page when absent. */
+  readonly pageItemLimit?: number;
   readonly filter?: ScanFilter;
   /**
    * Called with the read capacity each page consumed and whether more pages follow; return
@@ -235,6 +237,7 @@ export function createDynamoDbPort(
           Segment: totalSegments > 1 ? segment : undefined,
           TotalSegments: totalSegments > 1 ? totalSegments : undefined,
           ExclusiveStartKey: startKey,
+          Limit: options.pageItemLimit,
         });
         const wire: { page?: WirePage } = {};
         if (onItem && fromWire) readScanPageFromWire(command, wire);
