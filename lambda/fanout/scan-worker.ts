@@ -140,12 +140,7 @@ export function firstRound(
   };
 }
 
-function groupPositions(
-  tableName: string,
-  positions: readonly JsonPosition[],
-  perWorker: number,
-  pageItemLimit: number,
-): ScanGroupInput[] {
+function groupPositions(tableName: string, positions: readonly JsonPosition[], perWorker: number, pageItemLimit: number): ScanGroupInput[] {
   const groups: ScanGroupInput[] = [];
   for (let i = 0; i < positions.length; i += Math.max(1, perWorker)) {
     groups.push({ tableName, positions: positions.slice(i, i + Math.max(1, perWorker)), pageItemLimit });
