@@ -326,7 +326,7 @@ function readItems(body: Buffer, arrayStart: number): Omit<WirePage, 'rest'> {
   return { body, items, itemCount, members };
 }
 
-type Middleware = Parameters<ScanCommand['middlewareStack']['addRelativeTo']>[0];
+type Middleware = Parameters<ScanCommand['middlewareStack']['add']>[0];
 
 async function collectBody(body: unknown): Promise<Buffer | undefined> {
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -344,7 +344,7 @@ async function collectBody(body: unknown): Promise<Buffer | undefined> {
  * a successful response's body, puts the Items into `into.page`, and leaves the SDK the rest to
  * deserialize as usual (Count, LastEvaluatedKey, ConsumedCapacity). Errors, and a body this
  * module cannot read, go to the SDK untouched; the caller then reads the SDK's items.
- * (Smithy middleware stack: `addRelativeTo` with relation "after" runs inside the named middleware.)
+ * (Smithy middleware stack: within a step, higher priority runs outside lower.)
  */
 export function readScanPageFromWire(command: ScanCommand, into: { page?: WirePage }): void {
   const middleware = (next: (args: unknown) => Promise<{ response: unknown }>) => async (args: unknown) => {
@@ -367,9 +367,11 @@ export function readScanPageFromWire(command: ScanCommand, into: { page?: WirePa
     response.body = page.rest;
     return result;
   };
-  command.middlewareStack.addRelativeTo(middleware as unknown as Middleware, {
-    relation: 'after',
-    toMiddleware: 'deserializerMiddleware',
+  // In the deserialize step at low priority: inside the SDK's deserializer (priority normal),
+  // whatever that middleware is named in the SDK version the Lambda runtime ships.
+  command.middlewareStack.add(middleware as unknown as Middleware, {
+    step: 'deserialize',
+    priority: 'low',
     name: 'restoreDrillScanItemsFromWire',
   });
 }
