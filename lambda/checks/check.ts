@@ -1,7 +1,7 @@
 import type { DrilledTable, DrillTargets } from '../config';
 import type { CheckResult } from '../domain/check-result';
 import type { RecoveryPoint, RestoreJob } from '../domain/backup';
-import type { Item, TableSettings, TableShape } from '../ports/dynamodb-port';
+import type { Item, ScannedItem, TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { CanaryReader } from '../ports/canary-port';
 import type { MeteredReader } from '../metering/metered-reader';
 
@@ -40,12 +40,20 @@ export interface CheckContext {
    * and content comparison leaves out on both sides (checks/drill-items.ts).
    */
   readonly isDrillItem: (item: Item) => boolean;
+  /** The same, for an item as the shared scan reads it. */
+  readonly isScannedDrillItem: (item: ScannedItem) => boolean;
   readonly random: () => number;
 }
 
 export interface CheckRun {
   /** Sees each restored item once, during the shared scan, except the drill's own items. */
   observeItem?(item: Item): void;
+  /**
+   * The same items as read from the wire, valid only during the call: for a check that needs a
+   * few attributes, a digest or a sample, it costs a fraction of the whole item as objects
+   * (`toItem()` gives that, to keep an item). The built-in checks observe this way.
+   */
+  observeScannedItem?(item: ScannedItem): void;
   /**
    * Sees the drill's own items in the restore, which observeItem never does: for a check that
    * reads what one of them says (the fixture's version marker names the fixture a backup holds).

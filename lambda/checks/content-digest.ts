@@ -40,7 +40,7 @@ export const contentDigestCheck: CheckDefinition = {
       observeDrillItem: (item) => {
         if (isFixtureMarker(item)) marker = readFixtureMarker(item);
       },
-      observeItem: (item) => digest.add(item),
+      observeScannedItem: (item) => digest.addScanned(item),
       async result(): Promise<CheckResult> {
         const actual = digest.toString();
         const items = formatCount(digest.itemCount);

@@ -1,8 +1,9 @@
 import type { DrilledTable } from '../config';
 import { FIXTURE_SCHEMA } from '../fixture/fixture-items';
-import { FIXTURE_MARKER_KEY, isFixtureMarker } from '../fixture/fixture-marker';
-import type { Item, ScanFilter, TableShape } from '../ports/dynamodb-port';
-import { CANARY_KEY_VALUE, isCanaryItemFor } from '../ports/canary-port';
+import { FIXTURE_MARKER_KEY } from '../fixture/fixture-marker';
+import type { Item, ScanFilter, ScannedItem, TableShape } from '../ports/dynamodb-port';
+import { CANARY_KEY_VALUE } from '../ports/canary-port';
+import { ObjectItem } from '../ports/scan-wire';
 
 /**
  * The items the drill itself puts into a table: its canary (ports/canary-port.ts) in any table, and in the
@@ -14,9 +15,28 @@ import { CANARY_KEY_VALUE, isCanaryItemFor } from '../ports/canary-port';
  */
 
 export function isDrillItemFor(table: Pick<DrilledTable, 'fixture'>, shape: Pick<TableShape, 'keySchema'>): (item: Item) => boolean {
-  const isCanary = isCanaryItemFor(shape);
-  if (!table.fixture) return isCanary;
-  return (item) => isCanary(item) || isFixtureMarker(item);
+  const isDrillItem = isScannedDrillItemFor(table, shape);
+  return (item) => isDrillItem(new ObjectItem(item));
+}
+
+/**
+ * The same predicate on an item as the shared scan reads it (ports/scan-wire.ts): the canary's
+ * partition key (isCanaryItemFor), in the fixture table also the marker's key (isFixtureMarker),
+ * each attribute read once.
+ */
+export function isScannedDrillItemFor(
+  table: Pick<DrilledTable, 'fixture'>,
+  shape: Pick<TableShape, 'keySchema'>,
+): (item: ScannedItem) => boolean {
+  const partitionKey = shape.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  const { partitionKey: markerPk, sortKey: markerSk } = FIXTURE_SCHEMA;
+  return (item) => {
+    const key = partitionKey === undefined ? undefined : item.attribute(partitionKey)?.S;
+    if (key === CANARY_KEY_VALUE) return true;
+    if (!table.fixture) return false;
+    const pk = partitionKey === markerPk ? key : item.attribute(markerPk)?.S;
+    return pk === FIXTURE_MARKER_KEY[markerPk] && item.attribute(markerSk)?.S === FIXTURE_MARKER_KEY[markerSk];
+  };
 }
 
 /** A scan filter leaving the drill's own items out, so a count of the source matches a count of the restore. */

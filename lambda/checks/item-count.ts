@@ -35,10 +35,10 @@ export const itemCountCheck: CheckDefinition = {
       observeDrillItem(item: Item) {
         if (context.table.fixture && isFixtureMarker(item)) marker = readFixtureMarker(item);
       },
-      observeItem(item: Item) {
+      observeScannedItem(item) {
         restoredTotal += 1;
         if (!createdAt) return;
-        const created = timestampOf(item[createdAt]);
+        const created = timestampOf(item.attribute(createdAt));
         if (created === undefined) restoredWithoutTimestamp += 1;
         else if (created < before) restoredBefore += 1;
       },

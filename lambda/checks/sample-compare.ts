@@ -26,12 +26,13 @@ export const sampleCompareCheck: CheckDefinition = {
     const reservoir: Item[] = [];
     let seen = 0;
     return {
-      observeItem(item) {
+      observeScannedItem(item) {
         seen += 1;
-        if (reservoir.length < size) reservoir.push(item);
+        // Only a sampled item becomes objects: the scanned one is gone after this call.
+        if (reservoir.length < size) reservoir.push(item.toItem());
         else {
           const slot = Math.floor(context.random() * seen);
-          if (slot < size) reservoir[slot] = item;
+          if (slot < size) reservoir[slot] = item.toItem();
         }
       },
       async result(): Promise<CheckResult> {

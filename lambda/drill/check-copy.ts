@@ -1,5 +1,5 @@
 import type { CheckContext, CheckDefinition } from '../checks/check';
-import { isDrillItemFor } from '../checks/drill-items';
+import { isDrillItemFor, isScannedDrillItemFor } from '../checks/drill-items';
 import type { DrilledTable } from '../config';
 import type { RestoreJob } from '../domain/backup';
 import type { DrillRecord, RecoveryPointFacts } from '../domain/drill-record';
@@ -58,6 +58,7 @@ export function checkContext(engine: Engine, time: TimeBudget, facts: CopyFacts)
     canaries: engine.canaries,
     hasTime: () => time.checkTimeMs() > 0,
     isDrillItem: isDrillItemFor(table, source ?? restored ?? { keySchema: [] }),
+    isScannedDrillItem: isScannedDrillItemFor(table, source ?? restored ?? { keySchema: [] }),
     random: engine.random,
   };
 }

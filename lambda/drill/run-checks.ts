@@ -2,6 +2,7 @@ import type { CheckContext, CheckDefinition, CheckRun } from '../checks/check';
 import type { CheckResult } from '../domain/check-result';
 import { step } from '../errors/drill-step';
 import { explainError } from '../report/failure-advice';
+import { itemObserver } from './item-observers';
 
 /**
  * Runs the checks of one drill: those that need only the recovery point always; those that need
@@ -54,19 +55,19 @@ export async function runChecks(definitions: readonly CheckDefinition[], context
     .filter((d) => d.needs === 'restored-table')
     .map(begin)
     .filter((entry): entry is [CheckDefinition, CheckRun] => entry[1] !== undefined);
-  const observers = runs.filter(([, run]) => run.observeItem || run.observeDrillItem);
+  const observers = runs.filter(([, run]) => run.observeItem || run.observeScannedItem || run.observeDrillItem);
   // Without a complete scan the observing checks have no verdict: each gets this instead.
   let unobserved: ((definition: CheckDefinition) => CheckResult) | undefined;
   if (observers.length > 0) {
     try {
       const scan = await step('Scan', () =>
-        context.dynamodb.scanItems(
+        context.dynamodb.scanScannedItems(
           context.restoredTableName,
           { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
-          (item) => {
-            if (context.isDrillItem(item)) for (const [, run] of observers) run.observeDrillItem?.(item);
-            else for (const [, run] of observers) run.observeItem?.(item);
-          },
+          itemObserver(
+            observers.map(([, run]) => run),
+            context.isScannedDrillItem,
+          ),
         ),
       );
       restoredScan = { items: scan.count, readUnits: scan.consumedUnits };

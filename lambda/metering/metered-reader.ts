@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock';
-import type { DynamoDbReader, Item, ScanOptions, ScanSummary } from '../ports/dynamodb-port';
+import type { DynamoDbReader, Item, ScannedItem, ScanOptions, ScanSummary } from '../ports/dynamodb-port';
 import { ReadBudget } from './read-budget';
 
 /**
@@ -27,6 +27,7 @@ export type SourceReadShortfall =
 
 export interface MeteredReader extends DynamoDbReader {
   scanItems(tableName: string, options: ScanOptions, onItem: (item: Item) => void): Promise<MeteredScanSummary>;
+  scanScannedItems(tableName: string, options: ScanOptions, onItem: (item: ScannedItem) => void): Promise<MeteredScanSummary>;
   countItems(tableName: string, options: ScanOptions): Promise<MeteredScanSummary>;
   /** Undefined when a source read of about `units` fits the budget and, at the pace, the time left; else why not. */
   shortfall(units: number): SourceReadShortfall | undefined;
@@ -109,6 +110,10 @@ export function createMeteredReader(meter: SourceReadMeter): MeteredReader {
       isSource(tableName)
         ? meteredScan(options, (metered) => dynamodb.scanItems(tableName, metered, onItem))
         : dynamodb.scanItems(tableName, options, onItem),
+    scanScannedItems: (tableName, options, onItem) =>
+      isSource(tableName)
+        ? meteredScan(options, (metered) => dynamodb.scanScannedItems(tableName, metered, onItem))
+        : dynamodb.scanScannedItems(tableName, options, onItem),
     countItems: (tableName, options) =>
       isSource(tableName)
         ? meteredScan(options, (metered) => dynamodb.countItems(tableName, metered))

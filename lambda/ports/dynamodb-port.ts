@@ -16,6 +16,9 @@ import {
   type TableDescription,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
+import { ObjectItem, type ScannedItem, WireItem, readScanPageFromWire, type WirePage } from './scan-wire';
+
+export type { ScannedItem } from './scan-wire';
 
 /** The DynamoDB operations the drill uses, in the engine's terms. Checks read through {@link DynamoDbReader}. */
 
@@ -72,8 +75,22 @@ export interface ScanFilter {
   readonly values?: Item;
 }
 
+/** Where one segment of a parallel scan starts (or resumes: the LastEvaluatedKey it stopped at). */
+export interface SegmentPosition {
+  readonly segment: number;
+  readonly totalSegments: number;
+  readonly startKey?: Item;
+}
+
 export interface ScanOptions {
   readonly segments: number;
+  /**
+   * Scan these segments of a larger parallel scan, from these keys, instead of segments
+   * 0..segments-1 from the start (a fan-out worker's share, or a continuation).
+   */
+  readonly positions?: readonly SegmentPosition[];
+  /** At most this many items per page (Scan Limit); DynamoDB's 1 MB page when absent. */
+  readonly pageItemLimit?: number;
   readonly filter?: ScanFilter;
   /**
    * Called with the read capacity each page consumed and whether more pages follow; return
@@ -89,6 +106,8 @@ export interface ScanSummary {
   readonly consumedUnits: number;
   /** True when onPage stopped the scan before the end of the table. */
   readonly stoppedEarly: boolean;
+  /** When stopped early: where each unfinished segment would resume. */
+  readonly resumeAt?: readonly SegmentPosition[];
 }
 
 export interface DynamoDbPort {
@@ -96,6 +115,11 @@ export interface DynamoDbPort {
   describeSettings(table: TableShape): Promise<TableSettings>;
   /** Parallel scan; each item is handed to onItem as it arrives (memory stays bounded by the pages in flight). */
   scanItems(tableName: string, options: ScanOptions, onItem: (item: Item) => void): Promise<ScanSummary>;
+  /**
+   * The same scan, each item handed over as read from the response (scan-wire.ts): what a check
+   * that does not need every item as objects reads. The item is valid only during the call.
+   */
+  scanScannedItems(tableName: string, options: ScanOptions, onItem: (item: ScannedItem) => void): Promise<ScanSummary>;
   /** Parallel scan with Select COUNT: counts without transferring items. */
   countItems(tableName: string, options: ScanOptions): Promise<ScanSummary>;
   /** BatchGetItem in chunks of 100, retrying unprocessed keys. */
@@ -113,7 +137,10 @@ function readCapacityOf(table: TableDescription): number | undefined {
 }
 
 /** The read-only part of the port: all a check (built-in or custom) is given. */
-export type DynamoDbReader = Pick<DynamoDbPort, 'describeTable' | 'scanItems' | 'countItems' | 'batchGetItems' | 'getItem'>;
+export type DynamoDbReader = Pick<
+  DynamoDbPort,
+  'describeTable' | 'scanItems' | 'scanScannedItems' | 'countItems' | 'batchGetItems' | 'getItem'
+>;
 
 export function toTableShape(table: TableDescription): TableShape {
   const index = (i: { IndexName?: string; KeySchema?: KeySchemaElement[]; Projection?: Projection }) => ({
@@ -170,41 +197,70 @@ export function scanRequest(tableName: string, options: Pick<ScanOptions, 'filte
   };
 }
 
-export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) => Promise<void>): DynamoDbPort {
+export interface DynamoDbPortOptions {
+  /**
+   * Read Scan pages' items from the response bytes instead of the SDK's objects (scan-wire.ts);
+   * on by default. Off, every item is unmarshalled by the SDK, as before issue 14.
+   */
+  readonly readScanPagesFromWire?: boolean;
+}
+
+export function createDynamoDbPort(
+  client: DynamoDBClient,
+  sleep: (ms: number) => Promise<void>,
+  portOptions: DynamoDbPortOptions = {},
+): DynamoDbPort {
+  const fromWire = portOptions.readScanPagesFromWire ?? true;
+
   async function scanSegments(
     tableName: string,
     options: ScanOptions,
     mode: 'count' | 'items',
-    onItem?: (item: Item) => void,
+    onItem?: (item: ScannedItem) => void,
   ): Promise<ScanSummary> {
     let count = 0;
     let consumedUnits = 0;
     let stoppedEarly = false;
     const request = scanRequest(tableName, options, mode);
-    const scanSegment = async (segment: number) => {
-      let startKey: Item | undefined;
+    const resumeAt: SegmentPosition[] = [];
+    const scanSegment = async ({ segment, totalSegments, startKey: from }: SegmentPosition) => {
+      let startKey = from;
+      // One reader per segment, moved from item to item: nothing is allocated per item.
+      const wireItem = new WireItem();
       do {
-        if (stoppedEarly) return;
-        const page = await client.send(
-          new ScanCommand({
-            ...request,
-            Segment: options.segments > 1 ? segment : undefined,
-            TotalSegments: options.segments > 1 ? options.segments : undefined,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        if (stoppedEarly) {
+          resumeAt.push({ segment, totalSegments, startKey });
+          return;
+        }
+        const command = new ScanCommand({
+          ...request,
+          Segment: totalSegments > 1 ? segment : undefined,
+          TotalSegments: totalSegments > 1 ? totalSegments : undefined,
+          ExclusiveStartKey: startKey,
+          Limit: options.pageItemLimit,
+        });
+        const wire: { page?: WirePage } = {};
+        if (onItem && fromWire) readScanPageFromWire(command, wire);
+        const page = await client.send(command);
         count += page.Count ?? 0;
         const units = page.ConsumedCapacity?.CapacityUnits ?? 0;
         consumedUnits += units;
-        if (onItem) for (const item of page.Items ?? []) onItem(item);
+        if (onItem && wire.page) {
+          const page = wire.page;
+          for (let k = 0; k < page.itemCount; k++) onItem(wireItem.moveToPageItem(page, k));
+        } else if (onItem) for (const item of page.Items ?? []) onItem(new ObjectItem(item));
         startKey = page.LastEvaluatedKey;
         if (options.onPage && !(await options.onPage(units, startKey !== undefined)) && startKey) {
           stoppedEarly = true;
+          resumeAt.push({ segment, totalSegments, startKey });
+          return;
         }
-      } while (startKey && !stoppedEarly);
+      } while (startKey);
     };
-    await Promise.all(Array.from({ length: Math.max(1, options.segments) }, (_, segment) => scanSegment(segment)));
-    return { count, consumedUnits, stoppedEarly };
+    const totalSegments = Math.max(1, options.segments);
+    const positions = options.positions ?? Array.from({ length: totalSegments }, (_, segment) => ({ segment, totalSegments }));
+    await Promise.all(positions.map(scanSegment));
+    return stoppedEarly ? { count, consumedUnits, stoppedEarly, resumeAt } : { count, consumedUnits, stoppedEarly };
   }
 
   return {
@@ -240,7 +296,9 @@ export function createDynamoDbPort(client: DynamoDBClient, sleep: (ms: number) =
       };
     },
 
-    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', onItem),
+    scanItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', (item) => onItem(item.toItem())),
+
+    scanScannedItems: (tableName, options, onItem) => scanSegments(tableName, options, 'items', onItem),
 
     countItems: (tableName, options) => scanSegments(tableName, options, 'count'),
 

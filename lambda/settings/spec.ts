@@ -29,8 +29,13 @@ import { tablesSetting } from './tables';
  * evaluation (the checks that simulate schedules stay in lib/).
  */
 
-/** Memory of the drill Lambda; the default scan parallelism is sized to it. */
-export const DRILL_FUNCTION_MEMORY_MB = 1024;
+/**
+ * Memory of the drill Lambda; the default scan parallelism is sized to it. 1,769 MB is one full
+ * vCPU (Lambda allots CPU in proportion to memory): the shared scan is CPU-bound and runs on one
+ * thread, so below it a drill takes longer at the same cost per item, and above it pays for a
+ * second vCPU the scan cannot use (README, "Performance, measured": the memory trade-off).
+ */
+export const DRILL_FUNCTION_MEMORY_MB = 1769;
 const MB_PER_SCAN_SEGMENT = 256;
 
 // AWS Backup vault names: 2-50 characters of a-z, A-Z, 0-9, '-', '_'.
@@ -161,10 +166,10 @@ export const SETTINGS = {
   sampleSize: numberSetting({ default: 50, min: 0, max: 10_000, integer: true }),
   /**
    * Parallel scan segments for full-table checks. A segment keeps one page of up to 1 MB in
-   * flight, tens of MB once parsed; the scan waits on the network, not the CPU, so four segments
-   * keep the ~0.6 vCPU of 1024 MB busy (`npm run bench:digest`: 3.8x a sequential scan's items/s;
+   * flight (read in place from the response, not as objects); a page takes ~125 ms to arrive, so
+   * enough segments keep the scan's one vCPU busy (`npm run bench:digest`, `npm run bench:cpu`;
    * README, "Performance, measured").
-   * @default 4: one per 256 MB of the drill Lambda's 1024 MB (DRILL_FUNCTION_MEMORY_MB)
+   * @default 6: one per 256 MB of the drill Lambda's 1,769 MB (DRILL_FUNCTION_MEMORY_MB)
    */
   scanSegments: numberSetting({
     default: Math.max(1, Math.floor(DRILL_FUNCTION_MEMORY_MB / MB_PER_SCAN_SEGMENT)),

@@ -406,7 +406,7 @@ describe('drill Lambda', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 900,
-      MemorySize: 1024,
+      MemorySize: 1769,
       ReservedConcurrentExecutions: Match.absent(),
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
@@ -461,7 +461,7 @@ describe('drill Lambda', () => {
       rtoTargetMinutes: 60,
       itemCountTolerancePercent: 5,
       sampleSize: 50,
-      scanSegments: 4,
+      scanSegments: 6,
       sourceReadBudgetUnits: 50_000,
       sourceReadUnitsPerSecond: 200,
     });

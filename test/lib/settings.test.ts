@@ -38,7 +38,7 @@ describe('defaults', () => {
       rtoTargetMinutes: 60,
       itemCountTolerancePercent: 5,
       sampleSize: 50,
-      scanSegments: 4,
+      scanSegments: 6,
       sourceReadBudgetUnits: 50_000,
       sourceReadUnitsPerSecond: 200,
       restoreTablePrefix: 'drill-copy-',

@@ -59,7 +59,7 @@ export function invokeLocally(invocation: LocalInvocation): Promise<LocalInvocat
       PATH: process.env.PATH,
       NODE_PATH: RUNTIME_NODE_PATH,
       AWS_LAMBDA_FUNCTION_NAME: 'local-drill',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1769',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...invocation.environment,
     },

@@ -209,6 +209,19 @@ describe.each([
       expect(summary).toMatchObject({ count: FIXTURE.length + 2, stoppedEarly: false });
     });
 
+    test('items handed over as scanned: the same items, each attribute as the SDK gives it', async () => {
+      const seen: Item[] = [];
+      const summary = await port.scanScannedItems(fixtureTable, { segments: 2 }, (item) => {
+        const whole = item.toItem();
+        expect(item.attribute('pk')).toEqual(whole.pk);
+        expect(item.attribute('no-such-attribute')).toBeUndefined();
+        seen.push(structuredClone(whole));
+      });
+      expect(keysOf(seen)).toEqual(keysOf([...FIXTURE, MARKER, CANARY]));
+      expect(seen.find((item) => item.pk.S === CANARY.pk.S)).toEqual(CANARY);
+      expect(summary).toMatchObject({ count: FIXTURE.length + 2, stoppedEarly: false });
+    });
+
     test("the drill's own items (canary, fixture marker) are left out by the filter that says so", async () => {
       const shape = (await port.describeTable(fixtureTable))!;
       const filter = withoutDrillItemsFilter({ fixture: { propertyCount: PROPERTIES, digest: '' } }, shape);
@@ -292,7 +305,13 @@ describe.each([
     test('onPage returning false stops the scan after that page', async () => {
       const seen: Item[] = [];
       const scanned = await port.scanItems(largeTable, { segments: 1, onPage: () => false }, (item) => seen.push(item));
-      expect(scanned).toEqual({ count: 4, consumedUnits: 146.5, stoppedEarly: true });
+      expect(scanned).toEqual({
+        count: 4,
+        consumedUnits: 146.5,
+        stoppedEarly: true,
+        // It resumes after the last item read (LastEvaluatedKey: the table's key attributes).
+        resumeAt: [{ segment: 0, totalSegments: 1, startKey: { pk: seen.at(-1)?.pk } }],
+      });
       expect(seen).toHaveLength(4);
     });
 

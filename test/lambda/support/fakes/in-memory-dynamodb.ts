@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CreateTableCommandInput, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../../../lambda/ports/clock';
 import {
+  type SegmentPosition,
   type DynamoDbPort,
   type Item,
   type ScanOptions,
@@ -10,6 +11,7 @@ import {
   type TableShape,
   toTableShape,
 } from '../../../../lambda/ports/dynamodb-port';
+import { ObjectItem, type ScannedItem } from '../../../../lambda/ports/scan-wire';
 import { awsError } from '../aws-errors';
 import { compileFilter } from './filter-expression';
 import { itemSizeBytes, readUnits, SCAN_PAGE_BYTES } from './item-size';
@@ -192,6 +194,16 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     return this.scan(tableName, options, 'scanItems', onItem);
   }
 
+  /**
+   * The port's scan handing items over as read from the wire; here each item is already an
+   * object, so it comes as the port's ObjectItem. Faults and the reads log treat it as the same
+   * scan as scanItems (the same Scan requests on AWS).
+   */
+  async scanScannedItems(tableName: string, options: ScanOptions, onItem: (item: ScannedItem) => void): Promise<ScanSummary> {
+    await this.enter('scanItems', [tableName, options, onItem]);
+    return this.scan(tableName, options, 'scanItems', (item) => onItem(new ObjectItem(item)));
+  }
+
   async countItems(tableName: string, options: ScanOptions): Promise<ScanSummary> {
     await this.enter('countItems', [tableName, options]);
     return this.scan(tableName, options, 'countItems');
@@ -311,6 +323,8 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     op: 'scanItems' | 'countItems',
     onItem?: (item: Item) => void,
   ): Promise<ScanSummary> {
+    if (options.positions)
+      throw new Error('InMemoryDynamoDb does not model scans from given positions (the fan-out worker): test those on DynamoDB Local');
     const table = this.readable(tableName);
     const matches = options.filter ? compileFilter(options.filter) : () => true;
     const project = op === 'scanItems' && options.projection ? projector(options.projection) : (item: Item) => item;
@@ -325,15 +339,24 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     let count = 0;
     let consumedUnits = 0;
     let stoppedEarly = false;
-    const scanSegment = async (items: readonly Item[]) => {
+    // Where each unfinished segment resumes, as the port reports it: the key of the last item
+    // read (DynamoDB's LastEvaluatedKey holds the table's key attributes), none before a page.
+    const resumeAt: SegmentPosition[] = [];
+    const keyOf = (item: Item): Item => Object.fromEntries(schema.map(({ AttributeName = '' }) => [AttributeName, item[AttributeName]]));
+    const scanSegment = async (items: readonly Item[], segment: number) => {
       let position = 0;
       let more: boolean;
+      let startKey: Item | undefined;
       do {
-        if (stoppedEarly) return;
+        if (stoppedEarly) {
+          resumeAt.push({ segment, totalSegments: segments, startKey });
+          return;
+        }
         await Promise.resolve();
         if (delay) this.clock.advance?.(delay);
         const page = nextPage(items, position, limit);
         position += page.length;
+        if (page.length > 0) startKey = keyOf(page[page.length - 1]);
         more = position < items.length || (limit !== undefined && page.length === limit);
         const units = readUnits(page.reduce((sum, item) => sum + itemSizeBytes(item), 0));
         const kept = page.filter(matches);
@@ -341,11 +364,15 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
         count += kept.length;
         consumedUnits += units;
         if (onItem) for (const item of kept) onItem(rewrites.reduce((it, rewrite) => rewrite(it), project(structuredClone(item))));
-        if (options.onPage && !(await options.onPage(units, more)) && more) stoppedEarly = true;
+        if (options.onPage && !(await options.onPage(units, more)) && more) {
+          stoppedEarly = true;
+          resumeAt.push({ segment, totalSegments: segments, startKey });
+          return;
+        }
       } while (more && !stoppedEarly);
     };
-    await Promise.all(bySegment.map(scanSegment));
-    return { count, consumedUnits, stoppedEarly };
+    await Promise.all(bySegment.map((items, segment) => scanSegment(items, segment)));
+    return stoppedEarly ? { count, consumedUnits, stoppedEarly, resumeAt } : { count, consumedUnits, stoppedEarly };
   }
 }
 

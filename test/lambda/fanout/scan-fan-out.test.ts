@@ -1,0 +1,156 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TableDigest } from '../../../lambda/digest/table-digest';
+import {
+  type CombineInput,
+  type CombinedScan,
+  combine,
+  firstRound,
+  type ScanGroupInput,
+  scanGroup,
+} from '../../../lambda/fanout/scan-worker';
+import { createDynamoDbPort, type Item } from '../../../lambda/ports/dynamodb-port';
+import { ScanFanOut } from '../../../lib/constructs/scan-fan-out';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
+
+/**
+ * The fan-out state machine as synthesized, validated by asl-validator and run by
+ * aws-local-stepfunctions (3.0.0), its Lambda tasks answered by the worker's functions in this
+ * process against DynamoDB Local: 16 segments in groups of 4, one worker out of time (its
+ * segments continue in a second round), one worker failing once (retried). The combined digest
+ * equals one digest of the whole table.
+ *
+ * aws-local-stepfunctions 3.0.0 needs Node.js 22's Promise.withResolvers (polyfilled here for
+ * Node.js 20) and runs a Distributed Map as an inline one; this state machine uses an inline Map.
+ */
+(Promise as unknown as { withResolvers?: unknown }).withResolvers ??= function withResolvers<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((a, b) => {
+    resolve = a;
+    reject = b;
+  });
+  return { promise, resolve, reject };
+};
+// Loaded after the polyfill.
+const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
+const validateAsl = require('asl-validator') as (definition: unknown, options: object) => { isValid: boolean; errorsText: () => string };
+
+/** The Combine task's local handler: the worker's combine, typed as the interpreter wants. */
+const combineTask = (async (input: CombineInput) => combine(input)) as never;
+
+const WORKER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:fan-out-worker';
+
+type Definition = ConstructorParameters<typeof StateMachine>[0];
+let synthesized: string | undefined;
+
+/** The synthesized definition (synthesized once), its tokens (the worker's ARN) replaced by a fixed ARN. */
+function synthesizedDefinition(): Definition {
+  synthesized ??= synthesize();
+  return JSON.parse(synthesized);
+}
+
+function synthesize(): string {
+  const stack = new Stack(new App(), 'FanOut', { env: { account: '123456789012', region: 'us-east-1' } });
+  const worker = new lambda.Function(stack, 'Worker', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({})'),
+  });
+  new ScanFanOut(stack, 'ScanFanOut', { worker });
+  const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
+  const body = (machine.Properties as { DefinitionString: unknown }).DefinitionString as { 'Fn::Join': [string, unknown[]] };
+  return body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : WORKER_ARN)).join('');
+}
+
+const TABLE = 'fan-out-copy';
+const ITEMS: Item[] = Array.from({ length: 2_000 }, (_, i) => ({
+  pk: { S: `P#${String(i).padStart(5, '0')}` },
+  sk: { S: 'META' },
+  area: { N: String((i % 97) * 1.5) },
+  polygon: { L: [{ M: { x: { N: String(i % 10) }, y: { N: '2.50' } } }] },
+}));
+
+let local: LocalDynamoDb;
+let client: DynamoDBClient;
+
+beforeAll(async () => {
+  local = await startLocalDynamoDb({ accountId: '123456789012', region: 'us-east-1', createTableMs: 0, deleteTableMs: 0 });
+  client = new DynamoDBClient({ endpoint: local.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  );
+  await local.putItems(TABLE, ITEMS);
+}, 60_000);
+
+afterAll(async () => {
+  client.destroy();
+  await local.close();
+});
+
+test('the synthesized definition is valid ASL (asl-validator 4, paths and ARNs checked)', () => {
+  const result = validateAsl(synthesizedDefinition(), { checkPaths: true, checkArn: true });
+  expect(result.errorsText()).toBe('');
+  expect(result.isValid).toBe(true);
+});
+
+test('16 segments in groups of 4: a worker out of time continues next round, a failed worker is retried, the digest is the whole table', async () => {
+  const port = createDynamoDbPort(client, async () => undefined);
+  const calls: string[] = [];
+  let failedOnce = false;
+  const worker = async (input: { group: ScanGroupInput }) => {
+    const segments = input.group.positions.map((p) => p.segment);
+    calls.push(`${segments.join(',')}${input.group.positions.some((p) => p.startKey) ? ' (continued)' : ''}`);
+    if (segments.includes(8) && !failedOnce) {
+      failedOnce = true;
+      throw Object.assign(new Error('worker crashed'), { name: 'States.TaskFailed' });
+    }
+    // The group holding segment 4 runs short of time after its first page.
+    let pages = 0;
+    const outOfTime = segments.includes(4) && !input.group.positions.some((p) => p.startKey);
+    return scanGroup(input.group, port, () => !outOfTime || ++pages < 1);
+  };
+  const execution = new StateMachine(synthesizedDefinition(), { validationOptions: { checkArn: true, checkPaths: true } }).run(
+    firstRound(TABLE, 16, 4, 3, 40) as never,
+    {
+      overrides: {
+        taskResourceLocalHandlers: { ScanGroup: worker as never, Combine: combineTask },
+        retryIntervalOverrides: { ScanGroup: 0 },
+      },
+    },
+  );
+  const result = (await execution.result) as unknown as CombinedScan;
+  expect(result.done).toBe(true);
+  expect(result.totals.items).toBe(ITEMS.length);
+  expect(result.totals.digest).toBe(TableDigest.of(ITEMS).toString());
+  expect(calls.filter((call) => call.endsWith('(continued)'))).toHaveLength(1);
+  expect(calls.filter((call) => call.startsWith('8,'))).toHaveLength(2);
+}, 120_000);
+
+test('a worker that keeps failing ends the execution with failed: true, for the drill to report and clean up', async () => {
+  const execution = new StateMachine(synthesizedDefinition()).run(firstRound(TABLE, 4, 2, 2, 0) as never, {
+    overrides: {
+      taskResourceLocalHandlers: {
+        ScanGroup: async () => {
+          throw Object.assign(new Error('table gone'), { name: 'ResourceNotFoundException' });
+        },
+        Combine: combineTask,
+      },
+      retryIntervalOverrides: { ScanGroup: 0 },
+    },
+  });
+  expect(await execution.result).toMatchObject({ failed: true, error: { Error: 'ResourceNotFoundException' } });
+});
