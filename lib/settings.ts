@@ -17,8 +17,10 @@ import {
   checkDrillAfterBackupWindows,
   checkDrillGapWatchable,
   checkPrefixMatchesNoTable,
+  checkRestoreTestingPlansNeedNativeMode,
   checkRetentionCoversRpo,
   checkSchedulesAtMostHourly,
+  checkTablesOutsidePlanHaveVaults,
 } from './setting-checks';
 
 /**
@@ -59,6 +61,8 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   checkDrillAfterBackupWindows(resolved);
   checkPrefixMatchesNoTable(resolved);
   checkCustomChecksRegistered(resolved);
+  checkTablesOutsidePlanHaveVaults(resolved);
+  checkRestoreTestingPlansNeedNativeMode(resolved);
   return { ...resolved, drillScheduleLongestGapHours };
 }
 

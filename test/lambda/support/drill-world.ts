@@ -43,7 +43,7 @@ import {
 import { DescribeKeyCommand, type DescribeKeyCommandInput, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DrilledTable, DrillConfig } from '../../../lambda/config';
-import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
+import { DEFAULT_WAIT_TUNING, LATEST_RECOVERY_POINT } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/drill/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import { HISTORY_TABLE_LAYOUT } from '../../../lambda/config';
@@ -582,6 +582,7 @@ export class DrillWorld {
         sourceReadUnitsPerSecond: 1_000,
       },
       wait: DEFAULT_WAIT_TUNING,
+      recoveryPointSelection: LATEST_RECOVERY_POINT,
       ...overrides,
     };
   }
