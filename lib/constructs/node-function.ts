@@ -74,6 +74,13 @@ export interface NodeFunctionProps
   readonly handler?: string;
   /** @default 'asset' */
   readonly codeSource?: FunctionCodeSource;
+  /**
+   * Bundle the AWS SDK v3 with the code instead of using the runtime's copy: for an operation the
+   * runtime's SDK may lack (AWS Backup's restore testing guide warns PutRestoreValidationResult
+   * may not be in the Lambda runtime's SDK, and the nodejs24.x SDK version is not documented).
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
 }
 
 /**
@@ -106,7 +113,7 @@ export function buildNodejsFunction(
       ...common,
       // CloudFormation writes ZipFile code to a file named index (.js for Node.js), so the handler is
       // index.<export> (CloudFormation user guide, AWS::Lambda::Function Code, ZipFile).
-      code: lambda.Code.fromInline(inlineBundle(props.entry)),
+      code: lambda.Code.fromInline(inlineBundle(props.entry, props.bundleAwsSdk ?? false)),
       handler: `index.${handler}`,
       // No source map inline: it would more than double the template. Stack traces point into the bundle.
       environment: props.environment,
@@ -121,7 +128,7 @@ export function buildNodejsFunction(
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
     // The Node.js runtime ships AWS SDK v3.
-    bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
+    bundling: { minify: true, sourceMap: true, externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'] },
   });
   return { logGroup, role, function: fn };
 }
@@ -133,8 +140,9 @@ const inlineBundles = new Map<string, string>();
  * code is `index.js`, which Node.js loads as CommonJS (CloudFormation user guide, ZipFile). Each
  * entry is bundled once per process.
  */
-export function inlineBundle(entry: string): string {
-  const cached = inlineBundles.get(entry);
+export function inlineBundle(entry: string, bundleAwsSdk = false): string {
+  const cacheKey = `${entry}|${bundleAwsSdk}`;
+  const cached = inlineBundles.get(cacheKey);
   if (cached !== undefined) return cached;
   const result = esbuild.buildSync({
     entryPoints: [path.join(LAMBDA_DIR, entry)],
@@ -144,13 +152,13 @@ export function inlineBundle(entry: string): string {
     format: 'cjs',
     mainFields: ['module', 'main'],
     minify: true,
-    external: ['@aws-sdk/*'],
+    external: bundleAwsSdk ? [] : ['@aws-sdk/*'],
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].text;
-  inlineBundles.set(entry, code);
+  inlineBundles.set(cacheKey, code);
   return code;
 }
 
