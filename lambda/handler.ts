@@ -211,9 +211,11 @@ export async function handleEvent(
     case 'schedule': {
       // Safety nets first, while the whole invocation is ahead; a failure in one is reported at the end.
       const resumed = await resumeStaleDrills(engine, invocation);
-      const drills = await drillTables(engine.config.tables, 'schedule', (table) =>
-        drillIdFor(trigger.time, trigger.eventId, table.tableArn),
-      );
+      // Native mode: AWS Backup restore testing restores on its own schedule; the drill's schedule
+      // only runs the safety nets (and a manual invocation can still start an own drill).
+      const drills = engine.config.restoreTesting
+        ? []
+        : await drillTables(engine.config.tables, 'schedule', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
       const leftoverCopies = await deleteLeftoverCopies(engine, invocation);
       const awaitingDeletion = await watchRestoreTestDeletions(engine);
       return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies, awaitingDeletion };

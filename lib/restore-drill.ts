@@ -225,7 +225,9 @@ export class RestoreDrill extends Construct {
     }
     const restoreTesting = this.restoreTesting;
     const adoptedPlans = settings.restoreTestingPlans.map((plan) =>
-      plan.startsWith('arn:') ? plan : `${stack.formatArn({ service: 'backup', resource: 'restore-testing-plan', resourceName: plan, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}-`,
+      plan.startsWith('arn:')
+        ? plan
+        : `${stack.formatArn({ service: 'backup', resource: 'restore-testing-plan', resourceName: plan, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}-`,
     );
 
     const drill = new DrillFunction(this, 'Function', {

@@ -115,7 +115,7 @@ export function copyNotDeletedMessage(copy: UndeletedCopy): DrillMessage {
   };
   const json = JSON.stringify(document);
   return {
-    subject: subjectWith('[FAIL] restore test copy not deleted: ', copy.restoredTableName, `copy of ${copy.sourceTable}`),
+    subject: clip(asciiOnly(`[FAIL] copy not deleted: ${copy.restoredTableName} of ${shortenMiddle(copy.sourceTable, 32)}`), SUBJECT_LIMIT),
     bodies: { default: json, email: lines.join('\n'), 'email-json': json },
     attributes: { verdict: 'FAIL', table: copy.sourceTable, drillId: copy.drillId },
   };
