@@ -96,9 +96,11 @@ export function restoreTestRecord(args: {
 /** One line, at most VALIDATION_MESSAGE_LIMIT characters: the verdict and what failed. */
 export function validationMessage(verdict: Verdict, checks: readonly CheckResult[], failure: string | undefined): string {
   const failed = checks.filter((c) => c.status === 'FAIL').map((c) => c.check);
+  const warned = checks.filter((c) => c.status === 'WARN').map((c) => c.check);
+  const passed = checks.filter((c) => c.status === 'PASS').map((c) => c.check);
   const text =
     verdict === 'PASS'
-      ? `restore-drill PASS: ${checks.map((c) => c.check).join(', ')} passed`
+      ? `restore-drill PASS: ${passed.join(', ')} passed${warned.length ? `; warnings: ${warned.join(', ')}` : ''}`
       : `restore-drill FAIL: ${failure ?? (failed.join(', ') || 'see the report')}`;
   const line = text
     .replace(/\s+/g, ' ')
