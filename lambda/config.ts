@@ -26,6 +26,13 @@ export const ENV = {
   /** JSON {@link DrillTargets}. */
   targets: 'DRILL_TARGETS',
   /**
+   * Optional JSON {@link RestoreTestingConfig}: set in native mode (`restoreMode: native`), it
+   * names the restore testing plans whose jobs the drill validates.
+   */
+  restoreTesting: 'DRILL_RESTORE_TESTING',
+  /** Optional JSON {@link RecoveryPointSelection}; absent: the newest recovery point. */
+  recoveryPointSelection: 'DRILL_RECOVERY_POINT_SELECTION',
+  /**
    * Optional JSON {@link WaitTuning}. Not set by the construct (the engine's defaults are the
    * production values); the local harness sets it so a drill on this machine takes seconds.
    */
@@ -72,6 +79,33 @@ export const DEFAULT_WAIT_TUNING: WaitTuning = {
   tablePollSeconds: 5,
 };
 
+/** Which recovery point a drill restores (the `recoveryPointSelection` settings). */
+export interface RecoveryPointSelection {
+  readonly policy: 'latest' | 'random';
+  /** Days back a random point may be chosen from. */
+  readonly windowDays: number;
+}
+
+export const LATEST_RECOVERY_POINT: RecoveryPointSelection = { policy: 'latest', windowDays: 0 };
+
+/** Native mode: the restore testing plans whose DynamoDB restore tests of drilled tables the drill validates. */
+export interface RestoreTestingConfig {
+  /**
+   * The plan this stack created, with what it was created with (the report names it); undefined
+   * when the stack adopts plans only.
+   */
+  readonly ownPlan?: {
+    readonly arn: string;
+    readonly validationWindowHours: number;
+    readonly selection: RecoveryPointSelection;
+  };
+  /**
+   * Adopted plans: an ARN, or `arn:...:restore-testing-plan:<name>-` for a plan adopted by name
+   * (plan names hold no "-", so the prefix names exactly one plan).
+   */
+  readonly adoptedPlans: readonly string[];
+}
+
 export interface DrillConfig {
   readonly tables: readonly DrilledTable[];
   readonly vaultNames: readonly string[];
@@ -83,6 +117,8 @@ export interface DrillConfig {
   readonly historyTableName: string;
   readonly targets: DrillTargets;
   readonly wait: WaitTuning;
+  readonly recoveryPointSelection: RecoveryPointSelection;
+  readonly restoreTesting?: RestoreTestingConfig;
 }
 
 /** Index names of the drill-history table, as the engine queries them. */

@@ -22,7 +22,14 @@ import { createHistoryPort } from './ports/history-port';
 import { createKeyPort } from './ports/kms-port';
 import { createNotifierPort } from './ports/notifier-port';
 import { readConfig } from './read-config';
-import { parseTrigger } from './triggers';
+import { type FailedBackupJob, type Trigger, parseTrigger } from './triggers';
+import { findLatestRecoveryPoint } from './drill/find-recovery-point';
+import { isValidatedPlan, restoreTestRecord } from './drill/restore-test';
+import { watchRestoreTestDeletions } from './drill/restore-test-deletion';
+import { step } from './errors/drill-step';
+import { explainError } from './report/failure-advice';
+import { backupFailureMessage } from './report/notices';
+import { reportTopics } from './report/report-topics';
 
 /**
  * The drill Lambda. Thin: parse the trigger, pick the tables, run the drills (restores in
@@ -38,6 +45,86 @@ export interface InvocationSummary {
   readonly refused?: string;
   readonly unknownTables?: readonly string[];
   readonly leftoverCopies?: readonly string[];
+  /** Restore test copies looked at for their deletion by AWS Backup (scheduled runs). */
+  readonly awaitingDeletion?: readonly string[];
+  /** A failed backup or copy job's message: sent, or why not. */
+  readonly notified?: string;
+}
+
+/**
+ * A restore test of a restore testing plan the drill validates (its own, or one adopted), of a
+ * drilled table: checked, reported and validated as a drill (DrillRun.startRestoreTest). Anything
+ * else is ignored, said why. DescribeRestoreJob gives what the event may not carry (the recovery
+ * point, its date, the vault); an error there fails the invocation so Lambda retries it.
+ */
+async function validateRestoreTest(
+  engine: Engine,
+  invocation: Invocation,
+  trigger: Extract<Trigger, { kind: 'restore-test-ended' }>,
+): Promise<Pick<InvocationSummary, 'drills' | 'ignored'>> {
+  if (!isValidatedPlan(engine.config.restoreTesting, trigger.restoreTestingPlanArn)) {
+    engine.logger.warn('event ignored: restore test of a plan this drill does not validate', { planArn: trigger.restoreTestingPlanArn });
+    return { drills: [], ignored: `restore testing plan not validated here: ${trigger.restoreTestingPlanArn}` };
+  }
+  const job = await step('DescribeRestoreJob', () => engine.backup.describeRestoreJob(trigger.restoreJobId));
+  const sourceArn = job.sourceResourceArn ?? trigger.sourceResourceArn;
+  const table = engine.config.tables.find((t) => t.tableArn === sourceArn);
+  if (!table) {
+    engine.logger.warn('event ignored: restore test of a table this drill does not cover', {
+      sourceArn,
+      restoreJobId: trigger.restoreJobId,
+    });
+    return { drills: [], ignored: `not a drilled table: ${sourceArn}` };
+  }
+  // The RPO is judged on the table's newest point, which the plan may not have chosen.
+  const newest = await findLatestRecoveryPoint(engine.backup, engine.config.vaultNames, table.tableArn).then(
+    (search) => search.latest?.creationDate,
+    (error: unknown) => {
+      engine.logger.warn('could not list recovery points; the RPO is judged on the restored point', {
+        error: explainError('ListRecoveryPointsByBackupVault', error),
+      });
+      return undefined;
+    },
+  );
+  const record = restoreTestRecord({
+    config: engine.config,
+    job,
+    planArn: trigger.restoreTestingPlanArn,
+    tableName: table.tableName,
+    tableArn: table.tableArn,
+    now: engine.clock.now(),
+    newestCreationDate: newest,
+  });
+  const settled = await Promise.allSettled([DrillRun.startRestoreTest(engine, invocation, record)]);
+  return { drills: failIfAnyRejected(settled) };
+}
+
+/**
+ * A failed backup or copy job of a drilled table: one readable FAIL message to the report topic
+ * (and the failure topic), once per job and state. The first invocation to record the job sends
+ * it; a repeated event (EventBridge delivers at least once) finds it recorded and sends nothing.
+ * Lambda retries an invocation with the same request id, so a retry after a failed publish sends.
+ */
+async function notifyBackupFailure(
+  engine: Engine,
+  job: FailedBackupJob,
+  requestId: string,
+): Promise<Pick<InvocationSummary, 'ignored' | 'notified'>> {
+  const table = engine.config.tables.find((t) => t.tableArn === job.resourceArn);
+  if (!table) return { ignored: `not a drilled table: ${job.resourceArn}` };
+  const key = `${job.kind}-job-failed|${job.jobId}|${job.state}`;
+  if ((await engine.history.firstRecorded(key, requestId)) !== requestId) {
+    engine.logger.info('failed backup job already notified; not sending it again', { jobId: job.jobId, state: job.state });
+    return { ignored: `already notified: ${job.kind} job ${job.jobId} ${job.state}` };
+  }
+  const message = backupFailureMessage(job, table.tableName);
+  for (const topic of reportTopics('FAIL', engine.config)) await step('Publish', () => engine.notifier.publish(topic, message));
+  engine.logger.error(`${job.kind} job of a drilled table ${job.state}`, {
+    jobId: job.jobId,
+    table: table.tableName,
+    subject: message.subject,
+  });
+  return { notified: message.subject };
 }
 
 /** Drills started at once; AWS Backup allows about 50 concurrent restore jobs per account. */
@@ -125,11 +212,14 @@ export async function handleEvent(
     case 'schedule': {
       // Safety nets first, while the whole invocation is ahead; a failure in one is reported at the end.
       const resumed = await resumeStaleDrills(engine, invocation);
-      const drills = await drillTables(engine.config.tables, 'schedule', (table) =>
-        drillIdFor(trigger.time, trigger.eventId, table.tableArn),
-      );
+      // Native mode: AWS Backup restore testing restores on its own schedule; the drill's schedule
+      // only runs the safety nets (and a manual invocation can still start an own drill).
+      const drills = engine.config.restoreTesting
+        ? []
+        : await drillTables(engine.config.tables, 'schedule', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
       const leftoverCopies = await deleteLeftoverCopies(engine, invocation);
-      return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies };
+      const awaitingDeletion = await watchRestoreTestDeletions(engine);
+      return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies, awaitingDeletion };
     }
 
     case 'backup-completed': {
@@ -168,6 +258,12 @@ export async function handleEvent(
       );
       return { trigger: trigger.kind, drills: failIfAnyRejected(drills), unknownTables: unknown };
     }
+
+    case 'restore-test-ended':
+      return { trigger: trigger.kind, ...(await validateRestoreTest(engine, invocation, trigger)) };
+
+    case 'backup-job-failed':
+      return { trigger: trigger.kind, drills: [], ...(await notifyBackupFailure(engine, trigger.job, context.awsRequestId)) };
 
     case 'restore-job-changed': {
       const drill = await engine.history.findByRestoreJob(trigger.restoreJobId);

@@ -1,6 +1,6 @@
 // Namespace import: lets esbuild leave out the parts of zod the drill does not use.
 import * as z from 'zod';
-import { DEFAULT_WAIT_TUNING, ENV, type DrillConfig } from './config';
+import { DEFAULT_WAIT_TUNING, type DrillConfig, ENV, LATEST_RECOVERY_POINT } from './config';
 import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
 import { SETTINGS } from './settings/spec';
 import { TABLE_OPTIONS, parseTableReference } from './settings/tables';
@@ -66,6 +66,24 @@ const waitTuningSchema = z.object({
   tablePollSeconds: z.number().positive(),
 });
 
+const selectionSchema = z.object({
+  policy: z.enum(['latest', 'random']),
+  windowDays: z.number().int().min(0).max(365),
+});
+
+const restoreTestingSchema = z.object({
+  ownPlan: z
+    .object({
+      arn: z.string().startsWith('arn:'),
+      validationWindowHours: checkedBy('validationWindowHours', SETTINGS.validationWindowHours),
+      selection: selectionSchema,
+    })
+    .optional(),
+  adoptedPlans: z.array(
+    z.string().regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:restore-testing-plan:/, 'a restore testing plan ARN or ARN prefix'),
+  ),
+});
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -115,5 +133,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
     historyTableName: required(env, ENV.historyTableName),
     targets: json(env, ENV.targets, targetsSchema),
     wait: env[ENV.waitTuning] ? json(env, ENV.waitTuning, waitTuningSchema) : DEFAULT_WAIT_TUNING,
+    recoveryPointSelection: env[ENV.recoveryPointSelection]
+      ? json(env, ENV.recoveryPointSelection, selectionSchema)
+      : LATEST_RECOVERY_POINT,
+    restoreTesting: env[ENV.restoreTesting] ? json(env, ENV.restoreTesting, restoreTestingSchema) : undefined,
   };
 }

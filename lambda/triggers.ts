@@ -57,6 +57,70 @@ const restoreJobChangedSchema = EventBridgeSchema.extend({
   }),
 });
 
+/**
+ * A restore job of an AWS Backup restore testing plan: "if your restore job is part of a restore
+ * testing plan, the parameter restoreTestingPlanArn is included" (AWS Backup developer guide,
+ * "Amazon EventBridge", Restore job state change). Ended jobs only: COMPLETED to validate,
+ * FAILED and ABORTED to report.
+ */
+const restoreTestJobEndedSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.backup'),
+  'detail-type': z.literal('Restore Job State Change'),
+  detail: z.object({
+    restoreJobId: z.string().min(1),
+    status: z.enum(['COMPLETED', 'FAILED', 'ABORTED']),
+    restoreTestingPlanArn: z.string().min(1),
+    sourceResourceArn: z.string().optional(),
+    createdResourceArn: z.string().optional(),
+    statusMessage: z.string().optional(),
+  }),
+});
+
+/**
+ * A backup job that FAILED, was ABORTED or EXPIRED ("Backup Job State Change", `state`), or a copy
+ * job that FAILED ("Copy Job State Change", `state`; its events name no backupVaultName, only the
+ * vault ARNs): AWS Backup developer guide, "Amazon EventBridge", the documented examples.
+ */
+const backupJobFailedSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.backup'),
+  'detail-type': z.literal('Backup Job State Change'),
+  detail: z.object({
+    backupJobId: z.string().min(1),
+    state: z.enum(['FAILED', 'ABORTED', 'EXPIRED']),
+    resourceArn: z.string().min(1),
+    backupVaultName: z.string().optional(),
+    statusMessage: z.string().optional(),
+    creationDate: z.string().optional(),
+  }),
+});
+
+const copyJobFailedSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.backup'),
+  'detail-type': z.literal('Copy Job State Change'),
+  detail: z.object({
+    copyJobId: z.string().min(1),
+    state: z.literal('FAILED'),
+    resourceArn: z.string().min(1),
+    sourceBackupVaultArn: z.string().optional(),
+    destinationBackupVaultArn: z.string().optional(),
+    statusMessage: z.string().optional(),
+    creationDate: z.string().optional(),
+  }),
+});
+
+/** A failed backup or copy job, as its message needs it. */
+export interface FailedBackupJob {
+  readonly kind: 'backup' | 'copy';
+  readonly jobId: string;
+  readonly state: string;
+  readonly resourceArn: string;
+  /** The backup vault (backup job) or the source and destination vaults (copy job), by name or ARN. */
+  readonly vault?: string;
+  readonly statusMessage?: string;
+  readonly time: Date;
+  readonly region: string;
+}
+
 /** What a manual drill accepts, as the refusal of anything else spells it out. */
 export const MANUAL_PAYLOAD_SHAPE =
   '{"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional: 1-64 letters, digits, . _ : ->"}';
@@ -80,6 +144,15 @@ export type Trigger =
   | { readonly kind: 'schedule'; readonly eventId: string; readonly time: Date }
   | { readonly kind: 'backup-completed'; readonly eventId: string; readonly time: Date; readonly resourceArn: string }
   | { readonly kind: 'restore-job-changed'; readonly restoreJobId: string; readonly status: string }
+  | {
+      readonly kind: 'restore-test-ended';
+      readonly restoreJobId: string;
+      readonly status: 'COMPLETED' | 'FAILED' | 'ABORTED';
+      readonly restoreTestingPlanArn: string;
+      readonly sourceResourceArn?: string;
+      readonly createdResourceArn?: string;
+    }
+  | { readonly kind: 'backup-job-failed'; readonly job: FailedBackupJob }
   | { readonly kind: 'manual'; readonly tables: readonly string[]; readonly idempotencyKey?: string }
   /** A manual payload that is malformed: nothing runs, and the reason says what is accepted. */
   | { readonly kind: 'refused'; readonly reason: string }
@@ -96,6 +169,57 @@ export function parseTrigger(event: unknown): Trigger {
       eventId: backup.data.id,
       time: new Date(backup.data.time),
       resourceArn: backup.data.detail.resourceArn,
+    };
+  }
+
+  // Before the drill's own restore events: a restore test's event is one too, with its plan's ARN.
+  const restoreTest = restoreTestJobEndedSchema.safeParse(event);
+  if (restoreTest.success) {
+    const { detail } = restoreTest.data;
+    return {
+      kind: 'restore-test-ended',
+      restoreJobId: detail.restoreJobId,
+      status: detail.status,
+      restoreTestingPlanArn: detail.restoreTestingPlanArn,
+      sourceResourceArn: detail.sourceResourceArn,
+      createdResourceArn: detail.createdResourceArn,
+    };
+  }
+
+  const backupFailed = backupJobFailedSchema.safeParse(event);
+  if (backupFailed.success) {
+    const { detail, time, region } = backupFailed.data;
+    return {
+      kind: 'backup-job-failed',
+      job: {
+        kind: 'backup',
+        jobId: detail.backupJobId,
+        state: detail.state,
+        resourceArn: detail.resourceArn,
+        vault: detail.backupVaultName,
+        statusMessage: detail.statusMessage,
+        time: new Date(time),
+        region,
+      },
+    };
+  }
+  const copyFailed = copyJobFailedSchema.safeParse(event);
+  if (copyFailed.success) {
+    const { detail, time, region } = copyFailed.data;
+    const vaultName = (arn?: string) => arn?.split(':backup-vault:')[1] ?? arn;
+    return {
+      kind: 'backup-job-failed',
+      job: {
+        kind: 'copy',
+        jobId: detail.copyJobId,
+        state: detail.state,
+        resourceArn: detail.resourceArn,
+        vault:
+          [vaultName(detail.sourceBackupVaultArn), vaultName(detail.destinationBackupVaultArn)].filter(Boolean).join(' -> ') || undefined,
+        statusMessage: detail.statusMessage,
+        time: new Date(time),
+        region,
+      },
     };
   }
 

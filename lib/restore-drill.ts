@@ -1,4 +1,4 @@
-import { Aws, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DrilledTable } from '../lambda/config';
+import type { DrilledTable, RecoveryPointSelection } from '../lambda/config';
 import { drillTargets } from '../lambda/settings/targets';
 import { DrillAlarms } from './constructs/alarms';
 import { DrillBackup } from './constructs/backup';
@@ -19,6 +19,7 @@ import { DrillHistory } from './constructs/drill-history';
 import { DrillFixture } from './constructs/fixture';
 import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
+import { DrillRestoreTesting } from './constructs/restore-testing';
 import { tableArn } from './constructs/table-arns';
 import type { FunctionCodeSource } from './constructs/node-function';
 import { DrillTriggers } from './constructs/triggers';
@@ -125,6 +126,12 @@ export class RestoreDrill extends Construct {
   /** Present when `drillAfterBackup` is set. */
   public readonly backupCompletedRule?: events.Rule;
   public readonly restoreJobFinishedRule: events.Rule;
+  /** Native mode (`restoreMode: native`): the restore testing plan, its selection and restore role. */
+  public readonly restoreTesting?: DrillRestoreTesting;
+  /** Native mode: ended restore jobs of the validated restore testing plans. */
+  public readonly restoreTestEndedRule?: events.Rule;
+  /** With `notifyBackupFailures`: failed backup and copy jobs of the drilled tables. */
+  public readonly backupFailedRule?: events.Rule;
   public readonly drillFailedAlarm: cloudwatch.Alarm;
   public readonly noDrillFinishedAlarm: cloudwatch.Alarm;
   public readonly lambdaErrorsAlarm: cloudwatch.Alarm;
@@ -166,10 +173,12 @@ export class RestoreDrill extends Construct {
     this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
     const sourceTableArns = this.drilledTables.map((table) => table.tableArn);
 
+    // Tables drilled from the backups the user already takes are not added to this plan.
+    const plannedTables = userTables.filter((table) => table.addToBackupPlan ?? settings.addTablesToBackupPlan);
     const backups = new DrillBackup(this, 'Backup', {
       resources: [
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
-        ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
+        ...plannedTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
       ],
       schedule: events.Schedule.expression(deployTime?.schedules?.backupSchedule ?? settings.backupSchedule),
       startWindow: Duration.minutes(settings.backupStartWindowMinutes),
@@ -209,9 +218,47 @@ export class RestoreDrill extends Construct {
 
     this.historyTable = new DrillHistory(this, 'History', { encryptionKey: this.dataKey }).table;
 
+    const vaultNames = [this.vault.backupVaultName, ...settings.vaultNames];
+    const recoveryPointSelection: RecoveryPointSelection = {
+      policy: settings.recoveryPointSelection,
+      windowDays: settings.recoveryPointSelectionWindowDays,
+    };
+    if (settings.restoreMode === 'native') {
+      const adopting = settings.restoreTestingPlans.length > 0;
+      this.restoreTesting = new DrillRestoreTesting(this, 'RestoreTesting', {
+        // With adopted plans the user's tables are left to them; the fixture is always tested here.
+        tableArns: adopting ? [this.fixtureTable.tableArn] : sourceTableArns,
+        vaultArns: vaultNames.map((name) => vaultArn(stack, name)),
+        vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
+        schedule: settings.restoreTestingSchedule,
+        startWindowHours: settings.restoreTestingStartWindowHours,
+        selection: recoveryPointSelection,
+        validationWindowHours: settings.validationWindowHours,
+        restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      });
+    }
+    const restoreTesting = this.restoreTesting;
+    const adoptedPlans = settings.restoreTestingPlans.map((plan) =>
+      plan.startsWith('arn:')
+        ? plan
+        : `${stack.formatArn({ service: 'backup', resource: 'restore-testing-plan', resourceName: plan, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}-`,
+    );
+
     const drill = new DrillFunction(this, 'Function', {
       drilledTables: this.drilledTables,
-      vaultNames: [this.vault.backupVaultName, ...settings.vaultNames],
+      vaultNames,
+      recoveryPointSelection,
+      restoreTesting: restoreTesting && {
+        config: {
+          ownPlan: {
+            arn: restoreTesting.planArn,
+            validationWindowHours: settings.validationWindowHours,
+            selection: recoveryPointSelection,
+          },
+          adoptedPlans,
+        },
+        copiesArn: restoreTesting.copiesArn,
+      },
       restoreRole: this.restoreRole,
       restoreTablePrefix: settings.restoreTablePrefix,
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
@@ -238,7 +285,13 @@ export class RestoreDrill extends Construct {
       drillAfterBackupOf: settings.drillAfterBackup ? sourceTableArns : undefined,
       restoreRole: this.restoreRole,
       deployTimeTableArns,
+      restoreTestingPlans: restoreTesting
+        ? [restoreTesting.planArn, ...adoptedPlans.map((plan) => (plan.endsWith('-') ? { prefix: plan } : plan))]
+        : undefined,
+      backupFailuresOf: settings.notifyBackupFailures ? sourceTableArns : undefined,
     });
+    this.restoreTestEndedRule = triggers.restoreTestEndedRule;
+    this.backupFailedRule = triggers.backupFailedRule;
     this.drillScheduleRule = triggers.scheduleRule;
     this.backupCompletedRule = triggers.backupCompletedRule;
     this.restoreJobFinishedRule = triggers.restoreJobFinishedRule;
@@ -256,4 +309,9 @@ export class RestoreDrill extends Construct {
     this.lambdaErrorsAlarm = alarms.lambdaErrors;
     this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
   }
+}
+
+/** A vault of the stack's account and Region, by name. */
+function vaultArn(stack: Stack, name: string): string {
+  return stack.formatArn({ service: 'backup', resource: 'backup-vault', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }

@@ -204,3 +204,26 @@ function scheduleGapHours(setting: string, expression: string): number {
     );
   }
 }
+
+/** A table left out of the plan is drilled from vaults the user names; with none named, no backup of it could ever be found. */
+export function checkTablesOutsidePlanHaveVaults({ tables, addTablesToBackupPlan, vaultNames }: ResolvedSettingValues): void {
+  const outside = tables.findIndex((table) => !(table.addToBackupPlan ?? addTablesToBackupPlan));
+  if (outside >= 0 && vaultNames.length === 0) {
+    throw new SettingsError(
+      addTablesToBackupPlan ? `tables[${outside}].addToBackupPlan` : 'addTablesToBackupPlan',
+      `${tables[outside].tableName} is not added to this stack's backup plan, and no vault holding its backups is named`,
+      'the vaults your own backups go to in vaultNames (and their customer-managed keys in vaultKeyArns), or addToBackupPlan true',
+    );
+  }
+}
+
+/** Adopted restore testing plans are validated only in native mode; in drill mode they would silently do nothing. */
+export function checkRestoreTestingPlansNeedNativeMode({ restoreMode, restoreTestingPlans }: ResolvedSettingValues): void {
+  if (restoreTestingPlans.length > 0 && restoreMode !== 'native') {
+    throw new SettingsError(
+      'restoreTestingPlans',
+      `${restoreTestingPlans.length} plan(s) given with restoreMode "${restoreMode}"`,
+      'restoreMode "native", or no restoreTestingPlans',
+    );
+  }
+}

@@ -17,8 +17,10 @@ import {
   checkDrillAfterBackupWindows,
   checkDrillGapWatchable,
   checkPrefixMatchesNoTable,
+  checkRestoreTestingPlansNeedNativeMode,
   checkRetentionCoversRpo,
   checkSchedulesAtMostHourly,
+  checkTablesOutsidePlanHaveVaults,
 } from './setting-checks';
 
 /**
@@ -62,6 +64,8 @@ export function resolveSettings(
   checkDrillAfterBackupWindows(resolved);
   checkPrefixMatchesNoTable(resolved);
   checkCustomChecksRegistered(resolved, moduleCheckNames);
+  checkTablesOutsidePlanHaveVaults(resolved);
+  checkRestoreTestingPlansNeedNativeMode(resolved);
   return { ...resolved, drillScheduleLongestGapHours };
 }
 

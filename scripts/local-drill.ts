@@ -9,6 +9,7 @@
  *
  *   npm start                               a drill that should PASS
  *   npm start -- --scenario lost-item       see README "Try it locally" for the scenarios
+ *   npm start -- --scenario native          AWS Backup restore testing validated end to end
  *   npm start -- --cdk-out cdk.out          reuse an earlier `cdk synth` instead of synthesizing
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +26,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const RESTORE_MS = 3_000;
 
 /** Named ways a restore can go wrong, for trying the failure reports. */
-const SCENARIOS: Record<string, { description: string; restore?: RestoreBehaviour; backupAgeHours?: number }> = {
+const SCENARIOS: Record<string, { description: string; restore?: RestoreBehaviour; backupAgeHours?: number; native?: boolean }> = {
   pass: { description: 'a clean restore of the fixture table' },
   'lost-item': { description: 'the restored copy lost one item', restore: { mutations: [{ kind: 'dropItems', count: 1 }] } },
   'changed-item': {
@@ -38,6 +39,10 @@ const SCENARIOS: Record<string, { description: string; restore?: RestoreBehaviou
     restore: { outcome: { kind: 'fail', statusMessage: 'Insufficient permissions on the KMS key' } },
   },
   stale: { description: 'the newest recovery point is 30 hours old (RPO target 26 h)', backupAgeHours: 30 },
+  native: {
+    description: 'AWS Backup restore testing (restoreMode native): AWS restores, the drill validates and reports',
+    native: true,
+  },
 };
 
 function option(name: string): string | undefined {
@@ -70,6 +75,10 @@ function progressLine(message: string, entry: Record<string, unknown>): string |
       return `  drill: restore job ${entry.restoreJobId} started into ${entry.restoredTableName}`;
     case 'restore in progress':
       return `  drill: waiting for the restore: ${entry.status}${entry.percentDone !== undefined ? ` ${entry.percentDone}%` : ''}`;
+    case 'restore test of an AWS Backup restore testing plan: validating it':
+      return `  drill: validating restore test ${entry.restoreJobId} (copy ${entry.restoredTableName})`;
+    case 'restore test validation':
+      return `  drill: PutRestoreValidationResult: ${(entry.validation as { detail?: string } | undefined)?.detail}`;
     case 'drill verdict':
       return `  drill: checks ${entry.checks} -> ${entry.verdict}`;
     case 'cleanup':
@@ -103,8 +112,8 @@ async function main(): Promise<number> {
     say(`using the synthesized app in ${reuse}`);
   } else {
     workDir = mkdtempSync(path.join(tmpdir(), 'restore-drill-'));
-    say('synthesizing the CDK app (cdk synth: template + esbuild bundles)...');
-    app = await synthesizeApp({ outdir: path.join(workDir, 'cdk.out') });
+    say(`synthesizing the CDK app (cdk synth${scenario.native ? ' -c restoreMode=native' : ''}: template + esbuild bundles)...`);
+    app = await synthesizeApp({ outdir: path.join(workDir, 'cdk.out'), context: scenario.native ? { restoreMode: 'native' } : undefined });
     say(`synthesized stack ${app.stackName}: ${Object.keys(app.template.Resources).length} resources`);
   }
 
@@ -127,8 +136,21 @@ async function main(): Promise<number> {
     say(`backed up ${deployment.fixtureTableName}: ${point.recoveryPointArn}`);
     if (scenario.restore) local.backup.nextRestore(scenario.restore);
 
-    say('invoking the bundled drill Lambda with a scheduled EventBridge event...');
-    const outcome = await deployment.invokeDrill(local.scheduledEvent(), { onLogLine: progress });
+    let event: unknown = local.scheduledEvent();
+    let restoreTestJobId: string | undefined;
+    if (scenario.native) {
+      const plan = deployment.restoreTestingPlanName;
+      if (!plan) throw new Error('the native template has no restore testing plan');
+      say(`AWS Backup runs restore testing plan ${plan} (as its schedule would)...`);
+      [restoreTestJobId] = await local.backup.runRestoreTestingPlan(plan);
+      const job = await local.backup.waitForRestoreJob(restoreTestJobId, undefined, 60_000);
+      say(`restore test job ${job.restoreJobId} ${job.status}: ${job.targetTableName}`);
+      event = local.latestRestoreEvent(restoreTestJobId);
+      say('invoking the bundled drill Lambda with its Restore Job State Change event (restoreTestingPlanArn set)...');
+    } else {
+      say('invoking the bundled drill Lambda with a scheduled EventBridge event...');
+    }
+    const outcome = await deployment.invokeDrill(event, { onLogLine: progress });
     if (outcome.error) {
       say(`the drill Lambda failed: ${outcome.error.name}: ${outcome.error.message}`);
       return 2;
@@ -145,7 +167,15 @@ async function main(): Promise<number> {
     console.log(`Subject: ${report.subject}\n`);
     console.log(bodies.email);
     console.log('-----------------------------------------------\n');
-    const left = (await local.dynamodb.tableNames()).filter((name) => name.startsWith(deployment.restoreTablePrefix));
+    if (restoreTestJobId) {
+      const job = await local.backup.waitForRestoreTestDeletion(restoreTestJobId, 30_000);
+      say(
+        `AWS Backup's restore job now says: ValidationStatus ${job.validationStatus} ("${job.validationStatusMessage}"), DeletionStatus ${job.deletionStatus}`,
+      );
+    }
+    const left = (await local.dynamodb.tableNames()).filter(
+      (name) => name.startsWith(deployment.restoreTablePrefix) || name.startsWith('awsbackup-restore-test-'),
+    );
     say(`restored copies left behind: ${left.length ? left.join(', ') : 'none'}`);
     say(`verdict ${verdict} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return verdict === 'PASS' ? 0 : 1;

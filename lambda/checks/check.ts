@@ -17,6 +17,8 @@ export interface CheckContext {
   readonly targets: DrillTargets;
   readonly drillStartedAt: Date;
   readonly recoveryPoint: RecoveryPoint;
+  /** The newest COMPLETED point when another was restored (a random choice, a restore test): the RPO is judged on it. */
+  readonly newestRecoveryPointCreated?: Date;
   readonly restoreJob: RestoreJob;
   /** The source table now; undefined when it no longer exists (the checks then compare against nothing). */
   readonly source?: TableShape;

@@ -23,5 +23,8 @@ export function evaluateRpo(drillStartedAt: Date, recoveryPointCreated: Date, ta
 export const rpoCheck: CheckDefinition = {
   name: 'RPO',
   needs: 'recovery-point',
-  begin: (context) => resultOnly(() => evaluateRpo(context.drillStartedAt, context.recoveryPoint.creationDate, context.targets)),
+  begin: (context) =>
+    resultOnly(() =>
+      evaluateRpo(context.drillStartedAt, context.newestRecoveryPointCreated ?? context.recoveryPoint.creationDate, context.targets),
+    ),
 };

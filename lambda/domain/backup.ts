@@ -19,6 +19,21 @@ export interface RestoreJob {
   readonly createdResourceArn?: string;
   readonly creationDate?: Date;
   readonly completionDate?: Date;
+  readonly recoveryPointArn?: string;
+  readonly backupVaultArn?: string;
+  readonly sourceResourceArn?: string;
+  readonly recoveryPointCreationDate?: Date;
+  /** Restore testing: the plan that created the job (CreatedBy.RestoreTestingPlanArn). */
+  readonly restoreTestingPlanArn?: string;
+  /** Restore testing: FAILED | SUCCESSFUL | TIMED_OUT | VALIDATING, once set. */
+  readonly validationStatus?: string;
+  readonly validationStatusMessage?: string;
+  /** Restore testing: DELETING | FAILED | SUCCESSFUL, once AWS Backup deletes the copy. */
+  readonly deletionStatus?: string;
+  readonly deletionStatusMessage?: string;
 }
+
+/** What a validator tells AWS Backup about a restore test (PutRestoreValidationResult's ValidationStatus). */
+export type RestoreValidationStatus = 'SUCCESSFUL' | 'FAILED';
 
 export const TERMINAL_RESTORE_STATUSES: ReadonlySet<RestoreJobStatus> = new Set(['COMPLETED', 'ABORTED', 'FAILED']);

@@ -19,12 +19,34 @@ export type Verdict = 'PASS' | 'FAIL';
 /** The report topic, and the failure topic a stack with `notifyFailuresOnly` has. */
 export type ReportTopic = 'reports' | 'failures';
 
-export type TriggerKind = 'schedule' | 'backup-completed' | 'manual';
+/** `restore-test`: a restore job of an AWS Backup restore testing plan, validated by the drill. */
+export type TriggerKind = 'schedule' | 'backup-completed' | 'manual' | 'restore-test';
 
 export interface RecoveryPointFacts {
   readonly recoveryPointArn: string;
   readonly backupVaultName: string;
   readonly creationDate: string;
+  /** What chose this point, as the report says it: "newest", "random within 7 days", a restore testing plan. */
+  readonly selectedBy?: string;
+  /** The newest COMPLETED point of the table when another was chosen: the RPO is judged on it. */
+  readonly newestCreationDate?: string;
+}
+
+/** A restore test of an AWS Backup restore testing plan, as the drill validates it. */
+export interface RestoreTestFacts {
+  readonly planArn: string;
+  /** Known for the stack's own plan; adopted plans' windows are AWS Backup's to keep. */
+  readonly validationWindowHours?: number;
+  /** What the drill told AWS Backup (PutRestoreValidationResult), or why it could not. */
+  readonly validation?: {
+    readonly result: 'sent' | 'already-set' | 'refused';
+    readonly status?: string;
+    readonly message?: string;
+    readonly detail: string;
+    readonly at: string;
+  };
+  /** The copy's DeletionStatus as last seen (DescribeRestoreJob). */
+  readonly deletion?: { readonly status: string; readonly message?: string; readonly at: string };
 }
 
 export interface RestoreJobFacts {
@@ -37,8 +59,11 @@ export interface RestoreJobFacts {
 }
 
 export interface CleanupOutcome {
-  /** deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule stopped it. */
-  readonly result: 'deleted' | 'absent' | 'failed' | 'refused';
+  /**
+   * deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule
+   * stopped it; aws-backup: a restore test's copy, which AWS Backup deletes.
+   */
+  readonly result: 'deleted' | 'absent' | 'failed' | 'refused' | 'aws-backup';
   readonly tableName?: string;
   readonly detail: string;
 }
@@ -103,6 +128,8 @@ export interface DrillRecord {
   readonly restoreStartedAt?: string;
   /** The restore job as last seen. */
   readonly restoreJob?: RestoreJobFacts;
+  /** Set for a restore test of an AWS Backup restore testing plan (native mode). */
+  readonly restoreTest?: RestoreTestFacts;
   /** Set when the drill failed before any restore could start (e.g. no recovery point). */
   readonly earlyFailure?: string;
   /** Set when the drill reaches CLEANING. */

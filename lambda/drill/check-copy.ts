@@ -41,6 +41,7 @@ export function checkContext(engine: Engine, time: TimeBudget, facts: CopyFacts)
       status: 'COMPLETED',
       creationDate: new Date(recoveryPoint.creationDate),
     },
+    newestRecoveryPointCreated: recoveryPoint.newestCreationDate ? new Date(recoveryPoint.newestCreationDate) : undefined,
     restoreJob: facts.restoreJob,
     source,
     sourceSettings: facts.sourceSettings,

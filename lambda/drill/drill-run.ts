@@ -3,7 +3,7 @@ import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
 import type { CheckResult } from '../domain/check-result';
-import type { CheckedOutcome, CleanupOutcome, DrillRecord, TriggerKind } from '../domain/drill-record';
+import type { CheckedOutcome, CleanupOutcome, DrillRecord, RestoreTestFacts, TriggerKind } from '../domain/drill-record';
 import type { Engine, Invocation } from './engine';
 import { step } from '../errors/drill-step';
 import { sourceReadPace } from '../metering/read-budget';
@@ -13,6 +13,8 @@ import { explainError } from '../report/failure-advice';
 import { buildRunbook } from '../report/runbook';
 import { checkContext, checksFor } from './check-copy';
 import { deleteRestoredCopy } from './cleanup';
+import { DELETION_WATCH_MAX_MS, checkCopyDeletion } from './restore-test-deletion';
+import { sendValidationResult, validationMessage } from './restore-test';
 import { restoredTableName } from './drill-id';
 import { LOCATE_GIVE_UP_MS } from './find-restore-job';
 import { restoreMetadata } from './restore-metadata';
@@ -70,6 +72,27 @@ export class DrillRun extends RestoreSteps {
       return new DrillRun(engine, invocation, created.existing, log).continue();
     }
     log.info('drill started', { trigger, restoredTableName: record.restoredTableName });
+    return new DrillRun(engine, invocation, record, log).continue();
+  }
+
+  /**
+   * A restore test of an AWS Backup restore testing plan (native mode), recorded RESTORING with the
+   * job AWS Backup ran (restoreTestRecord); a repeated event for the same job continues that drill.
+   */
+  static async startRestoreTest(engine: Engine, invocation: Invocation, record: DrillRecord): Promise<DrillResult> {
+    const log = engine.logger.createChild({ persistentKeys: { drillId: record.drillId, table: record.sourceTable } });
+    const created = await engine.history.create(record);
+    if (!created.created) {
+      log.info('restore test already recorded (duplicate event or retry); continuing it from where it stands', {
+        status: created.existing.status,
+      });
+      return new DrillRun(engine, invocation, created.existing, log).continue();
+    }
+    log.info('restore test of an AWS Backup restore testing plan: validating it', {
+      restoreJobId: record.restoreJobId,
+      restoredTableName: record.restoredTableName,
+      planArn: record.restoreTest?.planArn,
+    });
     return new DrillRun(engine, invocation, record, log).continue();
   }
 
@@ -146,9 +169,63 @@ export class DrillRun extends RestoreSteps {
   }
 
   private async cleanUpAndReport(): Promise<DrillResult> {
-    const cleanup = await this.deleteCopy();
+    const { restoreTest } = this.record;
+    const cleanup = restoreTest ? await this.validateRestoreTest(restoreTest) : await this.deleteCopy();
+    if (!cleanup) return this.result({ status: 'in-progress-elsewhere' });
     const drill = await this.recordVerdict(cleanup);
-    return drill ? this.report(drill) : this.result({ status: 'in-progress-elsewhere' });
+    if (!drill) return this.result({ status: 'in-progress-elsewhere' });
+    const reported = await this.report(drill);
+    if (this.record.restoreTest && reported.status === 'finished') await this.watchCopyDeletion();
+    return reported;
+  }
+
+  /**
+   * Step 5 of a restore test, instead of deleting the copy: tells AWS Backup the verdict of the
+   * checks (PutRestoreValidationResult, once), records what it answered as the `validation result`
+   * check, and leaves the copy to AWS Backup. Undefined when the lease was lost.
+   */
+  private async validateRestoreTest(restoreTest: RestoreTestFacts): Promise<CleanupOutcome | undefined> {
+    const { engine } = this;
+    const checked = this.record.checked ?? { checks: [] };
+    if (this.record.restoreJob?.status !== 'COMPLETED') {
+      // Nothing to validate: AWS Backup records the failed restore test itself.
+      const status = this.record.restoreJob?.status ?? 'unknown';
+      return {
+        result: 'aws-backup',
+        tableName: this.record.restoredTableName,
+        detail: `the restore test ${status}: no copy to validate; AWS Backup removes what it made`,
+      };
+    }
+    const withoutValidation = checked.checks.filter((c) => c.check !== 'validation result');
+    const pending: CleanupOutcome = { result: 'aws-backup', tableName: this.record.restoredTableName, detail: '' };
+    const provisional = decideOutcome({ ...checked, checks: withoutValidation, cleanup: pending, finishedAt: '' });
+    const validation = await sendValidationResult({
+      backup: engine.backup,
+      log: this.log,
+      drill: this.record,
+      restoreTest,
+      verdict: provisional.verdict,
+      message: validationMessage(provisional.verdict, withoutValidation, provisional.failure),
+      now: () => engine.clock.now(),
+    });
+    const withValidation = { ...checked, checks: [...withoutValidation, validation.check] };
+    if (!(await this.saveWithLease({ checked: withValidation, restoreTest: validation.restoreTest }))) {
+      this.log.warn('lost the drill lease while validating; the holder finishes it');
+      return undefined;
+    }
+    this.record = { ...this.record, checked: withValidation, restoreTest: validation.restoreTest };
+    return validation.cleanup;
+  }
+
+  /**
+   * After the report of a restore test: AWS Backup deletes the copy once it has the result, and
+   * says how in DescribeRestoreJob's DeletionStatus (no EventBridge event reports it: developer
+   * guide, "Amazon EventBridge"). Watched here briefly, then by every scheduled run
+   * (watchRestoreTestDeletions); a FAILED deletion is a FAIL naming the copy.
+   */
+  private async watchCopyDeletion(): Promise<void> {
+    await this.engine.history.watchDeletion(this.record.drillId, true);
+    await checkCopyDeletion(this.engine, this.record, this.log, this.invocation.time.cleanupWaitMs(DELETION_WATCH_MAX_MS));
   }
 
   /**
@@ -186,7 +263,8 @@ export class DrillRun extends RestoreSteps {
             dynamodb: engine.dynamodb,
             clock: engine.clock,
             tableName: drill.restoredTableName,
-            waitMs: this.invocation.time.tableWaitMs(TABLE_ACTIVE_MAX_WAIT_MS),
+            // A restore test's copy AWS Backup is deleting (its window closed) will not become ACTIVE.
+            waitMs: restoreJob.deletionStatus ? 0 : this.invocation.time.tableWaitMs(TABLE_ACTIVE_MAX_WAIT_MS),
             pollMs: engine.config.wait.tablePollSeconds * 1000,
           });
           restored = active.table;
@@ -223,7 +301,9 @@ export class DrillRun extends RestoreSteps {
         this.log.error('drill error', { error: error as Error });
       }
     } else if (recoveryPoint) {
-      checks = [evaluateRpo(drillStartedAt, new Date(recoveryPoint.creationDate), engine.config.targets)];
+      checks = [
+        evaluateRpo(drillStartedAt, new Date(recoveryPoint.newestCreationDate ?? recoveryPoint.creationDate), engine.config.targets),
+      ];
     }
 
     const checked: CheckedOutcome = {
@@ -233,7 +313,7 @@ export class DrillRun extends RestoreSteps {
       restoredScan,
       sourceReadUnitsPerSecond,
       recoveryPointAgeSeconds: recoveryPoint
-        ? Math.round((drillStartedAt.getTime() - Date.parse(recoveryPoint.creationDate)) / 1000)
+        ? Math.round((drillStartedAt.getTime() - Date.parse(recoveryPoint.newestCreationDate ?? recoveryPoint.creationDate)) / 1000)
         : undefined,
       restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
     };

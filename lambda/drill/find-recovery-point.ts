@@ -1,4 +1,4 @@
-import type { DrillConfig, DrilledTable } from '../config';
+import type { DrillConfig, DrilledTable, RecoveryPointSelection } from '../config';
 import type { RecoveryPoint } from '../domain/backup';
 import type { BackupPort } from '../ports/backup-port';
 import type { TableShape } from '../ports/dynamodb-port';
@@ -10,6 +10,8 @@ export interface RecoveryPointSearch {
   readonly latest?: RecoveryPoint;
   /** Recovery points of the table skipped for their status, counted by status (PARTIAL: 2...). */
   readonly notCompleted: Readonly<Record<string, number>>;
+  /** Every COMPLETED recovery point found. */
+  readonly completed: readonly RecoveryPoint[];
 }
 
 /**
@@ -24,6 +26,7 @@ export async function findLatestRecoveryPoint(
 ): Promise<RecoveryPointSearch> {
   let latest: RecoveryPoint | undefined;
   const notCompleted: Record<string, number> = {};
+  const completed: RecoveryPoint[] = [];
   for (const vaultName of vaultNames) {
     await step('ListRecoveryPointsByBackupVault', async () => {
       for await (const point of backup.listRecoveryPoints(vaultName, tableArn)) {
@@ -32,11 +35,40 @@ export async function findLatestRecoveryPoint(
           notCompleted[point.status] = (notCompleted[point.status] ?? 0) + 1;
           continue;
         }
+        completed.push(point);
         if (!latest || point.creationDate > latest.creationDate) latest = point;
       }
     });
   }
-  return { latest, notCompleted };
+  return { latest, notCompleted, completed };
+}
+
+/** The point a drill restores, and what chose it. */
+export interface ChosenRecoveryPoint {
+  readonly point: RecoveryPoint;
+  /** As the report says it. */
+  readonly selectedBy: string;
+}
+
+/**
+ * The newest point (policy `latest`), or one drawn at random among the COMPLETED points created
+ * within the window (policy `random`, as restore testing's RANDOM_WITHIN_WINDOW does), so old
+ * points are proven too. With none in the window the newest stands in, and the report says so.
+ */
+export function chooseRecoveryPoint(
+  search: RecoveryPointSearch & { readonly latest: RecoveryPoint },
+  selection: RecoveryPointSelection,
+  now: number,
+  random: () => number,
+): ChosenRecoveryPoint {
+  if (selection.policy === 'latest') return { point: search.latest, selectedBy: 'newest' };
+  const since = now - selection.windowDays * 86_400_000;
+  const candidates = search.completed.filter((point) => point.creationDate.getTime() >= since);
+  const window = `${selection.windowDays} day${selection.windowDays === 1 ? '' : 's'}`;
+  if (candidates.length === 0)
+    return { point: search.latest, selectedBy: `newest (no recovery point within ${window} to choose from at random)` };
+  const point = candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+  return { point, selectedBy: `random among ${candidates.length} within ${window}` };
 }
 
 /**

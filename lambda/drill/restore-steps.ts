@@ -7,7 +7,7 @@ import type { TableShape } from '../ports/dynamodb-port';
 import { explainError } from '../report/failure-advice';
 import { formatTime } from '../report/format';
 import { DrillNotAdvancedError, RestoreJobNotFoundYetError } from './drill-errors';
-import { findLatestRecoveryPoint, noRecoveryPoint } from './find-recovery-point';
+import { chooseRecoveryPoint, findLatestRecoveryPoint, noRecoveryPoint } from './find-recovery-point';
 import { LOCATE_PAUSES_MS, lookForRestoreJob, restoreJobNotListed } from './find-restore-job';
 import { restoreMetadata } from './restore-metadata';
 import { type DrillResult, RunState } from './run-state';
@@ -60,16 +60,28 @@ export abstract class RestoreSteps extends RunState {
     const search = await this.beforeRestore('ListRecoveryPointsByBackupVault', () =>
       findLatestRecoveryPoint(engine.backup, engine.config.vaultNames, table.tableArn),
     );
-    const point = search.latest;
-    if (!point) {
+    const newest = search.latest;
+    if (!newest) {
       const drilledBefore = await this.beforeRestore('Query', () => engine.history.hasEarlierDrill(this.record));
       throw new EarlyFailure(noRecoveryPoint({ config: engine.config, now: engine.clock.now(), table, source, search, drilledBefore }));
     }
-    this.log.info('newest recovery point found', { recoveryPointArn: point.recoveryPointArn, created: point.creationDate.toISOString() });
+    const { point, selectedBy } = chooseRecoveryPoint(
+      { ...search, latest: newest },
+      engine.config.recoveryPointSelection,
+      engine.clock.now(),
+      engine.random,
+    );
+    this.log.info(point === newest ? 'newest recovery point found' : 'recovery point chosen at random', {
+      recoveryPointArn: point.recoveryPointArn,
+      created: point.creationDate.toISOString(),
+      selectedBy,
+    });
     const recoveryPoint: RecoveryPointFacts = {
       recoveryPointArn: point.recoveryPointArn,
       backupVaultName: point.backupVaultName,
       creationDate: point.creationDate.toISOString(),
+      selectedBy,
+      newestCreationDate: point === newest ? undefined : newest.creationDate.toISOString(),
     };
     if (source) {
       // An early failure from here on is recorded with the recovery point it concerns.

@@ -1,11 +1,12 @@
 import {
   type BackupClient,
   DescribeRestoreJobCommand,
+  PutRestoreValidationResultCommand,
   StartRestoreJobCommand,
   paginateListRecoveryPointsByBackupVault,
   paginateListRestoreJobsByProtectedResource,
 } from '@aws-sdk/client-backup';
-import type { RecoveryPoint, RestoreJob, RestoreJobStatus } from '../domain/backup';
+import type { RecoveryPoint, RestoreJob, RestoreJobStatus, RestoreValidationStatus } from '../domain/backup';
 
 /** The AWS Backup operations the drill uses, in the engine's terms. */
 
@@ -36,6 +37,12 @@ export interface BackupPort {
    */
   startRestoreJob(request: StartRestoreRequest): Promise<string | undefined>;
   describeRestoreJob(restoreJobId: string): Promise<RestoreJob>;
+  /**
+   * Tells AWS Backup the result of a restore test (PUT /restore-jobs/{RestoreJobId}/validations;
+   * AWS Backup API reference, PutRestoreValidationResult). "Once a validation status is set, it
+   * cannot be changed" (developer guide, "Restore testing validation"): call it once.
+   */
+  putRestoreValidationResult(restoreJobId: string, status: RestoreValidationStatus, message: string): Promise<void>;
   /** Restore jobs of a protected resource (source table) from recovery points created around the given time, all pages. */
   listRestoreJobs(resourceArn: string, recoveryPointCreatedAt: Date): AsyncIterable<ListedRestoreJob>;
 }
@@ -111,7 +118,22 @@ export function createBackupPort(client: BackupClient): BackupPort {
         createdResourceArn: job.CreatedResourceArn,
         creationDate: job.CreationDate,
         completionDate: job.CompletionDate,
+        recoveryPointArn: job.RecoveryPointArn,
+        backupVaultArn: job.BackupVaultArn,
+        sourceResourceArn: job.SourceResourceArn,
+        recoveryPointCreationDate: job.RecoveryPointCreationDate,
+        restoreTestingPlanArn: job.CreatedBy?.RestoreTestingPlanArn,
+        validationStatus: job.ValidationStatus,
+        validationStatusMessage: job.ValidationStatusMessage,
+        deletionStatus: job.DeletionStatus,
+        deletionStatusMessage: job.DeletionStatusMessage,
       };
+    },
+
+    async putRestoreValidationResult(restoreJobId, status, message) {
+      await client.send(
+        new PutRestoreValidationResultCommand({ RestoreJobId: restoreJobId, ValidationStatus: status, ValidationStatusMessage: message }),
+      );
     },
   };
 }

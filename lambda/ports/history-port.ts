@@ -19,6 +19,8 @@ import type { DrillRecord, DrillStatus } from '../domain/drill-record';
  */
 
 const OPEN = 'OPEN';
+/** A FINISHED restore test whose copy AWS Backup has not been seen deleted yet (the same sparse index). */
+const AWAITING_DELETION = 'AWAITING_DELETION';
 
 export interface HistoryPort {
   /** Creates the record; returns the existing one instead when this drill id is already recorded. */
@@ -26,6 +28,10 @@ export interface HistoryPort {
   get(drillId: string): Promise<DrillRecord | undefined>;
   findByRestoreJob(restoreJobId: string): Promise<DrillRecord | undefined>;
   listOpen(): Promise<DrillRecord[]>;
+  /** Marks a FINISHED restore test as awaiting its copy's deletion by AWS Backup (true), or no longer (false). */
+  watchDeletion(drillId: string, watching: boolean): Promise<void>;
+  /** Restore tests whose copy's deletion has not been seen final yet. */
+  listDeletionWatches(): Promise<DrillRecord[]>;
   /** True when the history holds a drill of the same table started no later than this one, other than this one. */
   hasEarlierDrill(drill: Pick<DrillRecord, 'drillId' | 'sourceTable' | 'sourceTableArn' | 'startedAt'>): Promise<boolean>;
   /**
@@ -75,6 +81,25 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
     }
   }
 
+  async function listByMarker(marker: string): Promise<DrillRecord[]> {
+    const records: DrillRecord[] = [];
+    let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: HISTORY_INDEX.openDrills,
+          KeyConditionExpression: 'openMarker = :open',
+          ExpressionAttributeValues: { ':open': { S: marker } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      records.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
   return {
     async create(record) {
       const created = await conditional(() =>
@@ -112,23 +137,28 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
       return found ? this.get(fromItem(found).drillId) : undefined;
     },
 
-    async listOpen() {
-      const records: DrillRecord[] = [];
-      let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
+    listOpen() {
+      return listByMarker(OPEN);
+    },
+
+    listDeletionWatches() {
+      return listByMarker(AWAITING_DELETION);
+    },
+
+    async watchDeletion(drillId, watching) {
+      await conditional(() =>
+        client.send(
+          new UpdateItemCommand({
             TableName: tableName,
-            IndexName: HISTORY_INDEX.openDrills,
-            KeyConditionExpression: 'openMarker = :open',
-            ExpressionAttributeValues: { ':open': { S: OPEN } },
-            ExclusiveStartKey: startKey,
+            Key: drillKey(drillId),
+            UpdateExpression: watching ? 'SET openMarker = :marker' : 'REMOVE openMarker',
+            // Only a FINISHED drill: an open one carries OPEN, which the sweep must keep seeing.
+            ConditionExpression: '#status = :finished',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':finished': { S: 'FINISHED' }, ...(watching ? { ':marker': { S: AWAITING_DELETION } } : {}) },
           }),
-        );
-        records.push(...(page.Items ?? []).map(fromItem));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return records;
+        ),
+      );
     },
 
     async hasEarlierDrill(drill) {

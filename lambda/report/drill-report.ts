@@ -26,10 +26,10 @@ export interface FinishedDrill extends DrillRecord {
   readonly outcome: DrillOutcome;
 }
 
-const clip = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 3))}...`);
+export const clip = (text: string, limit: number) => (text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - 3))}...`);
 
 /** Printable ASCII on one line: what a subject may hold. */
-function asciiOnly(text: string): string {
+export function asciiOnly(text: string): string {
   return text
     .replace(/[—–]/g, '-')
     .replace(/\s+/g, ' ')
@@ -37,7 +37,7 @@ function asciiOnly(text: string): string {
 }
 
 /** Keeps both ends of a long name (tables often differ only in a suffix such as a stage). */
-function shortenMiddle(text: string, limit: number): string {
+export function shortenMiddle(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const keep = Math.max(2, limit - 3);
   const start = Math.ceil(keep / 2);
@@ -133,11 +133,15 @@ export function reportText(drill: FinishedDrill): string {
   const point = drill.recoveryPoint;
   if (point) {
     lines.push(`Recovery point  ${point.recoveryPointArn}`);
-    lines.push(
-      `  created       ${formatTime(point.creationDate)}${
-        outcome.recoveryPointAgeSeconds !== undefined ? ` (${formatDuration(outcome.recoveryPointAgeSeconds)} old)` : ''
-      }, vault ${point.backupVaultName}`,
-    );
+    // The RPO age is the newest point's: say so when another point was restored.
+    const age =
+      outcome.recoveryPointAgeSeconds === undefined
+        ? ''
+        : point.newestCreationDate
+          ? ` (newest point ${formatTime(point.newestCreationDate)}, ${formatDuration(outcome.recoveryPointAgeSeconds)} old)`
+          : ` (${formatDuration(outcome.recoveryPointAgeSeconds)} old)`;
+    lines.push(`  created       ${formatTime(point.creationDate)}${age}, vault ${point.backupVaultName}`);
+    if (point.selectedBy) lines.push(`  chosen by     ${point.selectedBy}`);
   } else {
     lines.push('Recovery point  none found');
   }
@@ -146,6 +150,13 @@ export function reportText(drill: FinishedDrill): string {
     const took = outcome.restoreDurationSeconds !== undefined ? `, restore took ${formatDuration(outcome.restoreDurationSeconds)}` : '';
     lines.push(`Restore job     ${drill.restoreJobId} ${job?.status ?? ''}${took}`);
     lines.push(`Restored copy   ${drill.restoredTableName}`);
+  }
+  const test = drill.restoreTest;
+  if (test) {
+    lines.push(
+      `Restore test    plan ${test.planArn}${test.validationWindowHours ? `, validation window ${test.validationWindowHours} h` : ''}`,
+    );
+    if (test.validation) lines.push(`  validation    ${test.validation.detail}`);
   }
   lines.push('');
   lines.push('Checks');
@@ -196,6 +207,7 @@ export function reportDocument(drill: FinishedDrill) {
       sourceReadUnitsPerSecond: outcome.sourceReadUnitsPerSecond,
     },
     cleanup: outcome.cleanup,
+    restoreTest: drill.restoreTest,
   };
 }
 

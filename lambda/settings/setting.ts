@@ -103,6 +103,22 @@ export function listSetting(spec: TextSpec): Setting<readonly string[], readonly
   };
 }
 
+/** One of a few words. */
+export function enumSetting<const V extends string>(values: readonly V[], defaultValue: V): Setting<V> & { readonly default: V } {
+  const accepted = values.map((value) => `"${value}"`).join(' or ');
+  return {
+    context: 'text',
+    accepted,
+    default: defaultValue,
+    check: (value, name) => {
+      if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+        throw new SettingsError(name, `expected one of ${accepted}, got ${describe(value)}`, accepted);
+      }
+      return value as V;
+    },
+  };
+}
+
 /** A customer-managed KMS key, by its key ARN. */
 export function kmsKeyArnSetting(): Setting<string> {
   return { context: 'text', accepted: KMS_KEY_ARN_ACCEPTED, check: (value, name) => checkKmsKeyArn(name, value) };

@@ -12,6 +12,7 @@ import {
   kmsKeyArnSetting,
   listSetting,
   numberSetting,
+  enumSetting,
   scheduleSetting,
   textSetting,
 } from './setting';
@@ -43,6 +44,10 @@ const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS has the final word.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PREFIX_ACCEPTED = '4-64 characters of a-z A-Z 0-9 _ . -, e.g. "drill-copy-"';
+// Restore testing plan names: letters, digits and underscores, at most 50 (AWS::Backup::RestoreTestingPlan).
+const RESTORE_TESTING_PLAN_NAME = /^[a-zA-Z0-9_]{1,50}$/;
+const RESTORE_TESTING_PLAN_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:restore-testing-plan:[a-zA-Z0-9_]{1,50}-[^:/\s]+$/;
+const RESTORE_TESTING_PLAN_NAME_ACCEPTED = 'a plan name (1-50 letters, digits, underscores)';
 /** AWS Backup's largest start and completion windows the drill could use: a month. */
 const MAX_BACKUP_WINDOW_MINUTES = 30 * 24 * 60;
 
@@ -220,6 +225,77 @@ export const SETTINGS = {
    * @default - `<stack name>-fixture`
    */
   fixtureTableName: textSetting({ accepted: TABLE_NAME_ACCEPTED, check: (table, name) => checkTableName(name, table) }),
+  /**
+   * How drilled tables are restored. `drill`: the drill Lambda starts each restore on
+   * `drillSchedule`, checks the copy and deletes it. `native`: AWS Backup restore testing restores
+   * them on `restoreTestingSchedule` (a restore testing plan and selection this construct creates,
+   * and the plans in `restoreTestingPlans`); the drill Lambda runs the same checks on each copy,
+   * reports, and tells AWS Backup the result (PutRestoreValidationResult); AWS Backup deletes the
+   * copy. README "Two ways to restore" says when to pick which. CDK only (not a console parameter).
+   * @default 'drill'
+   */
+  restoreMode: enumSetting(['drill', 'native'] as const, 'drill'),
+  /**
+   * When AWS Backup restore testing runs (`restoreMode: native`): the plan's `cron(...)` expression
+   * (UTC). AWS Backup evaluates restore testing cron expressions between 00:00 and 23:59 UTC.
+   * @default 'cron(0 6 ? * * *)' (06:00 UTC daily, after the default 03:00 backup's windows)
+   */
+  restoreTestingSchedule: scheduleSetting({ default: 'cron(0 6 ? * * *)', allowRate: false }),
+  /**
+   * Hours after its scheduled time within which a restore test must start (the plan's
+   * StartWindowHours, 1-168).
+   * @default 1
+   */
+  restoreTestingStartWindowHours: numberSetting({ default: 1, min: 1, max: 168, integer: true }),
+  /**
+   * Hours AWS Backup keeps a restore test's copy for validation (the selection's
+   * ValidationWindowHours, 1-168): the drill must report its result within it, else AWS Backup sets
+   * TIMED_OUT and deletes the copy. Leave the checks time: a large table needs hours.
+   * @default 4
+   */
+  validationWindowHours: numberSetting({ default: 4, min: 1, max: 168, integer: true }),
+  /**
+   * Restore testing plans you already have, by name or ARN, whose DynamoDB restore tests of
+   * drilled tables the drill validates too (`restoreMode: native`). With any given, the plan this
+   * construct creates tests only the fixture table: your tables are left to your plans.
+   * @default - none
+   */
+  restoreTestingPlans: listSetting({
+    accepted: `${RESTORE_TESTING_PLAN_NAME_ACCEPTED}, or a plan ARN (arn:aws:backup:<region>:<account>:restore-testing-plan:<name>-<id>)`,
+    check: (plan, name) => {
+      if (!RESTORE_TESTING_PLAN_NAME.test(plan) && !RESTORE_TESTING_PLAN_ARN.test(plan)) {
+        throw new SettingsError(name, `"${plan}" is neither a restore testing plan name nor its ARN`, RESTORE_TESTING_PLAN_NAME_ACCEPTED);
+      }
+    },
+  }),
+  /**
+   * Which recovery point is restored: `latest` (the newest COMPLETED one) or `random` (any
+   * COMPLETED one created within `recoveryPointSelectionWindowDays`, so older points are proven
+   * too). Native mode passes it to the plan (LATEST_WITHIN_WINDOW / RANDOM_WITHIN_WINDOW). The RPO
+   * check always judges the newest point; the report names the policy that chose the restored one.
+   * @default 'latest'
+   */
+  recoveryPointSelection: enumSetting(['latest', 'random'] as const, 'latest'),
+  /**
+   * Days back a recovery point may be chosen from (native: the plan's SelectionWindowDays, 1-365).
+   * @default 7
+   */
+  recoveryPointSelectionWindowDays: numberSetting({ default: 7, min: 1, max: 365, integer: true }),
+  /**
+   * Add the drilled tables to this stack's backup plan. Set false to drill tables from the
+   * backups you already take: their recovery points are then looked up in `vaultNames` (name the
+   * vaults, and their keys in `vaultKeyArns`), and the stack adds no backup of them. A table's own
+   * `addToBackupPlan` overrides this. The fixture table is always in the plan.
+   * @default true
+   */
+  addTablesToBackupPlan: booleanSetting({ default: true }),
+  /**
+   * Send a readable FAIL message (`[BACKUP FAILED] <table>: ...`) to the report topic, and to the
+   * failure topic with `notifyFailuresOnly`, when a backup job of a drilled table fails, is aborted
+   * or expires, or a copy job of it fails. One message per job and state.
+   * @default true
+   */
+  notifyBackupFailures: booleanSetting({ default: true }),
   /**
    * IAM principal ARNs (roles, users; wildcards allowed in the name, not in the account) that may
    * still delete recovery points or change their lifecycle in the stack's vault. Everyone else is

@@ -45,6 +45,12 @@ export const TABLE_OPTIONS = {
    */
   customChecks: customChecksSetting(),
   /**
+   * Add this table to the stack's backup plan; false drills it from the backups you already take
+   * (recovery points looked up in `vaultNames`).
+   * @default - the drill-wide `addTablesToBackupPlan`
+   */
+  addToBackupPlan: booleanSetting(),
+  /**
    * The customer-managed KMS key (key ARN, not an alias) the table is encrypted with. The drill
    * role may then use it through DynamoDB in the stack's Region only: kms:Decrypt for the checks'
    * reads, and kms:Encrypt / kms:GenerateDataKey as well when `canary` is on (the canary write).

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type DrillTargets, type DrilledTable, ENV } from '../../lambda/config';
+import { type DrillTargets, type DrilledTable, ENV, type RecoveryPointSelection, type RestoreTestingConfig } from '../../lambda/config';
 import { NATIVE_BACKUPS_REASON, acknowledge, acknowledgeWildcardResourceList, acknowledgeWildcardResources } from '../nag-findings';
 import { DRILL_FUNCTION_MEMORY_MB, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
@@ -64,6 +64,17 @@ export interface DrillFunctionProps {
    * @default - none
    */
   readonly customCheckModules?: readonly string[];
+  /**
+   * Which recovery point a drill restores.
+   * @default - the newest
+   */
+  readonly recoveryPointSelection?: RecoveryPointSelection;
+  /**
+   * Native mode: the restore testing plans whose restore tests the drill validates, and the ARN
+   * pattern of their copies. The function then bundles the AWS SDK (PutRestoreValidationResult).
+   * @default - drill mode
+   */
+  readonly restoreTesting?: { readonly config: RestoreTestingConfig; readonly copiesArn: string };
 }
 
 /**
@@ -107,6 +118,10 @@ export class DrillFunction extends Construct {
     };
     if (props.restoreKmsKeyArn !== undefined) environment[ENV.restoreKmsKeyArn] = props.restoreKmsKeyArn;
     if (props.failureTopic) environment[ENV.failureTopicArn] = props.failureTopic.topicArn;
+    if (props.recoveryPointSelection && props.recoveryPointSelection.policy !== 'latest') {
+      environment[ENV.recoveryPointSelection] = JSON.stringify(props.recoveryPointSelection);
+    }
+    if (props.restoreTesting) environment[ENV.restoreTesting] = stack.toJsonString(props.restoreTesting.config);
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(
@@ -127,6 +142,7 @@ export class DrillFunction extends Construct {
         environment,
         onFailure: new lambdaDestinations.SqsDestination(this.failureQueue),
         retryAttempts: 2,
+        bundleAwsSdk: props.restoreTesting !== undefined,
       },
     );
     this.function = drill.function;
@@ -143,6 +159,7 @@ export class DrillFunction extends Construct {
       restoreKmsKeyArn: props.restoreKmsKeyArn,
       sourceTableKeyArns: unique(tables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
       canaryTableKeyArns: unique(tables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
+      restoreTestCopiesArn: props.restoreTesting?.copiesArn,
     };
     this.permissions = new iam.Policy(this, 'DrillPermissions', { statements: drillPolicyStatements(stack, permissionsScope) });
     this.role.attachInlinePolicy(this.permissions);

@@ -27,6 +27,12 @@ export interface DrillPermissionsScope {
   /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
   readonly sourceTableKeyArns: readonly string[];
   readonly canaryTableKeyArns: readonly string[];
+  /**
+   * Native mode: `table/awsbackup-restore-test-*`, the restore tests' copies the drill reads and
+   * validates (PutRestoreValidationResult).
+   * @default - drill mode: none
+   */
+  readonly restoreTestCopiesArn?: string;
 }
 
 /**
@@ -137,6 +143,25 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
       }),
     );
   }
+  if (scope.restoreTestCopiesArn !== undefined) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ReadRestoreTestCopies',
+        actions: [...SOURCE_TABLE_READS],
+        resources: [scope.restoreTestCopiesArn],
+      }),
+      // No resource type for PutRestoreValidationResult in the Service Authorization Reference
+      // (AWS Backup's resource types: backupVault, backupPlan, recoveryPoint, framework, reportPlan,
+      // legalHold, restoreTestingPlan; no restore job), so Resource "*". An identity policy reaches
+      // only this account's restore jobs; the condition keeps it to this Region.
+      new iam.PolicyStatement({
+        sid: 'ValidateRestoreTestsOfThisRegion',
+        actions: ['backup:PutRestoreValidationResult'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      }),
+    );
+  }
   if (scope.restoreKmsKeyArn !== undefined) {
     statements.push(
       new iam.PolicyStatement({
@@ -155,8 +180,17 @@ export function acknowledgeDrillPolicy(policy: iam.Policy, scope: DrillPermissio
   acknowledge(
     policy,
     'AwsSolutions-IAM5[Resource::*]',
-    'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.',
+    scope.restoreTestCopiesArn === undefined
+      ? 'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables have no resource type in the Service Authorization Reference; all are read-only.'
+      : 'backup:DescribeRestoreJob, backup:ListRestoreJobsByProtectedResource and dynamodb:ListTables (read-only) and backup:PutRestoreValidationResult (writes only a restore test validation status, limited to this Region) have no resource type in the Service Authorization Reference.',
   );
+  if (scope.restoreTestCopiesArn !== undefined) {
+    acknowledgeWildcardResources(
+      policy,
+      [scope.restoreTestCopiesArn],
+      'Restore testing names every DynamoDB copy awsbackup-restore-test-<random>: the prefix is the only handle on the copies the drill reads (no write, no delete).',
+    );
+  }
   acknowledgeWildcardResources(
     policy,
     [stack.formatArn({ service: 'backup', resource: 'recovery-point', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],

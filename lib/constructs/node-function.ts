@@ -95,6 +95,13 @@ export interface NodeFunctionProps
    * @default - none: the entry's `handler` as it is
    */
   readonly checkModules?: readonly string[];
+  /**
+   * Bundle the AWS SDK v3 with the code instead of using the runtime's copy: for an operation the
+   * runtime's SDK may lack (AWS Backup's restore testing guide warns PutRestoreValidationResult
+   * may not be in the Lambda runtime's SDK, and the nodejs24.x SDK version is not documented).
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
 }
 
 /**
@@ -129,7 +136,7 @@ export function buildNodejsFunction(
       ...common,
       // CloudFormation writes ZipFile code to a file named index (.js for Node.js), so the handler is
       // index.<export> (CloudFormation user guide, AWS::Lambda::Function Code, ZipFile).
-      code: lambda.Code.fromInline(inlineBundle(entry)),
+      code: lambda.Code.fromInline(inlineBundle(entry, props.bundleAwsSdk ?? false)),
       handler: `index.${handler}`,
       // No source map inline: it would more than double the template. Stack traces point into the bundle.
       environment: props.environment,
@@ -141,7 +148,7 @@ export function buildNodejsFunction(
     // as NodejsFunction would (esbuild, CommonJS, minified, source map, the runtime's SDK left out).
     const fn = new lambda.Function(scope, ids.function, {
       ...common,
-      code: lambda.Code.fromAsset(assetBundle(scope, entry)),
+      code: lambda.Code.fromAsset(assetBundle(scope, entry, props.bundleAwsSdk ?? false)),
       handler: `index.${handler}`,
       environment: functionEnvironment(props.environment ?? {}),
     });
@@ -155,7 +162,7 @@ export function buildNodejsFunction(
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: LOCK_FILE,
     // The Node.js runtime ships AWS SDK v3.
-    bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
+    bundling: { minify: true, sourceMap: true, externalModules: props.bundleAwsSdk ? [] : ['@aws-sdk/*'] },
   });
   return { logGroup, role, function: fn };
 }
@@ -167,8 +174,9 @@ const inlineBundles = new Map<string, string>();
  * string: ZipFile code is `index.js`, which Node.js loads as CommonJS (CloudFormation user guide,
  * ZipFile). Each entry is bundled once per process.
  */
-export function inlineBundle(entry: string): string {
-  const cached = inlineBundles.get(entry);
+export function inlineBundle(entry: string, bundleAwsSdk = false): string {
+  const cacheKey = `${entry}|${bundleAwsSdk}`;
+  const cached = inlineBundles.get(cacheKey);
   if (cached !== undefined) return cached;
   const result = esbuild.buildSync({
     entryPoints: [entryFile(entry)],
@@ -178,13 +186,13 @@ export function inlineBundle(entry: string): string {
     format: 'cjs',
     mainFields: ['module', 'main'],
     minify: true,
-    external: ['@aws-sdk/*'],
+    external: bundleAwsSdk ? [] : ['@aws-sdk/*'],
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0].text;
-  inlineBundles.set(entry, code);
+  inlineBundles.set(cacheKey, code);
   return code;
 }
 
@@ -213,8 +221,8 @@ function generatedEntry(scope: Construct, handlerFile: string, modules: readonly
 }
 
 /** The entry bundled into a folder (index.js and its source map) for `Code.fromAsset`. */
-function assetBundle(scope: Construct, entry: string): string {
-  const outdir = path.join(generatedFilesDir(scope), `bundle-${hashOf(entry)}`);
+function assetBundle(scope: Construct, entry: string, bundleAwsSdk: boolean): string {
+  const outdir = path.join(generatedFilesDir(scope), `bundle-${hashOf(entry, String(bundleAwsSdk))}`);
   esbuild.buildSync({
     entryPoints: [entry],
     outfile: path.join(outdir, 'index.js'),
@@ -225,7 +233,7 @@ function assetBundle(scope: Construct, entry: string): string {
     mainFields: ['module', 'main'],
     minify: true,
     sourcemap: true,
-    external: ['@aws-sdk/*'],
+    external: bundleAwsSdk ? [] : ['@aws-sdk/*'],
     logLevel: 'silent',
   });
   return outdir;

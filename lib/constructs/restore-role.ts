@@ -92,7 +92,7 @@ export class DrillRestoreRole extends Construct {
  * dynamodb:RestoreTableFromAwsBackup on the target table (advanced backups), and KMS use through
  * DynamoDB (kms:ViaService) plus kms:CreateGrant for AWS resources.
  */
-function restorePolicy(scope: {
+export function restorePolicy(scope: {
   restoredTablesArn: string;
   nativeBackupArns: readonly string[];
   anyKeyInRegion: string;

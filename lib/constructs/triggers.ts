@@ -27,6 +27,18 @@ export interface DrillTriggersProps {
    * @default - none
    */
   readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
+  /**
+   * Native mode: restore testing plans whose ended restore jobs the drill validates: plan ARNs,
+   * and `{ prefix }` for a plan adopted by name (its ARN is `...:restore-testing-plan:<name>-<id>`).
+   * @default - drill mode: no restore test rule
+   */
+  readonly restoreTestingPlans?: readonly (string | { readonly prefix: string })[];
+  /**
+   * Table ARNs whose failed, aborted or expired backup jobs and failed copy jobs are reported
+   * (with the deploy-time tables, when given).
+   * @default - none: no backup failure rule
+   */
+  readonly backupFailuresOf?: readonly string[];
 }
 
 /**
@@ -38,6 +50,10 @@ export class DrillTriggers extends Construct {
   /** Present when `drillAfterBackupOf` is given. */
   public readonly backupCompletedRule?: events.Rule;
   public readonly restoreJobFinishedRule: events.Rule;
+  /** Native mode: ended restore jobs of the validated restore testing plans. */
+  public readonly restoreTestEndedRule?: events.Rule;
+  /** Failed backup and copy jobs of the drilled tables. */
+  public readonly backupFailedRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: DrillTriggersProps) {
     super(scope, id);
@@ -79,6 +95,40 @@ export class DrillTriggers extends Construct {
       },
       targets: [drillTarget],
     });
+    if (props.restoreTestingPlans !== undefined) {
+      // The pattern of the restore testing validation guide ("Restore testing validation"), for
+      // every status a restore test can end with: COMPLETED is validated, FAILED and ABORTED reported.
+      this.restoreTestEndedRule = new events.Rule(this, 'RestoreTestEnded', {
+        description: 'Validates a restore test of a drilled table when AWS Backup restore testing ends its restore job',
+        eventPattern: {
+          source: ['aws.backup'],
+          detailType: ['Restore Job State Change'],
+          detail: { status: ['COMPLETED', 'FAILED', 'ABORTED'], restoreTestingPlanArn: [...props.restoreTestingPlans] },
+        },
+        targets: [drillTarget],
+      });
+    }
+    if (props.backupFailuresOf !== undefined) {
+      // Backup jobs report `state` FAILED, ABORTED or EXPIRED; copy jobs FAILED (AWS Backup
+      // developer guide, "Amazon EventBridge" examples). A copy job's other states are ignored by the drill.
+      this.backupFailedRule = new events.Rule(this, 'BackupJobFailed', {
+        description: 'Reports a failed, aborted or expired backup job, or a failed copy job, of a drilled table',
+        eventPattern: {
+          source: ['aws.backup'],
+          detailType: ['Backup Job State Change', 'Copy Job State Change'],
+          detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'], resourceArn: [...props.backupFailuresOf] },
+        },
+        targets: [drillTarget],
+      });
+      const more = props.deployTimeTableArns;
+      if (more) {
+        const known = [...props.backupFailuresOf];
+        (this.backupFailedRule.node.defaultChild as events.CfnRule).addPropertyOverride(
+          'EventPattern.detail.resourceArn',
+          Fn.conditionIf(more.given.logicalId, Fn.split(',', Fn.join(',', [...known, more.arns])), known),
+        );
+      }
+    }
     keepFormerLogicalIds(this);
   }
 }

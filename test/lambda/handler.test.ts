@@ -111,8 +111,8 @@ describe('events that are not drill triggers', () => {
   test.each([
     ['a malformed scheduled event', { ...scheduledEvent(), time: 'yesterday' }],
     [
-      'a backup job that FAILED',
-      { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } },
+      'a backup job that is RUNNING',
+      { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'RUNNING' } },
     ],
     ['an S3 event', { Records: [{ s3: {} }] }],
     ['an array', [{ tables: ['orders'] }]],
@@ -124,6 +124,17 @@ describe('events that are not drill triggers', () => {
     expectNothingStarted();
     expect(world.dynamodb.calls('scanItems')).toEqual([]);
     expect(world.dynamodb.calls('countItems')).toEqual([]);
+  });
+
+  test('a backup job of a drilled table that FAILED: one FAIL message, none for the repeated event, no restore', async () => {
+    const failed = { ...backupCompletedEvent('orders'), detail: { ...backupCompletedEvent('orders').detail, state: 'FAILED' } };
+    const first = await world.invoke(failed, { requestId: 'delivery-1' });
+    expect(first).toMatchObject({ trigger: 'backup-job-failed', notified: expect.stringMatching(/^\[BACKUP FAILED\] orders: /) });
+    const repeated = await world.invoke(failed, { requestId: 'delivery-2' });
+    expect(repeated.ignored).toMatch(/^already notified: backup job /);
+    expect(world.notifier.published).toHaveLength(1);
+    expect(world.notifier.published[0].message.subject).toMatch(/^\[BACKUP FAILED\] orders: /);
+    expect(world.backup.all()).toHaveLength(0);
   });
 
   test('a restore event for a job no drill started is ignored', async () => {

@@ -24,8 +24,22 @@ describe("parseTrigger on AWS's documented example events", () => {
     });
   });
 
-  it.each(['FAILED', 'CREATED'] as const)('a backup job %s is not a trigger', (state) => {
-    expect(parseTrigger(DOCUMENTED_BACKUP_JOB_EVENTS[state])).toMatchObject({ kind: 'ignored' });
+  it('a backup job CREATED is not a trigger', () => {
+    expect(parseTrigger(DOCUMENTED_BACKUP_JOB_EVENTS.CREATED)).toMatchObject({ kind: 'ignored' });
+  });
+
+  it("a backup job FAILED is a failed-backup notice, with the job, the table, the vault and AWS's message", () => {
+    const example = DOCUMENTED_BACKUP_JOB_EVENTS.FAILED;
+    expect(parseTrigger(DOCUMENTED_BACKUP_JOB_EVENTS.FAILED)).toMatchObject({
+      kind: 'backup-job-failed',
+      job: {
+        kind: 'backup',
+        jobId: example.detail.backupJobId,
+        state: 'FAILED',
+        resourceArn: example.detail.resourceArn,
+        statusMessage: example.detail.statusMessage,
+      },
+    });
   });
 
   it.each(['COMPLETED', 'FAILED', 'RUNNING', 'PENDING'] as const)(

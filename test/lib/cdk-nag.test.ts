@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { RestoreDrill } from '../../lib/restore-drill';
-import { NON_DEFAULT_SETTINGS, TEST_ENV, buildStack, synthesize } from './synth';
+import { NATIVE_SETTINGS, NON_DEFAULT_SETTINGS, TEST_ENV, buildStack, synthesize } from './synth';
 
 /** Rule IDs and construct paths of every unacknowledged finding. */
 function findings(pack: NagPack, scope: IConstruct): string[] {
@@ -23,6 +23,12 @@ const STACKS = [
   ['default settings, environment-agnostic', () => synthesize()],
   ['default settings, concrete account and Region', () => synthesize({ env: TEST_ENV })],
   ['non-default settings', () => synthesize({ settings: NON_DEFAULT_SETTINGS, env: TEST_ENV })],
+  ['native mode (restore testing), environment-agnostic', () => synthesize({ settings: { ...NATIVE_SETTINGS, restoreTestingPlans: [] } })],
+  ['native mode with adopted plans, concrete account and Region', () => synthesize({ settings: NATIVE_SETTINGS, env: TEST_ENV })],
+  [
+    'tables drilled from existing vaults, not added to the plan',
+    () => synthesize({ settings: { tables: ['orders'], addTablesToBackupPlan: false, vaultNames: ['existing-vault'] }, env: TEST_ENV }),
+  ],
 ] as const;
 
 describe.each(STACKS)('%s', (_name, get) => {

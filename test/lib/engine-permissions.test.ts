@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type PolicyStatementJson, asList, identityStatements, logicalIdOf, synthesize } from './synth';
+import type { RestoreDrillSettings } from '../../lib/settings';
+import { NATIVE_SETTINGS, type PolicyStatementJson, asList, identityStatements, logicalIdOf, synthesize } from './synth';
 
 /**
  * The drill Lambda's role against the engine's code: every AWS API operation the engine calls
@@ -67,8 +68,11 @@ const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Ta
 const matches = (granted: string, action: string) =>
   granted === action || granted === '*' || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1)));
 
-function drillRoleStatements(): PolicyStatementJson[] {
-  const { stack, template } = synthesize();
+/** Operations the engine calls only in native mode (AWS Backup restore testing): allowed only there. */
+const NATIVE_ONLY = new Set(['backup:PutRestoreValidationResult']);
+
+function drillRoleStatements(settings?: RestoreDrillSettings): PolicyStatementJson[] {
+  const { stack, template } = synthesize({ settings });
   const roleId = logicalIdOf(stack.drill.drillFunction.role!);
   const attached = new Set(
     Object.entries(template.findResources('AWS::IAM::Policy'))
@@ -81,10 +85,13 @@ function drillRoleStatements(): PolicyStatementJson[] {
     .map(({ statement }) => statement);
 }
 
-describe('drill Lambda role vs the engine', () => {
-  const statements = drillRoleStatements();
+describe.each([
+  ['drill mode', undefined],
+  ['native mode', NATIVE_SETTINGS],
+] as const)('drill Lambda role vs the engine, %s', (mode, settings) => {
+  const statements = drillRoleStatements(settings);
   const allowed = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action));
-  const used = engineActions();
+  const used = new Set([...engineActions()].filter((action) => mode === 'native mode' || !NATIVE_ONLY.has(action)));
 
   test('the ports call the operations the drill needs (the scan of lambda/ports works)', () => {
     expect([...used]).toEqual(
@@ -100,13 +107,20 @@ describe('drill Lambda role vs the engine', () => {
     );
   });
 
-  test.each([...engineActions()].sort())('%s is allowed', (action) => {
-    expect(allowed.some((granted) => matches(granted, action))).toBe(true);
-  });
+  test.each([...engineActions()].filter((action) => mode === 'native mode' || !NATIVE_ONLY.has(action)).sort())(
+    '%s is allowed',
+    (action) => {
+      expect(allowed.some((granted) => matches(granted, action))).toBe(true);
+    },
+  );
 
   test('nothing is allowed that neither the engine, the platform nor KMS-on-behalf uses', () => {
     const unused = [...new Set(allowed)].filter((action) => !used.has(action) && !(action in PLATFORM) && !KMS_ON_BEHALF.has(action));
     expect(unused).toEqual([]);
+  });
+
+  test('PutRestoreValidationResult only in native mode', () => {
+    expect(allowed.includes('backup:PutRestoreValidationResult')).toBe(mode === 'native mode');
   });
 
   test('nothing that changes or destroys is allowed beyond what the engine calls', () => {

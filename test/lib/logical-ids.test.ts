@@ -25,6 +25,9 @@ const FAILURE_TOPIC_AND_SUBSCRIPTION = {
 const FAILURE_TOPIC_POLICY = { DrillAlarmTopicPolicy002F0095: 'AWS::SNS::TopicPolicy' };
 
 const STATELESS = {
+  // Added with issue 12 (failed backup and copy jobs reach the subscribers): new resources, new IDs.
+  DrillBackupJobFailed89940C41: 'AWS::Events::Rule',
+  DrillBackupJobFailedAllowEventRuleRestoreDrillDrillFunction46EB6711D45EDE31: 'AWS::Lambda::Permission',
   DrillFixtureSeedLogs339D94EC: 'AWS::Logs::LogGroup',
   DrillFixtureSeedRole7859C2C5: 'AWS::IAM::Role',
   DrillFixtureSeedRoleDefaultPolicyFE77DD54: 'AWS::IAM::Policy',

@@ -523,8 +523,8 @@ describe('drill Lambda', () => {
 });
 
 describe('triggers', () => {
-  test('default: the daily schedule and the restore-job rule, no backup-completed rule', () => {
-    defaults.template.resourceCountIs('AWS::Events::Rule', 2);
+  test('default: the daily schedule, the restore-job rule and the failed-backup rule, no backup-completed rule', () => {
+    defaults.template.resourceCountIs('AWS::Events::Rule', 3);
     defaults.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
   });
 
@@ -552,7 +552,7 @@ describe('triggers', () => {
   });
 
   test('custom: rate schedule and a drill after each completed backup of a drilled table', () => {
-    custom.template.resourceCountIs('AWS::Events::Rule', 3);
+    custom.template.resourceCountIs('AWS::Events::Rule', 4);
     custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(12 hours)' });
     const [rule] = Object.values(
       custom.template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['Backup Job State Change'] } } }),

@@ -140,3 +140,11 @@ export function logicalIdOf(construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;
   return Stack.of(construct).resolve(element.logicalId);
 }
+
+/** Native mode (AWS Backup restore testing), its own plan plus an adopted one by name and one by ARN. */
+export const NATIVE_SETTINGS: RestoreDrillSettings = {
+  tables: ['orders'],
+  restoreMode: 'native',
+  recoveryPointSelection: 'random',
+  restoreTestingPlans: ['existing_plan', 'arn:aws:backup:eu-west-1:123456789012:restore-testing-plan:other_plan-1a2b3c4d'],
+};

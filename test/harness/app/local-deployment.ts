@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { BackupClient, CreateRestoreTestingPlanCommand, CreateRestoreTestingSelectionCommand } from '@aws-sdk/client-backup';
 import { ENV, type WaitTuning } from '../../../lambda/config';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../local-aws';
 import { type LocalInvocationOutcome, invokeLocally } from './local-lambda';
@@ -36,6 +37,8 @@ export interface LocalDeployment {
    * when it is the service token itself (the console template); none behind the provider framework.
    */
   readonly seedResponses: readonly Record<string, unknown>[];
+  /** Native mode: the restore testing plan the template creates (made through CreateRestoreTestingPlan), else undefined. */
+  readonly restoreTestingPlanName?: string;
   /** Invokes the bundled drill Lambda (default timeout: the template's). */
   invokeDrill(
     event: unknown,
@@ -123,11 +126,14 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
   const env = drill.environment;
   const vaultNames = env[ENV.vaultNames].split(',');
 
+  // Roles AWS Backup may assume: the drill's restore role, and the restore testing selections' roles.
+  const restoreTestingSelections = resourcesOfType(app, resolution, 'AWS::Backup::RestoreTestingSelection');
+  const knownRoleArns = [env[ENV.restoreRoleArn], ...restoreTestingSelections.map(({ properties }) => String(properties.IamRoleArn))];
   const local = await startLocalAws({
     ...options.localAws,
     accountId,
     region,
-    backup: { ...options.localAws?.backup, vaultNames, knownRoleArns: [env[ENV.restoreRoleArn]] },
+    backup: { ...options.localAws?.backup, vaultNames, knownRoleArns },
     sns: { ...options.localAws?.sns, topics: [env[ENV.topicArn], env[ENV.failureTopicArn]].filter((arn): arn is string => Boolean(arn)) },
   });
   try {
@@ -142,6 +148,24 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
           }),
         );
       }
+    }
+
+    // Restore testing plans and selections, through the API CloudFormation calls for them (the
+    // CloudFormation properties are the API's members): the endpoint refuses what AWS would.
+    const plans = resourcesOfType(app, resolution, 'AWS::Backup::RestoreTestingPlan');
+    const backupClient = new BackupClient({
+      endpoint: local.backup.url,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    for (const { properties } of plans) {
+      await backupClient.send(new CreateRestoreTestingPlanCommand({ RestoreTestingPlan: properties as never }));
+    }
+    for (const { properties } of restoreTestingSelections) {
+      const { RestoreTestingPlanName, ...selection } = properties;
+      await backupClient.send(
+        new CreateRestoreTestingSelectionCommand({ RestoreTestingPlanName, RestoreTestingSelection: selection as never }),
+      );
     }
 
     const seedType = Object.values(app.template.Resources).find(
@@ -191,6 +215,7 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       vaultNames,
       restoreTablePrefix: env[ENV.restoreTablePrefix],
       seedResponses: answers.responses,
+      restoreTestingPlanName: plans[0]?.properties.RestoreTestingPlanName,
       invokeDrill: (event, invocation = {}) =>
         invokeLocally({
           handlerFile: drill.handlerFile,

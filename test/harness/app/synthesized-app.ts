@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ResolutionContext, type Template, resolveIntrinsics } from './intrinsics';
+import { restoreTestingPlanArn } from '../backup/restore-testing';
 
 /**
  * The synthesized app as the local harness uses it: `cdk synth` output (the very template and
@@ -113,6 +114,13 @@ export function physicalResources(app: SynthesizedApp, env: { region: string; ac
           return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
         case 'AWS::KMS::Key.Arn':
           return `arn:aws:kms:${region}:${accountId}:key/${logicalId}`;
+        case 'AWS::Backup::RestoreTestingPlan.RestoreTestingPlanArn':
+          // The local endpoint's ARN for the plan (restoreTestingPlanArn): AWS appends a random id.
+          return restoreTestingPlanArn(
+            region,
+            accountId,
+            String(resolveIntrinsics(resource(logicalId).Properties?.RestoreTestingPlanName, context)),
+          );
         case 'AWS::SQS::Queue.Arn':
           return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
         default:

@@ -10,6 +10,7 @@
  * does for LimitExceededException.
  */
 export type BackupErrorCode =
+  | 'AlreadyExistsException'
   | 'InvalidParameterValueException'
   | 'InvalidRequestException'
   | 'LimitExceededException'

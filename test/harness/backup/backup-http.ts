@@ -13,6 +13,8 @@ interface Route {
   readonly pattern: readonly string[];
   /** Also matches the path with a trailing "/" (the form the API reference writes). */
   readonly trailingSlash?: boolean;
+  /** The http trait's success code (e.g. 201 for the Create operations, 204 for PutRestoreValidationResult); default 200. */
+  readonly status?: number;
   readonly handle: (
     service: BackupService,
     labels: string[],
@@ -79,6 +81,33 @@ const ROUTES: readonly Route[] = [
     method: 'GET',
     pattern: ['restore-jobs', '{RestoreJobId}'],
     handle: (service, [restoreJobId]) => service.describeRestoreJob(restoreJobId),
+  },
+  {
+    operation: 'PutRestoreValidationResult',
+    method: 'PUT',
+    pattern: ['restore-jobs', '{RestoreJobId}', 'validations'],
+    status: 204,
+    handle: async (service, [restoreJobId], _query, body) => service.putRestoreValidationResult(restoreJobId, await body()),
+  },
+  {
+    operation: 'CreateRestoreTestingPlan',
+    method: 'PUT',
+    pattern: ['restore-testing', 'plans'],
+    status: 201,
+    handle: async (service, _labels, _query, body) => service.createRestoreTestingPlan(await body()),
+  },
+  {
+    operation: 'GetRestoreTestingPlan',
+    method: 'GET',
+    pattern: ['restore-testing', 'plans', '{RestoreTestingPlanName}'],
+    handle: (service, [name]) => service.getRestoreTestingPlan(name),
+  },
+  {
+    operation: 'CreateRestoreTestingSelection',
+    method: 'PUT',
+    pattern: ['restore-testing', 'plans', '{RestoreTestingPlanName}', 'selections'],
+    status: 201,
+    handle: async (service, [planName], _query, body) => service.createRestoreTestingSelection(planName, await body()),
   },
   {
     operation: 'StartBackupJob',
@@ -155,7 +184,8 @@ export function backupRequestHandler(service: BackupService, failures: InjectedF
         return;
       }
       if ('error' in answer) sendBackupError(response, answer.error);
-      else sendJson(response, answer.body);
+      else if (route.status === 204) response.writeHead(204).end();
+      else sendJson(response, answer.body, route.status);
       return;
     }
     await bodyText;

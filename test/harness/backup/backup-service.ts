@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describeTableOrUndefined } from '../dynamodb/table-operations';
 import { BackupApiError, invalidParameter, invalidRequest, missingParameter, notFound } from './backup-errors';
 import { paginate, recoveryPointArn, type RecoveryPoint, type RecoveryPointArnStyle, type RecoveryPointStatus } from './recovery-points';
@@ -9,6 +9,13 @@ import type { RestoreRunner } from './restore-runner';
 import { tableNameFromArn, takeTableSnapshot, type TableSnapshot } from './table-snapshot';
 import { epochSeconds } from './rest-json-wire';
 import { checkDynamoDbRestoreMetadata } from './restore-metadata';
+import {
+  type RestoreTestingPlan,
+  type RestoreTestingSelection,
+  VALIDATION_STATUSES,
+  parseRestoreTestingPlan,
+  parseRestoreTestingSelection,
+} from './restore-testing';
 import {
   checkAccountId,
   checkBackupVaultName,
@@ -41,6 +48,8 @@ export interface BackupServiceSettings {
   readonly existingTargetTable: ExistingTargetTableHandling;
   readonly maxConcurrentRestoreJobs: number;
   readonly idempotentRetryAnswer: IdempotentRetryAnswer;
+  /** Real milliseconds per hour of a restore test's validation window (AWS: 3,600,000; small here so a window closes in a test). */
+  readonly validationHourMs: number;
 }
 
 export interface BackupJob {
@@ -78,6 +87,11 @@ export class BackupService {
   private readonly backupJobsByToken = new Map<string, BackupJob>();
   private readonly queuedBehaviours: RestoreBehaviour[] = [];
   private readonly behavioursBySource = new Map<string, RestoreBehaviour>();
+  readonly restoreTestingPlans = new Map<string, RestoreTestingPlan>();
+  readonly restoreTestingSelections: RestoreTestingSelection[] = [];
+  /** Messages of the next restore test deletions to fail (DeletionStatus FAILED), first in first out. */
+  readonly failingDeletions: string[] = [];
+  private readonly windows = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly settings: BackupServiceSettings,
@@ -307,8 +321,8 @@ export class BackupService {
 
   /**
    * DescribeRestoreJobOutput and RestoreJobsListMember have the same members in the Backup model;
-   * the restore-testing ones (CreatedBy, ValidationStatus, DeletionStatus...) and ParentJobId are
-   * left out, as for a restore started with StartRestoreJob.
+   * the restore-testing ones (CreatedBy, ValidationStatus, DeletionStatus...) only for jobs a
+   * restore testing plan started; ParentJobId is left out.
    */
   private restoreJobMembers(job: RestoreJob) {
     const view = job.view();
@@ -331,6 +345,12 @@ export class BackupService {
       ResourceType: 'DynamoDB',
       RecoveryPointCreationDate: epochSeconds(view.recoveryPointCreationDate),
       IsParent: false,
+      // Restore testing's members (Backup model, DescribeRestoreJobOutput): only for its jobs.
+      CreatedBy: view.restoreTestingPlanArn ? { RestoreTestingPlanArn: view.restoreTestingPlanArn } : undefined,
+      ValidationStatus: view.validationStatus,
+      ValidationStatusMessage: view.validationStatusMessage,
+      DeletionStatus: view.deletionStatus,
+      DeletionStatusMessage: view.deletionStatusMessage,
     };
   }
 
@@ -402,6 +422,180 @@ export class BackupService {
       ResourceName: point.resourceName,
       IsParent: false,
     };
+  }
+
+  // ---- CreateRestoreTestingPlan: PUT /restore-testing/plans
+
+  createRestoreTestingPlan(body: Record<string, unknown>) {
+    const plan = parseRestoreTestingPlan(body, this.settings.region, this.settings.accountId);
+    if (this.restoreTestingPlans.has(plan.name)) {
+      throw new BackupApiError('AlreadyExistsException', `Restore testing plan ${plan.name} already exists`);
+    }
+    this.restoreTestingPlans.set(plan.name, plan);
+    return { CreationTime: epochSeconds(plan.creationTime), RestoreTestingPlanArn: plan.arn, RestoreTestingPlanName: plan.name };
+  }
+
+  // ---- GetRestoreTestingPlan: GET /restore-testing/plans/{RestoreTestingPlanName}
+
+  getRestoreTestingPlan(name: string) {
+    const plan = this.restoreTestingPlans.get(name);
+    if (!plan) throw notFound(`Restore testing plan ${name} not found`);
+    return {
+      RestoreTestingPlan: {
+        CreationTime: epochSeconds(plan.creationTime),
+        RestoreTestingPlanArn: plan.arn,
+        RestoreTestingPlanName: plan.name,
+        ScheduleExpression: plan.scheduleExpression,
+        ScheduleExpressionTimezone: plan.scheduleExpressionTimezone,
+        StartWindowHours: plan.startWindowHours,
+        RecoveryPointSelection: {
+          Algorithm: plan.algorithm,
+          IncludeVaults: plan.includeVaults,
+          ExcludeVaults: plan.excludeVaults,
+          RecoveryPointTypes: plan.recoveryPointTypes,
+          SelectionWindowDays: plan.selectionWindowDays,
+        },
+      },
+    };
+  }
+
+  // ---- CreateRestoreTestingSelection: PUT /restore-testing/plans/{RestoreTestingPlanName}/selections
+
+  createRestoreTestingSelection(planName: string, body: Record<string, unknown>) {
+    const plan = this.restoreTestingPlans.get(planName);
+    if (!plan) throw notFound(`Restore testing plan ${planName} not found`);
+    const selection = parseRestoreTestingSelection(planName, body, this.settings.knownRoleArns);
+    if (this.restoreTestingSelections.some((s) => s.planName === planName && s.name === selection.name)) {
+      throw new BackupApiError('AlreadyExistsException', `Selection ${selection.name} already exists in ${planName}`);
+    }
+    this.restoreTestingSelections.push(selection);
+    return {
+      CreationTime: epochSeconds(selection.creationTime),
+      RestoreTestingPlanArn: plan.arn,
+      RestoreTestingPlanName: planName,
+      RestoreTestingSelectionName: selection.name,
+    };
+  }
+
+  /**
+   * What AWS Backup does when a plan's schedule fires (no API starts it): for each protected
+   * resource of its selections, a recovery point from the included vaults within the selection
+   * window (the newest, or one at random), restored into `awsbackup-restore-test-<random>` with
+   * the selection's role and overrides [META]. Returns the jobs started.
+   */
+  async runRestoreTestingPlan(planName: string, random: () => number = Math.random): Promise<RestoreJob[]> {
+    const plan = this.restoreTestingPlans.get(planName);
+    if (!plan) throw new Error(`no restore testing plan ${planName}`);
+    const since = Date.now() - plan.selectionWindowDays * 86_400_000;
+    const inVaults = (point: RecoveryPoint) =>
+      plan.includeVaults.some((vault) => vault === '*' || vault === this.vaultArn(point.backupVaultName)) &&
+      !plan.excludeVaults.includes(this.vaultArn(point.backupVaultName));
+    const jobs: RestoreJob[] = [];
+    for (const selection of this.restoreTestingSelections.filter((s) => s.planName === planName)) {
+      for (const resourceArn of selection.protectedResourceArns) {
+        const points = this.recoveryPoints
+          .filter((p) => p.resourceArn === resourceArn && p.status === 'COMPLETED' && inVaults(p) && p.creationDate.getTime() >= since)
+          .sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
+        if (points.length === 0) continue;
+        const point = plan.algorithm === 'LATEST_WITHIN_WINDOW' ? points[0] : points[Math.floor(random() * points.length)];
+        const targetTableName = `awsbackup-restore-test-${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+        const behaviour = this.queuedBehaviours.shift() ?? this.behavioursBySource.get(point.resourceName) ?? {};
+        const job = new RestoreJob({
+          restoreJobId: randomUUID().toUpperCase(),
+          recoveryPoint: point,
+          backupVaultArn: this.vaultArn(point.backupVaultName),
+          targetTableName,
+          iamRoleArn: selection.iamRoleArn,
+          metadata: { targetTableName, deletionProtection: 'false', encryptionType: 'Default', ...selection.restoreMetadataOverrides },
+          behaviour,
+          durationMs: behaviour.durationMs ?? this.settings.restoreDurationMs,
+          copySourceTags: false,
+          restoreTest: { planArn: plan.arn, validationWindowHours: selection.validationWindowHours },
+        });
+        this.restoreJobs.set(job.restoreJobId, job);
+        this.onRestoreJobCreated(job);
+        this.runner.start(job);
+        jobs.push(job);
+      }
+    }
+    return jobs;
+  }
+
+  /** A restore test COMPLETED: its validation window opens; when it closes without a result, TIMED_OUT and the copy goes. */
+  openValidationWindow(job: RestoreJob): void {
+    const test = job.restoreTest;
+    if (!test) return;
+    const timer = setTimeout(() => {
+      this.windows.delete(timer);
+      if (test.validationStatus === undefined || test.validationStatus === 'VALIDATING') {
+        test.validationStatus = 'TIMED_OUT';
+        void this.deleteRestoreTestCopy(job);
+      }
+    }, test.validationWindowHours * this.settings.validationHourMs);
+    timer.unref();
+    this.windows.add(timer);
+  }
+
+  closeValidationWindows(): void {
+    for (const timer of this.windows) clearTimeout(timer);
+    this.windows.clear();
+  }
+
+  // ---- PutRestoreValidationResult: PUT /restore-jobs/{RestoreJobId}/validations (HTTP 204)
+
+  /**
+   * Accepted once, for a COMPLETED restore test in its window: "Once a validation status is set,
+   * it cannot be changed" ([RT-VAL] step 4), so a second status is refused (InvalidRequestException
+   * here: AWS's exact error is not documented), as is one for a job no restore testing plan made.
+   * A final status ends the window: AWS Backup deletes the copy ("Once the optional validation
+   * completes or the validation window closes, AWS Backup deletes the resources", [RT]).
+   */
+  putRestoreValidationResult(restoreJobId: string, body: Record<string, unknown>) {
+    const status = body.ValidationStatus;
+    if (status === undefined) throw missingParameter('ValidationStatus is required');
+    if (typeof status !== 'string' || !VALIDATION_STATUSES.includes(status)) {
+      throw invalidParameter(`ValidationStatus must be one of ${VALIDATION_STATUSES.join(', ')}`);
+    }
+    if (body.ValidationStatusMessage !== undefined && typeof body.ValidationStatusMessage !== 'string') {
+      throw invalidParameter('ValidationStatusMessage must be a string');
+    }
+    const job = this.restoreJobs.get(restoreJobId);
+    if (!job) throw notFound(`Restore job ${restoreJobId} not found`);
+    const test = job.restoreTest;
+    if (!test) throw invalidRequest(`Restore job ${restoreJobId} was not created by a restore testing plan`);
+    if (job.status !== 'COMPLETED') throw invalidRequest(`Restore job ${restoreJobId} is ${job.status}, not COMPLETED`);
+    if (test.validationStatus !== undefined && test.validationStatus !== 'VALIDATING') {
+      throw invalidRequest(`Validation status of ${restoreJobId} is already ${test.validationStatus} and cannot be changed`);
+    }
+    test.validationStatus = status;
+    test.validationStatusMessage = body.ValidationStatusMessage as string | undefined;
+    if (status !== 'VALIDATING') void this.deleteRestoreTestCopy(job);
+    return undefined;
+  }
+
+  /** AWS Backup deletes a restore test's copy: DELETING, then SUCCESSFUL once gone, or FAILED (failingDeletions). */
+  private async deleteRestoreTestCopy(job: RestoreJob): Promise<void> {
+    const test = job.restoreTest;
+    if (!test || test.deletionStatus !== undefined) return;
+    test.deletionStatus = 'DELETING';
+    const failure = this.failingDeletions.shift();
+    await new Promise((resolve) => setTimeout(resolve, 20).unref());
+    if (failure !== undefined) {
+      test.deletionStatus = 'FAILED';
+      test.deletionStatusMessage = failure;
+      return;
+    }
+    try {
+      await this.dynamodb.send(new DeleteTableCommand({ TableName: job.targetTableName }));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') {
+        test.deletionStatus = 'FAILED';
+        test.deletionStatusMessage = (error as Error).message;
+        return;
+      }
+    }
+    while (await describeTableOrUndefined(this.dynamodb, job.targetTableName)) await new Promise((resolve) => setTimeout(resolve, 20));
+    test.deletionStatus = 'SUCCESSFUL';
   }
 
   private checkRole(iamRoleArn: string | undefined): void {

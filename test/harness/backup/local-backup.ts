@@ -11,6 +11,7 @@ import { backupRequestHandler } from './backup-http';
 import { BackupService, type ExistingTargetTableHandling, type IdempotentRetryAnswer } from './backup-service';
 import type { RecoveryPoint, RecoveryPointArnStyle, RecoveryPointStatus } from './recovery-points';
 import type { RestoreBehaviour } from './restore-behaviour';
+import type { RestoreTestingPlan } from './restore-testing';
 import { FINAL_RESTORE_STATUSES, type RestoreJob, type RestoreJobStatus, type RestoreJobView } from './restore-job';
 import { RestoreRunner, type RestoreTarget } from './restore-runner';
 import { takeTableSnapshot, type TableSnapshot } from './table-snapshot';
@@ -37,6 +38,8 @@ export interface LocalBackupOptions {
   readonly maxConcurrentRestoreJobs?: number;
   /** StartRestoreJob's answer to a repeated IdempotencyToken (default "sameRestoreJobId"; see IdempotentRetryAnswer). */
   readonly idempotentRetryAnswer?: IdempotentRetryAnswer;
+  /** Real milliseconds per hour of a restore test's validation window (default 3,600,000, as on AWS). */
+  readonly validationHourMs?: number;
   /** Called on every restore job status change (after the change). */
   readonly onRestoreJobStatusChange?: (job: RestoreJobView, event: RestoreJobStateChangeEvent) => void;
 }
@@ -90,6 +93,14 @@ export interface LocalBackup {
   throttleNext(operation: string, count: number): void;
   /** The "Backup Job State Change" (COMPLETED) event AWS emits for the job that made this recovery point. */
   backupJobCompletedEvent(recoveryPointArn: string): BackupJobStateChangeEvent;
+  /** Restore testing plans created through the API (CreateRestoreTestingPlan), by name. */
+  restoreTestingPlans(): readonly RestoreTestingPlan[];
+  /** What AWS Backup does when a plan's schedule fires: starts its restore tests; returns their job ids. */
+  runRestoreTestingPlan(planName: string): Promise<string[]>;
+  /** AWS Backup fails to delete the copy of the next restore test it deletes (DeletionStatus FAILED, with this message). */
+  failNextRestoreTestDeletion(message: string): void;
+  /** Resolves when a restore test's copy deletion is final (SUCCESSFUL or FAILED). */
+  waitForRestoreTestDeletion(restoreJobId: string, timeoutMs?: number): Promise<RestoreJobView>;
   /** Resolves when the job reaches one of `statuses` (default: a final status). */
   waitForRestoreJob(restoreJobId: string, statuses?: readonly RestoreJobStatus[], timeoutMs?: number): Promise<RestoreJobView>;
   close(): Promise<void>;
@@ -118,6 +129,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       envelope,
     );
     restoreEvents.push(event);
+    if (status === 'COMPLETED') service.openValidationWindow(job);
     if (status !== 'CREATED') options.onRestoreJobStatusChange?.(view, event);
   };
 
@@ -136,6 +148,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       existingTargetTable: options.existingTargetTable ?? 'failJob',
       maxConcurrentRestoreJobs: options.maxConcurrentRestoreJobs ?? 50,
       idempotentRetryAnswer: options.idempotentRetryAnswer ?? 'sameRestoreJobId',
+      validationHourMs: options.validationHourMs ?? 3_600_000,
     },
     options.dynamodb.client,
     runner,
@@ -205,6 +218,20 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
         { ...envelope, time: point.completionDate },
       );
     },
+    restoreTestingPlans: () => [...service.restoreTestingPlans.values()],
+    runRestoreTestingPlan: async (planName) => (await service.runRestoreTestingPlan(planName)).map((job) => job.restoreJobId),
+    failNextRestoreTestDeletion: (message) => void service.failingDeletions.push(message),
+    async waitForRestoreTestDeletion(restoreJobId, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = service.restoreJobs.get(restoreJobId);
+        const status = job?.restoreTest?.deletionStatus;
+        if (job && (status === 'SUCCESSFUL' || status === 'FAILED')) return job.view();
+        if (Date.now() > deadline)
+          throw new Error(`restore test ${restoreJobId} copy deletion still ${status ?? 'not started'} after ${timeoutMs} ms`);
+        await sleep(10);
+      }
+    },
     async waitForRestoreJob(restoreJobId, statuses = FINAL_RESTORE_STATUSES, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -216,6 +243,7 @@ export async function startLocalBackup(options: LocalBackupOptions): Promise<Loc
       }
     },
     async close() {
+      service.closeValidationWindows();
       await runner.stop();
       await server.close();
     },

@@ -34,6 +34,22 @@ export interface RestoreJobView {
   readonly statusHistory: readonly { readonly status: RestoreJobStatus; readonly at: Date }[];
   /** How many StartRestoreJob calls returned this job (more than 1: idempotent replays). */
   readonly startRequests: number;
+  /** Restore testing: the plan that started the job, and what AWS Backup says about validation and deletion. */
+  readonly restoreTestingPlanArn?: string;
+  readonly validationStatus?: string;
+  readonly validationStatusMessage?: string;
+  readonly deletionStatus?: string;
+  readonly deletionStatusMessage?: string;
+}
+
+/** A restore test's own state (restore testing plans start these jobs, not StartRestoreJob). */
+export interface RestoreTestState {
+  readonly planArn: string;
+  readonly validationWindowHours: number;
+  validationStatus?: string;
+  validationStatusMessage?: string;
+  deletionStatus?: 'DELETING' | 'FAILED' | 'SUCCESSFUL';
+  deletionStatusMessage?: string;
 }
 
 export interface RestoreJobInit {
@@ -47,6 +63,7 @@ export interface RestoreJobInit {
   readonly durationMs: number;
   readonly idempotencyToken?: string;
   readonly copySourceTags: boolean;
+  readonly restoreTest?: RestoreTestState;
 }
 
 /** The mutable record behind a job; only the Backup endpoint and its runner change it. */
@@ -71,6 +88,7 @@ export class RestoreJob {
   readonly durationMs: number;
   readonly idempotencyToken?: string;
   readonly copySourceTags: boolean;
+  readonly restoreTest?: RestoreTestState;
   readonly creationDate = new Date();
 
   constructor(init: RestoreJobInit) {
@@ -84,6 +102,7 @@ export class RestoreJob {
     this.durationMs = init.durationMs;
     this.idempotencyToken = init.idempotencyToken;
     this.copySourceTags = init.copySourceTags;
+    this.restoreTest = init.restoreTest;
     this.statusHistory = [{ status: 'PENDING', at: this.creationDate }];
   }
 
@@ -132,6 +151,11 @@ export class RestoreJob {
       appliedMutations: [...this.appliedMutations],
       statusHistory: this.statusHistory.map((entry) => ({ ...entry })),
       startRequests: this.startRequests,
+      restoreTestingPlanArn: this.restoreTest?.planArn,
+      validationStatus: this.restoreTest?.validationStatus,
+      validationStatusMessage: this.restoreTest?.validationStatusMessage,
+      deletionStatus: this.restoreTest?.deletionStatus,
+      deletionStatusMessage: this.restoreTest?.deletionStatusMessage,
     };
   }
 }

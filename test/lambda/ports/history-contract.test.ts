@@ -196,6 +196,26 @@ describe.each([
       expect(finished).not.toHaveProperty('leaseUntil');
     });
 
+    test("a restore test's deletion is watched only once FINISHED, off the open list, until unwatched", async () => {
+      const open = drill({ status: 'RESTORING' });
+      const finished = drill();
+      for (const record of [open, finished]) await history.create(record);
+      await history.update(finished.drillId, { status: 'FINISHED' });
+
+      await history.watchDeletion(open.drillId, true);
+      await history.watchDeletion(finished.drillId, true);
+      const watched = (await history.listDeletionWatches()).map((record) => record.drillId);
+      expect(watched).toContain(finished.drillId);
+      expect(watched).not.toContain(open.drillId);
+      const openIds = (await history.listOpen()).map((record) => record.drillId);
+      expect(openIds).toContain(open.drillId);
+      expect(openIds).not.toContain(finished.drillId);
+
+      await history.watchDeletion(finished.drillId, false);
+      expect((await history.listDeletionWatches()).map((record) => record.drillId)).not.toContain(finished.drillId);
+      expect(await history.get(finished.drillId)).toMatchObject({ status: 'FINISHED' });
+    });
+
     test('open drills come back whole', async () => {
       const record = drill({ status: 'CLEANING', restoreJobId: 'job-open' });
       await history.create(record);

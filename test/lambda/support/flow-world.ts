@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { DrillConfig, DrilledTable } from '../../../lambda/config';
-import { DEFAULT_WAIT_TUNING } from '../../../lambda/config';
+import { DEFAULT_WAIT_TUNING, LATEST_RECOVERY_POINT } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/drill/engine';
 import { createEngine, handleEvent, type InvocationSummary } from '../../../lambda/handler';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
@@ -138,6 +138,7 @@ export class FlowWorld {
         sourceReadUnitsPerSecond: 1_000,
       },
       wait: DEFAULT_WAIT_TUNING,
+      recoveryPointSelection: LATEST_RECOVERY_POINT,
       ...overrides,
     };
   }

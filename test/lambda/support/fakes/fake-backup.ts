@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { RecoveryPoint, RestoreJob, RestoreJobStatus } from '../../../../lambda/domain/backup';
+import type { RecoveryPoint, RestoreJob, RestoreJobStatus, RestoreValidationStatus } from '../../../../lambda/domain/backup';
 import type { BackupPort, ListedRestoreJob, StartRestoreRequest } from '../../../../lambda/ports/backup-port';
 import type { Clock } from '../../../../lambda/ports/clock';
 import type { Item } from '../../../../lambda/ports/dynamodb-port';
@@ -201,6 +201,18 @@ export class FakeBackup extends PortCalls<BackupPort> implements BackupPort {
       creationDate: new Date(job.createdAt),
       completionDate: at === undefined ? undefined : new Date(at),
     };
+  }
+
+  /**
+   * The restore jobs this fake holds are the drill's own (StartRestoreJob), none made by a restore
+   * testing plan, which AWS Backup refuses a validation result for (the harness's local AWS Backup
+   * models restore tests; test/e2e/native.e2e.test.ts).
+   */
+  async putRestoreValidationResult(restoreJobId: string, status: RestoreValidationStatus, message: string): Promise<void> {
+    await this.enter('putRestoreValidationResult', [restoreJobId, status, message]);
+    if (!this.restoreJobs.some((j) => j.id === restoreJobId))
+      throw awsError('ResourceNotFoundException', `Restore job ${restoreJobId} not found`);
+    throw awsError('InvalidRequestException', `Restore job ${restoreJobId} was not created by a restore testing plan`);
   }
 
   async *listRestoreJobs(resourceArn: string, recoveryPointCreatedAt: Date): AsyncIterable<ListedRestoreJob> {

@@ -16,6 +16,8 @@ interface StoredDrill {
   record: DrillRecord;
   /** The sparse openMarker of the table: set at create unless FINISHED, removed when FINISHED is written. */
   open: boolean;
+  /** The same attribute holding AWAITING_DELETION instead: set on a FINISHED restore test whose copy's deletion is watched. */
+  awaitingDeletion?: boolean;
 }
 
 /** What marshall({ removeUndefinedValues: true }) keeps: no undefined anywhere, plain data. */
@@ -56,6 +58,19 @@ export class InMemoryHistory extends PortCalls<HistoryPort> implements HistoryPo
     return [...this.drills.values()].filter((drill) => drill.open).map((drill) => stored(drill.record));
   }
 
+  async listDeletionWatches(): Promise<DrillRecord[]> {
+    await this.enter('listDeletionWatches', []);
+    return [...this.drills.values()].filter((drill) => drill.awaitingDeletion).map((drill) => stored(drill.record));
+  }
+
+  /** Only a FINISHED drill: an open one's marker says OPEN, which the sweep must keep seeing. */
+  async watchDeletion(drillId: string, watching: boolean): Promise<void> {
+    await this.enter('watchDeletion', [drillId, watching]);
+    const drill = this.drills.get(drillId);
+    if (!drill || drill.record.status !== 'FINISHED') return;
+    drill.awaitingDeletion = watching;
+  }
+
   async hasEarlierDrill(drill: Pick<DrillRecord, 'drillId' | 'sourceTable' | 'sourceTableArn' | 'startedAt'>): Promise<boolean> {
     await this.enter('hasEarlierDrill', [drill]);
     return [...this.drills.values()].some(
@@ -92,6 +107,7 @@ export class InMemoryHistory extends PortCalls<HistoryPort> implements HistoryPo
     const record: Record<string, unknown> = { ...drill.record, ...stored(fields) };
     if (fields.status === 'FINISHED') {
       drill.open = false;
+      drill.awaitingDeletion = false;
       delete record.leaseOwner;
       delete record.leaseUntil;
     }
