@@ -67,7 +67,7 @@ export class InMemoryHistory extends PortCalls<HistoryPort> implements HistoryPo
   async watchDeletion(drillId: string, watching: boolean): Promise<void> {
     await this.enter('watchDeletion', [drillId, watching]);
     const drill = this.drills.get(drillId);
-    if (!drill || drill.record.status !== 'FINISHED') return;
+    if (drill?.record.status !== 'FINISHED') return;
     drill.awaitingDeletion = watching;
   }
 
