@@ -222,6 +222,7 @@ export class RestoreDrill extends Construct {
         ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }
         : drillTargets(settings),
       reservedConcurrency: props.reservedConcurrency,
+      keepFailedCopyHours: settings.keepFailedCopyHours,
       deployTimeTableArns,
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),

@@ -37,10 +37,15 @@ export interface RestoreJobFacts {
 }
 
 export interface CleanupOutcome {
-  /** deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule stopped it. */
-  readonly result: 'deleted' | 'absent' | 'failed' | 'refused';
+  /**
+   * deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule
+   * stopped it; kept: a FAILed drill's copy kept for investigation (keepFailedCopyHours) until `keptUntil`.
+   */
+  readonly result: 'deleted' | 'absent' | 'failed' | 'refused' | 'kept';
   readonly tableName?: string;
   readonly detail: string;
+  /** ISO time after which the sweep of a scheduled run deletes a kept copy. */
+  readonly keptUntil?: string;
 }
 
 /** The tested recovery procedure a drill proved (lambda/report/runbook.ts): what a person runs on the day. */

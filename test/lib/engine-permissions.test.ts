@@ -67,8 +67,9 @@ const DESTRUCTIVE = /^(Delete|Put|Update|Start|Stop|BatchWrite|Create|Restore|Ta
 const matches = (granted: string, action: string) =>
   granted === action || granted === '*' || (granted.endsWith('*') && action.startsWith(granted.slice(0, -1)));
 
-function drillRoleStatements(): PolicyStatementJson[] {
-  const { stack, template } = synthesize();
+/** With keepFailedCopyHours on: the only setting that adds an engine call (TagResource on kept copies). */
+function drillRoleStatements(settings: { keepFailedCopyHours?: number } = { keepFailedCopyHours: 24 }): PolicyStatementJson[] {
+  const { stack, template } = synthesize({ settings });
   const roleId = logicalIdOf(stack.drill.drillFunction.role!);
   const attached = new Set(
     Object.entries(template.findResources('AWS::IAM::Policy'))
@@ -114,5 +115,21 @@ describe('drill Lambda role vs the engine', () => {
       .filter((action) => DESTRUCTIVE.test(action.split(':')[1] ?? ''))
       .filter((action) => !used.has(action) && !(action in PLATFORM));
     expect(extra).toEqual([]);
+  });
+});
+
+describe('keepFailedCopyHours', () => {
+  const granted = (statements: PolicyStatementJson[]) =>
+    statements.filter((s) => s.Effect === 'Allow' && asList(s.Action).includes('dynamodb:TagResource'));
+
+  test('off (the default): no TagResource at all', () => {
+    expect(granted(drillRoleStatements({}))).toEqual([]);
+  });
+
+  test('on: TagResource on the restored copies (table/<prefix>*) only', () => {
+    const [statement, ...more] = granted(drillRoleStatements());
+    expect(more).toEqual([]);
+    expect(statement.Sid).toBe('TagKeptCopiesOnly');
+    expect(JSON.stringify(statement.Resource)).toMatch(/:table\/drill-copy-\*"/);
   });
 });
