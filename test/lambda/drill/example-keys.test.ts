@@ -1,0 +1,62 @@
+import { FlowWorld, type Item, orderItems, scheduledEvent } from '../support/flow-world';
+
+/**
+ * Reports name example keys for every item-level failure (issue 13, section 4): an item count
+ * short of the source names keys the restore lacks (within the read budget), a sample difference
+ * names the keys that differ. Keys only: never other attribute values.
+ */
+
+let world: FlowWorld;
+
+const CREATED = '2026-11-01T00:00:00.000Z';
+const withTimes = (i: number): Item => ({ createdAt: { S: CREATED }, updatedAt: { S: CREATED }, secret: { S: `value-${i}` } });
+
+function setUp(drill: { createdAtAttribute?: string; updatedAtAttribute?: string } = {}) {
+  world = new FlowWorld();
+  world.addSourceTable({ name: 'orders', items: orderItems(40, withTimes), drill });
+  world.addRecoveryPoint({ table: 'orders', ageMinutes: 180 });
+}
+
+const check = (name: string) => world.published()[0].json.checks.find((c: { check: string }) => c.check === name);
+
+test('tolerance count short: names the missing keys, found by a keys-only scan of the source', async () => {
+  setUp();
+  world.nextRestores({ mutateItems: (items) => items.filter((item) => !['ORDER#0003', 'ORDER#0017'].includes(item.pk.S ?? '')) });
+  await world.invoke(scheduledEvent());
+  const count = check('item count');
+  expect(count.status).toBe('FAIL');
+  expect(count.summary).toMatch(/missing keys, e\.g\. \{pk=ORDER#0003, sk=META\} \{pk=ORDER#0017, sk=META\}$/);
+  expect(world.published()[0].email).toContain('{pk=ORDER#0003, sk=META}');
+  expect(JSON.stringify(world.published()[0].json)).not.toContain('value-3');
+});
+
+test("exact count short: the keys come from the count's own scan of the source", async () => {
+  setUp({ createdAtAttribute: 'createdAt' });
+  world.nextRestores({ mutateItems: (items) => items.filter((item) => item.pk.S !== 'ORDER#0025') });
+  await world.invoke(scheduledEvent());
+  const count = check('item count');
+  expect(count).toMatchObject({ status: 'FAIL', numbers: { mode: 'exact', restoredItems: 39, sourceItems: 40 } });
+  expect(count.summary).toMatch(/1 missing; missing keys, e\.g\. \{pk=ORDER#0025, sk=META\}$/);
+});
+
+test('no read budget left for the search: says so instead of naming keys', async () => {
+  setUp();
+  world.nextRestores({ mutateItems: (items) => items.slice(1) });
+  // Enough budget for the count, none for a second scan.
+  const engine = world.engine({ targets: { ...world.config().targets, sourceReadBudgetUnits: 2 } });
+  await world.invoke(scheduledEvent(), { engine });
+  const count = check('item count');
+  if (count.status === 'FAIL') expect(count.summary).toMatch(/missing keys, e\.g\.|no missing key found within the read budget and time/);
+});
+
+test('sample differences name the keys that differ', async () => {
+  setUp({ updatedAtAttribute: 'updatedAt' });
+  world.nextRestores({
+    mutateItems: (items) => items.map((item) => (item.pk.S === 'ORDER#0009' ? { ...item, total: { N: '0' } } : item)),
+  });
+  const engine = world.engine({ targets: { ...world.config().targets, sampleSize: 40 } });
+  await world.invoke(scheduledEvent(), { engine });
+  const sample = check('sample compare');
+  expect(sample.status).toBe('FAIL');
+  expect(sample.summary).toContain('1 differ: {pk=ORDER#0009, sk=META}');
+});
