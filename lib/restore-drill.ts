@@ -85,9 +85,10 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * Stack outputs the `restore-drill` CLI finds the drill by (cli/deployment.ts):
    * `DrillFunctionName`, `HistoryTableName`, `DrilledTableArns`, `DrillLogGroupName`,
    * `RestoreRoleArn`, with exactly these logical IDs so `restore-drill --stack <your stack>`
-   * works. One drill per stack can have them: set false on the others (the CLI then cannot find
-   * those), and in a stack that declares these outputs itself (RestoreDrillStack does).
-   * @default true
+   * works. One drill per stack can have them: by default the first drill of a stack gets them and
+   * later ones do not; `true` insists (refused if another drill of the stack has them), `false`
+   * leaves them out (for a stack that declares them itself, as RestoreDrillStack does).
+   * @default - true for the first drill of a stack
    */
   readonly cliOutputs?: boolean;
 }
@@ -290,7 +291,7 @@ export class RestoreDrill extends Construct {
     this.lambdaErrorsAlarm = alarms.lambdaErrors;
     this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
 
-    if (props.cliOutputs !== false) this.addCliOutputs();
+    if (props.cliOutputs !== false) this.addCliOutputs(props.cliOutputs === true);
     if (props.dashboard !== false) {
       this.dashboard = new DrillDashboard(this, 'Overview', {
         drillLogGroup: this.drillLogGroup,
@@ -302,10 +303,12 @@ export class RestoreDrill extends Construct {
   }
 
   /** The outputs `restore-drill` reads, at the stack's top level (their logical IDs are the names the CLI looks for). */
-  private addCliOutputs(): void {
+  private addCliOutputs(required: boolean): void {
     const stack = Stack.of(this);
     const owner = stacksWithCliOutputs.get(stack);
     if (owner) {
+      // Another drill of this stack has them; only asking for them explicitly is an error.
+      if (!required) return;
       throw new Error(
         `${this.node.path}: the stack already has the CLI's outputs (DrillFunctionName...) of ${owner}; set cliOutputs: false on all but one drill per stack`,
       );

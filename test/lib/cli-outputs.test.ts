@@ -18,13 +18,14 @@ test("RestoreDrill in the client's own stack: the CLI's outputs, at the stack's 
   expect(JSON.stringify(outputs.DrilledTableArns)).toContain(':table/orders');
 });
 
-test('a second drill in the same stack with the outputs is refused, naming the fix', () => {
+test('one drill per stack has them: a second one goes without, unless it insists (refused, naming the fix)', () => {
   const stack = host();
   new RestoreDrill(stack, 'OrdersDrill', { tables: ['orders'] });
-  expect(() => new RestoreDrill(stack, 'ScansDrill', { tables: ['scans'], fixtureTableName: 'scans-fixture' })).toThrow(
+  new RestoreDrill(stack, 'ScansDrill', { tables: ['scans'], fixtureTableName: 'scans-fixture' });
+  expect(Object.keys(Template.fromStack(stack).toJSON().Outputs).sort()).toEqual([...CLI_OUTPUT_NAMES].sort());
+  expect(() => new RestoreDrill(stack, 'UsersDrill', { tables: ['users'], fixtureTableName: 'users-fixture', cliOutputs: true })).toThrow(
     /already has the CLI's outputs .* of ClientStack\/OrdersDrill; set cliOutputs: false on all but one drill per stack/,
   );
-  new RestoreDrill(stack, 'ScansDrill2', { tables: ['scans'], fixtureTableName: 'scans-fixture-2', cliOutputs: false });
 });
 
 test('RestoreDrillStack: its outputs keep their logical IDs, none added', () => {
