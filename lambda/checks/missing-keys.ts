@@ -30,18 +30,27 @@ function hash(text: string): number {
 
 export class RestoredKeys {
   private readonly hashes = new Set<number>();
+  private remembered = 0;
   private overflowed = false;
 
-  constructor(private readonly keySchema: readonly KeySchemaElement[]) {}
+  constructor(
+    private readonly keySchema: readonly KeySchemaElement[],
+    private readonly limit = MAX_REMEMBERED_KEYS,
+  ) {}
 
   remember(item: Item): void {
     if (this.overflowed) return;
-    if (this.hashes.size >= MAX_REMEMBERED_KEYS) {
+    // Counted per item, not per hash: colliding keys must not let the set grow past the limit unnoticed.
+    if (++this.remembered > this.limit) {
       this.overflowed = true;
       this.hashes.clear();
       return;
     }
     this.hashes.add(hash(keyId(item, this.keySchema)));
+  }
+
+  get limitText(): string {
+    return this.limit.toLocaleString('en-US');
   }
 
   /** False when too many items were restored to remember their keys. */
@@ -108,6 +117,6 @@ export async function findMissingKeys(
 /** The words a report adds to a shortfall: the example keys, or why there are none. */
 export function missingKeysText(examples: MissingKeyExamples, restored: RestoredKeys, searchStopped: boolean): string {
   if (examples.keys.length > 0) return `; missing keys, e.g. ${examples.describe()}`;
-  if (!restored.complete) return `; no example keys (more than ${MAX_REMEMBERED_KEYS.toLocaleString('en-US')} restored items to remember)`;
+  if (!restored.complete) return `; no example keys (more than ${restored.limitText} restored items to remember)`;
   return searchStopped ? '; no missing key found within the read budget and time' : '';
 }

@@ -1,3 +1,4 @@
+import { MissingKeyExamples, missingKeysText, RestoredKeys } from '../../../lambda/checks/missing-keys';
 import { FlowWorld, type Item, orderItems, scheduledEvent } from '../support/flow-world';
 
 /**
@@ -39,14 +40,31 @@ test("exact count short: the keys come from the count's own scan of the source",
   expect(count.summary).toMatch(/1 missing; missing keys, e\.g\. \{pk=ORDER#0025, sk=META\}$/);
 });
 
-test('no read budget left for the search: says so instead of naming keys', async () => {
-  setUp();
-  world.nextRestores({ mutateItems: (items) => items.slice(1) });
-  // Enough budget for the count, none for a second scan.
-  const engine = world.engine({ targets: { ...world.config().targets, sourceReadBudgetUnits: 2 } });
-  await world.invoke(scheduledEvent(), { engine });
-  const count = check('item count');
-  if (count.status === 'FAIL') expect(count.summary).toMatch(/missing keys, e\.g\.|no missing key found within the read budget and time/);
+describe('when no key can be named, the report says why', () => {
+  const schema = [{ AttributeName: 'pk', KeyType: 'HASH' as const }];
+  const item = (pk: string): Item => ({ pk: { S: pk } });
+
+  test('the search stopped (read budget or time) before finding one', () => {
+    const restored = new RestoredKeys(schema);
+    restored.remember(item('a'));
+    const examples = new MissingKeyExamples(restored, schema);
+    examples.consider(item('a'));
+    expect(missingKeysText(examples, restored, true)).toBe('; no missing key found within the read budget and time');
+    examples.consider(item('b'));
+    expect(missingKeysText(examples, restored, true)).toBe('; missing keys, e.g. {pk=b}');
+  });
+
+  test('too many restored items to remember their keys', () => {
+    const restored = new RestoredKeys(schema, 3);
+    for (const pk of ['1', '2', '3']) restored.remember(item(pk));
+    expect(restored.complete).toBe(true);
+    restored.remember(item('4'));
+    expect(restored.complete).toBe(false);
+    const examples = new MissingKeyExamples(restored, schema);
+    examples.consider(item('never restored'));
+    expect(examples.keys).toEqual([]);
+    expect(missingKeysText(examples, restored, false)).toBe('; no example keys (more than 3 restored items to remember)');
+  });
 });
 
 test('sample differences name the keys that differ', async () => {
