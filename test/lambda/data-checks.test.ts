@@ -237,7 +237,7 @@ describe('a backup taken before the upgrade that added the version marker', () =
     });
     expect(check('item count')).toMatchObject({
       status: 'FAIL',
-      summary: 'restored 39, source 40 items created before the recovery point: 1 missing',
+      summary: `restored 39, source 40 items created before the recovery point: 1 missing; missing keys, e.g. ${roomKey}`,
     });
     expect(report.attributes.verdict).toBe('FAIL');
   });
