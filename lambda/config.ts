@@ -37,7 +37,15 @@ export const ENV = {
    * production values); the local harness sets it so a drill on this machine takes seconds.
    */
   waitTuning: 'DRILL_WAIT_TUNING',
+  /** Optional: hours a FAILed drill's copy is kept (the `keepFailedCopyHours` setting); unset or 0: deleted at once. */
+  keepFailedCopyHours: 'DRILL_KEEP_FAILED_COPY_HOURS',
 } as const;
+
+/** Set by Lambda: the function's log group, which the report links to. */
+export const LAMBDA_LOG_GROUP_ENV = 'AWS_LAMBDA_LOG_GROUP_NAME';
+
+/** The tag a kept copy carries: its expiry (ISO time), for a person looking at the table. */
+export const KEPT_UNTIL_TAG = 'restore-drill:kept-until';
 
 /**
  * One source table the drill restores and checks, with the options of its `tables` entry (each
@@ -119,6 +127,10 @@ export interface DrillConfig {
   readonly wait: WaitTuning;
   readonly recoveryPointSelection: RecoveryPointSelection;
   readonly restoreTesting?: RestoreTestingConfig;
+  /** Hours a FAILed drill's copy is kept for investigation; 0 or absent: deleted at once. */
+  readonly keepFailedCopyHours?: number;
+  /** The drill Lambda's log group, linked from reports. */
+  readonly logGroupName?: string;
 }
 
 /** Index names of the drill-history table, as the engine queries them. */

@@ -1,6 +1,6 @@
 // Namespace import: lets esbuild leave out the parts of zod the drill does not use.
 import * as z from 'zod';
-import { DEFAULT_WAIT_TUNING, type DrillConfig, ENV, LATEST_RECOVERY_POINT } from './config';
+import { DEFAULT_WAIT_TUNING, type DrillConfig, ENV, LAMBDA_LOG_GROUP_ENV, LATEST_RECOVERY_POINT } from './config';
 import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
 import { SETTINGS } from './settings/spec';
 import { TABLE_OPTIONS, parseTableReference } from './settings/tables';
@@ -110,6 +110,16 @@ function json<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T 
   return result.data;
 }
 
+function keepFailedCopyHours(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[ENV.keepFailedCopyHours];
+  if (!text) return undefined;
+  try {
+    return SETTINGS.keepFailedCopyHours.check(Number(text), 'keepFailedCopyHours');
+  } catch (error) {
+    throw new ConfigError(`environment variable ${ENV.keepFailedCopyHours}: ${(error as Error).message}`);
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
   const tables = json(env, ENV.tables, z.array(drilledTableSchema));
   const vaultNames = required(env, ENV.vaultNames)
@@ -137,5 +147,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
       ? json(env, ENV.recoveryPointSelection, selectionSchema)
       : LATEST_RECOVERY_POINT,
     restoreTesting: env[ENV.restoreTesting] ? json(env, ENV.restoreTesting, restoreTestingSchema) : undefined,
+    keepFailedCopyHours: keepFailedCopyHours(env),
+    logGroupName: env[LAMBDA_LOG_GROUP_ENV] || undefined,
   };
 }

@@ -27,6 +27,8 @@ export class RestoreDrillStack extends Stack {
     super(scope, id, props.consoleTemplate ? { ...props, synthesizer: new BootstraplessSynthesizer() } : props);
     this.drill = new RestoreDrill(this, 'Drill', {
       ...props.settings,
+      // This stack declares the CLI's outputs itself (below), with the logical IDs it always had.
+      cliOutputs: false,
       ...(props.consoleTemplate ? { codeSource: 'inline', deployTime: addConsoleParameters(this, props.settings ?? {}) } : {}),
     });
     if (props.consoleTemplate) this.groupConsoleParameters();

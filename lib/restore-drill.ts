@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, type CustomResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,6 +14,7 @@ import type { DrilledTable, RecoveryPointSelection } from '../lambda/config';
 import { drillTargets } from '../lambda/settings/targets';
 import { DrillAlarms } from './constructs/alarms';
 import { DrillBackup } from './constructs/backup';
+import { DrillDashboard } from './constructs/dashboard';
 import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
 import { DrillHistory } from './constructs/drill-history';
 import { DrillFixture } from './constructs/fixture';
@@ -73,7 +74,37 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * @default - only the checks registered in lambda/checks/custom/index.ts
    */
   readonly customCheckModules?: readonly string[];
+  /**
+   * A CloudWatch dashboard of the drills (lib/constructs/dashboard.ts): per table the last
+   * verdict and when it was last proven restorable, RTO and RPO against their targets, items
+   * proven, drill duration, the alarms' states. Beyond CloudWatch's free dashboards it costs
+   * about $3 a month.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Stack outputs the `restore-drill` CLI finds the drill by (cli/deployment.ts):
+   * `DrillFunctionName`, `HistoryTableName`, `DrilledTableArns`, `DrillLogGroupName`,
+   * `RestoreRoleArn`, with exactly these logical IDs so `restore-drill --stack <your stack>`
+   * works. One drill per stack can have them: by default the first drill of a stack gets them and
+   * later ones do not; `true` insists (refused if another drill of the stack has them), `false`
+   * leaves them out (for a stack that declares them itself, as RestoreDrillStack does).
+   * @default - true for the first drill of a stack
+   */
+  readonly cliOutputs?: boolean;
 }
+
+/** The outputs the `restore-drill` CLI reads (cli/deployment.ts), as RestoreDrill and RestoreDrillStack name them. */
+export const CLI_OUTPUT_NAMES = [
+  'DrillFunctionName',
+  'HistoryTableName',
+  'DrilledTableArns',
+  'DrillLogGroupName',
+  'RestoreRoleArn',
+] as const;
+
+/** Stacks that have the CLI's outputs, and the drill they belong to: one per stack. */
+const stacksWithCliOutputs = new WeakMap<Stack, string>();
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export { METRICS_NAMESPACE, SERVICE_NAME };
@@ -132,6 +163,8 @@ export class RestoreDrill extends Construct {
   public readonly restoreTestEndedRule?: events.Rule;
   /** With `notifyBackupFailures`: failed backup and copy jobs of the drilled tables. */
   public readonly backupFailedRule?: events.Rule;
+  /** Present unless `dashboard` is false. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   public readonly drillFailedAlarm: cloudwatch.Alarm;
   public readonly noDrillFinishedAlarm: cloudwatch.Alarm;
   public readonly lambdaErrorsAlarm: cloudwatch.Alarm;
@@ -244,6 +277,9 @@ export class RestoreDrill extends Construct {
         : `${stack.formatArn({ service: 'backup', resource: 'restore-testing-plan', resourceName: plan, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}-`,
     );
 
+    const targets = deployTime
+      ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }
+      : drillTargets(settings);
     const drill = new DrillFunction(this, 'Function', {
       drilledTables: this.drilledTables,
       vaultNames,
@@ -265,10 +301,9 @@ export class RestoreDrill extends Construct {
       reportTopic: this.topic,
       failureTopic: this.failureTopic,
       historyTable: this.historyTable,
-      targets: deployTime
-        ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }
-        : drillTargets(settings),
+      targets,
       reservedConcurrency: props.reservedConcurrency,
+      keepFailedCopyHours: settings.keepFailedCopyHours,
       deployTimeTableArns,
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),
@@ -308,6 +343,42 @@ export class RestoreDrill extends Construct {
     this.noDrillFinishedAlarm = alarms.noDrillFinished;
     this.lambdaErrorsAlarm = alarms.lambdaErrors;
     this.failureQueueNotEmptyAlarm = alarms.failureQueueNotEmpty;
+
+    if (props.cliOutputs !== false) this.addCliOutputs(props.cliOutputs === true);
+    if (props.dashboard !== false) {
+      this.dashboard = new DrillDashboard(this, 'Overview', {
+        drillLogGroup: this.drillLogGroup,
+        rtoTargetMinutes: targets.rtoTargetMinutes,
+        rpoTargetMinutes: targets.rpoTargetMinutes,
+        alarms: [alarms.drillFailed, alarms.noDrillFinished, alarms.lambdaErrors, alarms.failureQueueNotEmpty],
+      }).dashboard;
+    }
+  }
+
+  /** The outputs `restore-drill` reads, at the stack's top level (their logical IDs are the names the CLI looks for). */
+  private addCliOutputs(required: boolean): void {
+    const stack = Stack.of(this);
+    const owner = stacksWithCliOutputs.get(stack);
+    if (owner) {
+      // Another drill of this stack has them; only asking for them explicitly is an error.
+      if (!required) return;
+      throw new Error(
+        `${this.node.path}: the stack already has the CLI's outputs (DrillFunctionName...) of ${owner}; set cliOutputs: false on all but one drill per stack`,
+      );
+    }
+    stacksWithCliOutputs.set(stack, this.node.path);
+    const outputs = new Construct(this, 'CliOutputs');
+    const values: Record<(typeof CLI_OUTPUT_NAMES)[number], string> = {
+      DrillFunctionName: this.drillFunction.functionName,
+      HistoryTableName: this.historyTable.tableName,
+      DrilledTableArns: Fn.join(
+        ',',
+        this.drilledTables.map((table) => table.tableArn),
+      ),
+      DrillLogGroupName: this.drillLogGroup.logGroupName,
+      RestoreRoleArn: this.restoreRole.roleArn,
+    };
+    for (const [name, value] of Object.entries(values)) new CfnOutput(outputs, name, { value }).overrideLogicalId(name);
   }
 }
 

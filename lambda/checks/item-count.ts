@@ -7,6 +7,7 @@ import { formatCount, formatPercent } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
 import { withoutDrillItemsFilter } from './drill-items';
+import { findMissingKeys, MissingKeyExamples, missingKeysText, RestoredKeys } from './missing-keys';
 import { timestampOf } from './timestamps';
 
 /**
@@ -31,12 +32,15 @@ export const itemCountCheck: CheckDefinition = {
     let restoredBefore = 0;
     let restoredWithoutTimestamp = 0;
     let marker: FixtureMarker | 'malformed' | undefined;
+    // Keys of the restored items, to name examples of what a short count lacks (missing-keys.ts).
+    const restoredKeys = new RestoredKeys(context.restored?.keySchema ?? context.source?.keySchema ?? []);
     return {
       observeDrillItem(item: Item) {
         if (context.table.fixture && isFixtureMarker(item)) marker = readFixtureMarker(item);
       },
       observeScannedItem(item) {
         restoredTotal += 1;
+        restoredKeys.remember(item);
         if (!createdAt) return;
         const created = timestampOf(item.attribute(createdAt));
         if (created === undefined) restoredWithoutTimestamp += 1;
@@ -46,8 +50,8 @@ export const itemCountCheck: CheckDefinition = {
         const reseeded = reseededFixtureCount(context, marker, restoredTotal);
         if (reseeded) return reseeded;
         return createdAt
-          ? exactCount(context, createdAt, restoredBefore, restoredWithoutTimestamp)
-          : toleranceCount(context, restoredTotal);
+          ? exactCount(context, createdAt, restoredBefore, restoredWithoutTimestamp, restoredKeys)
+          : toleranceCount(context, restoredTotal, restoredKeys);
       },
     };
   },
@@ -140,6 +144,7 @@ async function countSourceCreatedBefore(
   source: TableShape,
   createdAt: string,
   cutoff: number,
+  examples?: MissingKeyExamples,
 ): Promise<SourceCount> {
   const notCounted = ruledOut(context, source);
   if (notCounted) return notCounted;
@@ -154,7 +159,10 @@ async function countSourceCreatedBefore(
       if (context.isDrillItem(item)) return;
       const created = timestampOf(item[createdAt]);
       if (created === undefined) withoutTimestamp += 1;
-      else if (created < cutoff) before += 1;
+      else if (created < cutoff) {
+        before += 1;
+        examples?.consider(item);
+      }
     },
   );
   return summary.stoppedEarly
@@ -179,10 +187,13 @@ async function exactCount(
   createdAt: string,
   restored: number,
   restoredWithoutTimestamp: number,
+  restoredKeys: RestoredKeys,
 ): Promise<CheckResult> {
   if (!context.source) return sourceMissing(context);
   const cutoff = context.recoveryPoint.creationDate;
-  const counted = await countSourceCreatedBefore(context, context.source, createdAt, cutoff.getTime());
+  // The count reads every source key anyway: examples of missing ones cost no extra reads.
+  const examples = new MissingKeyExamples(restoredKeys, context.source.keySchema);
+  const counted = await countSourceCreatedBefore(context, context.source, createdAt, cutoff.getTime(), examples);
   if (counted.stoppedBy === 'time') return notEvaluated(restored, counted.consumedUnits);
   if (counted.count === undefined) return notCountedWarning(context, restored, counted);
   const numbers = {
@@ -202,7 +213,7 @@ async function exactCount(
     return {
       check: 'item count',
       status: 'FAIL',
-      summary: `${summary}: ${formatCount(counted.count - restored)} missing`,
+      summary: `${summary}: ${formatCount(counted.count - restored)} missing${missingKeysText(examples, restoredKeys, false)}`,
       nextStep:
         'the source holds items created before the recovery point that the restore lacks: the backup lost them; compare keys between the tables',
       ...result,
@@ -218,7 +229,7 @@ async function exactCount(
   };
 }
 
-async function toleranceCount(context: CheckContext, restored: number): Promise<CheckResult> {
+async function toleranceCount(context: CheckContext, restored: number, restoredKeys: RestoredKeys): Promise<CheckResult> {
   if (!context.source) return sourceMissing(context);
   const tolerance = context.table.itemCountTolerancePercent ?? context.targets.itemCountTolerancePercent;
   const counted = await countWholeSource(context, context.source);
@@ -249,17 +260,25 @@ async function toleranceCount(context: CheckContext, restored: number): Promise<
       sourceReadUnits,
     };
   }
+  // A counted shortfall: look for example keys within what is left of the read budget.
+  let missing = '';
+  let searchUnits = 0;
+  if (!estimated && restored < sourceCount) {
+    const search = await findMissingKeys(context, context.source, restoredKeys);
+    missing = missingKeysText(search.examples, restoredKeys, search.stoppedShort);
+    searchUnits = search.consumedUnits;
+  }
   return {
     check: 'item count',
     status: estimated ? 'WARN' : 'FAIL',
-    summary: estimated ? `${summary}; source count is DynamoDB's ~6-hourly estimate` : summary,
+    summary: estimated ? `${summary}; source count is DynamoDB's ~6-hourly estimate` : `${summary}${missing}`,
     nextStep: estimated
       ? counted.ruledOut?.reason === 'pace'
         ? 'the source cannot be counted at sourceReadUnitsPerSecond in one invocation: raise it if the table has capacity to spare, or drill this table on its own schedule'
         : 'raise sourceReadBudgetUnits to count the source exactly, or declare a created-at attribute'
       : 'the restore differs from the source by more than the tolerance: check for lost items, or widen the tolerance if the table churns fast',
     numbers,
-    sourceReadUnits,
+    sourceReadUnits: sourceReadUnits + searchUnits,
   };
 }
 

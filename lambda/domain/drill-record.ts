@@ -61,11 +61,14 @@ export interface RestoreJobFacts {
 export interface CleanupOutcome {
   /**
    * deleted: DeleteTable accepted; absent: no copy existed; failed: see error; refused: safety rule
-   * stopped it; aws-backup: a restore test's copy, which AWS Backup deletes.
+   * stopped it; aws-backup: a restore test's copy, which AWS Backup deletes; kept: a FAILed drill's
+   * copy kept for investigation (keepFailedCopyHours) until `keptUntil`.
    */
-  readonly result: 'deleted' | 'absent' | 'failed' | 'refused' | 'aws-backup';
+  readonly result: 'deleted' | 'absent' | 'failed' | 'refused' | 'aws-backup' | 'kept';
   readonly tableName?: string;
   readonly detail: string;
+  /** ISO time after which the sweep of a scheduled run deletes a kept copy. */
+  readonly keptUntil?: string;
 }
 
 /** The tested recovery procedure a drill proved (lambda/report/runbook.ts): what a person runs on the day. */

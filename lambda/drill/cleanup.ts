@@ -1,8 +1,9 @@
-import type { DrillConfig } from '../config';
+import { type DrillConfig, KEPT_UNTIL_TAG } from '../config';
 import type { Clock } from '../ports/clock';
 import type { DynamoDbPort } from '../ports/dynamodb-port';
 import { step } from '../errors/drill-step';
 import { explainError } from '../report/failure-advice';
+import { formatTime } from '../report/format';
 import type { CleanupOutcome, DrillRecord } from '../domain/drill-record';
 import type { TimeBudget } from './time-budget';
 import { waitForTableActive } from './wait-for-restore';
@@ -84,6 +85,56 @@ export async function deleteRestoredCopy(args: {
       result: 'failed',
       tableName,
       detail: `could not delete ${tableName}: ${explainError('DeleteTable', error)}; the next scheduled drill retries, or delete it by hand`,
+    };
+  }
+}
+
+/** True when the drill's checks (or an error outside them) will FAIL it: a copy worth keeping. */
+export function failedBeforeCleanup(drill: Pick<DrillRecord, 'checked'>): boolean {
+  const checked = drill.checked;
+  return Boolean(checked && (checked.failure !== undefined || checked.checks.some((c) => c.status === 'FAIL')));
+}
+
+/**
+ * Keeps a FAILed drill's copy for `hours` (keepFailedCopyHours) instead of deleting it: under the
+ * same safety rules as a delete (only this drill's own copy), tagged with its expiry for a person
+ * in the console. The history record's `keptUntil` is what the sweep goes by (deleteLeftoverCopies);
+ * the tag is a courtesy, so a tag that cannot be written is reported, not fatal. Never throws.
+ */
+export async function keepRestoredCopy(args: {
+  config: DrillConfig;
+  dynamodb: DynamoDbPort;
+  clock: Clock;
+  drill: DrillRecord;
+  hours: number;
+}): Promise<CleanupOutcome> {
+  const { config, dynamodb, clock, drill, hours } = args;
+  const tableName = drill.restoredTableName;
+  try {
+    const table = await step('DescribeTable', () => dynamodb.describeTable(tableName));
+    if (!table) return { result: 'absent', tableName, detail: `no copy to keep (${tableName} does not exist)` };
+    if (table.status === 'DELETING') return { result: 'deleted', tableName, detail: `${tableName} is already being deleted` };
+    const refusal = deletionRefusal(config, drill, tableName);
+    if (refusal) return { result: 'refused', tableName, detail: `left ${tableName} in place: ${refusal}` };
+    const keptUntil = new Date(clock.now() + hours * 3_600_000).toISOString();
+    let untagged = '';
+    try {
+      if (!table.arn) throw new Error('DescribeTable returned no TableArn');
+      await step('TagResource', () => dynamodb.tagTable(table.arn as string, { [KEPT_UNTIL_TAG]: keptUntil }));
+    } catch (error) {
+      untagged = ` (not tagged ${KEPT_UNTIL_TAG}: ${explainError('TagResource', error)})`;
+    }
+    return {
+      result: 'kept',
+      tableName,
+      keptUntil,
+      detail: `kept ${tableName} for investigation until ${formatTime(keptUntil)} (keepFailedCopyHours ${hours})${untagged}; the first scheduled drill after that deletes it`,
+    };
+  } catch (error) {
+    return {
+      result: 'failed',
+      tableName,
+      detail: `could not keep or delete ${tableName}: ${explainError('DescribeTable', error)}; the next scheduled drill deletes it, or delete it by hand`,
     };
   }
 }

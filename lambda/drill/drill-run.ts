@@ -12,9 +12,10 @@ import type { FinishedDrill } from '../report/drill-report';
 import { explainError } from '../report/failure-advice';
 import { buildRunbook } from '../report/runbook';
 import { checkContext, checksFor } from './check-copy';
-import { deleteRestoredCopy } from './cleanup';
+
 import { DELETION_WATCH_MAX_MS, checkCopyDeletion } from './restore-test-deletion';
 import { sendValidationResult, validationMessage } from './restore-test';
+import { deleteRestoredCopy, failedBeforeCleanup, keepRestoredCopy } from './cleanup';
 import { restoredTableName } from './drill-id';
 import { LOCATE_GIVE_UP_MS } from './find-restore-job';
 import { restoreMetadata } from './restore-metadata';
@@ -329,6 +330,20 @@ export class DrillRun extends RestoreSteps {
   /** Step 5: deletes the restored copy, under every safety rule of cleanup.ts; a failure is reported, never thrown. */
   private async deleteCopy(): Promise<CleanupOutcome> {
     const { engine } = this;
+    const keepHours = engine.config.keepFailedCopyHours ?? 0;
+    if (keepHours > 0 && this.record.restoreJobId && failedBeforeCleanup(this.record)) {
+      const kept = await keepRestoredCopy({
+        config: engine.config,
+        dynamodb: engine.dynamodb,
+        clock: engine.clock,
+        drill: this.record,
+        hours: keepHours,
+      });
+      if (kept.result === 'kept') {
+        this.log.info('restored copy of a FAILed drill kept for investigation', { cleanup: kept });
+        return kept;
+      }
+    }
     const cleanup = await deleteRestoredCopy({
       config: engine.config,
       dynamodb: engine.dynamodb,

@@ -31,7 +31,7 @@ interface Delivery {
 export async function publishReport(delivery: Delivery): Promise<DrillEnd> {
   const { engine, owner, log, drill } = delivery;
   const { verdict } = drill.outcome;
-  const message = drillMessage(drill);
+  const message = drillMessage(drill, { logGroupName: engine.config.logGroupName });
   const publishedTo = [...(drill.publishedTo ?? [])];
   const pending = reportTopics(verdict, engine.config).filter((topic) => !publishedTo.includes(topic));
   if (publishedTo.length > 0) log.info('report already published to some topics; sending it to the others only', { publishedTo, pending });

@@ -31,7 +31,10 @@ export async function resumeStaleDrills(engine: Engine, invocation: Invocation):
   return results;
 }
 
-/** Deletes restored copies whose drill is FINISHED but whose delete failed; reports what it did. */
+/**
+ * Deletes restored copies whose drill is FINISHED but whose delete failed, and kept copies
+ * (keepFailedCopyHours) once their time is up; reports what it did.
+ */
 export async function deleteLeftoverCopies(engine: Engine, invocation: Invocation): Promise<string[]> {
   const done: string[] = [];
   for (const tableName of await engine.dynamodb.listTableNames(engine.config.restoreTablePrefix)) {
@@ -42,6 +45,16 @@ export async function deleteLeftoverCopies(engine: Engine, invocation: Invocatio
       continue;
     }
     if (drill.status !== 'FINISHED') continue;
+    // A FAILed drill's copy kept for investigation (keepFailedCopyHours) is no leftover until it expires.
+    const kept = drill.outcome?.cleanup.result === 'kept' ? drill.outcome.cleanup.keptUntil : undefined;
+    if (kept && Date.parse(kept) > engine.clock.now()) {
+      engine.logger.info('restored copy kept for investigation; not a leftover yet', {
+        drillId: drill.drillId,
+        tableName,
+        keptUntil: kept,
+      });
+      continue;
+    }
     const cleanup = await deleteRestoredCopy({
       config: engine.config,
       dynamodb: engine.dynamodb,
@@ -50,7 +63,7 @@ export async function deleteLeftoverCopies(engine: Engine, invocation: Invocatio
       drill,
     });
     engine.logger.info('leftover restored copy', { drillId: drill.drillId, cleanup });
-    done.push(`${tableName}: ${cleanup.result}`);
+    done.push(`${tableName}: ${cleanup.result}${kept ? ` (kept for investigation until ${kept})` : ''}`);
   }
   return done;
 }

@@ -27,6 +27,11 @@ export function decideOutcome(parts: CheckedOutcome & { cleanup: CleanupOutcome;
 export function emitMetrics(metrics: Metrics, drill: DrillRecord, outcome: DrillOutcome): void {
   metrics.addMetadata('table', drill.sourceTable);
   metrics.addMetadata('drillId', drill.drillId);
+  // Per-table facts for the dashboard's Logs Insights widgets (lib/constructs/dashboard.ts): the
+  // metrics carry only the service dimension, the EMF line carries these beside them.
+  metrics.addMetadata('verdict', outcome.verdict);
+  if (outcome.restoredScan) metrics.addMetadata('itemsProven', String(outcome.restoredScan.items));
+  metrics.addMetadata('drillDurationSeconds', String(Math.round((Date.parse(outcome.finishedAt) - Date.parse(drill.startedAt)) / 1000)));
   metrics.addMetric('DrillCompleted', MetricUnit.Count, 1);
   metrics.addMetric('DrillFailed', MetricUnit.Count, outcome.verdict === 'FAIL' ? 1 : 0);
   if (outcome.restoreDurationSeconds !== undefined) {

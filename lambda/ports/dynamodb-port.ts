@@ -14,6 +14,7 @@ import {
   ResourceNotFoundException,
   ScanCommand,
   type TableDescription,
+  TagResourceCommand,
   paginateListTables,
 } from '@aws-sdk/client-dynamodb';
 import { ObjectItem, type ScannedItem, WireItem, readScanPageFromWire, type WirePage } from './scan-wire';
@@ -127,6 +128,8 @@ export interface DynamoDbPort {
   getItem(tableName: string, key: Item): Promise<Item | undefined>;
   putItem(tableName: string, item: Item): Promise<void>;
   deleteTable(tableName: string): Promise<void>;
+  /** TagResource: adds or replaces these tags on a table (by ARN). */
+  tagTable(tableArn: string, tags: Readonly<Record<string, string>>): Promise<void>;
   listTableNames(prefix: string): Promise<string[]>;
 }
 
@@ -336,6 +339,12 @@ export function createDynamoDbPort(
 
     async deleteTable(tableName) {
       await client.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+
+    async tagTable(tableArn, tags) {
+      await client.send(
+        new TagResourceCommand({ ResourceArn: tableArn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+      );
     },
 
     async listTableNames(prefix) {

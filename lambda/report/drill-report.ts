@@ -2,6 +2,7 @@ import type { CheckResult } from '../domain/check-result';
 import type { DrillOutcome, DrillRecord } from '../domain/drill-record';
 import type { DrillMessage } from '../ports/notifier-port';
 import { formatCount, formatDuration, formatTime } from './format';
+import { consoleLinks, investigationLines, type ReportContext, runbookPointer } from './investigate';
 
 /**
  * One SNS message per drill: a subject that says it all (verdict, table, RTO, RPO, and on a FAIL
@@ -119,7 +120,15 @@ function checkLines(checks: readonly CheckResult[]): string[] {
   ]);
 }
 
-export function reportText(drill: FinishedDrill): string {
+/** A copy kept for investigation (keepFailedCopyHours), else undefined. */
+function keptCopy(drill: FinishedDrill): { tableName: string; keptUntil: string } | undefined {
+  const { cleanup } = drill.outcome;
+  return cleanup.result === 'kept' && cleanup.keptUntil
+    ? { tableName: cleanup.tableName ?? drill.restoredTableName, keptUntil: cleanup.keptUntil }
+    : undefined;
+}
+
+export function reportText(drill: FinishedDrill, context: ReportContext = {}): string {
   const { outcome } = drill;
   const lines: string[] = [];
   lines.push(`${outcome.verdict}: restore drill of ${drill.sourceTable}`);
@@ -173,13 +182,16 @@ export function reportText(drill: FinishedDrill): string {
   lines.push('');
   lines.push('Cleanup');
   lines.push(`  ${outcome.cleanup.result}: ${outcome.cleanup.detail}`);
+  const investigation = investigationLines(drill, context, keptCopy(drill));
+  if (investigation.length) lines.push('', ...investigation);
   // The drill id closes every body, however long: it is what a subscriber de-duplicates on.
   const footer = `\n\nDrill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`;
   return `${clip(lines.join('\n'), BODY_LIMIT - footer.length)}${footer}`;
 }
 
-export function reportDocument(drill: FinishedDrill) {
+export function reportDocument(drill: FinishedDrill, context: ReportContext = {}) {
   const { outcome } = drill;
+  const kept = keptCopy(drill);
   return {
     verdict: outcome.verdict,
     table: drill.sourceTable,
@@ -208,14 +220,17 @@ export function reportDocument(drill: FinishedDrill) {
     },
     cleanup: outcome.cleanup,
     restoreTest: drill.restoreTest,
+    keptCopy: kept,
+    runbook: runbookPointer(drill),
+    links: consoleLinks(drill, context, { copyExists: Boolean(kept) }),
   };
 }
 
-export function drillMessage(drill: FinishedDrill): DrillMessage {
-  const json = JSON.stringify(reportDocument(drill));
+export function drillMessage(drill: FinishedDrill, context: ReportContext = {}): DrillMessage {
+  const json = JSON.stringify(reportDocument(drill, context));
   return {
     subject: reportSubject(drill),
-    bodies: { default: json, email: reportText(drill), 'email-json': json },
+    bodies: { default: json, email: reportText(drill, context), 'email-json': json },
     // drillId: a report can reach subscribers twice (see publishReport); the id tells a repeat.
     attributes: { verdict: drill.outcome.verdict, table: drill.sourceTable, drillId: drill.drillId },
   };

@@ -196,6 +196,14 @@ export const SETTINGS = {
   // 40,000 read units per second is DynamoDB's default per-table limit.
   sourceReadUnitsPerSecond: numberSetting({ default: 200, min: 1, max: 40_000 }),
   /**
+   * Hours to keep the restored copy of a FAILed drill for investigation (0: delete it at once, as
+   * every PASS is). A kept copy is tagged `restore-drill:kept-until`, named with its expiry in the
+   * report, never counted as a leftover while kept, and deleted by the first scheduled run after
+   * it expires. It costs its storage (and its reads) while kept.
+   * @default 0 (delete every copy at once)
+   */
+  keepFailedCopyHours: numberSetting({ default: 0, min: 0, max: 168, integer: true }),
+  /**
    * Name prefix of restored copies. The drill may delete any table with this prefix, so no
    * drilled table (nor the stack's own tables) may start with it.
    * @default 'drill-copy-'

@@ -57,6 +57,12 @@ export interface DrillFunctionProps {
    * @default - none
    */
   readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
+  /**
+   * Hours a FAILed drill's copy is kept for investigation; above 0 the drill may also tag its
+   * restored copies (`dynamodb:TagResource` on `table/<prefix>*` only).
+   * @default 0 (every copy deleted at once)
+   */
+  readonly keepFailedCopyHours?: number;
   /** @default 'asset' */
   readonly codeSource?: FunctionCodeSource;
   /**
@@ -122,6 +128,7 @@ export class DrillFunction extends Construct {
       environment[ENV.recoveryPointSelection] = JSON.stringify(props.recoveryPointSelection);
     }
     if (props.restoreTesting) environment[ENV.restoreTesting] = stack.toJsonString(props.restoreTesting.config);
+    if (props.keepFailedCopyHours) environment[ENV.keepFailedCopyHours] = String(props.keepFailedCopyHours);
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(
@@ -157,6 +164,7 @@ export class DrillFunction extends Construct {
       canaryTableArns: tables.filter((table) => table.canary).map((table) => table.tableArn),
       restoreRoleArn: props.restoreRole.roleArn,
       restoreKmsKeyArn: props.restoreKmsKeyArn,
+      tagRestoredCopies: Boolean(props.keepFailedCopyHours),
       sourceTableKeyArns: unique(tables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
       canaryTableKeyArns: unique(tables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
       restoreTestCopiesArn: props.restoreTesting?.copiesArn,

@@ -24,6 +24,8 @@ export interface DrillPermissionsScope {
   /** The role the drill passes to AWS Backup. */
   readonly restoreRoleArn: string;
   readonly restoreKmsKeyArn?: string;
+  /** The drill keeps FAILed copies (keepFailedCopyHours) and tags them with their expiry. */
+  readonly tagRestoredCopies?: boolean;
   /** Customer-managed keys of drilled tables (`kmsKeyArn`), and those of canary tables among them. */
   readonly sourceTableKeyArns: readonly string[];
   readonly canaryTableKeyArns: readonly string[];
@@ -106,6 +108,15 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
       actions: ['dynamodb:DeleteTable'],
       resources: [scope.restoredTablesArn],
     }),
+    ...(scope.tagRestoredCopies
+      ? [
+          new iam.PolicyStatement({
+            sid: 'TagKeptCopiesOnly',
+            actions: ['dynamodb:TagResource'],
+            resources: [scope.restoredTablesArn],
+          }),
+        ]
+      : []),
     new iam.PolicyStatement({
       sid: 'ListTables',
       actions: ['dynamodb:ListTables'],

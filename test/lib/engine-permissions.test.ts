@@ -70,6 +70,8 @@ const matches = (granted: string, action: string) =>
 
 /** Operations the engine calls only in native mode (AWS Backup restore testing): allowed only there. */
 const NATIVE_ONLY = new Set(['backup:PutRestoreValidationResult']);
+/** With keepFailedCopyHours on: the only setting that adds an engine call (TagResource on kept copies). */
+const KEEP_COPY = { keepFailedCopyHours: 24 } as const;
 
 function drillRoleStatements(settings?: RestoreDrillSettings): PolicyStatementJson[] {
   const { stack, template } = synthesize({ settings });
@@ -86,8 +88,9 @@ function drillRoleStatements(settings?: RestoreDrillSettings): PolicyStatementJs
 }
 
 describe.each([
-  ['drill mode', undefined],
-  ['native mode', NATIVE_SETTINGS],
+  // Both with keepFailedCopyHours on, so every operation the engine can call is granted somewhere.
+  ['drill mode', KEEP_COPY],
+  ['native mode', { ...NATIVE_SETTINGS, ...KEEP_COPY }],
 ] as const)('drill Lambda role vs the engine, %s', (mode, settings) => {
   const statements = drillRoleStatements(settings);
   const allowed = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action));
@@ -128,5 +131,21 @@ describe.each([
       .filter((action) => DESTRUCTIVE.test(action.split(':')[1] ?? ''))
       .filter((action) => !used.has(action) && !(action in PLATFORM));
     expect(extra).toEqual([]);
+  });
+});
+
+describe('keepFailedCopyHours', () => {
+  const granted = (statements: PolicyStatementJson[]) =>
+    statements.filter((s) => s.Effect === 'Allow' && asList(s.Action).includes('dynamodb:TagResource'));
+
+  test('off (the default): no TagResource at all', () => {
+    expect(granted(drillRoleStatements({}))).toEqual([]);
+  });
+
+  test('on: TagResource on the restored copies (table/<prefix>*) only', () => {
+    const [statement, ...more] = granted(drillRoleStatements(KEEP_COPY));
+    expect(more).toEqual([]);
+    expect(statement.Sid).toBe('TagKeptCopiesOnly');
+    expect(JSON.stringify(statement.Resource)).toMatch(/:table\/drill-copy-\*"/);
   });
 });

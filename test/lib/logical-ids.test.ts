@@ -41,6 +41,8 @@ const STATELESS = {
   DrillBackupPlanDrilledTablesRole42BDABCC: 'AWS::IAM::Role',
   DrillBackupPlanDrilledTables4073C214: 'AWS::Backup::BackupSelection',
   DrillRestoreRoleA14D183B: 'AWS::IAM::Role',
+  // Added by issue 13 (DrillDashboard): new, with the ID it would have directly in RestoreDrill like every part's.
+  DrillDashboard02B3482A: 'AWS::CloudWatch::Dashboard',
   DrillReportTopicPolicy633345E7: 'AWS::SNS::TopicPolicy',
   DrillFailureQueueD0CA7276: 'AWS::SQS::Queue',
   DrillFailureQueuePolicyC657769B: 'AWS::SQS::QueuePolicy',

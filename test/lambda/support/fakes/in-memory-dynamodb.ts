@@ -61,6 +61,7 @@ interface StoredTable {
   deletingUntil?: number;
   readonly items: Map<string, Item>;
   options: TableOptions;
+  tags?: Record<string, string>;
 }
 
 type TableMatch = (tableName: string) => boolean;
@@ -247,6 +248,18 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
       throw awsError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${tableName}`);
     }
     table.deletingUntil = this.clock.now() + (this.env.deleteTableMs ?? 0);
+  }
+
+  async tagTable(tableArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.enter('tagTable', [tableArn, tags]);
+    const table = [...this.tables.values()].find((t) => t.arn === tableArn && this.statusOf(t) !== undefined);
+    if (!table) throw awsError('ResourceNotFoundException', `Requested resource not found: ${tableArn}`);
+    table.tags = { ...table.tags, ...tags };
+  }
+
+  /** The tags TagResource put on a table. */
+  tagsOf(tableName: string): Readonly<Record<string, string>> {
+    return this.stored(tableName).tags ?? {};
   }
 
   async listTableNames(prefix: string): Promise<string[]> {
