@@ -140,7 +140,7 @@ describe('content digest differences: a second pass against the regenerated fixt
 
   test('the first three examples of each kind, and how many more', async () => {
     const extras = Array.from({ length: 5 }, (_, i) => ({ ...extraItem, pk: { S: `PROPERTY#X${i}` } }));
-    const result = await digestCheck({ table: deployed(1), restoredItems: [...ONE, ...extras, marker(1)] });
+    const result = await digestCheck({ table: deployed(1), restoredItems: [...ONE, ...extras, marker(1)], targets: { scanSegments: 1 } });
     expect(result).toMatchObject({ numbers: { extra: 5, missing: 0, changed: 0 } });
     expect(result.summary).toContain('extra {pk=PROPERTY#X0, sk=META} {pk=PROPERTY#X1, sk=META} {pk=PROPERTY#X2, sk=META} and 2 more');
     expect(result.summary).not.toContain('missing {');
@@ -148,7 +148,12 @@ describe('content digest differences: a second pass against the regenerated fixt
   });
 
   test('a comparison stopped to leave time for cleanup says its counts are incomplete', async () => {
-    const world = checkWorld({ table: deployed(1), restoredItems: [...ONE.slice(1), marker(1)], checkTimeMs: 0 });
+    const world = checkWorld({
+      table: deployed(1),
+      restoredItems: [...ONE.slice(1), marker(1)],
+      checkTimeMs: 0,
+      targets: { scanSegments: 1 },
+    });
     world.tables.pageSize = 4;
     const result = await runCheck(contentDigestCheck, world);
     // The digest saw every item (the shared scan); the second pass stopped after its first page.

@@ -12,9 +12,9 @@ import type {
 
 /**
  * DynamoDB tables as plain arrays, behind the engine's DynamoDB port: what a check's unit test
- * reads through (wrapped in the real metered reader by check-context.ts). A scan goes page by page
- * and asks `onPage` after each, as the real port does: a false answer stops it when more pages
- * follow. Each page and each item read costs `unitsPerItem` read units, so the meter has something
+ * reads through (wrapped in the real metered reader by check-context.ts). A scan runs its segments
+ * side by side, each page by page, and asks `onPage` after each page, as the real port does: a false
+ * answer stops every segment when more pages follow. Each page and each item read costs `unitsPerItem` read units, so the meter has something
  * to charge. Filters are the two forms the engine writes (checks/drill-items.ts): comparisons with
  * `=` and `<>`, NOT and AND, with parentheses.
  */
@@ -128,21 +128,30 @@ export class InMemoryTables implements DynamoDbPort {
     return table.items.find((candidate) => sameKey(candidate, key, table.shape.keySchema));
   }
 
+  /** Segments scan side by side, each page by page, as the real port's parallel scan does; one stop stops them all. */
   private async scan(tableName: string, options: ScanOptions, onItem?: (item: Item) => void): Promise<ScanSummary> {
     const { items } = this.table(tableName);
+    const segments = Math.max(1, options.segments);
     let count = 0;
     let consumedUnits = 0;
-    for (let start = 0; start < Math.max(1, items.length); start += this.pageSize) {
-      const page = items.slice(start, start + this.pageSize);
-      const units = page.length * this.unitsPerItem;
-      consumedUnits += units;
-      const matching = page.filter((candidate) => !options.filter || matches(candidate, options.filter));
-      count += matching.length;
-      if (onItem) for (const found of matching) onItem(project(found, options.projection));
-      const more = start + this.pageSize < items.length;
-      if (options.onPage && !(await options.onPage(units, more)) && more) return { count, consumedUnits, stoppedEarly: true };
-    }
-    return { count, consumedUnits, stoppedEarly: false };
+    let stoppedEarly = false;
+    const scanSegment = async (segment: number) => {
+      const mine = items.filter((_, i) => i % segments === segment);
+      for (let start = 0; !stoppedEarly; start += this.pageSize) {
+        await Promise.resolve(); // each page is a call of its own
+        const page = mine.slice(start, start + this.pageSize);
+        const units = page.length * this.unitsPerItem;
+        consumedUnits += units;
+        const matching = page.filter((candidate) => !options.filter || matches(candidate, options.filter));
+        count += matching.length;
+        if (onItem) for (const found of matching) onItem(project(found, options.projection));
+        const more = start + this.pageSize < mine.length;
+        if (options.onPage && !(await options.onPage(units, more)) && more) stoppedEarly = true;
+        if (!more) return;
+      }
+    };
+    await Promise.all(Array.from({ length: segments }, (_, segment) => scanSegment(segment)));
+    return { count, consumedUnits, stoppedEarly };
   }
 }
 
