@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { DEFAULT_WAIT_TUNING, ENV, type DrillConfig } from './config';
 import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
 import { SETTINGS } from './settings/spec';
-import { TABLE_OPTIONS } from './settings/tables';
+import { TABLE_OPTIONS, parseTableReference } from './settings/tables';
 import { DRILL_TARGET_SETTINGS, type DrillTargetName, drillTargetSetting } from './settings/targets';
 
 /**
@@ -34,12 +34,23 @@ const tableOptionSchemas = Object.fromEntries(
   Object.entries(TABLE_OPTIONS).map(([name, setting]) => [name, checkedBy(name, setting as Setting<unknown>).optional()]),
 ) as TableOptionSchemas;
 
-const drilledTableSchema = z.object({
+const drilledTableFields = z.object({
   tableName: z.string().regex(TABLE_NAME, 'a DynamoDB table name'),
   tableArn: z.string().regex(TABLE_ARN, 'a DynamoDB table ARN'),
   ...tableOptionSchemas,
   fixture: z.object({ propertyCount: checkedBy('propertyCount', SETTINGS.fixturePropertyCount), digest: z.string().min(1) }).optional(),
 });
+
+/**
+ * An entry may give only its ARN (`{"tableArn": ...}`): the console template adds the tables a
+ * console user lists as such entries, since CloudFormation cannot cut a name out of an ARN. The
+ * name is then the ARN's.
+ */
+const drilledTableSchema = z.preprocess((entry) => {
+  if (typeof entry !== 'object' || entry === null || 'tableName' in entry || !('tableArn' in entry)) return entry;
+  const tableArn = (entry as { tableArn: unknown }).tableArn;
+  return typeof tableArn === 'string' ? { ...entry, tableName: parseTableReference(tableArn).tableName } : entry;
+}, drilledTableFields);
 
 type TargetSchemas = { [K in DrillTargetName]: z.ZodType<number> };
 const targetsSchema = z.object(

@@ -50,3 +50,13 @@ function flattenReference(node: unknown): string {
   }
   return JSON.stringify(node);
 }
+
+/**
+ * Acknowledges the AwsSolutions-IAM5 finding of a statement whose whole Resource is one list
+ * built at deploy time (such as the ARNs of a parameter with a suffix appended): cdk-nag names it
+ * after the list's intrinsic as JSON.
+ */
+export function acknowledgeWildcardResourceList(construct: IConstruct, resources: readonly string[], reason: string): void {
+  const rendered = JSON.stringify(Stack.of(construct).resolve(resources));
+  if (rendered.includes('*')) acknowledge(construct, `AwsSolutions-IAM5[Resource::${rendered}]`, reason);
+}

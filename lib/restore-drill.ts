@@ -1,11 +1,11 @@
-import { type CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, type CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,7 +19,9 @@ import { DrillFixture } from './constructs/fixture';
 import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
+import type { FunctionCodeSource } from './constructs/node-function';
 import { DrillTriggers } from './constructs/triggers';
+import type { DeployTimeSettings } from './console-template';
 import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, resolveSettings, toDrilledTable } from './settings';
 import {
   checkFixtureNotListed,
@@ -45,6 +47,20 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * @default - no reservation: the drill shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Where the Lambda functions' code comes from: `asset` (uploaded by `cdk deploy`) or `inline`
+   * (the esbuild bundle in the template, for a stack that deploys with no bootstrap, such as the
+   * console template). With `inline` the fixture seeder answers CloudFormation itself.
+   * @default 'asset'
+   */
+  readonly codeSource?: FunctionCodeSource;
+  /**
+   * Settings chosen at deploy time from CloudFormation parameters (the console template,
+   * lib/console-template.ts): they take the place of the same settings in these props, which
+   * then only give the parameters' defaults (checked at synth like any setting).
+   * @default - every setting chosen at synth
+   */
+  readonly deployTime?: DeployTimeSettings;
 }
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
@@ -91,7 +107,7 @@ export class RestoreDrill extends Construct {
   public readonly failureQueue: sqs.Queue;
   /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
   public readonly historyTable: dynamodb.Table;
-  public readonly drillFunction: nodejs.NodejsFunction;
+  public readonly drillFunction: lambda.Function;
   public readonly drillScheduleRule: events.Rule;
   /** Present when `drillAfterBackup` is set. */
   public readonly backupCompletedRule?: events.Rule;
@@ -109,7 +125,10 @@ export class RestoreDrill extends Construct {
     this.settings = resolveSettings(props);
     const settings = this.settings;
     checkReservedConcurrency(props.reservedConcurrency);
-    const fixtureTableName = settings.fixtureTableName ?? `${stack.stackName}-fixture`;
+    const deployTime = props.deployTime;
+    // A console template's stack name is chosen at deploy: the fixture is named after it then.
+    const fixtureTableName = settings.fixtureTableName ?? `${deployTime ? Aws.STACK_NAME : stack.stackName}-fixture`;
+    const deployTimeTableArns = deployTime && { arns: deployTime.tableArns, given: deployTime.tableArnsGiven };
     checkStackOwnedTableNames(settings.restoreTablePrefix, fixtureTableName, stack.stackName);
     checkFixtureTableUnique(
       fixtureTableName,
@@ -123,7 +142,11 @@ export class RestoreDrill extends Construct {
     checkTablesInStackEnvironment(this, userTables);
     checkFixtureNotListed(settings.tables, fixtureTableName);
 
-    const fixture = new DrillFixture(this, 'Fixture', { tableName: fixtureTableName, propertyCount: settings.fixturePropertyCount });
+    const fixture = new DrillFixture(this, 'Fixture', {
+      tableName: fixtureTableName,
+      propertyCount: settings.fixturePropertyCount,
+      codeSource: props.codeSource,
+    });
     this.fixtureTable = fixture.table;
     this.fixtureSeed = fixture.seed;
     this.drilledTables = [fixture.drilledTable, ...userTables.map(toDrilledTable)];
@@ -134,7 +157,7 @@ export class RestoreDrill extends Construct {
         backup.BackupResource.fromDynamoDbTable(this.fixtureTable),
         ...userTables.map((table) => backup.BackupResource.fromArn(table.tableArn)),
       ],
-      schedule: events.Schedule.expression(settings.backupSchedule),
+      schedule: events.Schedule.expression(deployTime?.schedules?.backupSchedule ?? settings.backupSchedule),
       startWindow: Duration.minutes(settings.backupStartWindowMinutes),
       completionWindow: Duration.minutes(settings.backupCompletionWindowMinutes),
       retention: Duration.days(settings.backupRetentionDays),
@@ -142,6 +165,7 @@ export class RestoreDrill extends Construct {
       adminPrincipalArns: settings.vaultAdminPrincipalArns,
       // Named after this construct, as before it had child constructs: a deployed vault keeps its name.
       nameScope: this,
+      deployTimeTableArns,
     });
     this.vaultKey = backups.vaultKey;
     this.vault = backups.vault;
@@ -153,11 +177,17 @@ export class RestoreDrill extends Construct {
       sourceTableArns,
       vaultKeyArns: [this.vaultKey.keyArn, ...settings.vaultKeyArns],
       restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      deployTimeTableArns,
     }).role;
 
     const notifications = new DrillNotifications(this, 'Notifications', {
       email: settings.notificationEmail,
       failuresOnly: settings.notifyFailuresOnly,
+      deployTime: deployTime && {
+        email: deployTime.notificationEmail,
+        emailGiven: deployTime.emailGiven,
+        failuresOnly: deployTime.failuresOnly,
+      },
     });
     this.dataKey = notifications.dataKey;
     this.topic = notifications.reportTopic;
@@ -174,18 +204,24 @@ export class RestoreDrill extends Construct {
       reportTopic: this.topic,
       failureTopic: this.failureTopic,
       historyTable: this.historyTable,
-      targets: drillTargets(settings),
+      targets: deployTime
+        ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }
+        : drillTargets(settings),
       reservedConcurrency: props.reservedConcurrency,
+      deployTimeTableArns,
+      codeSource: props.codeSource,
     });
     this.drillFunction = drill.function;
     this.failureQueue = drill.failureQueue;
 
+    const drillSchedule = deployTime?.schedules?.drillSchedule ?? settings.drillSchedule;
     const triggers = new DrillTriggers(this, 'Triggers', {
       drillFunction: this.drillFunction,
       deadLetterQueue: this.failureQueue,
-      drillSchedule: events.Schedule.expression(settings.drillSchedule),
+      drillSchedule: events.Schedule.expression(drillSchedule),
       drillAfterBackupOf: settings.drillAfterBackup ? sourceTableArns : undefined,
       restoreRole: this.restoreRole,
+      deployTimeTableArns,
     });
     this.drillScheduleRule = triggers.scheduleRule;
     this.backupCompletedRule = triggers.backupCompletedRule;
@@ -194,7 +230,8 @@ export class RestoreDrill extends Construct {
     const alarms = new DrillAlarms(this, 'Alarms', {
       drillFunction: this.drillFunction,
       failureQueue: this.failureQueue,
-      drillSchedule: settings.drillSchedule,
+      drillSchedule,
+      // Every drill schedule the console template offers leaves this gap (lib/console-template.ts).
       drillScheduleLongestGapHours: settings.drillScheduleLongestGapHours,
       topics: this.failureTopic ? [this.topic, this.failureTopic] : [this.topic],
     });

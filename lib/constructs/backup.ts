@@ -1,4 +1,4 @@
-import { ArnFormat, type Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnCondition, type Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,6 +34,12 @@ export interface DrillBackupProps {
    * @default - this construct
    */
   readonly nameScope?: Construct;
+  /**
+   * Table ARNs chosen at deploy time (the console template's `TableArns`, comma-separated): a
+   * second selection of the plan, created only under `given`.
+   * @default - none
+   */
+  readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
 }
 
 /**
@@ -47,6 +53,8 @@ export class DrillBackup extends Construct {
   public readonly vault: backup.BackupVault;
   public readonly plan: backup.BackupPlan;
   public readonly selection: backup.BackupSelection;
+  /** The selection of the tables chosen at deploy time, when `deployTimeTableArns` is given. */
+  public readonly deployTimeSelection?: backup.CfnBackupSelection;
 
   constructor(scope: Construct, id: string, props: DrillBackupProps) {
     super(scope, id);
@@ -88,6 +96,18 @@ export class DrillBackup extends Construct {
       backupSelectionName: uniqueBackupName(nameScope, 'tables'),
       resources: [...props.resources],
     });
+    if (props.deployTimeTableArns) {
+      // The same role as the selection above: AWS Backup's own policy for backup jobs.
+      this.deployTimeSelection = new backup.CfnBackupSelection(this, 'DeployTimeTables', {
+        backupPlanId: this.plan.backupPlanId,
+        backupSelection: {
+          selectionName: uniqueBackupName(nameScope, 'more-tables'),
+          iamRoleArn: (this.selection.grantPrincipal as iam.IRole).roleArn,
+          resources: Token.asList(Fn.split(',', props.deployTimeTableArns.arns)),
+        },
+      });
+      this.deployTimeSelection.cfnOptions.condition = props.deployTimeTableArns.given;
+    }
     keepFormerLogicalIds(this);
 
     acknowledge(

@@ -1,20 +1,19 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { type CfnCondition, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type DrillTargets, type DrilledTable, ENV } from '../../lambda/config';
-import { acknowledge, acknowledgeWildcardResources } from '../nag-findings';
+import { NATIVE_BACKUPS_REASON, acknowledge, acknowledgeWildcardResourceList, acknowledgeWildcardResources } from '../nag-findings';
 import { DRILL_FUNCTION_MEMORY_MB, SettingsError } from '../settings';
-import { type DrillPermissionsScope, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
+import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
 import { keepFormerLogicalIds } from './former-logical-ids';
-import { buildNodejsFunction, functionEnvironment } from './node-function';
-import { restoredTablesArn } from './table-arns';
+import { type FunctionCodeSource, buildNodejsFunction, functionEnvironment } from './node-function';
+import { arnList, arnListWithSuffix, restoredTablesArn } from './table-arns';
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export const METRICS_NAMESPACE = 'RestoreDrill';
@@ -50,6 +49,16 @@ export interface DrillFunctionProps {
    * @default - no reservation
    */
   readonly reservedConcurrency?: number;
+  /**
+   * More tables, chosen at deploy time: their ARNs, comma-separated, read only under `given`.
+   * They join DRILL_TABLES as `{"tableArn": ...}` entries (the engine takes the name from the
+   * ARN), and a policy created only under `given` lets the drill read them and restore their
+   * native backups.
+   * @default - none
+   */
+  readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
+  /** @default 'asset' */
+  readonly codeSource?: FunctionCodeSource;
 }
 
 /**
@@ -58,7 +67,7 @@ export interface DrillFunctionProps {
  * failed after their retries.
  */
 export class DrillFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   /** Async invocations and EventBridge deliveries that still failed after retries. */
   public readonly failureQueue: sqs.Queue;
@@ -76,13 +85,16 @@ export class DrillFunction extends Construct {
     });
 
     const environment: Record<string, string> = {
-      [ENV.tables]: stack.toJsonString(props.drilledTables),
+      [ENV.tables]: drilledTablesJson(stack, props.drilledTables, props.deployTimeTableArns),
       [ENV.vaultNames]: props.vaultNames.join(','),
       [ENV.restoreRoleArn]: props.restoreRole.roleArn,
       [ENV.restoreTablePrefix]: props.restoreTablePrefix,
       [ENV.topicArn]: props.reportTopic.topicArn,
       [ENV.historyTableName]: props.historyTable.tableName,
-      [ENV.targets]: JSON.stringify(props.targets),
+      // Targets chosen at deploy time are tokens (parameters): rendered into the JSON by CloudFormation.
+      [ENV.targets]: Object.values(props.targets).some((value) => Token.isUnresolved(value))
+        ? stack.toJsonString(props.targets)
+        : JSON.stringify(props.targets),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
@@ -96,6 +108,7 @@ export class DrillFunction extends Construct {
       {
         description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
         entry: 'handler.ts',
+        codeSource: props.codeSource,
         memorySize: DRILL_FUNCTION_MEMORY_MB,
         // A restore can outlast an invocation; the engine hands over to the restore-job event.
         timeout: Duration.minutes(15),
@@ -131,8 +144,10 @@ export class DrillFunction extends Construct {
     props.historyTable.encryptionKey?.grantEncryptDecrypt(this.role);
     props.reportTopic.grantPublish(this.role);
     props.failureTopic?.grantPublish(this.role);
+    const deployTimeTables = props.deployTimeTableArns && this.deployTimeTablePermissions(props.deployTimeTableArns);
     keepFormerLogicalIds(this);
 
+    deployTimeTables?.acknowledgeFindings();
     acknowledge(
       this.failureQueue,
       'AwsSolutions-SQS3',
@@ -163,6 +178,52 @@ export class DrillFunction extends Construct {
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource type.',
     );
   }
+
+  /**
+   * The tables chosen at deploy time: read them (as the drill reads its other sources) and
+   * restore their native backups, in a policy created only when some are chosen. They get no
+   * canary and no key of their own: those are options of `-c tables`.
+   */
+  private deployTimeTablePermissions(tables: NonNullable<DrillFunctionProps['deployTimeTableArns']>) {
+    const nativeBackups = arnListWithSuffix(tables.arns, '/backup/*');
+    const policy = new iam.Policy(this, 'DeployTimeTablePermissions', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({ sid: 'ReadDeployTimeTables', actions: [...SOURCE_TABLE_READS], resources: arnList(tables.arns) }),
+        new iam.PolicyStatement({
+          sid: 'RestoreNativeBackupsOfDeployTimeTables',
+          actions: ['backup:StartRestoreJob'],
+          resources: nativeBackups,
+        }),
+      ],
+    });
+    (policy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = tables.given;
+    return { acknowledgeFindings: () => acknowledgeWildcardResourceList(policy, nativeBackups, NATIVE_BACKUPS_REASON) };
+  }
+}
+
+/**
+ * DRILL_TABLES: the tables known at synth, then, when tables are chosen at deploy time, one
+ * `{"tableArn": ...}` entry per ARN of the list (built by Fn::Join, whose delimiter closes one
+ * entry and opens the next).
+ */
+function drilledTablesJson(
+  stack: Stack,
+  tables: readonly DrilledTable[],
+  deployTimeTableArns: DrillFunctionProps['deployTimeTableArns'],
+): string {
+  if (!deployTimeTableArns) return stack.toJsonString(tables);
+  const entries = Fn.join('"},{"tableArn":"', arnList(deployTimeTableArns.arns));
+  const more = Fn.conditionIf(deployTimeTableArns.given.logicalId, Fn.join('', [',{"tableArn":"', entries, '"}']), '');
+  return Fn.join('', [
+    '[',
+    Fn.join(
+      ',',
+      tables.map((table) => stack.toJsonString(table)),
+    ),
+    more.toString(),
+    ']',
+  ]);
 }
 
 function unique<T>(values: readonly T[]): T[] {

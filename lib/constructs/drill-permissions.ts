@@ -3,6 +3,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CANARY_KEY_VALUE } from '../../lambda/config';
 import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledge, acknowledgeWildcardResources } from '../nag-findings';
 
+/** What the drill reads of a source table (and of a restored copy). */
+export const SOURCE_TABLE_READS = [
+  'dynamodb:DescribeTable',
+  'dynamodb:Scan',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:DescribeTimeToLive',
+  'dynamodb:DescribeContinuousBackups',
+  'dynamodb:ListTagsOfResource',
+] as const;
+
 /** What the drill function reaches besides its own logs, queue, history table and topics. */
 export interface DrillPermissionsScope {
   /** `table/<prefix>*`: the restored copies. */
@@ -81,15 +92,7 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
     }),
     new iam.PolicyStatement({
       sid: 'ReadSourceTablesAndRestoredCopies',
-      actions: [
-        'dynamodb:DescribeTable',
-        'dynamodb:Scan',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:DescribeTimeToLive',
-        'dynamodb:DescribeContinuousBackups',
-        'dynamodb:ListTagsOfResource',
-      ],
+      actions: [...SOURCE_TABLE_READS],
       resources: readableTables,
     }),
     new iam.PolicyStatement({

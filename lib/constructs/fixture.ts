@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -12,7 +13,7 @@ import { FIXTURE_DEFAULT_PROPERTY_COUNT, FIXTURE_SCHEMA, fixtureItems } from '..
 import { FIXTURE_GENERATOR_VERSION } from '../../lambda/fixture/fixture-marker';
 import { acknowledge, acknowledgeWildcardResources } from '../nag-findings';
 import { keepFormerLogicalIds } from './former-logical-ids';
-import { buildFunctionLogsAndRole, buildNodejsFunction } from './node-function';
+import { type FunctionCodeSource, buildFunctionLogsAndRole, buildNodejsFunction } from './node-function';
 
 export interface DrillFixtureProps {
   /** Physical name of the fixture table, known at synth. */
@@ -22,6 +23,12 @@ export interface DrillFixtureProps {
    * @default FIXTURE_DEFAULT_PROPERTY_COUNT (40)
    */
   readonly propertyCount?: number;
+  /**
+   * Where the seeder's code comes from. With `inline` the seeder is the custom resource's own
+   * service token and answers CloudFormation itself: the provider framework needs assets.
+   * @default 'asset'
+   */
+  readonly codeSource?: FunctionCodeSource;
 }
 
 /**
@@ -65,12 +72,15 @@ export class DrillFixture extends Construct {
     // Computed at synth from the same generator the seeder runs: the restore must hold exactly this.
     const digest = TableDigest.of(fixtureItems(propertyCount)).toString();
 
+    const codeSource = props.codeSource ?? 'asset';
     const seed = buildNodejsFunction(
       this,
       { function: 'FixtureSeedFunction', logGroup: 'FixtureSeedLogs', role: 'FixtureSeedRole' },
       {
         description: 'Writes the restore-drill fixture items (deploy time)',
         entry: path.join('fixture', 'seed-handler.ts'),
+        handler: codeSource === 'inline' ? 'cloudFormationHandler' : 'handler',
+        codeSource,
         memorySize: 512,
         timeout: Duration.minutes(10),
         logRetention: logs.RetentionDays.ONE_MONTH,
@@ -79,18 +89,9 @@ export class DrillFixture extends Construct {
     );
     // BatchWriteItem only: puts and the deletes of a shrinking fixture.
     seed.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [this.table.tableArn] }));
-    const providerLogsAndRole = buildFunctionLogsAndRole(
-      this,
-      { logGroup: 'FixtureSeedProviderLogs', role: 'FixtureSeedProviderRole' },
-      { logRetention: logs.RetentionDays.ONE_MONTH, roleDescription: 'CDK custom-resource provider framework for the fixture seed' },
-    );
-    const provider = new cr.Provider(this, 'FixtureSeedProvider', {
-      onEventHandler: seed.function,
-      logGroup: providerLogsAndRole.logGroup,
-      frameworkOnEventRole: providerLogsAndRole.role,
-    });
+    const provider = codeSource === 'inline' ? undefined : this.buildProvider(seed.function);
     this.seed = new CustomResource(this, 'FixtureSeed', {
-      serviceToken: provider.serviceToken,
+      serviceToken: provider?.serviceToken ?? seed.function.functionArn,
       resourceType: 'Custom::RestoreDrillFixtureSeed',
       // Digest too: a changed generator re-seeds even when the count stays the same. GeneratorVersion:
       // the version marker the seeder writes (fixture-marker.ts) is written again on an upgrade.
@@ -115,18 +116,39 @@ export class DrillFixture extends Construct {
     keepFormerLogicalIds(this);
 
     const deployTimeOnly =
-      'Runs only synchronously at deploy time through the custom-resource provider; a failure fails the deployment, which is the signal.';
+      'Runs only synchronously at deploy time for the custom resource; a failure fails the deployment, which is the signal.';
     acknowledge(seed.function, 'Serverless-LambdaDLQ', deployTimeOnly);
     acknowledge(seed.function, 'Serverless-LambdaTracing', deployTimeOnly);
-    acknowledgeWildcardResources(
-      providerLogsAndRole.role,
-      [`${seed.function.functionArn}:*`],
-      "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.",
+    provider?.acknowledgeFindings();
+  }
+
+  /**
+   * The CDK provider framework in front of the seeder (`cdk deploy`): its function, role and logs.
+   * Its cdk-nag findings are acknowledged once the logical IDs are final (keepFormerLogicalIds).
+   */
+  private buildProvider(seedFunction: lambda.IFunction): { serviceToken: string; acknowledgeFindings: () => void } {
+    const providerLogsAndRole = buildFunctionLogsAndRole(
+      this,
+      { logGroup: 'FixtureSeedProviderLogs', role: 'FixtureSeedProviderRole' },
+      { logRetention: logs.RetentionDays.ONE_MONTH, roleDescription: 'CDK custom-resource provider framework for the fixture seed' },
     );
-    const frameworkFunction =
-      'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
-    acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
-    acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
+    const provider = new cr.Provider(this, 'FixtureSeedProvider', {
+      onEventHandler: seedFunction,
+      logGroup: providerLogsAndRole.logGroup,
+      frameworkOnEventRole: providerLogsAndRole.role,
+    });
+    const acknowledgeFindings = () => {
+      acknowledgeWildcardResources(
+        providerLogsAndRole.role,
+        [`${seedFunction.functionArn}:*`],
+        "The CDK provider framework's grantInvoke covers the seed function's versions and aliases.",
+      );
+      const frameworkFunction =
+        'CDK custom-resource provider framework function: its memory, tracing and retries are set by CDK; it runs only during deployments.';
+      acknowledge(provider, 'Serverless-LambdaDLQ', frameworkFunction);
+      acknowledge(provider, 'Serverless-LambdaTracing', frameworkFunction);
+      acknowledge(provider, 'Serverless-LambdaDefaultMemorySize', frameworkFunction);
+    };
+    return { serviceToken: provider.serviceToken, acknowledgeFindings };
   }
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import * as esbuild from 'esbuild';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const LAMBDA_DIR = path.join(PROJECT_ROOT, 'lambda');
@@ -46,6 +47,14 @@ export function buildFunctionLogsAndRole(
   return { logGroup, role };
 }
 
+/**
+ * Where a function's code comes from. `asset`: NodejsFunction bundles it into an asset that
+ * `cdk deploy` uploads to the bootstrap bucket. `inline`: the same entry, bundled by esbuild at
+ * synth into CommonJS and written into the template (`Code.ZipFile`), so the template deploys
+ * with nothing uploaded: the console template (`npm run template`).
+ */
+export type FunctionCodeSource = 'asset' | 'inline';
+
 export interface NodeFunctionProps
   extends FunctionLogsAndRoleProps,
     Pick<
@@ -58,22 +67,28 @@ export interface NodeFunctionProps
   readonly timeout: Duration;
   /** @default - only NODE_OPTIONS (source maps) */
   readonly environment?: Record<string, string>;
+  /**
+   * Name of the handler the entry exports.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /** @default 'asset' */
+  readonly codeSource?: FunctionCodeSource;
 }
 
 /**
- * A function of this project's lambda/ code: Node.js 24 on ARM, bundled by esbuild (minified, with
- * a source map, the runtime's AWS SDK v3 left out), with its own log group and role.
+ * A function of this project's lambda/ code: Node.js 24 on ARM, bundled by esbuild (minified, the
+ * runtime's AWS SDK v3 left out), with its own log group and role. The code source is the only
+ * difference between the two modes: an asset with a source map, or the bundle inline.
  */
 export function buildNodejsFunction(
   scope: Construct,
   ids: FunctionLogsAndRoleIds & { readonly function: string },
   props: NodeFunctionProps,
-): FunctionLogsAndRole & { readonly function: nodejs.NodejsFunction } {
+): FunctionLogsAndRole & { readonly function: lambda.Function } {
   const { logGroup, role } = buildFunctionLogsAndRole(scope, ids, props);
-  const fn = new nodejs.NodejsFunction(scope, ids.function, {
+  const common = {
     description: props.description,
-    entry: path.join(LAMBDA_DIR, props.entry),
-    handler: 'handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: props.memorySize,
@@ -82,15 +97,61 @@ export function buildNodejsFunction(
     role,
     logGroup,
     tracing: props.tracing,
-    environment: functionEnvironment(props.environment ?? {}),
     onFailure: props.onFailure,
     retryAttempts: props.retryAttempts,
+  };
+  const handler = props.handler ?? 'handler';
+  if (props.codeSource === 'inline') {
+    const fn = new lambda.Function(scope, ids.function, {
+      ...common,
+      // CloudFormation writes ZipFile code to a file named index (.js for Node.js), so the handler is
+      // index.<export> (CloudFormation user guide, AWS::Lambda::Function Code, ZipFile).
+      code: lambda.Code.fromInline(inlineBundle(props.entry)),
+      handler: `index.${handler}`,
+      // No source map inline: it would more than double the template. Stack traces point into the bundle.
+      environment: props.environment,
+    });
+    return { logGroup, role, function: fn };
+  }
+  const fn = new nodejs.NodejsFunction(scope, ids.function, {
+    ...common,
+    entry: path.join(LAMBDA_DIR, props.entry),
+    handler,
+    environment: functionEnvironment(props.environment ?? {}),
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
     // The Node.js runtime ships AWS SDK v3.
     bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
   });
   return { logGroup, role, function: fn };
+}
+
+const inlineBundles = new Map<string, string>();
+
+/**
+ * The entry (relative to lambda/) bundled as the asset is, but into one CommonJS string: ZipFile
+ * code is `index.js`, which Node.js loads as CommonJS (CloudFormation user guide, ZipFile). Each
+ * entry is bundled once per process.
+ */
+export function inlineBundle(entry: string): string {
+  const cached = inlineBundles.get(entry);
+  if (cached !== undefined) return cached;
+  const result = esbuild.buildSync({
+    entryPoints: [path.join(LAMBDA_DIR, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    external: ['@aws-sdk/*'],
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].text;
+  inlineBundles.set(entry, code);
+  return code;
 }
 
 /** The environment a function gets: `environment`, and stack traces that point into lambda/*.ts through the bundled source map. */

@@ -1,8 +1,8 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as subscriptions_ from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag-findings';
 import { keepFormerLogicalIds } from './former-logical-ids';
@@ -18,6 +18,20 @@ export interface DrillNotificationsProps {
    * @default false
    */
   readonly failuresOnly?: boolean;
+  /**
+   * Email and failures-only chosen at deploy time (the console template's parameters) instead of
+   * `email` and `failuresOnly`: both topics exist, and conditions choose the one subscription.
+   * The engine publishes FAIL reports to the failure topic either way; without failures-only
+   * nobody subscribes to it (a Lambda environment value cannot be chosen by a condition without
+   * an empty value or AWS::NoValue in a map, neither of which we could confirm Lambda takes).
+   * @default - chosen at synth
+   */
+  readonly deployTime?: {
+    /** The address, '' for none. */
+    readonly email: string;
+    readonly emailGiven: CfnCondition;
+    readonly failuresOnly: CfnCondition;
+  };
 }
 
 /**
@@ -58,7 +72,7 @@ export class DrillNotifications extends Construct {
       enforceSSL: true,
     });
     allowAlarmNotifications(this.reportTopic);
-    if (props.email !== undefined && props.failuresOnly) {
+    if ((props.email !== undefined && props.failuresOnly) || props.deployTime) {
       // Failures only, without a filter policy: the engine publishes each FAIL report here too,
       // and the alarms notify it. A filter on the `verdict` attribute is not relied on: the SNS
       // guide's message-attributes page says attributes are "sent only when the message
@@ -72,13 +86,14 @@ export class DrillNotifications extends Construct {
       });
       allowAlarmNotifications(this.failureTopic);
     }
-    const subscription =
-      props.email === undefined
-        ? undefined
-        : (this.failureTopic ?? this.reportTopic).addSubscription(new subscriptions.EmailSubscription(props.email));
+    const subscriptions = props.deployTime
+      ? this.subscribeAtDeployTime(props.deployTime)
+      : props.email === undefined
+        ? []
+        : [(this.failureTopic ?? this.reportTopic).addSubscription(new subscriptions_.EmailSubscription(props.email))];
     keepFormerLogicalIds(this);
 
-    if (subscription) {
+    for (const subscription of subscriptions) {
       // No SNS dead-letter queue for email: it would need its own CMK-encrypted queue whose key
       // policy admits SNS, and every report is kept in the drill-history table anyway.
       acknowledge(
@@ -87,6 +102,28 @@ export class DrillNotifications extends Construct {
         'Email endpoint: every report is also recorded in the drill-history table, so an undelivered email loses nothing.',
       );
     }
+  }
+
+  /**
+   * The console template: one email subscription, to the failure topic or to the report topic,
+   * each created only under its condition (an address given, failures-only chosen or not).
+   */
+  private subscribeAtDeployTime(deployTime: NonNullable<DrillNotificationsProps['deployTime']>): sns.Subscription[] {
+    const subscribe = (topic: sns.Topic, id: string, failuresOnly: boolean) => {
+      const subscription = new sns.Subscription(this, id, {
+        topic,
+        protocol: sns.SubscriptionProtocol.EMAIL,
+        endpoint: deployTime.email,
+      });
+      (subscription.node.defaultChild as sns.CfnSubscription).cfnOptions.condition = new CfnCondition(this, `${id}Chosen`, {
+        expression: Fn.conditionAnd(
+          deployTime.emailGiven,
+          failuresOnly ? deployTime.failuresOnly : Fn.conditionNot(deployTime.failuresOnly),
+        ),
+      });
+      return subscription;
+    };
+    return [subscribe(this.reportTopic, 'EmailToReports', false), subscribe(this.failureTopic as sns.Topic, 'EmailToFailures', true)];
   }
 }
 

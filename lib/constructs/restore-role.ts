@@ -1,9 +1,14 @@
-import { Stack } from 'aws-cdk-lib';
+import { type CfnCondition, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NATIVE_BACKUPS_REASON, RESTORED_COPIES_REASON, acknowledgeWildcardResources } from '../nag-findings';
+import {
+  NATIVE_BACKUPS_REASON,
+  RESTORED_COPIES_REASON,
+  acknowledgeWildcardResourceList,
+  acknowledgeWildcardResources,
+} from '../nag-findings';
 import { keepFormerLogicalIds } from './former-logical-ids';
-import { restoredTablesArn } from './table-arns';
+import { arnListWithSuffix, restoredTablesArn } from './table-arns';
 
 export interface DrillRestoreRoleProps {
   /** Name prefix of the restored copies: the role creates and fills `table/<prefix>*` only. */
@@ -17,6 +22,12 @@ export interface DrillRestoreRoleProps {
    * @default - the encryption the restore chooses by default
    */
   readonly restoreKmsKeyArn?: string;
+  /**
+   * Table ARNs chosen at deploy time (comma-separated): their native backups too, in a policy
+   * created only under `given`.
+   * @default - none
+   */
+  readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
 }
 
 /** The role AWS Backup assumes to restore a drilled table into a `<prefix>*` copy, and nothing else. */
@@ -45,8 +56,24 @@ export class DrillRestoreRole extends Construct {
         }),
       },
     });
+    const deployTimeBackups = props.deployTimeTableArns && arnListWithSuffix(props.deployTimeTableArns.arns, '/backup/*');
+    let deployTimePolicy: iam.Policy | undefined;
+    if (props.deployTimeTableArns && deployTimeBackups) {
+      deployTimePolicy = new iam.Policy(this, 'RestoreDeployTimeTables', {
+        roles: [this.role],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'ReadNativeBackupsOfDeployTimeTables',
+            actions: ['dynamodb:RestoreTableFromBackup'],
+            resources: deployTimeBackups,
+          }),
+        ],
+      });
+      (deployTimePolicy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = props.deployTimeTableArns.given;
+    }
     keepFormerLogicalIds(this);
 
+    if (deployTimePolicy && deployTimeBackups) acknowledgeWildcardResourceList(deployTimePolicy, deployTimeBackups, NATIVE_BACKUPS_REASON);
     acknowledgeWildcardResources(this.role, [this.restoredTablesArn], RESTORED_COPIES_REASON);
     acknowledgeWildcardResources(this.role, nativeBackupArns, NATIVE_BACKUPS_REASON);
     acknowledgeWildcardResources(

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { type CfnCondition, Duration, Fn } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +21,12 @@ export interface DrillTriggersProps {
   readonly drillAfterBackupOf?: readonly string[];
   /** The role of the drill's own restore jobs: when one of those ends, the drill resumes. */
   readonly restoreRole: iam.IRole;
+  /**
+   * More table ARNs chosen at deploy time (comma-separated, read only under `given`): their
+   * completed backups start a drill too, with `drillAfterBackupOf`.
+   * @default - none
+   */
+  readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
 }
 
 /**
@@ -55,6 +61,14 @@ export class DrillTriggers extends Construct {
         },
         targets: [drillTarget],
       });
+      const more = props.deployTimeTableArns;
+      if (more) {
+        const known = [...props.drillAfterBackupOf];
+        (this.backupCompletedRule.node.defaultChild as events.CfnRule).addPropertyOverride(
+          'EventPattern.detail.resourceArn',
+          Fn.conditionIf(more.given.logicalId, Fn.split(',', Fn.join(',', [...known, more.arns])), known),
+        );
+      }
     }
     this.restoreJobFinishedRule = new events.Rule(this, 'RestoreJobFinished', {
       description: "Resumes a drill when its restore job ends (only the drill's own restore role)",

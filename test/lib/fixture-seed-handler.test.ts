@@ -3,7 +3,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fixtureItems } from '../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, isFixtureMarker, readFixtureMarker } from '../../lambda/fixture/fixture-marker';
-import { handler } from '../../lambda/fixture/seed-handler';
+import { cloudFormationHandler, handler } from '../../lambda/fixture/seed-handler';
 
 const dynamodb = mockClient(DynamoDBClient);
 
@@ -115,4 +115,108 @@ test('Delete: nothing is written', async () => {
   } as CloudFormationCustomResourceEvent;
   expect(await handler(event)).toEqual({ PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture' });
   expect(dynamodb.commandCalls(BatchWriteItemCommand)).toHaveLength(0);
+});
+
+describe("cloudFormationHandler: the console template's service token answers CloudFormation itself", () => {
+  const context = { logStreamName: '2026/11/30/[$LATEST]abc', getRemainingTimeInMillis: () => 600_000 };
+  let puts: { url: string; init: RequestInit }[];
+  let status: number;
+
+  beforeEach(() => {
+    puts = [];
+    status = 200;
+    jest.spyOn(global, 'fetch').mockImplementation(async (url, init) => {
+      puts.push({ url: String(url), init: init ?? {} });
+      return new Response(null, { status });
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const answer = () => {
+    expect(puts).toHaveLength(1);
+    const [{ url, init }] = puts;
+    expect(url).toBe(base.ResponseURL);
+    // A presigned S3 PUT signed without a content type: none is sent.
+    expect(init).toMatchObject({ method: 'PUT', headers: { 'content-type': '' } });
+    const body = String(init.body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(4096);
+    return JSON.parse(body) as Record<string, unknown>;
+  };
+  const identity = { StackId: base.StackId, RequestId: base.RequestId, LogicalResourceId: base.LogicalResourceId };
+
+  test('Create: seeds, then answers SUCCESS with the physical id and data', async () => {
+    await cloudFormationHandler(
+      { ...base, RequestType: 'Create', ResourceProperties: properties(2) } as CloudFormationCustomResourceEvent,
+      context,
+    );
+    expect(writeRequests()).toHaveLength(fixtureItems(2).length + 1);
+    expect(answer()).toEqual({
+      ...identity,
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture',
+      Data: { ItemCount: String(fixtureItems(2).length) },
+    });
+  });
+
+  test('Create that fails: still answers, FAILED with the reason and the log stream', async () => {
+    dynamodb.on(BatchWriteItemCommand).rejects(new Error('AccessDeniedException: not authorized'));
+    await cloudFormationHandler(
+      { ...base, RequestType: 'Create', ResourceProperties: properties(1) } as CloudFormationCustomResourceEvent,
+      context,
+    );
+    const response = answer();
+    expect(response).toMatchObject({ ...identity, Status: 'FAILED', PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture' });
+    expect(response.Reason).toMatch(/AccessDeniedException: not authorized.*2026\/11\/30/);
+  });
+
+  test('Update that fails keeps the physical id CloudFormation sent (a new one would read as a replacement)', async () => {
+    dynamodb.on(BatchWriteItemCommand).rejects(new Error('throttled'));
+    await cloudFormationHandler(
+      {
+        ...base,
+        RequestType: 'Update',
+        PhysicalResourceId: 'fixture-seed:old',
+        ResourceProperties: properties(1),
+        OldResourceProperties: properties(1),
+      } as CloudFormationCustomResourceEvent,
+      context,
+    );
+    expect(answer()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'fixture-seed:old' });
+  });
+
+  test('Delete: answers SUCCESS with the same physical id, writing nothing', async () => {
+    await cloudFormationHandler(
+      {
+        ...base,
+        RequestType: 'Delete',
+        PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture',
+        ResourceProperties: properties(1),
+      } as CloudFormationCustomResourceEvent,
+      context,
+    );
+    expect(writeRequests()).toEqual([]);
+    expect(answer()).toMatchObject({ ...identity, Status: 'SUCCESS', PhysicalResourceId: 'fixture-seed:RestoreDrill-fixture' });
+  });
+
+  test('work that would outlast the invocation is answered FAILED before Lambda stops it', async () => {
+    dynamodb.on(BatchWriteItemCommand).callsFake(() => new Promise(() => {}));
+    await cloudFormationHandler(
+      { ...base, RequestType: 'Create', ResourceProperties: properties(1) } as CloudFormationCustomResourceEvent,
+      {
+        ...context,
+        getRemainingTimeInMillis: () => 15_050,
+      },
+    );
+    expect(answer()).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/still running with 15 s of the invocation left/) });
+  });
+
+  test('a response URL that refuses the answer fails the invocation (its log says so)', async () => {
+    status = 403;
+    await expect(
+      cloudFormationHandler(
+        { ...base, RequestType: 'Delete', PhysicalResourceId: 'p', ResourceProperties: properties(1) } as CloudFormationCustomResourceEvent,
+        context,
+      ),
+    ).rejects.toThrow(/HTTP 403/);
+  });
 });

@@ -5,6 +5,7 @@ import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../local-aws
 import { type LocalInvocationOutcome, invokeLocally } from './local-lambda';
 import { type BundledFunction, type SynthesizedApp, bundledFunction, physicalResources, resourcesOfType } from './synthesized-app';
 import { type ResolutionContext, localStackId } from './intrinsics';
+import { listenOnLoopback, readBody } from '../http/loopback-server';
 
 /**
  * "Deploys" a synthesized app onto the local endpoints: creates its DynamoDB tables from the
@@ -30,6 +31,11 @@ export interface LocalDeployment {
   readonly topicArn: string;
   readonly vaultNames: readonly string[];
   readonly restoreTablePrefix: string;
+  /**
+   * What the fixture seeder PUT to the custom resource's ResponseURL: its answer to CloudFormation
+   * when it is the service token itself (the console template); none behind the provider framework.
+   */
+  readonly seedResponses: readonly Record<string, unknown>[];
   /** Invokes the bundled drill Lambda (default timeout: the template's). */
   invokeDrill(
     event: unknown,
@@ -73,14 +79,40 @@ function createTableInput(properties: Record<string, any>): Omit<CreateTableComm
   };
 }
 
-/** The user handler behind a custom resource: custom resource -> provider framework -> onEvent function. */
-function customResourceHandler(app: SynthesizedApp, resolution: ResolutionContext, customResourceType: string): BundledFunction {
+/**
+ * The user handler behind a custom resource: custom resource -> provider framework -> onEvent
+ * function, or the function that is the service token itself (then it answers CloudFormation).
+ */
+function customResourceHandler(
+  app: SynthesizedApp,
+  resolution: ResolutionContext,
+  customResourceType: string,
+): { handler: BundledFunction; answersCloudFormation: boolean } {
   const [custom] = Object.values(app.template.Resources).filter((r) => r.Type === customResourceType);
   if (!custom) throw new Error(`the template has no ${customResourceType}`);
   const providerId = custom.Properties?.ServiceToken?.['Fn::GetAtt']?.[0];
   const provider = app.template.Resources[providerId];
-  const userFunctionId = provider?.Properties?.Environment?.Variables?.USER_ON_EVENT_FUNCTION_ARN?.['Fn::GetAtt']?.[0] ?? providerId;
-  return bundledFunction(app, resolution, (logicalId) => logicalId === userFunctionId);
+  const onEventId = provider?.Properties?.Environment?.Variables?.USER_ON_EVENT_FUNCTION_ARN?.['Fn::GetAtt']?.[0];
+  const userFunctionId = onEventId ?? providerId;
+  return {
+    handler: bundledFunction(app, resolution, (logicalId) => logicalId === userFunctionId),
+    answersCloudFormation: onEventId === undefined,
+  };
+}
+
+/** A stand-in for the presigned S3 URL CloudFormation waits on: records what is PUT to it. */
+async function responseUrl() {
+  const responses: Record<string, unknown>[] = [];
+  const server = await listenOnLoopback(async (request, response) => {
+    const body = await readBody(request);
+    if (request.method !== 'PUT') {
+      response.writeHead(405).end();
+      return;
+    }
+    responses.push(JSON.parse(body) as Record<string, unknown>);
+    response.writeHead(200).end();
+  });
+  return { url: `${server.url}/cloudformation-response?X-Amz-Signature=local`, responses, close: () => server.close() };
 }
 
 export async function deployLocally(app: SynthesizedApp, options: LocalDeploymentOptions = {}): Promise<LocalDeployment> {
@@ -116,8 +148,9 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       (r) => r.Type.startsWith('Custom::') && r.Type.includes('FixtureSeed'),
     )?.Type;
     if (!seedType) throw new Error('the template has no fixture seed custom resource');
-    const seeder = customResourceHandler(app, resolution, seedType);
+    const { handler: seeder, answersCloudFormation } = customResourceHandler(app, resolution, seedType);
     const [seed] = resourcesOfType(app, resolution, seedType);
+    const answers = await responseUrl();
     const seeded = await invokeLocally({
       handlerFile: seeder.handlerFile,
       handlerName: seeder.handlerName,
@@ -126,7 +159,7 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       event: {
         RequestType: 'Create',
         ServiceToken: seed.properties.ServiceToken,
-        ResponseURL: 'http://127.0.0.1/unused',
+        ResponseURL: answers.url,
         StackId: localStackId(region, accountId, app.stackName),
         RequestId: 'local-create',
         LogicalResourceId: seed.logicalId,
@@ -134,7 +167,14 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
         ResourceProperties: seed.properties,
       },
     });
+    await answers.close();
     if (seeded.error) throw new Error(`fixture seeder failed: ${seeded.error.name}: ${seeded.error.message}\n${seeded.logs.join('\n')}`);
+    // CloudFormation waits for exactly this: a SUCCESS PUT to the ResponseURL.
+    if (answersCloudFormation && answers.responses[0]?.Status !== 'SUCCESS') {
+      throw new Error(
+        `the fixture seeder did not answer CloudFormation with SUCCESS: ${JSON.stringify(answers.responses)}\n${seeded.logs.join('\n')}`,
+      );
+    }
 
     const drillEnvironment = {
       ...env,
@@ -150,6 +190,7 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       topicArn: env[ENV.topicArn],
       vaultNames,
       restoreTablePrefix: env[ENV.restoreTablePrefix],
+      seedResponses: answers.responses,
       invokeDrill: (event, invocation = {}) =>
         invokeLocally({
           handlerFile: drill.handlerFile,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ResolutionContext, type Template, resolveIntrinsics } from './intrinsics';
 
@@ -132,7 +132,11 @@ export interface BundledFunction {
   readonly timeoutMs: number;
 }
 
-/** A Lambda function of the template, with its bundled code from cdk.out. */
+/**
+ * A Lambda function of the template, with its bundled code: from cdk.out (an asset), or from the
+ * template itself (`Code.ZipFile`, the console template), written to `<cdkOut>/inline/<logical
+ * id>/index.js` as CloudFormation writes it to the function's `index` file.
+ */
 export function bundledFunction(
   app: SynthesizedApp,
   resolution: ResolutionContext,
@@ -143,10 +147,18 @@ export function bundledFunction(
   );
   if (found.length !== 1) throw new Error(`expected one matching Lambda function in the template, found ${found.length}`);
   const [logicalId, { Properties = {}, Metadata = {} }] = found[0];
-  const assetPath = Metadata['aws:asset:path'];
-  if (!assetPath) throw new Error(`${logicalId} has no bundled asset (aws:asset:path)`);
   const [file, handlerName] = String(Properties.Handler).split('.');
-  const handlerFile = path.join(app.cdkOut, assetPath, `${file}.js`);
+  const inline = Properties.Code?.ZipFile;
+  const assetPath = Metadata['aws:asset:path'];
+  if (!assetPath && typeof inline !== 'string')
+    throw new Error(`${logicalId} has neither a bundled asset (aws:asset:path) nor inline code`);
+  const codeDir = typeof inline === 'string' ? path.join(app.cdkOut, 'inline', logicalId) : path.join(app.cdkOut, assetPath);
+  const handlerFile = path.join(codeDir, `${file}.js`);
+  if (typeof inline === 'string') {
+    if (file !== 'index') throw new Error(`${logicalId}: inline code is the file index, but the handler is ${Properties.Handler}`);
+    mkdirSync(codeDir, { recursive: true });
+    writeFileSync(handlerFile, inline);
+  }
   if (!existsSync(handlerFile)) throw new Error(`bundle ${handlerFile} is missing; synthesize again`);
   return {
     logicalId,
