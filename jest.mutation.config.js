@@ -13,5 +13,6 @@ module.exports = {
   testMatch: ['<rootDir>/test/lambda/**/*.test.ts'],
   // An absolute path: Stryker loads the environment itself in the dry run, without jest's <rootDir>.
   testEnvironment: path.join(__dirname, 'scripts/mutation/bail-environment.js'),
+  testSequencer: path.join(__dirname, 'scripts/mutation/unit-tests-first.js'),
   collectCoverageFrom: undefined,
 };
