@@ -29,7 +29,9 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   // A static mutant (module-level code, run once at load) needs every test file; too dear here.
   ignoreStatic: true,
-  thresholds: { high: 90, low: 85, break: 85 },
+  // The targets (scripts/mutation/scores.ts TARGETS): 85 % of logic mutants killed, 75 % with text
+  // included. Stryker's break is on its one overall score; run.ts holds each folder to the target.
+  thresholds: withText ? { high: 85, low: 75, break: 75 } : { high: 90, low: 85, break: 85 },
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
