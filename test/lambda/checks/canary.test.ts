@@ -46,7 +46,7 @@ describe('canary: the restore holds the newest canary written before the recover
       canaries: [recorded(threeHours)],
       restoredItems: [canaryItem(recorded(60_000))],
     });
-    expect(result).toMatchObject({ status: 'PASS', numbers: { restoredCanaryWrittenAt: iso(point - 60_000) } });
+    expect(result).toMatchObject({ check: 'canary', status: 'PASS', numbers: { restoredCanaryWrittenAt: iso(point - 60_000) } });
   });
 
   test('a canary written after the recovery point is not expected in it', async () => {
@@ -55,7 +55,7 @@ describe('canary: the restore holds the newest canary written before the recover
       canaries: [recorded(threeHours), recorded(-60_000)],
       restoredItems: [canaryItem(recorded(threeHours))],
     });
-    expect(result).toMatchObject({ status: 'PASS', numbers: { expectedCanaryWrittenAt: iso(point - threeHours) } });
+    expect(result).toMatchObject({ check: 'canary', status: 'PASS', numbers: { expectedCanaryWrittenAt: iso(point - threeHours) } });
   });
 
   test('an older canary than the one written before the recovery point: FAIL, the recovery point is older than it says', async () => {

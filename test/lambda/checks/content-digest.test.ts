@@ -1,4 +1,5 @@
 import { contentDigestCheck } from '../../../lambda/checks/content-digest';
+import { CANARY_KEY_VALUE } from '../../../lambda/config';
 import { TableDigest } from '../../../lambda/digest/table-digest';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
@@ -37,13 +38,28 @@ describe('content digest: the restore holds exactly the fixture in force when th
     });
   });
 
+  test("the drill's canary in the restore is not read as the marker", async () => {
+    const canary = {
+      pk: { S: CANARY_KEY_VALUE },
+      sk: { S: CANARY_KEY_VALUE },
+      canaryId: { S: 'c-1' },
+      writtenAt: { S: '2026-11-28T02:00:00.000Z' },
+    };
+    const result = await digestCheck({ table: { ...deployed(1), canary: true }, restoredItems: [...ONE, marker(1), canary] });
+    expect(result).toMatchObject({ check: 'content digest', status: 'PASS', numbers: { restoredDigest: digestOf(ONE) } });
+  });
+
   test('the digest at synth is what counts for the fixture deployed now', async () => {
     // A synth digest that does not match its own fixture: the check trusts the synth digest.
     const result = await digestCheck({
       table: { fixture: { propertyCount: 1, digest: 'synth-digest' } },
       restoredItems: [...ONE, marker(1)],
     });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { expectedDigest: 'synth-digest', missing: 0, extra: 0, changed: 0 } });
+    expect(result).toMatchObject({
+      check: 'content digest',
+      status: 'FAIL',
+      numbers: { expectedDigest: 'synth-digest', missing: 0, extra: 0, changed: 0 },
+    });
   });
 
   test('PASS: an earlier fixture the marker names, regenerated, the source since reseeded', async () => {
@@ -75,7 +91,11 @@ describe('content digest: the restore holds exactly the fixture in force when th
   test('an unreadable marker: FAIL, even when the content equals the fixture', async () => {
     const unreadable = { ...marker(1), propertyCount: { N: '0' } };
     const result = await digestCheck({ table: deployed(1), restoredItems: [...ONE, unreadable] });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { marker: 'malformed', restoredDigest: digestOf(ONE) } });
+    expect(result).toMatchObject({
+      check: 'content digest',
+      status: 'FAIL',
+      numbers: { marker: 'malformed', restoredDigest: digestOf(ONE) },
+    });
     expect(result.nextStep).toContain('the backup or the restore altered the marker item');
   });
 
@@ -135,7 +155,11 @@ describe('content digest differences: a second pass against the regenerated fixt
 
   test('against the fixture the marker names', async () => {
     const result = await digestCheck({ table: deployed(2), restoredItems: [...ONE.slice(1), marker(1)] });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { expectedDigest: digestOf(ONE), missing: 1, extra: 0, changed: 0 } });
+    expect(result).toMatchObject({
+      check: 'content digest',
+      status: 'FAIL',
+      numbers: { expectedDigest: digestOf(ONE), missing: 1, extra: 0, changed: 0 },
+    });
   });
 
   test('the first three examples of each kind, and how many more', async () => {

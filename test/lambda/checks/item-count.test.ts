@@ -33,8 +33,8 @@ describe('item count, tolerance mode: restored vs the whole source, within a per
   });
 
   test('exactly at the tolerance, either way: PASS', async () => {
-    expect(await count(19)).toMatchObject({ status: 'PASS', numbers: { differencePercent: -5 } });
-    expect(await count(21)).toMatchObject({ status: 'PASS', numbers: { differencePercent: 5 } });
+    expect(await count(19)).toMatchObject({ check: 'item count', status: 'PASS', numbers: { differencePercent: -5 } });
+    expect(await count(21)).toMatchObject({ check: 'item count', status: 'PASS', numbers: { differencePercent: 5 } });
   });
 
   test('just over the tolerance, either way: FAIL', async () => {
@@ -51,8 +51,8 @@ describe('item count, tolerance mode: restored vs the whole source, within a per
   });
 
   test('well inside the tolerance: PASS', async () => {
-    expect(await count(20, { targets: { itemCountTolerancePercent: 0 } })).toMatchObject({ status: 'PASS' });
-    expect(await count(19, { targets: { itemCountTolerancePercent: 10 } })).toMatchObject({ status: 'PASS' });
+    expect(await count(20, { targets: { itemCountTolerancePercent: 0 } })).toMatchObject({ check: 'item count', status: 'PASS' });
+    expect(await count(19, { targets: { itemCountTolerancePercent: 10 } })).toMatchObject({ check: 'item count', status: 'PASS' });
   });
 
   test("the table's own tolerance overrides the target's, even when it is zero", async () => {
@@ -91,7 +91,11 @@ describe('item count, tolerance mode: restored vs the whole source, within a per
   test("the drill's own items are left out on both sides: the canary of the source is not counted", async () => {
     const sourceItems = [...items(20), canary];
     const world = checkWorld({ table: { canary: true }, sourceItems, restoredItems: items(20) });
-    expect(await runCheck(itemCountCheck, world)).toMatchObject({ status: 'PASS', numbers: { sourceItems: 20, restoredItems: 20 } });
+    expect(await runCheck(itemCountCheck, world)).toMatchObject({
+      check: 'item count',
+      status: 'PASS',
+      numbers: { sourceItems: 20, restoredItems: 20 },
+    });
     const source = world.context.source!;
     expect(world.tables.reads[0].options).toEqual({
       segments: 1,
@@ -146,7 +150,7 @@ describe("item count when the source cannot be counted: DynamoDB's estimate stan
     const atPace = { ...large, sourceReadUnitsPerSecond: 1 };
     expect(await checkResult(itemCountCheck, { ...atPace, checkTimeMs: 50_000 })).toMatchObject({ numbers: { mode: 'tolerance' } });
     const result = await checkResult(itemCountCheck, { ...atPace, checkTimeMs: 49_999, restoredItems: items(10) });
-    expect(result).toMatchObject({ status: 'WARN', numbers: { mode: 'estimate' }, sourceReadUnits: 0 });
+    expect(result).toMatchObject({ check: 'item count', status: 'WARN', numbers: { mode: 'estimate' }, sourceReadUnits: 0 });
     expect(result.nextStep).toContain('cannot be counted at sourceReadUnitsPerSecond in one invocation');
   });
 
@@ -154,7 +158,12 @@ describe("item count when the source cannot be counted: DynamoDB's estimate stan
     const world = checkWorld({ sourceItems: items(20), restoredItems: items(10), targets: { sourceReadBudgetUnits: 1 } });
     world.tables.pageSize = 2;
     const result = await runCheck(itemCountCheck, world);
-    expect(result).toMatchObject({ status: 'WARN', numbers: { mode: 'estimate', sourceItems: 20 }, sourceReadUnits: 1 });
+    expect(result).toMatchObject({
+      check: 'item count',
+      status: 'WARN',
+      numbers: { mode: 'estimate', sourceItems: 20 },
+      sourceReadUnits: 1,
+    });
     expect(result?.nextStep).toContain('raise sourceReadBudgetUnits to count the source exactly');
   });
 
@@ -211,7 +220,12 @@ describe('item count stopped by the time left: not evaluated, a FAIL that says s
     const sourceItems = Array.from({ length: 20 }, (_, i) => createdBefore(i + 1, 60_000));
     const world = checkWorld({ table: { createdAtAttribute: 'createdAt' }, sourceItems, sourceReadUnitsPerSecond: 1, checkTimeMs: 1_500 });
     world.tables.pageSize = 2;
-    expect(await runCheck(itemCountCheck, world)).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 20 }, sourceReadUnits: 2 });
+    expect(await runCheck(itemCountCheck, world)).toMatchObject({
+      check: 'item count',
+      status: 'FAIL',
+      numbers: { restoredItems: 20 },
+      sourceReadUnits: 2,
+    });
   });
 });
 
@@ -246,20 +260,38 @@ describe('item count, exact mode: both sides count the items created before the 
 
   test('the cut-off is strict: an item created at the very millisecond of the recovery point is counted on neither side', async () => {
     // In the source only (a FAIL if the source counted it)...
-    expect(await exact([...before, createdBefore(4, 0)], before)).toMatchObject({ status: 'PASS', numbers: { sourceItems: 3 } });
+    expect(await exact([...before, createdBefore(4, 0)], before)).toMatchObject({
+      check: 'item count',
+      status: 'PASS',
+      numbers: { sourceItems: 3 },
+    });
     // ...in the restore only (a WARN if the restore counted it).
-    expect(await exact(before, [...before, createdBefore(4, 0)])).toMatchObject({ status: 'PASS', numbers: { restoredItems: 3 } });
+    expect(await exact(before, [...before, createdBefore(4, 0)])).toMatchObject({
+      check: 'item count',
+      status: 'PASS',
+      numbers: { restoredItems: 3 },
+    });
   });
 
   test('fewer in the restore: FAIL, the backup lost them', async () => {
     const result = await exact(before, before.slice(1));
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { sourceItems: 3, restoredItems: 2 }, sourceReadUnits: 1.5 });
+    expect(result).toMatchObject({
+      check: 'item count',
+      status: 'FAIL',
+      numbers: { sourceItems: 3, restoredItems: 2 },
+      sourceReadUnits: 1.5,
+    });
     expect(result.nextStep).toContain('the backup lost them');
   });
 
   test('more in the restore: WARN, items deleted from the source since', async () => {
     const result = await exact(before.slice(1), before);
-    expect(result).toMatchObject({ status: 'WARN', numbers: { sourceItems: 2, restoredItems: 3 }, sourceReadUnits: 1 });
+    expect(result).toMatchObject({
+      check: 'item count',
+      status: 'WARN',
+      numbers: { sourceItems: 2, restoredItems: 3 },
+      sourceReadUnits: 1,
+    });
     expect(result.nextStep).toContain('check that createdAt is set at creation and never rewritten');
   });
 
@@ -277,7 +309,7 @@ describe('item count, exact mode: both sides count the items created before the 
       sourceItems: [...before, { ...canary, createdAt: { S: '2026-01-01T00:00:00Z' } }],
       restoredItems: before,
     });
-    expect(await runCheck(itemCountCheck, world)).toMatchObject({ status: 'PASS', numbers: { sourceItems: 3 } });
+    expect(await runCheck(itemCountCheck, world)).toMatchObject({ check: 'item count', status: 'PASS', numbers: { sourceItems: 3 } });
     expect(world.tables.reads).toEqual([
       expect.objectContaining({
         operation: 'scanItems',
@@ -307,7 +339,12 @@ describe('item count, exact mode: both sides count the items created before the 
       source: { sizeBytes: 4096 * 100 },
       targets: { sourceReadBudgetUnits: 49 },
     });
-    expect(result).toMatchObject({ status: 'WARN', numbers: { restoredItems: 3, sourceReadBudgetUnits: 49 }, sourceReadUnits: 0 });
+    expect(result).toMatchObject({
+      check: 'item count',
+      status: 'WARN',
+      numbers: { restoredItems: 3, sourceReadBudgetUnits: 49 },
+      sourceReadUnits: 0,
+    });
   });
 
   test('a count the budget stops part-way: WARN, with what it cost', async () => {
@@ -353,12 +390,31 @@ describe('item count of a fixture table reseeded since the recovery point: the r
     expect(world.tables.reads).toEqual([]);
   });
 
+  test("the drill's canary in the restore is not read as the marker", async () => {
+    const canary = {
+      pk: { S: CANARY_KEY_VALUE },
+      sk: { S: CANARY_KEY_VALUE },
+      canaryId: { S: 'c-1' },
+      writtenAt: { S: '2026-11-28T02:00:00.000Z' },
+    };
+    const world = checkWorld({
+      table: { ...fixtureTable(2), canary: true },
+      sourceItems: fixtureItems(2),
+      restoredItems: [...restoredFixture(1), canary],
+    });
+    expect(await runCheck(itemCountCheck, world)).toMatchObject({
+      check: 'item count',
+      status: 'PASS',
+      numbers: { mode: 'fixture', restoredItems: 9, expectedItems: 9, fixturePropertyCount: 1 },
+    });
+  });
+
   test('items missing from it: FAIL, see the content digest', async () => {
     const result = await checkResult(itemCountCheck, {
       table: fixtureTable(2),
       restoredItems: restoredFixture(1, fixtureItems(1).slice(1)),
     });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { mode: 'fixture', restoredItems: 8, expectedItems: 9 } });
+    expect(result).toMatchObject({ check: 'item count', status: 'FAIL', numbers: { mode: 'fixture', restoredItems: 8, expectedItems: 9 } });
     expect(result.nextStep).toContain('see the content digest');
   });
 

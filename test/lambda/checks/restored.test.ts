@@ -38,13 +38,13 @@ describe('restored: the job COMPLETED and left the ACTIVE table the drill asked 
 
   test('an ABORTED job: FAIL, asking who stopped it', async () => {
     const result = await checkResult(restoredCheck, { restoreJob: { status: 'ABORTED' }, restored: 'missing' });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { jobStatus: 'ABORTED' } });
+    expect(result).toMatchObject({ check: 'restored', status: 'FAIL', numbers: { jobStatus: 'ABORTED' } });
     expect(result.nextStep).toContain('find who or what stopped the job');
   });
 
   test('a job that created another table than the one asked for: FAIL, and the drill does not touch it', async () => {
     const result = await checkResult(restoredCheck, { restoreJob: { createdResourceArn: arnOf('orders-copy') } });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { jobStatus: 'COMPLETED' } });
+    expect(result).toMatchObject({ check: 'restored', status: 'FAIL', numbers: { jobStatus: 'COMPLETED' } });
     expect(result.nextStep).toContain('the drill did not touch the table it created');
   });
 
@@ -57,18 +57,18 @@ describe('restored: the job COMPLETED and left the ACTIVE table the drill asked 
 
   test.each(['RUNNING', 'PENDING'] as const)('a job still %s: FAIL, a restore-drill bug', async (status) => {
     const result = await checkResult(restoredCheck, { restoreJob: { status } });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { jobStatus: status } });
+    expect(result).toMatchObject({ check: 'restored', status: 'FAIL', numbers: { jobStatus: status } });
     expect(result.nextStep).toContain('report this as a restore-drill bug');
   });
 
   test('a COMPLETED job without the table: FAIL, the table MISSING', async () => {
     const result = await checkResult(restoredCheck, { restored: 'missing' });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { jobStatus: 'COMPLETED', tableStatus: 'MISSING' } });
+    expect(result).toMatchObject({ check: 'restored', status: 'FAIL', numbers: { jobStatus: 'COMPLETED', tableStatus: 'MISSING' } });
     expect(result.nextStep).toContain('look at the table in the DynamoDB console');
   });
 
   test('a COMPLETED job whose table is not ACTIVE yet: FAIL, naming its status', async () => {
     const result = await checkResult(restoredCheck, { restored: { status: 'CREATING' } });
-    expect(result).toMatchObject({ status: 'FAIL', numbers: { jobStatus: 'COMPLETED', tableStatus: 'CREATING' } });
+    expect(result).toMatchObject({ check: 'restored', status: 'FAIL', numbers: { jobStatus: 'COMPLETED', tableStatus: 'CREATING' } });
   });
 });
