@@ -40,6 +40,12 @@ describe('explainError: what failed, and what to do next, in one line', () => {
     expect(explainError('DescribeRestoreJob', awsError(name, 'bad'))).toContain('unexpected error');
   });
 
+  test('StartRestoreJob failing otherwise gets the advice for that error, not the refused-request one', () => {
+    expect(explainError('StartRestoreJob', awsError('ThrottlingException', 'slow down'))).toBe(
+      'StartRestoreJob ThrottlingException (slow down): AWS kept throttling after the SDK retries — the account is busy; the next drill retries',
+    );
+  });
+
   test.each([
     ['ThrottlingException', 'AWS kept throttling after the SDK retries — the account is busy; the next drill retries'],
     [
