@@ -10,7 +10,12 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   roots: ['<rootDir>/lambda', '<rootDir>/test/lambda', '<rootDir>/test/harness'],
-  testMatch: ['<rootDir>/test/lambda/**/*.test.ts'],
+  // npm run test:mutation -- --unit-only (MUTATION_TESTS=unit): the unit tests alone, a quick lower bound
+  // of the score while killing survivors; the drill flow tests (test/lambda/*.test.ts) only add kills.
+  testMatch:
+    process.env.MUTATION_TESTS === 'unit'
+      ? ['<rootDir>/test/lambda/{checks,digest,drill,metering,report}/**/*.test.ts']
+      : ['<rootDir>/test/lambda/**/*.test.ts'],
   // An absolute path: Stryker loads the environment itself in the dry run, without jest's <rootDir>.
   testEnvironment: path.join(__dirname, 'scripts/mutation/bail-environment.js'),
   testSequencer: path.join(__dirname, 'scripts/mutation/unit-tests-first.js'),
