@@ -2,12 +2,13 @@ import type { Context } from 'aws-lambda';
 import { canaryCheck } from './checks/canary';
 import { contentDigestCheck } from './checks/content-digest';
 import { CUSTOM_CHECKS } from './checks/custom';
+import { checksByName, checksOfModule } from './checks/custom/module-checks';
 import { BUILT_IN_CHECKS } from './checks/registry';
 import { sampleCompareCheck } from './checks/sample-compare';
 import type { DrilledTable } from './config';
 import { DrillRun } from './drill/drill-run';
 import type { Engine, Invocation } from './drill/engine';
-import { drillIdFor } from './drill/drill-id';
+import { drillIdFor, idempotencyRepeatKey, manualDrillKey } from './drill/drill-id';
 import type { DrillResult } from './drill/run-state';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
 import { TimeBudget } from './drill/time-budget';
@@ -158,10 +159,10 @@ export async function handleEvent(
       // The drill id is derived from the idempotency key when there is one, else from the request
       // id (Lambda retries an asynchronous invocation with the same one). The first drill id is
       // recorded under it, so a repeat continues that drill instead of starting another restore.
-      const repeatKey = trigger.idempotencyKey !== undefined ? `key:${trigger.idempotencyKey}` : context.awsRequestId;
+      const repeatKey = trigger.idempotencyKey !== undefined ? idempotencyRepeatKey(trigger.idempotencyKey) : context.awsRequestId;
       const drills = await drillTables(found, 'manual', (table) =>
         engine.history.firstRecorded(
-          `manual|${repeatKey}|${table.tableArn}`,
+          manualDrillKey(repeatKey, table.tableArn),
           drillIdFor(new Date(engine.clock.now()), repeatKey, table.tableArn),
         ),
       );
@@ -180,6 +181,24 @@ export async function handleEvent(
 }
 
 let engine: Engine | undefined;
+
+/**
+ * The drill Lambda with the custom checks of the user's own modules (the construct's
+ * `customCheckModules`): the entry the construct generates imports each module and calls this.
+ * A module that yields no valid check, or a name given twice, fails the cold start loudly; the
+ * construct has already refused both at synth.
+ */
+export function handlerWithChecks(modules: readonly Record<string, unknown>[]) {
+  const customChecks = checksByName(
+    CUSTOM_CHECKS,
+    modules.flatMap((exports) => checksOfModule(exports)),
+  );
+  let withChecks: Engine | undefined;
+  return async (event: unknown, context: Context): Promise<InvocationSummary> => {
+    withChecks ??= createEngine({ customChecks });
+    return handleEvent(withChecks, event, context);
+  };
+}
 
 export async function handler(event: unknown, context: Context): Promise<InvocationSummary> {
   engine ??= createEngine();

@@ -1,4 +1,4 @@
-import { BootstraplessSynthesizer, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { BootstraplessSynthesizer, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CONSOLE_PARAMETERS, addConsoleParameters } from './console-template';
 import { RestoreDrill } from './restore-drill';
@@ -37,6 +37,15 @@ export class RestoreDrillStack extends Stack {
     new CfnOutput(this, 'FixtureTableName', { value: this.drill.fixtureTable.tableName });
     new CfnOutput(this, 'BackupVaultName', { value: this.drill.vault.backupVaultName });
     new CfnOutput(this, 'RestoreRoleArn', { value: this.drill.restoreRole.roleArn });
+    // The `restore-drill` CLI reads these: which tables `run` drills by default, where the logs are.
+    new CfnOutput(this, 'DrilledTableArns', {
+      description: 'The tables this stack drills (tables chosen at deploy time in the console template are not listed)',
+      value: Fn.join(
+        ',',
+        this.drill.drilledTables.map((table) => table.tableArn),
+      ),
+    });
+    new CfnOutput(this, 'DrillLogGroupName', { value: this.drill.drillLogGroup.logGroupName });
   }
 
   /** The order and labels the CloudFormation console shows the parameters in (AWS::CloudFormation::Interface). */

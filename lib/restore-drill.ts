@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -21,6 +22,7 @@ import { DrillRestoreRole } from './constructs/restore-role';
 import { tableArn } from './constructs/table-arns';
 import type { FunctionCodeSource } from './constructs/node-function';
 import { DrillTriggers } from './constructs/triggers';
+import { customCheckNames, loadCustomCheckModules } from './custom-check-modules';
 import type { DeployTimeSettings } from './console-template';
 import { type ResolvedRestoreDrillSettings, type RestoreDrillSettings, resolveSettings, toDrilledTable } from './settings';
 import {
@@ -61,6 +63,15 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * @default - every setting chosen at synth
    */
   readonly deployTime?: DeployTimeSettings;
+  /**
+   * Your own checks: absolute paths of modules (TypeScript or JavaScript) that export checks
+   * written with `restore-drill/checks` (`itemRuleCheck`, or any `CheckDefinition`), as `default`
+   * (one check or an array) or by name. Each is built and loaded at synth, so a module that does
+   * not build, throws, or exports no valid check is refused then; the drill function bundles them.
+   * A table runs a check when its `customChecks` names it.
+   * @default - only the checks registered in lambda/checks/custom/index.ts
+   */
+  readonly customCheckModules?: readonly string[];
 }
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
@@ -108,6 +119,8 @@ export class RestoreDrill extends Construct {
   /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
   public readonly historyTable: dynamodb.Table;
   public readonly drillFunction: lambda.Function;
+  /** The drill function's log group. */
+  public readonly drillLogGroup: logs.LogGroup;
   public readonly drillScheduleRule: events.Rule;
   /** Present when `drillAfterBackup` is set. */
   public readonly backupCompletedRule?: events.Rule;
@@ -122,7 +135,8 @@ export class RestoreDrill extends Construct {
     const stack = Stack.of(this);
 
     // Props first: nothing is created from a setting that could delete a source table.
-    this.settings = resolveSettings(props);
+    const checkModules = loadCustomCheckModules(props.customCheckModules);
+    this.settings = resolveSettings(props, customCheckNames(checkModules));
     const settings = this.settings;
     checkReservedConcurrency(props.reservedConcurrency);
     const deployTime = props.deployTime;
@@ -210,8 +224,10 @@ export class RestoreDrill extends Construct {
       reservedConcurrency: props.reservedConcurrency,
       deployTimeTableArns,
       codeSource: props.codeSource,
+      customCheckModules: checkModules.map((module) => module.path),
     });
     this.drillFunction = drill.function;
+    this.drillLogGroup = drill.logGroup;
     this.failureQueue = drill.failureQueue;
 
     const drillSchedule = deployTime?.schedules?.drillSchedule ?? settings.drillSchedule;

@@ -114,15 +114,19 @@ function checkPrefixDoesNotMatch(prefix: string, tableName: string, setting: str
   }
 }
 
-/** The engine looks checks up by name at drill time; an unknown name is caught here instead. */
-export function checkCustomChecksRegistered({ tables }: ResolvedSettingValues): void {
+/**
+ * The engine looks checks up by name at drill time; an unknown name is caught here instead.
+ * `moduleCheckNames`: the checks of the construct's `customCheckModules`.
+ */
+export function checkCustomChecksRegistered({ tables }: ResolvedSettingValues, moduleCheckNames: readonly string[] = []): void {
+  const registered = [...CUSTOM_CHECK_NAMES, ...moduleCheckNames];
   tables.forEach((table, index) => {
     for (const name of table.customChecks ?? []) {
-      if (!CUSTOM_CHECK_NAMES.includes(name)) {
+      if (!registered.includes(name)) {
         throw new SettingsError(
           `tables[${index}].customChecks`,
           `no custom check is registered as "${name}"`,
-          `a name registered in lambda/checks/custom/index.ts: ${CUSTOM_CHECK_NAMES.join(', ')}`,
+          `a name registered in lambda/checks/custom/index.ts or exported by a module of customCheckModules: ${registered.join(', ')}`,
         );
       }
     }

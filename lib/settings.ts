@@ -48,7 +48,10 @@ export interface ResolvedRestoreDrillSettings extends ResolvedSettingValues {
  * then the checks across settings, each named after what it refuses. Throws
  * {@link SettingsError} on the first invalid one.
  */
-export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRestoreDrillSettings {
+export function resolveSettings(
+  settings: RestoreDrillSettings = {},
+  moduleCheckNames: readonly string[] = [],
+): ResolvedRestoreDrillSettings {
   const resolved = checkEachSetting(settings);
   checkRetentionCoversRpo(resolved);
   checkColdStorageLeaves90Days(resolved);
@@ -58,7 +61,7 @@ export function resolveSettings(settings: RestoreDrillSettings = {}): ResolvedRe
   checkCompletionWindowAfterStartWindow(resolved);
   checkDrillAfterBackupWindows(resolved);
   checkPrefixMatchesNoTable(resolved);
-  checkCustomChecksRegistered(resolved);
+  checkCustomChecksRegistered(resolved, moduleCheckNames);
   return { ...resolved, drillScheduleLongestGapHours };
 }
 

@@ -43,9 +43,25 @@ export interface CleanupOutcome {
   readonly detail: string;
 }
 
+/** The tested recovery procedure a drill proved (lambda/report/runbook.ts): what a person runs on the day. */
+export interface Runbook {
+  readonly recoveryPointArn: string;
+  readonly backupVaultName: string;
+  readonly restoreRoleArn: string;
+  /** The StartRestoreJob metadata that worked, its target name left for the person to choose. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The same request as an AWS CLI command. */
+  readonly restoreCommand: string;
+  readonly restoreDurationSeconds?: number;
+  /** What the source has that a restore does not carry, each with the command to re-apply it. */
+  readonly reapply: readonly { readonly setting: string; readonly command: string }[];
+}
+
 /** What the checks found, recorded before the copy is deleted. */
 export interface CheckedOutcome {
   readonly checks: readonly CheckResult[];
+  /** Present when the restore completed and the source could be described. */
+  readonly runbook?: Runbook;
   /** Set when the drill failed outside any check (no recovery point, a refused restore, an error). */
   readonly failure?: string;
   readonly recoveryPointAgeSeconds?: number;

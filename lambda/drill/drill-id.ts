@@ -19,6 +19,17 @@ export function drillIdFor(triggeredAt: Date, triggerId: string, tableArn: strin
   return `${stamp}-${hash}`;
 }
 
+/**
+ * Under this history key the first drill id of a manual drill is recorded (`firstRecorded`), so a
+ * repeat of the invocation continues that drill; the CLI reads it to follow the drill it started.
+ * `repeatKey`: `key:<idempotencyKey>` when the caller gave one, else the Lambda request id.
+ */
+export function manualDrillKey(repeatKey: string, tableArn: string): string {
+  return `manual|${repeatKey}|${tableArn}`;
+}
+
+export const idempotencyRepeatKey = (idempotencyKey: string) => `key:${idempotencyKey}`;
+
 const MAX_TABLE_NAME = 255;
 
 /**

@@ -10,10 +10,12 @@ import { sourceReadPace } from '../metering/read-budget';
 import type { TableShape } from '../ports/dynamodb-port';
 import type { FinishedDrill } from '../report/drill-report';
 import { explainError } from '../report/failure-advice';
+import { buildRunbook } from '../report/runbook';
 import { checkContext, checksFor } from './check-copy';
 import { deleteRestoredCopy } from './cleanup';
 import { restoredTableName } from './drill-id';
 import { LOCATE_GIVE_UP_MS } from './find-restore-job';
+import { restoreMetadata } from './restore-metadata';
 import { publishReport } from './publish-report';
 import { EarlyFailure, jobFacts, RestoreSteps } from './restore-steps';
 import type { DrillResult } from './run-state';
@@ -162,6 +164,7 @@ export class DrillRun extends RestoreSteps {
     const drillStartedAt = new Date(drill.startedAt);
     let checks: CheckResult[] = [];
     let restoredScan: CheckedOutcome['restoredScan'];
+    let runbook: CheckedOutcome['runbook'];
     let sourceReadUnitsPerSecond: number | undefined;
     let failure = drill.earlyFailure;
     let restoreJob = job;
@@ -204,6 +207,17 @@ export class DrillRun extends RestoreSteps {
           sourceReadUnitsPerSecond,
         });
         ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), context));
+        if (source && restored) {
+          runbook = buildRunbook({
+            source,
+            sourceTableArn: table.tableArn,
+            sourceSettings,
+            recoveryPoint,
+            restoreRoleArn: engine.config.restoreRoleArn,
+            metadata: restoreMetadata(drill.restoredTableName, engine.config.restoreKmsKeyArn),
+            restoreDurationSeconds: restoreDurationSeconds({ restoreJob, restoredActiveAt }),
+          });
+        }
       } catch (error) {
         failure = `the drill stopped with an error: ${explainError('drill', error)}`;
         this.log.error('drill error', { error: error as Error });
@@ -214,6 +228,7 @@ export class DrillRun extends RestoreSteps {
 
     const checked: CheckedOutcome = {
       checks,
+      runbook,
       failure,
       restoredScan,
       sourceReadUnitsPerSecond,

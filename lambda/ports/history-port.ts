@@ -48,7 +48,7 @@ export interface HistoryPort {
   latestCanaryBefore(tableName: string, before: Date): Promise<CanaryRecord | undefined>;
 }
 
-const drillKey = (drillId: string) => ({ pk: { S: `DRILL#${drillId}` }, sk: { S: 'DRILL' } });
+export const drillKey = (drillId: string) => ({ pk: { S: `DRILL#${drillId}` }, sk: { S: 'DRILL' } });
 
 function toItem(record: DrillRecord) {
   return {
@@ -58,10 +58,12 @@ function toItem(record: DrillRecord) {
   };
 }
 
-function fromItem(item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): DrillRecord {
+export function fromItem(item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>): DrillRecord {
   const { pk: _pk, sk: _sk, openMarker: _open, ...rest } = unmarshall(item);
   return rest as DrillRecord;
 }
+
+export const firstRecordedKey = (key: string) => ({ pk: { S: `FIRST#${key}` }, sk: { S: 'FIRST' } });
 
 export function createHistoryPort(client: DynamoDBClient, tableName: string): HistoryPort {
   async function conditional<T>(operation: () => Promise<T>): Promise<T | undefined> {
@@ -241,7 +243,7 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
     },
 
     async firstRecorded(key, value) {
-      const itemKey = { pk: { S: `FIRST#${key}` }, sk: { S: 'FIRST' } };
+      const itemKey = firstRecordedKey(key);
       const put = await conditional(() =>
         client.send(
           new PutItemCommand({

@@ -59,6 +59,11 @@ export interface DrillFunctionProps {
   readonly deployTimeTableArns?: { readonly arns: string; readonly given: CfnCondition };
   /** @default 'asset' */
   readonly codeSource?: FunctionCodeSource;
+  /**
+   * The user's custom check modules (absolute paths), bundled into the function.
+   * @default - none
+   */
+  readonly customCheckModules?: readonly string[];
 }
 
 /**
@@ -69,6 +74,8 @@ export interface DrillFunctionProps {
 export class DrillFunction extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
+  /** Where the drill function logs. */
+  public readonly logGroup: logs.LogGroup;
   /** Async invocations and EventBridge deliveries that still failed after retries. */
   public readonly failureQueue: sqs.Queue;
   /** The drill's permissions on backups, tables and keys (besides CDK's grants on its own resources). */
@@ -109,6 +116,7 @@ export class DrillFunction extends Construct {
         description: 'Restores the latest recovery point of each drilled table, checks it, reports, deletes the copy',
         entry: 'handler.ts',
         codeSource: props.codeSource,
+        checkModules: props.customCheckModules,
         memorySize: DRILL_FUNCTION_MEMORY_MB,
         // A restore can outlast an invocation; the engine hands over to the restore-job event.
         timeout: Duration.minutes(15),
@@ -123,6 +131,7 @@ export class DrillFunction extends Construct {
     );
     this.function = drill.function;
     this.role = drill.role;
+    this.logGroup = drill.logGroup;
 
     const tables = props.drilledTables;
     const permissionsScope: DrillPermissionsScope = {

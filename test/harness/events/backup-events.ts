@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 
 /**
- * The one place that builds the EventBridge events the drill consumes; the harness, drill-world
+ * The one place that builds the EventBridge events the drill consumes; the harness, the flow world
  * and the tests all use it. Each shape follows AWS's own example events, field for field:
  *
  * - "Backup Job State Change" and "Restore Job State Change": AWS Backup Developer Guide,

@@ -1,17 +1,19 @@
-import 'aws-sdk-client-mock-jest';
-import { BatchGetItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { CheckDefinition } from '../../lambda/checks/check';
-import { CUSTOM_CHECKS } from '../../lambda/checks/custom';
-import { TableDigest } from '../../lambda/digest/table-digest';
-import { CANARY_KEY_VALUE } from '../../lambda/ports/canary-port';
-import { FIXTURE_SCHEMA, fixtureItems } from '../../lambda/fixture/fixture-items';
-import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../lambda/fixture/fixture-marker';
-import { fixtureTableInput } from '../harness/harness-test-support';
-import { DrillWorld, type Item, PREFIX, orderItems, scheduledEvent } from './support/drill-world';
+import type { CheckDefinition } from '../../../lambda/checks/check';
+import { CUSTOM_CHECKS } from '../../../lambda/checks/custom';
+import { TableDigest } from '../../../lambda/digest/table-digest';
+import { FIXTURE_SCHEMA, fixtureItems } from '../../../lambda/fixture/fixture-items';
+import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
+import { CANARY_KEY_VALUE } from '../../../lambda/ports/canary-port';
+import { fixtureTableInput } from '../../harness/harness-test-support';
+import type { ReadRecord } from '../support/fakes/in-memory-dynamodb';
+import { FlowWorld, type Item, orderItems, PREFIX, scheduledEvent } from '../support/flow-world';
 
 /**
  * The data-level checks (content digest, sample compare, exact item count, canary, custom
- * checks, read budget) through the handler, on the spatial fixture table.
+ * checks, read budget) through the handler, on the spatial fixture table, in the flow world (the
+ * real engine over in-memory port fakes). What each check concludes from a given copy is its unit
+ * test's; these prove the flow hands the checks the right tables, budget and pace. (Moved from
+ * test/lambda/data-checks.test.ts, which ran on aws-sdk-client-mock over DynamoDB Local.)
  */
 
 const PROPERTIES = 4;
@@ -24,19 +26,11 @@ const FIXTURE_TABLE = 'RestoreDrill-fixture';
 /** The fixture's schema (GSI byScan, LSI byCreatedAt), as the harness tests create it. */
 const { TableName: _name, ...fixtureSchema } = fixtureTableInput(FIXTURE_TABLE);
 
-let world: DrillWorld;
+let world: FlowWorld;
 
-beforeAll(async () => {
-  world = await DrillWorld.start();
-});
-
-afterAll(async () => {
-  await world.stop();
-});
-
-beforeEach(async () => {
-  await world.reset();
-  await world.addSourceTable({
+beforeEach(() => {
+  world = new FlowWorld();
+  world.addSourceTable({
     name: FIXTURE_TABLE,
     items: SEEDED,
     schema: fixtureSchema,
@@ -95,7 +89,7 @@ test('an exact restore passes every data check', async () => {
   // First drill: no canary older than this recovery point exists yet.
   expect(check('canary')).toMatchObject({ status: 'WARN' });
   expect(check('item count').sourceReadUnits).toBeGreaterThan(0);
-  expect(await world.copiesLeft()).toEqual([]);
+  expect(world.copiesLeft()).toEqual([]);
 });
 
 test("the content digest of today's fixture uses the digest computed at synth", async () => {
@@ -113,16 +107,14 @@ test("the content digest of today's fixture uses the digest computed at synth", 
 
 describe('fixture settings changed after the recovery point was taken', () => {
   /** What the seeder does on an Update: the new fixture and marker written, what lies beyond it deleted. */
-  async function reseedSource(propertyCount: number) {
+  function reseedSource(propertyCount: number) {
     const items = fixtureItems(propertyCount);
-    await world.writeItems(FIXTURE_TABLE, [...items, fixtureMarkerItem(propertyCount, new Date(world.clock.now() - 3600_000))]);
-    for (const item of FIXTURE.slice(items.length)) {
-      await world.passThrough(new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: item.pk, sk: item.sk } }));
-    }
+    world.dynamodb.putItems(FIXTURE_TABLE, [...items, fixtureMarkerItem(propertyCount, new Date(world.clock.now() - 3600_000))]);
+    for (const item of FIXTURE.slice(items.length)) world.dynamodb.deleteItem(FIXTURE_TABLE, { pk: item.pk, sk: item.sk });
   }
 
   test('more properties since: the restore is compared with the fixture in force when it was taken, and PASSes', async () => {
-    await reseedSource(6);
+    reseedSource(6);
     const { report, check } = await drill({}, 6);
     expect(check('content digest')).toMatchObject({
       status: 'PASS',
@@ -140,11 +132,11 @@ describe('fixture settings changed after the recovery point was taken', () => {
     });
     expect(check('sample compare').status).toBe('PASS');
     expect(report.attributes.verdict).toBe('PASS');
-    expect(await world.copiesLeft()).toEqual([]);
+    expect(world.copiesLeft()).toEqual([]);
   });
 
   test('fewer properties since: PASS; the sampled items no longer in the source are a WARN, as on any table with deletes', async () => {
-    await reseedSource(2);
+    reseedSource(2);
     const { report, check } = await drill({}, 2);
     expect(check('content digest')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ fixturePropertyCount: 4 }) });
     expect(check('item count')).toMatchObject({ status: 'PASS', numbers: expect.objectContaining({ mode: 'fixture', expectedItems: 40 }) });
@@ -156,8 +148,8 @@ describe('fixture settings changed after the recovery point was taken', () => {
   });
 
   test('an item lost by the backup still FAILs against the fixture in force then', async () => {
-    await reseedSource(6);
-    world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
+    reseedSource(6);
+    world.nextRestores({ mutateItems: (items) => items.filter((_, i) => i !== roomIndex) });
     const { report, check } = await drill({}, 6);
     expect(check('content digest')).toMatchObject({
       status: 'FAIL',
@@ -171,7 +163,7 @@ describe('fixture settings changed after the recovery point was taken', () => {
     const olderGenerator = { ...fixtureMarkerItem(PROPERTIES, SEEDED_AT), generatorVersion: { N: String(FIXTURE_GENERATOR_VERSION + 1) } };
     world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: [...FIXTURE, olderGenerator] });
     // The source was reseeded by today's generator after that backup.
-    await world.writeItems(FIXTURE_TABLE, [fixtureMarkerItem(PROPERTIES, new Date(world.clock.now() - 30 * 60_000))]);
+    world.dynamodb.putItems(FIXTURE_TABLE, [fixtureMarkerItem(PROPERTIES, new Date(world.clock.now() - 30 * 60_000))]);
     const { report, check } = await drill();
     expect(check('content digest')).toMatchObject({
       status: 'WARN',
@@ -209,7 +201,7 @@ describe('a backup taken before the upgrade that added the version marker', () =
     expect(report.email).toMatch(
       /PASS\s+content digest\s+all 40 items equal the fixture deployed now .*the backup predates version markers/,
     );
-    expect(await world.copiesLeft()).toEqual([]);
+    expect(world.copiesLeft()).toEqual([]);
   });
 
   test('counted without a created-at attribute, the Select COUNT of the source leaves the marker out as well', async () => {
@@ -218,15 +210,15 @@ describe('a backup taken before the upgrade that added the version marker', () =
     const [report] = world.published();
     const count = report.json.checks.find((c: { check: string }) => c.check === 'item count');
     expect(count).toMatchObject({ status: 'PASS', summary: 'restored 40, source 40 (+0.00%, tolerance 0.00%)' });
-    expect(world.dynamodb).toHaveReceivedCommandWith(ScanCommand, {
-      TableName: FIXTURE_TABLE,
-      Select: 'COUNT',
-      FilterExpression: expect.stringContaining('NOT (#markerPk = :markerPk'),
-    });
+    // A count (Select COUNT, port test) of the source whose filter leaves the marker out.
+    expect(world.dynamodb.calls('countItems')).toContainEqual([
+      FIXTURE_TABLE,
+      expect.objectContaining({ filter: expect.objectContaining({ expression: expect.stringContaining('NOT (#markerPk = :markerPk') }) }),
+    ]);
   });
 
   test("content that differs from today's fixture: still FAIL, saying which fixture it holds is unknown", async () => {
-    world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
+    world.nextRestores({ mutateItems: (items) => items.filter((_, i) => i !== roomIndex) });
     const { report, check } = await drill();
     expect(check('content digest')).toMatchObject({
       status: 'FAIL',
@@ -244,7 +236,7 @@ describe('a backup taken before the upgrade that added the version marker', () =
 });
 
 test('one item deleted: digest counts it missing, exact item count fails', async () => {
-  world.scenario.mutateItems = (items) => items.filter((_, i) => i !== roomIndex);
+  world.nextRestores({ mutateItems: (items) => items.filter((_, i) => i !== roomIndex) });
   const { report, check } = await drill();
   expect(report.attributes.verdict).toBe('FAIL');
   expect(check('content digest')).toMatchObject({
@@ -253,14 +245,16 @@ test('one item deleted: digest counts it missing, exact item count fails', async
     numbers: expect.objectContaining({ missing: 1, extra: 0, changed: 0 }),
   });
   expect(check('item count')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/: 1 missing$/) });
-  expect(await world.copiesLeft()).toEqual([]);
+  expect(world.copiesLeft()).toEqual([]);
 });
 
 test('one attribute changed: digest counts it changed, sample compare names its key only', async () => {
-  world.scenario.mutateItems = (items) => {
-    items[roomIndex].areaM2 = { N: '999.5' };
-    return items;
-  };
+  world.nextRestores({
+    mutateItems: (items) => {
+      items[roomIndex].areaM2 = { N: '999.5' };
+      return items;
+    },
+  });
   const { report, check } = await drill();
   expect(report.attributes.verdict).toBe('FAIL');
   expect(report.subject).toMatch(/ - sample compare, content digest$/);
@@ -273,10 +267,12 @@ test('one attribute changed: digest counts it changed, sample compare names its 
 });
 
 test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more in the restore"', async () => {
-  world.scenario.mutateItems = (items) => [
-    ...items,
-    { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' }, createdAt: { S: '2026-01-01T00:00:00.000Z' } },
-  ];
+  world.nextRestores({
+    mutateItems: (items) => [
+      ...items,
+      { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' }, createdAt: { S: '2026-01-01T00:00:00.000Z' } },
+    ],
+  });
   const { report, check } = await drill();
   expect(report.attributes.verdict).toBe('FAIL');
   expect(report.subject).toMatch(/ - content digest$/);
@@ -288,15 +284,17 @@ test('one extra item: digest counts it extra (FAIL); the exact count WARNs "more
 });
 
 test('many differences: every one counted, the first three named by key, the comparison scan reported', async () => {
-  world.scenario.mutateItems = (items) => [
-    ...items,
-    ...Array.from({ length: 10 }, (_, i) => ({
-      pk: { S: `PROPERTY#P99${String(i).padStart(2, '0')}` },
-      sk: { S: 'META' },
-      type: { S: 'property' },
-      secret: { S: 'do-not-report' },
-    })),
-  ];
+  world.nextRestores({
+    mutateItems: (items) => [
+      ...items,
+      ...Array.from({ length: 10 }, (_, i) => ({
+        pk: { S: `PROPERTY#P99${String(i).padStart(2, '0')}` },
+        sk: { S: 'META' },
+        type: { S: 'property' },
+        secret: { S: 'do-not-report' },
+      })),
+    ],
+  });
   const { check } = await drill();
   const digest = check('content digest');
   expect(digest).toMatchObject({ status: 'FAIL', numbers: expect.objectContaining({ missing: 0, extra: 10, changed: 0 }) });
@@ -322,11 +320,7 @@ function expectReadsKeptPace(reads: ReadonlyArray<{ at: number; units: number }>
 
 /** Rewrites what DynamoDB returns for the restored copy, as another client or encoder might. */
 function rewriteRestoredScans(rewrite: (item: Item) => Item) {
-  world.dynamodb.on(ScanCommand).callsFake(async (input) => {
-    const output = await world.passThrough(new ScanCommand(input));
-    if (!input.TableName?.startsWith(PREFIX)) return output;
-    return { ...output, Items: output.Items?.map(rewrite) };
-  });
+  world.dynamodb.rewriteScans((tableName) => tableName.startsWith(PREFIX), rewrite);
 }
 
 function rewriteNumbers(value: any): any {
@@ -339,9 +333,7 @@ function rewriteNumbers(value: any): any {
 }
 
 test('an item deleted from the source after the backup: the exact count WARNs, nothing FAILs', async () => {
-  await world.passThrough(
-    new DeleteItemCommand({ TableName: FIXTURE_TABLE, Key: { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk } }),
-  );
+  world.dynamodb.deleteItem(FIXTURE_TABLE, { pk: FIXTURE[roomIndex].pk, sk: FIXTURE[roomIndex].sk });
   const { report, check } = await drill();
   expect(check('item count')).toMatchObject({
     status: 'WARN',
@@ -353,15 +345,10 @@ test('an item deleted from the source after the backup: the exact count WARNs, n
 
 describe('sample compare and later changes to the source', () => {
   const changedAtSource = (updatedAt: string) =>
-    world.passThrough(
-      new PutItemCommand({
-        TableName: FIXTURE_TABLE,
-        Item: { ...FIXTURE[roomIndex], areaM2: { N: '999.5' }, updatedAt: { S: updatedAt } },
-      }),
-    );
+    world.dynamodb.putItems(FIXTURE_TABLE, [{ ...FIXTURE[roomIndex], areaM2: { N: '999.5' }, updatedAt: { S: updatedAt } }]);
 
   test('an item changed in the source after the recovery point (updatedAt later) is skipped, not failed', async () => {
-    await changedAtSource(new Date(world.clock.now()).toISOString());
+    changedAtSource(new Date(world.clock.now()).toISOString());
     const { report, check } = await drill();
     expect(check('sample compare')).toMatchObject({
       status: 'PASS',
@@ -379,7 +366,7 @@ describe('sample compare and later changes to the source', () => {
   });
 
   test('a difference whose updatedAt predates the recovery point is a FAIL naming the key', async () => {
-    await changedAtSource(new Date(world.clock.now() - 24 * 3600_000).toISOString());
+    changedAtSource(new Date(world.clock.now() - 24 * 3600_000).toISOString());
     const { report, check } = await drill();
     expect(check('sample compare')).toMatchObject({
       status: 'FAIL',
@@ -391,9 +378,9 @@ describe('sample compare and later changes to the source', () => {
   });
 
   test('without an updatedAt attribute a difference cannot be told from a later change: WARN, not FAIL', async () => {
-    await world.addSourceTable({ name: 'plain-orders', items: orderItems(10) });
+    world.addSourceTable({ name: 'plain-orders', items: orderItems(10) });
     world.addRecoveryPoint({ table: 'plain-orders', ageMinutes: 60 });
-    await world.passThrough(new PutItemCommand({ TableName: 'plain-orders', Item: { ...orderItems(1)[0], total: { N: '1' } } }));
+    world.dynamodb.putItems('plain-orders', [{ ...orderItems(1)[0], total: { N: '1' } }]);
     await world.invoke(
       { tables: ['plain-orders'] },
       { engine: world.engine({ targets: { ...world.config().targets, sampleSize: 1_000 } }) },
@@ -427,10 +414,12 @@ test('attribute order shuffled passes', async () => {
 });
 
 test('a broken polygon fails the registered custom check', async () => {
-  world.scenario.mutateItems = (items) => {
-    items[roomIndex].polygon.L!.pop();
-    return items;
-  };
+  world.nextRestores({
+    mutateItems: (items) => {
+      items[roomIndex].polygon.L!.pop();
+      return items;
+    },
+  });
   const { check } = await drill();
   expect(check('polygon-closes')).toMatchObject({
     status: 'FAIL',
@@ -441,17 +430,16 @@ test('a broken polygon fails the registered custom check', async () => {
 describe('canary', () => {
   async function firstDrillWritesCanary() {
     await drill();
-    expect(world.dynamodb).toHaveReceivedCommandWith(PutItemCommand, {
-      TableName: FIXTURE_TABLE,
-      Item: expect.objectContaining({ pk: { S: CANARY_KEY_VALUE }, sk: { S: CANARY_KEY_VALUE } }),
-    });
+    expect(world.dynamodb.calls('putItem')).toContainEqual([
+      FIXTURE_TABLE,
+      expect.objectContaining({ pk: { S: CANARY_KEY_VALUE }, sk: { S: CANARY_KEY_VALUE } }),
+    ]);
     world.clock.advance(24 * 3600_000);
-    world.sns.resetHistory();
   }
 
   test('the restore holds the canary written before the backup: PASS', async () => {
     await firstDrillWritesCanary();
-    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: await world.scanTable(FIXTURE_TABLE) });
+    world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: world.dynamodb.itemsOf(FIXTURE_TABLE) });
     const { report, check } = await drill();
     expect(check('canary')).toMatchObject({ status: 'PASS' });
     // The canary never counts as content: digest and exact count still match the fixture.
@@ -462,13 +450,19 @@ describe('canary', () => {
 
   test('a backup that missed the canary fails it', async () => {
     await firstDrillWritesCanary();
-    const withoutCanary = (await world.scanTable(FIXTURE_TABLE)).filter((item) => item.pk.S !== CANARY_KEY_VALUE);
+    const withoutCanary = world.dynamodb.itemsOf(FIXTURE_TABLE).filter((item) => item.pk.S !== CANARY_KEY_VALUE);
     world.addRecoveryPoint({ table: FIXTURE_TABLE, ageMinutes: 60, items: withoutCanary });
     const { report, check } = await drill();
     expect(check('canary')).toMatchObject({ status: 'FAIL', summary: expect.stringMatching(/is missing from the restore$/) });
     expect(report.attributes.verdict).toBe('FAIL');
   });
 });
+
+/** Scans and counts of the source table asked of DynamoDB. */
+const sourceScans = () =>
+  [...world.dynamodb.calls('scanItems'), ...world.dynamodb.calls('countItems')].filter(([tableName]) => tableName === FIXTURE_TABLE);
+/** Every page and BatchGetItem read from the source, with when and what it consumed. */
+const sourceReads = () => world.dynamodb.reads.filter((read) => read.tableName === FIXTURE_TABLE);
 
 describe('read budget', () => {
   test('with no budget for the source, checks degrade to WARN instead of reading it', async () => {
@@ -478,30 +472,17 @@ describe('read budget', () => {
       status: 'WARN',
       numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length }),
     });
-    expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
-    expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
+    expect(world.dynamodb.calls('batchGetItems')).toEqual([]);
+    expect(sourceScans()).toEqual([]);
     expect(report.attributes.verdict).toBe('PASS');
   });
 
   test('source reads keep to the pace: before each read, at most rate x seconds since the first read', async () => {
-    const reads: Array<{ at: number; units: number }> = [];
-    world.dynamodb.on(ScanCommand).callsFake(async (input) => {
-      const fromSource = input.TableName === FIXTURE_TABLE;
-      // Small pages, so the source count takes many reads to pace.
-      const output = await world.passThrough(new ScanCommand(fromSource ? { ...input, Limit: 8 } : input));
-      if (fromSource) reads.push({ at: world.clock.now(), units: output.ConsumedCapacity?.CapacityUnits ?? 0 });
-      return output;
-    });
-    world.dynamodb.on(BatchGetItemCommand).callsFake(async (input) => {
-      const output = await world.passThrough(new BatchGetItemCommand(input));
-      reads.push({
-        at: world.clock.now(),
-        units: (output.ConsumedCapacity ?? []).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0),
-      });
-      return output;
-    });
+    // Small pages, so the source count takes many reads to pace.
+    world.dynamodb.limitPages((tableName) => tableName === FIXTURE_TABLE, 8);
     const rate = 0.5;
     const { report, check } = await drill({ sourceReadUnitsPerSecond: rate });
+    const reads = sourceReads();
     expect(reads.length).toBeGreaterThan(5);
     const consumedBefore = expectReadsKeptPace(reads, rate);
     // ...and no slower than that: the last read came as soon as the rate allowed it.
@@ -517,7 +498,7 @@ describe('read budget', () => {
   test('a source count that would outlast the invocation at the pace is not started: WARN with the estimate, not FAIL', async () => {
     // Even the smallest count (0.5 unit) takes 5,000 s at 0.0001 units/s; the invocation has 13 minutes.
     const { report, check } = await drill({ sourceReadUnitsPerSecond: 0.0001 });
-    expect(world.dynamodb).not.toHaveReceivedCommandWith(ScanCommand, { TableName: FIXTURE_TABLE });
+    expect(sourceScans()).toEqual([]);
     expect(check('item count')).toMatchObject({
       status: 'WARN',
       summary: expect.stringMatching(
@@ -526,13 +507,13 @@ describe('read budget', () => {
       nextStep: expect.stringContaining('raise sourceReadUnitsPerSecond'),
     });
     // The sample compare reads its first chunk, then stops rather than sleep past the reserve.
-    expect(world.dynamodb).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
+    expect(world.dynamodb.calls('batchGetItems')).toHaveLength(1);
     expect(check('sample compare')).toMatchObject({
       status: 'WARN',
       numbers: expect.objectContaining({ notFetchedReadBudget: FIXTURE.length - 25 }),
     });
     expect(report.attributes.verdict).toBe('PASS');
-    expect(await world.copiesLeft()).toEqual([]);
+    expect(world.copiesLeft()).toEqual([]);
   });
 
   test('every source read is reported with the capacity it consumed', async () => {
@@ -542,6 +523,11 @@ describe('read budget', () => {
     expect(count).toBeGreaterThan(0);
     expect(sample).toBeGreaterThan(0);
     expect(report.json.reads.sourceReadUnits).toBeCloseTo(count + sample, 5);
+    // What DynamoDB charged for them, to the unit.
+    expect(count + sample).toBeCloseTo(
+      sourceReads().reduce((sum, read) => sum + read.units, 0),
+      5,
+    );
     expect(report.email).toMatch(/PASS\s+item count\s+.* \[[\d.,]+ source read units\]/);
   });
 });
@@ -561,9 +547,11 @@ describe('custom checks are held to the read budget and pace', () => {
     }),
   };
 
-  /** The greedy check's scan: the source, all attributes (no Select; the item count projects or counts). */
-  const isGreedyScan = (input: { TableName?: string; Select?: string; ProjectionExpression?: string }) =>
-    input.TableName === FIXTURE_TABLE && input.Select === undefined && !input.ProjectionExpression;
+  /** The greedy check's scan: the source, all attributes, no filter (the item count filters, and projects or counts). */
+  const isGreedyScan = (tableName: string, options: { filter?: unknown; projection?: unknown }) =>
+    tableName === FIXTURE_TABLE && !options.filter && !options.projection;
+  const greedyPages = () =>
+    world.dynamodb.reads.filter((read) => read.op === 'scanItems' && isGreedyScan(read.tableName, read.options ?? {}));
 
   async function drillWithGreedy(targets: { sourceReadBudgetUnits: number; sourceReadUnitsPerSecond?: number }) {
     const config = world.config();
@@ -581,36 +569,25 @@ describe('custom checks are held to the read budget and pace', () => {
 
   test('a source scan stops when the budget is spent; a read it cannot afford FAILs the check, naming the budget', async () => {
     // Small pages, so the budget runs out part-way through the scan.
-    world.dynamodb
-      .on(ScanCommand)
-      .callsFake((input) => world.passThrough(new ScanCommand(isGreedyScan(input) ? { ...input, Limit: 5 } : input)));
+    world.dynamodb.limitPages(isGreedyScan, 5);
     const check = await drillWithGreedy({ sourceReadBudgetUnits: 2 });
     expect(check).toMatchObject({
       status: 'FAIL',
       summary: expect.stringContaining('read budget of 2 units for source table RestoreDrill-fixture is spent'),
     });
-    expect(world.dynamodb).not.toHaveReceivedCommand(BatchGetItemCommand);
-    const scannedPages = world.dynamodb.commandCalls(ScanCommand).filter((c) => isGreedyScan(c.args[0].input));
+    expect(world.dynamodb.calls('batchGetItems')).toEqual([]);
+    const scannedPages = greedyPages();
     expect(scannedPages.length).toBeGreaterThan(0);
     expect(scannedPages.length).toBeLessThan(Math.ceil(SEEDED.length / 5));
-    expect(await world.copiesLeft()).toEqual([]);
+    expect(world.copiesLeft()).toEqual([]);
   });
 
   test('with budget to spare, its reads are paced like the built-in checks', async () => {
-    const reads: Array<{ at: number; units: number }> = [];
-    world.dynamodb.on(ScanCommand).callsFake(async (input) => {
-      const greedyScan = isGreedyScan(input);
-      const output = await world.passThrough(new ScanCommand(greedyScan ? { ...input, Limit: 10 } : input));
-      if (greedyScan) reads.push({ at: world.clock.now(), units: output.ConsumedCapacity?.CapacityUnits ?? 0 });
-      return output;
-    });
-    world.dynamodb.on(BatchGetItemCommand).callsFake(async (input) => {
-      reads.push({ at: world.clock.now(), units: 0 });
-      return world.passThrough(new BatchGetItemCommand(input));
-    });
+    world.dynamodb.limitPages(isGreedyScan, 10);
     const rate = 0.5;
     const check = await drillWithGreedy({ sourceReadBudgetUnits: 10_000, sourceReadUnitsPerSecond: rate });
     expect(check).toMatchObject({ status: 'PASS', numbers: { stoppedEarly: false } });
+    const reads: ReadRecord[] = [...greedyPages(), ...sourceReads().filter((read) => read.op === 'batchGetItems')];
     expect(reads.length).toBeGreaterThan(3);
     expect(expectReadsKeptPace(reads, rate)).toBeGreaterThan(1);
   });
