@@ -1,0 +1,143 @@
+import type { CheckDefinition } from '../../../lambda/checks/check';
+import { CUSTOM_CHECKS } from '../../../lambda/checks/custom';
+import { serverFault } from '../support/aws-errors';
+import { FlowWorld, orderItems, PREFIX, scheduledEvent } from '../support/flow-world';
+
+/**
+ * The drill flow's edges: a custom check nothing is registered under, a check that throws as it
+ * begins, a scan of the restored copy that fails, a table that carries the drill prefix but that
+ * no drill created. Whatever goes wrong in one check, the others still run, the drill FAILs
+ * naming it, and the copy goes.
+ */
+
+let world: FlowWorld;
+
+/** The one restored copy was deleted by name, and no other table was. */
+function expectCopyDeleted() {
+  expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
+  expect(world.copiesLeft()).toEqual([]);
+}
+
+/** The statuses of the report's checks by name. */
+const statuses = (checks: ReadonlyArray<{ check: string; status: string }>) =>
+  Object.fromEntries(checks.map(({ check, status }) => [check, status]));
+
+beforeEach(() => {
+  world = new FlowWorld();
+});
+
+function ordersWithCustomChecks(customChecks: string[]) {
+  world.addSourceTable({ name: 'orders', items: orderItems(40), drill: { customChecks } });
+  world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+}
+
+describe('custom checks that cannot run', () => {
+  test('a custom check nothing is registered under FAILs by its name, saying how to fix it; the rest still run', async () => {
+    ordersWithCustomChecks(['not-registered']);
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.verdict).toBe('FAIL');
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill orders: .* - not-registered$/);
+    expect(report.json.checks).toContainEqual({
+      check: 'not-registered',
+      status: 'FAIL',
+      summary: 'no custom check is registered as "not-registered"',
+      nextStep: 'fix the customChecks setting of this table or register the check (README "Custom checks")',
+    });
+    // Every other check ran and passed: only the unregistered name failed the drill.
+    const others = report.json.checks.filter((c: { check: string }) => c.check !== 'not-registered');
+    expect(others.length).toBeGreaterThan(3);
+    expect(others.every((c: { status: string }) => c.status === 'PASS')).toBe(true);
+    expectCopyDeleted();
+  });
+
+  test('a registered custom check runs, and one that throws as it begins FAILs by its name without stopping the others', async () => {
+    ordersWithCustomChecks(['fine', 'broken']);
+    const fine: CheckDefinition = {
+      name: 'fine',
+      needs: 'restored-table',
+      begin: () => ({ result: async () => ({ check: 'fine', status: 'PASS', summary: 'fine' }) }),
+    };
+    const broken: CheckDefinition = {
+      name: 'broken',
+      needs: 'restored-table',
+      begin: () => {
+        throw new Error('cannot begin');
+      },
+    };
+    await world.invoke(scheduledEvent(), { engine: world.engine({}, { customChecks: { ...CUSTOM_CHECKS, fine, broken } }) });
+    const [report] = world.published();
+    expect(report.json.verdict).toBe('FAIL');
+    expect(report.subject).toMatch(/ - broken$/);
+    expect(report.json.checks).toContainEqual(expect.objectContaining({ check: 'fine', status: 'PASS', summary: 'fine' }));
+    expect(report.json.checks).toContainEqual({
+      check: 'broken',
+      status: 'FAIL',
+      summary: expect.stringMatching(/^the check could not run: .*cannot begin/),
+      nextStep: 'see the drill Lambda logs for this drill id',
+    });
+    const others = report.json.checks.filter((c: { check: string }) => c.check !== 'broken');
+    expect(others.every((c: { status: string }) => c.status === 'PASS')).toBe(true);
+    expectCopyDeleted();
+  });
+});
+
+describe('a scan of the restored copy that fails', () => {
+  test('the checks that observe its items FAIL with the error; the checks that do not still decide; the copy goes', async () => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const passed = await world.invoke(scheduledEvent('2026-11-27T06:00:00Z'));
+    expect(passed.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+    const [baseline] = world.published();
+
+    world.dynamodb.failNext('scanItems', serverFault('InternalServerError', 'connection reset'), {
+      when: (name) => name.startsWith(PREFIX),
+    });
+    world.clock.advance(24 * 60 * 60_000);
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    await world.invoke(scheduledEvent('2026-11-28T06:00:00Z'));
+    const [, report] = world.published();
+    expect(report.json.verdict).toBe('FAIL');
+    const before = statuses(baseline.json.checks);
+    const after = statuses(report.json.checks);
+    // The same checks ran; some FAILed for the scan, and only those that say the check could not run.
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    const failed = report.json.checks.filter((c: { status: string }) => c.status === 'FAIL');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const check of failed) {
+      expect(check).toEqual({
+        check: check.check,
+        status: 'FAIL',
+        summary: expect.stringMatching(/^the check could not run: .*connection reset/),
+        nextStep: 'see the drill Lambda logs for this drill id',
+      });
+    }
+    // Those that need no scan (the restore itself, RTO, RPO, the schema) still PASS.
+    expect(after).toMatchObject({ restored: 'PASS', RTO: 'PASS', RPO: 'PASS', schema: 'PASS' });
+    expect(world.copiesLeft()).toEqual([]);
+  });
+});
+
+describe('the leftover sweep', () => {
+  test('a table that carries the drill prefix and a drill id but that no drill recorded is left alone', async () => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    const stranger = `${PREFIX}orders-20261101t060000z-0123abcd`;
+    // Not a source table the drill covers: just a table in the account.
+    world.dynamodb.createTable(
+      {
+        TableName: stranger,
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+      [{ pk: { S: 'a' } }, { pk: { S: 'b' } }, { pk: { S: 'c' } }],
+    );
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'PASS' })]);
+    expect(summary).toMatchObject({ leftoverCopies: [] });
+    expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-2026112`))]);
+    expect(world.dynamodb.tableNames()).toContain(stranger);
+    expect(world.dynamodb.itemsOf(stranger)).toHaveLength(3);
+  });
+});
