@@ -141,3 +141,30 @@ describe('the leftover sweep', () => {
     expect(world.dynamodb.itemsOf(stranger)).toHaveLength(3);
   });
 });
+
+describe('the stale-drill sweep', () => {
+  test('a drill whose restore still runs when the next schedule sweeps it is handed over again, not judged, its copy kept', async () => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+    world.nextRestores({ durationMs: Number.POSITIVE_INFINITY });
+    const first = await world.invoke(scheduledEvent('2026-11-28T06:00:00Z'), { remainingMs: 5 * 60_000 });
+    expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting', restoreJobId: 'restore-job-1' })]);
+    const [{ drillId }] = first.drills;
+
+    // The restore's event was lost; the next schedule finds the drill stale, its restore still running.
+    world.clock.advance(24 * 60 * 60_000);
+    const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'), { remainingMs: 5 * 60_000 });
+    expect(next.drills).toContainEqual(expect.objectContaining({ drillId, status: 'waiting', restoreJobId: 'restore-job-1' }));
+    expect(world.historyRecord(drillId)).toMatchObject({ status: 'RESTORING' });
+    expect(world.published().filter((report) => report.json.drillId === drillId)).toEqual([]);
+    expect(world.copiesLeft()).toContainEqual(expect.stringMatching(new RegExp(`^${PREFIX}orders-${drillId}$`)));
+
+    // Its restore finishes; the sweep after that judges it and deletes its copy.
+    world.completeRestore('restore-job-1');
+    world.clock.advance(24 * 60 * 60_000);
+    const after = await world.invoke(scheduledEvent('2026-11-30T06:00:00Z'), { remainingMs: 5 * 60_000 });
+    expect(after.drills).toContainEqual(expect.objectContaining({ drillId, status: 'finished', verdict: expect.any(String) }));
+    expect(world.published().filter((report) => report.json.drillId === drillId)).toHaveLength(1);
+    expect(world.copiesLeft()).not.toContainEqual(expect.stringMatching(new RegExp(`${drillId}$`)));
+  });
+});
