@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../../../lambda/checks/check';
 import { CUSTOM_CHECKS } from '../../../lambda/checks/custom';
 import { serverFault } from '../support/aws-errors';
-import { FlowWorld, orderItems, PREFIX, scheduledEvent } from '../support/flow-world';
+import { FlowWorld, orderItems, PREFIX, scheduledEvent, tableArn, VAULT } from '../support/flow-world';
 
 /**
  * The drill flow's edges: a custom check nothing is registered under, a check that throws as it
@@ -166,5 +166,30 @@ describe('the stale-drill sweep', () => {
     expect(after.drills).toContainEqual(expect.objectContaining({ drillId, status: 'finished', verdict: expect.any(String) }));
     expect(world.published().filter((report) => report.json.drillId === drillId)).toHaveLength(1);
     expect(world.copiesLeft()).not.toContainEqual(expect.stringMatching(new RegExp(`${drillId}$`)));
+  });
+});
+
+describe('nothing to restore', () => {
+  test('a table in the drill settings that does not exist and has no recovery point: remove it or restore it', async () => {
+    const engine = world.engine({ tables: [{ tableName: 'gone', tableArn: tableArn('gone') }] });
+    const summary = await world.invoke(scheduledEvent(), { engine });
+    expect(summary.drills).toEqual([expect.objectContaining({ verdict: 'FAIL' })]);
+    expect(world.backup.calls('startRestoreJob')).toEqual([]);
+    const [report] = world.published();
+    expect(report.subject).toMatch(/^\[FAIL\] restore drill gone: .* - no recovery point$/);
+    expect(report.json.failure).toBe(
+      `no recovery point: no recovery point of gone in vault ${VAULT}, and the table does not exist — remove it from the drill settings, or restore it`,
+    );
+  });
+
+  test('one recovery point that never completed, searched in two vaults: both said in the singular and the plural', async () => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60, status: 'PARTIAL' });
+    const engine = world.engine({ vaultNames: [VAULT, 'second-vault'] });
+    await world.invoke(scheduledEvent(), { engine });
+    const [report] = world.published();
+    expect(report.json.failure).toBe(
+      `no recovery point: 1 recovery point of orders in vaults ${VAULT}, second-vault, none COMPLETED (1 PARTIAL) — backup jobs of this table do not complete; see them in the AWS Backup console (Jobs)`,
+    );
   });
 });
