@@ -193,3 +193,41 @@ describe('nothing to restore', () => {
     );
   });
 });
+
+describe('a lease lost mid-drill', () => {
+  beforeEach(() => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  /** The history refuses this invocation's update to `status`, as it does once another invocation holds the drill's lease. */
+  function loseLeaseAt(status: string) {
+    const update = world.history.update.bind(world.history);
+    jest
+      .spyOn(world.history, 'update')
+      .mockImplementation(async (drillId, fields, options) => (fields.status === status ? false : update(drillId, fields, options)));
+  }
+
+  test('while checking: the checks are not recorded, the copy is neither deleted nor reported; the holder finishes it', async () => {
+    loseLeaseAt('CLEANING');
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'in-progress-elsewhere' })]);
+    const [{ drillId }] = summary.drills;
+    expect(world.historyRecord(drillId)).toMatchObject({ status: 'RESTORING' });
+    expect(world.historyRecord(drillId)?.checked).toBeUndefined();
+    expect(world.deletedTables()).toEqual([]);
+    expect(world.copiesLeft()).toHaveLength(1);
+    expect(world.notifier.calls('publish')).toEqual([]);
+  });
+
+  test('while cleaning up: the copy is deleted, but the verdict is neither recorded nor reported; the holder reports it', async () => {
+    loseLeaseAt('REPORTING');
+    const summary = await world.invoke(scheduledEvent());
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'in-progress-elsewhere' })]);
+    const [{ drillId }] = summary.drills;
+    expect(world.historyRecord(drillId)).toMatchObject({ status: 'CLEANING' });
+    expect(world.historyRecord(drillId)?.outcome).toBeUndefined();
+    expectCopyDeleted();
+    expect(world.notifier.calls('publish')).toEqual([]);
+  });
+});
