@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../../../lambda/checks/check';
 import { CUSTOM_CHECKS } from '../../../lambda/checks/custom';
-import { serverFault } from '../support/aws-errors';
+import { awsError, serverFault } from '../support/aws-errors';
 import { FlowWorld, orderItems, PREFIX, scheduledEvent, tableArn, VAULT } from '../support/flow-world';
 
 /**
@@ -229,5 +229,42 @@ describe('a lease lost mid-drill', () => {
     expect(world.historyRecord(drillId)?.outcome).toBeUndefined();
     expectCopyDeleted();
     expect(world.notifier.calls('publish')).toEqual([]);
+  });
+});
+
+describe('a FAIL report to two topics', () => {
+  const FAILURE_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:drill-failures';
+  const topicsPublishedTo = () => world.notifier.calls('publish').map(([topic]) => topic);
+
+  beforeEach(() => {
+    // No recovery point: the drill FAILs early, and its report goes to both topics.
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+  });
+
+  test('moved on by another invocation after the first topic: this one stops, the other sends the rest', async () => {
+    const update = world.history.update.bind(world.history);
+    jest
+      .spyOn(world.history, 'update')
+      .mockImplementation(async (drillId, fields, options) =>
+        fields.publishedTo && fields.status === undefined ? false : update(drillId, fields, options),
+      );
+    const summary = await world.invoke(scheduledEvent(), { engine: world.engine({ failureTopicArn: FAILURE_TOPIC_ARN }) });
+    expect(summary.drills).toEqual([expect.objectContaining({ status: 'in-progress-elsewhere' })]);
+    expect(topicsPublishedTo()).toEqual(['reports']);
+  });
+
+  test('the failure topic gone from the settings before the retry: the report sent to the report topic stands, the drill finishes', async () => {
+    world.notifier.failNext('publish', awsError('InternalErrorException', 'Internal error', 'server'), {
+      when: (to) => to === 'failures',
+    });
+    const event = scheduledEvent();
+    await expect(world.invoke(event, { engine: world.engine({ failureTopicArn: FAILURE_TOPIC_ARN }) })).rejects.toThrow(/report not sent/);
+    expect(topicsPublishedTo()).toEqual(['reports', 'failures']);
+
+    const retried = await world.invoke(event);
+    expect(retried.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'FAIL' })]);
+    expect(topicsPublishedTo()).toEqual(['reports', 'failures']);
+    const [{ drillId }] = retried.drills;
+    expect(world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports'], reportedAt: expect.any(String) });
   });
 });
