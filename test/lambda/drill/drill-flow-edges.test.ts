@@ -268,3 +268,46 @@ describe('a FAIL report to two topics', () => {
     expect(world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', publishedTo: ['reports'], reportedAt: expect.any(String) });
   });
 });
+
+describe('waiting for the copy to go', () => {
+  beforeEach(() => {
+    world.addSourceTable({ name: 'orders', items: orderItems(40) });
+    world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
+  });
+
+  /** The DescribeTable calls of the copy after the drill's DeleteTable of it. */
+  function describesAfterDelete(): number {
+    const calls = world.dynamodb.all();
+    const deleteAt = calls.findIndex((call) => call.op === 'deleteTable');
+    const copy = calls[deleteAt].args[0];
+    return calls.slice(deleteAt + 1).filter((call) => call.op === 'describeTable' && call.args[0] === copy).length;
+  }
+
+  test('a copy gone within seconds is reported deleted, confirmed by DescribeTable', async () => {
+    world.dynamodb.slowDeletes(12_000);
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.cleanup).toEqual({
+      result: 'deleted',
+      tableName: expect.stringMatching(/^drill-copy-orders-/),
+      detail: expect.stringMatching(/^deleted drill-copy-orders-/),
+    });
+    // Polled every tablePollSeconds (5 s) until gone: at 0, 5 and 10 s DELETING, at 15 s gone.
+    expect(describesAfterDelete()).toBe(4);
+    expect(world.copiesLeft()).toEqual([]);
+  });
+
+  test('a copy still DELETING after 30 s: the drill stops waiting and reports the delete as accepted', async () => {
+    world.dynamodb.slowDeletes(10 * 60_000);
+    await world.invoke(scheduledEvent());
+    const [report] = world.published();
+    expect(report.json.verdict).toBe('PASS');
+    expect(report.json.cleanup).toEqual({
+      result: 'deleted',
+      tableName: expect.stringMatching(/^drill-copy-orders-/),
+      detail: expect.stringMatching(/^deleting drill-copy-orders-.* \(DeleteTable accepted, still DELETING\)$/),
+    });
+    // Polled for the 30 s the confirmation may take, every 5 s, then no more.
+    expect(describesAfterDelete()).toBe(6);
+  });
+});
