@@ -18,11 +18,13 @@ const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
  * that form, so one regular-expression test settles them (the digest's hot path).
  */
 export function canonicalNumber(text: string): string {
+  // Stryker disable next-line ConditionalExpression: a shortcut only; the parse below returns every plain decimal unchanged too
   if (PLAIN_DECIMAL.test(text) && text !== '-0') return text;
   const match = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
     throw new Error(`not a DynamoDB number: "${text}"`);
   }
+  // Stryker disable next-line StringLiteral: Number('') is 0 as Number('0') is, so the exponent's default may be either
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
   // value = 0.<digits> shifted: digits with the decimal point after `pointAt` of them.
   let digits = whole + fraction;

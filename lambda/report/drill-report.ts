@@ -58,6 +58,7 @@ export function reportSubject(drill: FinishedDrill): string {
   const head = `[${outcome.verdict}] restore drill `;
   const metrics = `: RTO ${rto}, RPO ${rpo}`;
   const table = asciiOnly(drill.sourceTable);
+  // Stryker disable next-line ConditionalExpression: a PASS outcome has no failed check, failure or failed cleanup (decideOutcome), so its reasons are none either way
   const reasons = outcome.verdict === 'FAIL' ? failReasons(drill).map(asciiOnly) : [];
   const why = reasons.length ? ` - ${reasons.join(', ')}` : '';
   const minTable = Math.min(SUBJECT_TABLE_MIN, table.length);
@@ -73,7 +74,9 @@ export function reportSubject(drill: FinishedDrill): string {
 /** "N checks failed: a, b, +K more" with as many names as fit; the first name is clipped if it alone is too long. */
 function abbreviated(reasons: readonly string[], room: number): string {
   const lead = `${reasons.length} checks failed: `;
+  // Stryker disable next-line EqualityOperator: with one name shown, the clipping below gives the same text whenever it fits
   for (let shown = reasons.length; shown >= 1; shown--) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: every name fits after the "N checks failed" lead only if it fitted without it, which returned above
     const more = shown < reasons.length ? `, +${reasons.length - shown} more` : '';
     const text = `${lead}${reasons.slice(0, shown).join(', ')}${more}`;
     if (text.length <= room) return text;

@@ -1,4 +1,4 @@
-import { canonicalItem, canonicalNumber, itemsEqual } from '../../../lambda/digest/canonical-item';
+import { canonicalItem, canonicalNumber, canonicalValue, itemsEqual } from '../../../lambda/digest/canonical-item';
 import { TableDigest } from '../../../lambda/digest/table-digest';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 
@@ -17,6 +17,11 @@ describe('canonicalNumber', () => {
     ['-12.3400E+2', '-1234'],
     ['-0', '0'],
     ['0.000', '0'],
+    // Exponents of more than one digit; zeros inside the digits stay, only trailing ones go.
+    ['1e10', '10000000000'],
+    ['15E-12', '0.000000000015'],
+    ['1.050', '1.05'],
+    ['100.0', '100'],
     ['12345678901234567890123456789012345678', '12345678901234567890123456789012345678'],
   ])('%s -> %s', (text, canonical) => {
     expect(canonicalNumber(text)).toBe(canonical);
@@ -28,7 +33,47 @@ describe('canonicalNumber', () => {
   });
 });
 
+describe('canonicalValue: one tagged form per attribute type', () => {
+  test.each([
+    [{ S: 'a"b' }, 'S"a\\"b"'],
+    [{ N: '1.50' }, 'N1.5'],
+    [{ B: Uint8Array.from([1, 2, 3]) }, 'BAQID'],
+    [{ BOOL: true }, 'T'],
+    [{ BOOL: false }, 'F'],
+    [{ NULL: true }, 'Z'],
+    [{ SS: ['b', 'a'] }, 'SS["a","b"]'],
+    [{ NS: ['10', '2.0'] }, 'NS[10,2]'],
+    [{ BS: [Uint8Array.from([2]), Uint8Array.from([1])] }, 'BS[AQ==,Ag==]'],
+    [{ L: [{ N: '2' }, { S: 'x' }] }, 'L[N2,S"x"]'],
+    [{ M: { b: { N: '1' }, a: { NULL: true } } }, 'M{"a":Z,"b":N1}'],
+  ])('%j -> %s', (value, canonical) => {
+    expect(canonicalValue(value as Parameters<typeof canonicalValue>[0])).toBe(canonical);
+  });
+
+  test('a binary is not the number its base64 spells', () => {
+    // base64 "N100" is three bytes; without the B tag they would encode like the number 100.
+    expect(itemsEqual({ a: { B: Buffer.from('N100', 'base64') } }, { a: { N: '100' } })).toBe(false);
+  });
+
+  test('a binary set compares by bytes in any order', () => {
+    expect(
+      itemsEqual({ a: { BS: [Uint8Array.from([1]), Uint8Array.from([2])] } }, { a: { BS: ['Ag==', 'AQ=='] as unknown as Uint8Array[] } }),
+    ).toBe(true);
+    expect(itemsEqual({ a: { BS: [Uint8Array.from([1])] } }, { a: { BS: [Uint8Array.from([2])] } })).toBe(false);
+  });
+
+  test('an unknown attribute type is refused, naming it', () => {
+    expect(() => canonicalValue({ X: 1 } as unknown as Parameters<typeof canonicalValue>[0])).toThrow(
+      'unsupported attribute value type: X',
+    );
+  });
+});
+
 describe('canonicalItem', () => {
+  test('attribute names sorted, each with its value, comma-separated', () => {
+    expect(canonicalItem({ b: { N: '1' }, a: { S: 'x' } })).toBe('{"a":S"x","b":N1}');
+  });
+
   test('attribute order, map key order, set order and number text do not matter', () => {
     const a = { id: { S: 'x' }, n: { N: '1.5' }, m: { M: { b: { N: '2' }, a: { SS: ['q', 'p'] } } }, ns: { NS: ['10', '2.0'] } };
     const b = { ns: { NS: ['2', '1e1'] }, m: { M: { a: { SS: ['p', 'q'] }, b: { N: '2.000' } } }, n: { N: '15E-1' }, id: { S: 'x' } };
@@ -76,6 +121,12 @@ describe('TableDigest', () => {
     changed[5].name = { S: 'garage' };
     expect(TableDigest.of(changed).toString()).not.toBe(whole);
     expect(TableDigest.of([...items, { pk: { S: 'extra' }, sk: { S: 'x' } }]).toString()).not.toBe(whole);
+  });
+
+  test('the digest of nothing: no items, 64 zeros (each 32-bit lane written as 8 hex digits)', () => {
+    expect(TableDigest.of([]).toString()).toBe(`0:${'0'.repeat(64)}`);
+    expect(TableDigest.of([]).itemCount).toBe(0);
+    expect(TableDigest.of(items).itemCount).toBe(items.length);
   });
 
   test('two swapped values between items change the digest (not a per-attribute sum)', () => {

@@ -1,5 +1,5 @@
 import type { FinishedDrill } from '../../../lambda/report/drill-report';
-import { drillMessage, reportSubject } from '../../../lambda/report/drill-report';
+import { drillMessage, EARLY_FAILURE_LABELS, reportSubject } from '../../../lambda/report/drill-report';
 import { formatDuration } from '../../../lambda/report/format';
 
 const drill = (overrides: Partial<FinishedDrill> = {}): FinishedDrill => ({
@@ -123,6 +123,74 @@ describe('subject', () => {
         expect(allNamed || subject.includes(`${count} checks failed: 0`)).toBe(true);
       }
     }
+  });
+
+  /** A FAIL before or outside the checks: `failure` the outcome's line, the cleanup as given. */
+  const failedOutside = (failure: string | undefined, overrides: Partial<FinishedDrill> = {}, cleanup = drill().outcome.cleanup) => {
+    const base = drill(overrides);
+    return { ...base, outcome: { ...base.outcome, verdict: 'FAIL' as const, failure, checks: [], cleanup } };
+  };
+
+  test.each(EARLY_FAILURE_LABELS)('an early failure labelled "%s" is named by its label', (label) => {
+    expect(reportSubject(failedOutside(`${label}: details`))).toBe(`[FAIL] restore drill orders: RTO 6m12s, RPO 3h04m - ${label}`);
+  });
+
+  test('a failure without a label: "drill error" after a restore started, "no restore" before', () => {
+    expect(reportSubject(failedOutside('StartRestoreJob throttled'))).toMatch(/ - drill error$/);
+    expect(reportSubject(failedOutside('StartRestoreJob throttled', { restoreJobId: undefined }))).toMatch(/ - no restore$/);
+  });
+
+  test.each(['failed', 'refused'] as const)(
+    'a cleanup that %s is named after the failed checks, and alone when only it failed',
+    (result) => {
+      const cleanup = { result, detail: 'left the copy' };
+      const checksAndCleanup = failing(['schema']);
+      expect(reportSubject({ ...checksAndCleanup, outcome: { ...checksAndCleanup.outcome, failure: 'schema: x', cleanup } })).toMatch(
+        / - schema, cleanup$/,
+      );
+      expect(reportSubject(failedOutside('cleanup: left the copy', {}, cleanup))).toMatch(/RPO 3h04m - cleanup$/);
+    },
+  );
+
+  test('only the checks that FAILed are named, not those that passed or warned', () => {
+    const base = failing(['schema']);
+    const checks = [
+      { check: 'restored', status: 'PASS' as const, summary: 'x' },
+      ...base.outcome.checks,
+      { check: 'canary', status: 'WARN' as const, summary: 'x' },
+    ];
+    expect(reportSubject({ ...base, outcome: { ...base.outcome, failure: 'schema: x', checks } })).toMatch(/RPO 3h04m - schema$/);
+  });
+
+  test('dashes become hyphens and runs of white space one space', () => {
+    expect(reportSubject(failing(['a—b–c', 'd \n\t e']))).toMatch(/ - a-b-c, d e$/);
+  });
+
+  test('RTO and RPO stay while the table can keep 16 characters, exactly; one character more and they go', () => {
+    // 21 (head) + 16 (table) + 22 (RTO, RPO) + 3 + 37 (check) = 99.
+    expect(reportSubject(failing(['x'.repeat(37)], { sourceTable: 't'.repeat(30) }))).toBe(
+      `[FAIL] restore drill ttttttt...tttttt: RTO 6m12s, RPO 3h04m - ${'x'.repeat(37)}`,
+    );
+    expect(reportSubject(failing(['x'.repeat(38)], { sourceTable: 't'.repeat(30) }))).not.toContain('RTO');
+  });
+
+  test('the check names stay whole while the table can keep 16 characters, exactly; one more and the list is abbreviated', () => {
+    // 21 + 16 + 3 + 59 = 99.
+    expect(reportSubject(failing(['x'.repeat(59)], { sourceTable: 't'.repeat(30) }))).toBe(
+      `[FAIL] restore drill ttttttt...tttttt - ${'x'.repeat(59)}`,
+    );
+    expect(reportSubject(failing(['x'.repeat(60)], { sourceTable: 't'.repeat(30) }))).toMatch(/ - 1 checks failed: x+\.\.\.$/);
+  });
+
+  test('an abbreviated list that fills the subject exactly keeps its last name', () => {
+    // 21 + 16 + 3 + "3 checks failed: " 17 + 15 + 2 + 16 + ", +1 more" 9 = 99.
+    const subject = reportSubject(failing(['a'.repeat(15), 'b'.repeat(16), 'c'.repeat(30)], { sourceTable: 't'.repeat(30) }));
+    expect(subject).toBe(`[FAIL] restore drill ttttttt...tttttt - 3 checks failed: ${'a'.repeat(15)}, ${'b'.repeat(16)}, +1 more`);
+    expect(subject).toHaveLength(99);
+  });
+
+  test('one failed check too long for the subject is clipped, with no "+0 more"', () => {
+    expect(reportSubject(failing(['x'.repeat(150)]))).toMatch(/^\[FAIL\] restore drill orders - 1 checks failed: x+\.\.\.$/);
   });
 
   test('"no recovery point" says so in the subject', () => {

@@ -75,6 +75,8 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
   private readonly pageLimits: Array<{ readonly match: ScanMatch; readonly items: number }> = [];
   private readonly pageDelays: Array<{ readonly match: TableMatch; readonly ms: number }> = [];
   private readonly scanRewrites: Array<{ readonly match: TableMatch; readonly rewrite: (item: Item) => Item }> = [];
+  /** How long a deleted table stays DELETING, once set by slowDeletes (else the instance's deleteTableMs). */
+  private deletingMs?: number;
 
   constructor(
     private readonly clock: Clock & { advance?(ms: number): void },
@@ -155,6 +157,11 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
   /** Each scan page of a matching table takes `ms` of the engine's clock: a table too large for the time left. */
   slowPages(match: TableMatch, ms: number): void {
     this.pageDelays.push({ match, ms });
+  }
+
+  /** Tables deleted from now on stay DELETING for `ms` of the engine's clock. */
+  slowDeletes(ms: number): void {
+    this.deletingMs = ms;
   }
 
   /** Items scans return from matching tables pass through `rewrite`: equal values in another form, as another encoder writes them. */
@@ -247,7 +254,7 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     if (status === 'CREATING') {
       throw awsError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being created: ${tableName}`);
     }
-    table.deletingUntil = this.clock.now() + (this.env.deleteTableMs ?? 0);
+    table.deletingUntil = this.clock.now() + (this.deletingMs ?? this.env.deleteTableMs ?? 0);
   }
 
   async tagTable(tableArn: string, tags: Readonly<Record<string, string>>): Promise<void> {
