@@ -8,6 +8,7 @@ import { startLocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
 import { fixtureTableInput } from '../../harness/harness-test-support';
 import { FakeClock } from '../support/fake-clock';
 import { InMemoryDynamoDb } from '../support/fakes/in-memory-dynamodb';
+import { ORDERS_SCHEMA } from '../support/flow-world';
 
 /**
  * The DynamoDB port's behaviour the drill relies on, run with the same assertions on the port over
@@ -77,22 +78,7 @@ async function inMemory(): Promise<Subject> {
 let sequence = 0;
 const uniqueName = (base: string) => `${base}-${++sequence}`;
 
-const ordersInput = (TableName: string): CreateTableCommandInput => ({
-  TableName,
-  BillingMode: 'PAY_PER_REQUEST',
-  KeySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' },
-    { AttributeName: 'sk', KeyType: 'RANGE' },
-  ],
-  AttributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'S' },
-    { AttributeName: 'customerId', AttributeType: 'S' },
-  ],
-  GlobalSecondaryIndexes: [
-    { IndexName: 'byCustomer', KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-  ],
-});
+const ordersInput = (TableName: string): CreateTableCommandInput => ({ TableName, ...ORDERS_SCHEMA });
 
 const orders = (count: number): Item[] =>
   Array.from({ length: count }, (_, i) => ({

@@ -52,7 +52,8 @@ export interface SourceTableSpec {
   readonly options?: TableOptions;
 }
 
-const ORDERS_SCHEMA: TableSchema = {
+/** The orders table of the flow tests (and of the port contract tests): a sort key and a global secondary index. */
+export const ORDERS_SCHEMA: TableSchema = {
   BillingMode: 'PAY_PER_REQUEST',
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' },
