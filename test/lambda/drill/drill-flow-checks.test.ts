@@ -1,4 +1,5 @@
 import { FlowWorld, orderItems, PREFIX, scheduledEvent } from '../support/flow-world';
+import { expectCopyDeleted, expectNoCopyLeft } from '../support/flow-expectations';
 
 /**
  * The drill flow when the copy is not what was backed up (a lost index, lost items), when it is
@@ -13,17 +14,6 @@ beforeEach(() => {
   world = new FlowWorld();
   world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
-
-/** The one restored copy was deleted by name, and no other table was. */
-function expectCopyDeleted() {
-  expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
-}
-
-function expectNoCopyLeft() {
-  expect(world.copiesLeft()).toEqual([]);
-  // The source is untouched, item for item.
-  expect(world.dynamodb.itemsOf('orders')).toHaveLength(40);
-}
 
 describe('check failures', () => {
   beforeEach(() => {
@@ -50,8 +40,8 @@ describe('check failures', () => {
     expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('item count outside the tolerance fails with both counts', async () => {
@@ -75,8 +65,8 @@ describe('check failures', () => {
     expect(report.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: report.json.drillId });
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('item count inside the tolerance passes', async () => {
@@ -85,7 +75,7 @@ describe('check failures', () => {
     expect(world.published()[0].json.checks).toEqual(
       expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]),
     );
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });
 
@@ -114,7 +104,7 @@ describe('tables too large for one invocation', () => {
     const scanned = world.dynamodb.reads.filter((read) => isCopy(read.tableName)).reduce((sum, read) => sum + read.items, 0);
     expect(report.json.reads.restoredScan.items).toBeLessThan(40);
     expect(report.json.reads.restoredScan.items).toBe(scanned);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });
 

@@ -1,6 +1,7 @@
 import { drillIdFor } from '../../../lambda/drill/drill-id';
 import { awsError, denied, serverFault, throttled } from '../support/aws-errors';
-import { FlowWorld, orderItems, PREFIX, scheduledEvent, tableArn } from '../support/flow-world';
+import { FlowWorld, orderItems, scheduledEvent, tableArn } from '../support/flow-world';
+import { expectCopyDeleted, expectNoCopyLeft } from '../support/flow-expectations';
 
 /**
  * The drill flow when AWS says no: errors before the restore starts (transient ones are no
@@ -15,17 +16,6 @@ beforeEach(() => {
   world = new FlowWorld();
   world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
-
-/** The one restored copy was deleted by name, and no other table was. */
-function expectCopyDeleted() {
-  expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
-}
-
-function expectNoCopyLeft() {
-  expect(world.copiesLeft()).toEqual([]);
-  // The source is untouched, item for item.
-  expect(world.dynamodb.itemsOf('orders')).toHaveLength(40);
-}
 
 const publishCalls = () => world.notifier.calls('publish');
 
@@ -62,7 +52,7 @@ describe('AWS errors before the restore starts: transient ones are no verdict, p
       /1 drill\(s\) did not complete: drill \S+ \(orders\): DescribeTable ThrottlingException \(Rate exceeded\): .*nothing was judged: the drill stays STARTED/,
     );
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('DescribeTable of the source denied: an early FAIL naming the permission, no restore', async () => {
@@ -156,7 +146,7 @@ describe('restore problems', () => {
     );
     expect(report.json.checks).toEqual([expect.objectContaining({ check: 'RPO', status: 'PASS' })]);
     expect(world.deletedTables()).toEqual([]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('restore FAILED: FAIL with the status message; the partial table it left is deleted', async () => {
@@ -171,8 +161,8 @@ describe('restore problems', () => {
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
     expect(publishCalls()).toHaveLength(1);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('restore ABORTED: FAIL, nothing created, nothing deleted', async () => {
@@ -184,7 +174,7 @@ describe('restore problems', () => {
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
     expect(report.json.cleanup).toMatchObject({ result: 'absent' });
     expect(world.deletedTables()).toEqual([]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('table never ACTIVE: FAIL after a bounded wait; the copy DynamoDB will not delete yet is reported, and the next run deletes it', async () => {
@@ -215,7 +205,7 @@ describe('restore problems', () => {
     world.clock.advance(24 * 3600_000);
     const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
     expect(next.leftoverCopies).toEqual([`${copy}: deleted`]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('DescribeRestoreJob denied: FAIL at once naming the permission, and the copy is deleted', async () => {
@@ -228,8 +218,8 @@ describe('restore problems', () => {
     expect(report.json.failure).toMatch(/DescribeRestoreJob AccessDeniedException .*check backup:DescribeRestoreJob/);
     expect(report.json.cleanup.result).toBe('deleted');
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('DescribeRestoreJob failing transiently (after the SDK retries): the invocation fails for Lambda to retry, nothing is reported yet', async () => {
@@ -242,7 +232,7 @@ describe('restore problems', () => {
     expect(retry.drills.some((d) => d.status === 'finished' && d.verdict === 'PASS')).toBe(true);
     expect(publishCalls()).toHaveLength(1);
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });
 
@@ -274,7 +264,7 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     expect(report.json.restoreJob).toMatchObject({ restoreJobId: 'restore-job-2', status: 'COMPLETED' });
     expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
     // Only the drill's own copy was deleted; the operator's table stays.
-    expectCopyDeleted();
+    expectCopyDeleted(world);
     expect(world.dynamodb.tableNames()).toContain('orders-by-hand');
     expect(world.copiesLeft()).toEqual([]);
   });
@@ -304,7 +294,7 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
     expect(starts[1]).toEqual(starts[0]);
     expect(world.backup.restoreJobs).toHaveLength(1);
     expect(publishCalls()).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('listing the restore jobs denied: FAIL at once, naming the permission', async () => {
@@ -393,7 +383,7 @@ describe('StartRestoreJob succeeding without a RestoreJobId', () => {
       ]);
       expect(report.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'item count', status: 'PASS' })]));
       expect(report.json.cleanup).toMatchObject({ result: 'deleted' });
-      expectNoCopyLeft();
+      expectNoCopyLeft(world);
     });
 
     test('its job is not listed: FAIL "restore job not found", with no StartRestoreJob call', async () => {

@@ -1,6 +1,7 @@
 import { drillIdFor } from '../../../lambda/drill/drill-id';
 import { awsError, denied, serverFault } from '../support/aws-errors';
-import { FlowWorld, orderItems, PREFIX, scheduledEvent, tableArn } from '../support/flow-world';
+import { FlowWorld, orderItems, scheduledEvent, tableArn } from '../support/flow-world';
+import { expectCopyDeleted, expectNoCopyLeft } from '../support/flow-expectations';
 
 /**
  * The drill flow's last steps: which topics a report goes to (the failure topic,
@@ -15,17 +16,6 @@ beforeEach(() => {
   world = new FlowWorld();
   world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
-
-/** The one restored copy was deleted by name, and no other table was. */
-function expectCopyDeleted() {
-  expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
-}
-
-function expectNoCopyLeft() {
-  expect(world.copiesLeft()).toEqual([]);
-  // The source is untouched, item for item.
-  expect(world.dynamodb.itemsOf('orders')).toHaveLength(40);
-}
 
 /** Every publish the drill asked of SNS, accepted or not, in order. */
 const publishCalls = () => world.notifier.calls('publish');
@@ -144,8 +134,8 @@ describe('reporting and cleanup failures', () => {
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
     expect(report.json).toMatchObject({ drillId, verdict: 'PASS', cleanup: { result: 'deleted' } });
     expect(world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED' });
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   const recordingFinished = { when: (_drillId: string, fields: { status?: string }) => fields.status === 'FINISHED' };
@@ -182,7 +172,7 @@ describe('reporting and cleanup failures', () => {
       expect(report.email).toContain(`Drill ${drillId}, triggered by schedule`);
     }
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('delete failing: FAIL reporting the leftover copy; the next scheduled run deletes it', async () => {
@@ -206,6 +196,6 @@ describe('reporting and cleanup failures', () => {
     world.clock.advance(24 * 3600_000);
     const next = await world.invoke(scheduledEvent('2026-11-29T06:00:00Z'));
     expect(next.leftoverCopies).toEqual([`${copy}: deleted`]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });

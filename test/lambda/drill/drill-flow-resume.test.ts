@@ -1,5 +1,6 @@
 import { awsError, serverFault, throttled } from '../support/aws-errors';
-import { FlowWorld, orderItems, PREFIX, restoreJobEvent, scheduledEvent } from '../support/flow-world';
+import { FlowWorld, orderItems, restoreJobEvent, scheduledEvent } from '../support/flow-world';
+import { expectCopyDeleted, expectNoCopyLeft } from '../support/flow-expectations';
 
 /**
  * The drill flow across invocations: restores that outlast one, events delivered twice,
@@ -15,17 +16,6 @@ beforeEach(() => {
   world.addSourceTable({ name: 'orders', items: orderItems(40) });
   world.addRecoveryPoint({ table: 'orders', ageMinutes: 60 });
 });
-
-/** The one restored copy was deleted by name, and no other table was. */
-function expectCopyDeleted() {
-  expect(world.deletedTables()).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}orders-`))]);
-}
-
-function expectNoCopyLeft() {
-  expect(world.copiesLeft()).toEqual([]);
-  // The source is untouched, item for item.
-  expect(world.dynamodb.itemsOf('orders')).toHaveLength(40);
-}
 
 const publishCalls = () => world.notifier.calls('publish');
 
@@ -57,14 +47,14 @@ describe('long restores and duplicates', () => {
     const [job] = world.backup.restoreJobs;
     expect(report.json.restoreJob.durationSeconds).toBeGreaterThanOrEqual(40 * 60);
     expect(report.json.restoreJob.durationSeconds).toBe((job.ended!.at - job.createdAt) / 1000);
-    expectCopyDeleted();
+    expectCopyDeleted(world);
 
     // A second delivery of the same restore event finds the drill finished.
     const again = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
     expect(again.drills).toEqual([expect.objectContaining({ status: 'already-finished', verdict: 'PASS' })]);
     expect(publishCalls()).toHaveLength(1);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('the waiting invocation polls with backoff, not in a tight loop', async () => {
@@ -88,8 +78,8 @@ describe('long restores and duplicates', () => {
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
     expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
     expect(report.json.drillId).toBe(second.drills[0].drillId);
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 
   test('the same event handled by two racing invocations: one restore job, one report', async () => {
@@ -103,8 +93,8 @@ describe('long restores and duplicates', () => {
     const [report] = world.published();
     expect(report.subject).toMatch(/^\[PASS\] restore drill orders: /);
     expect(report.attributes).toEqual({ verdict: 'PASS', table: 'orders', drillId: report.json.drillId });
-    expectCopyDeleted();
-    expectNoCopyLeft();
+    expectCopyDeleted(world);
+    expectNoCopyLeft(world);
   });
 });
 
@@ -127,7 +117,7 @@ describe('interrupted and racing invocations', () => {
     expect(report.json.checks.every((c: { status: string }) => c.status === 'PASS')).toBe(true);
     expect(report.json.cleanup).toMatchObject({ result: 'absent' });
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('killed mid-check: a retry within the lease stands back, one after it finishes the drill once', async () => {
@@ -147,7 +137,7 @@ describe('interrupted and racing invocations', () => {
     expect(late.drills.map((d) => d.status)).toEqual(['finished', 'already-finished']);
     expect(late.drills[0]).toMatchObject({ verdict: 'PASS' });
     expect(publishCalls()).toHaveLength(1);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('racing twins: only one starts the restore, so a throttled second StartRestoreJob cannot FAIL the drill', async () => {
@@ -167,7 +157,7 @@ describe('interrupted and racing invocations', () => {
     world.clock.advance(40 * 60_000);
     await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
     expect(world.published().map((r) => r.attributes.verdict)).toEqual(['PASS']);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a restore that ends with too little time left to check it is left to its event', async () => {
@@ -177,7 +167,7 @@ describe('interrupted and racing invocations', () => {
     expect(first.drills).toEqual([expect.objectContaining({ status: 'waiting' })]);
     const resumed = await world.invoke(restoreJobEvent('restore-job-1', 'COMPLETED'));
     expect(resumed.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a lost Restore Job State Change event: the next scheduled run finishes the drill first thing', async () => {
@@ -194,7 +184,7 @@ describe('interrupted and racing invocations', () => {
       [expect.not.stringMatching(first.drills[0].drillId), 'finished'],
     ]);
     expect(publishCalls()).toHaveLength(2);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a manual invocation retried by Lambda (same request id, later time) continues the same drill', async () => {
@@ -205,6 +195,6 @@ describe('interrupted and racing invocations', () => {
     expect(retry.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
     expect(world.backup.calls('startRestoreJob')).toHaveLength(1);
     expect(publishCalls()).toHaveLength(2);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });

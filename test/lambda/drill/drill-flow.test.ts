@@ -2,6 +2,7 @@ import { drillIdFor } from '../../../lambda/drill/drill-id';
 import { formatTime } from '../../../lambda/report/format';
 import { awsError } from '../support/aws-errors';
 import { backupCompletedEvent, FlowWorld, orderItems, PREFIX, RESTORE_ROLE_ARN, scheduledEvent, tableArn } from '../support/flow-world';
+import { expectNoCopyLeft } from '../support/flow-expectations';
 
 /**
  * The drill flow, start to end, through the handler on in-memory fakes of its ports: which
@@ -17,12 +18,6 @@ beforeEach(() => {
   world = new FlowWorld();
   world.addSourceTable({ name: 'orders', items: orderItems(40) });
 });
-
-function expectNoCopyLeft() {
-  expect(world.copiesLeft()).toEqual([]);
-  // The source is untouched, item for item.
-  expect(world.dynamodb.itemsOf('orders')).toHaveLength(40);
-}
 
 describe('pass', () => {
   test('restores the newest COMPLETED recovery point, checks it, reports PASS and deletes the copy', async () => {
@@ -81,7 +76,7 @@ describe('pass', () => {
     expect(world.historyRecord(drillId)).toMatchObject({ status: 'FINISHED', outcome: { verdict: 'PASS' } });
     // FINISHED closes the drill: it is off the open list (the history table's sparse openMarker).
     expect(await world.history.listOpen()).toEqual([]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('metrics: one drill result, its restore duration and recovery-point age', async () => {
@@ -125,7 +120,7 @@ describe('pass', () => {
     expect(world.published()).toHaveLength(1);
     const [report] = world.published();
     expect(report.json).toMatchObject({ drillId: first.drills[0].drillId, trigger: 'manual' });
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a different idempotency key is a new drill', async () => {
@@ -219,7 +214,7 @@ describe('sources encrypted with a KMS key', () => {
       outcome: { verdict: 'FAIL' },
     });
     expect(world.deletedTables()).toEqual([]);
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('tables[].kmsKeyArn names another key than the table uses: FAIL naming the key to set', async () => {
@@ -344,7 +339,7 @@ describe('recovery point problems', () => {
     expect(report.email).toContain('What failed: no recovery point yet: this is the first drill of orders');
     expect(report.email).toContain('Recovery point  none found');
     expect(report.json.cleanup.result).toBe('absent');
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a table drilled before that has no recovery point now: FAIL "no recovery point", backups are not happening; no restore, nothing to delete', async () => {
@@ -369,7 +364,7 @@ describe('recovery point problems', () => {
       `What failed: no recovery point: no backup of orders has completed since the table was created 30d00h ago (${formatTime(new Date(world.clock.now() - 30 * 24 * 3600_000))}; searched vault drill-vault) — backups are not happening; check the backup plan selects this table and its backup jobs succeed`,
     );
     expect(report.json.cleanup.result).toBe('absent');
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 
   test('a drill before the first backup of a new table says so plainly: "no recovery point yet", still FAIL', async () => {
@@ -409,6 +404,6 @@ describe('recovery point problems', () => {
         expect.objectContaining({ check: 'item count', status: 'PASS' }),
       ]),
     );
-    expectNoCopyLeft();
+    expectNoCopyLeft(world);
   });
 });
