@@ -39,6 +39,8 @@ export const ENV = {
   waitTuning: 'DRILL_WAIT_TUNING',
   /** Optional: hours a FAILed drill's copy is kept (the `keepFailedCopyHours` setting); unset or 0: deleted at once. */
   keepFailedCopyHours: 'DRILL_KEEP_FAILED_COPY_HOURS',
+  /** Optional: restores the drill runs at once (the `maxConcurrentRestores` setting); unset: its default. */
+  maxConcurrentRestores: 'DRILL_MAX_CONCURRENT_RESTORES',
 } as const;
 
 /** Set by Lambda: the function's log group, which the report links to. */
@@ -129,6 +131,8 @@ export interface DrillConfig {
   readonly restoreTesting?: RestoreTestingConfig;
   /** Hours a FAILed drill's copy is kept for investigation; 0 or absent: deleted at once. */
   readonly keepFailedCopyHours?: number;
+  /** Restores this drill runs at once; the rest wait queued (lambda/drill/restore-queue.ts). Absent: the setting's default. */
+  readonly maxConcurrentRestores?: number;
   /** The drill Lambda's log group, linked from reports. */
   readonly logGroupName?: string;
 }

@@ -11,6 +11,7 @@ import type { Engine, Invocation } from './drill/engine';
 import { drillIdFor, idempotencyRepeatKey, manualDrillKey } from './drill/drill-id';
 import type { DrillResult } from './drill/run-state';
 import { deleteLeftoverCopies, resumeStaleDrills } from './drill/sweep';
+import { type Settled, drainRestoreQueue, retireSupersededDrills } from './drill/restore-queue';
 import { TimeBudget } from './drill/time-budget';
 import { logger, metrics } from './observability';
 import { createAwsClients } from './ports/aws-clients';
@@ -127,9 +128,6 @@ async function notifyBackupFailure(
   return { notified: message.subject };
 }
 
-/** Drills started at once; AWS Backup allows about 50 concurrent restore jobs per account. */
-const MAX_PARALLEL_DRILLS = 10;
-
 export function createEngine(overrides: Partial<Engine> = {}): Engine {
   const config = overrides.config ?? readConfig();
   const clients = createAwsClients();
@@ -165,13 +163,27 @@ function matchTables(config: Engine['config'], requested: readonly string[]) {
   return { found, unknown };
 }
 
-/** Runs every batch, whatever earlier ones did: one failed report must not skip other tables. */
-async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const settled: PromiseSettledResult<R>[] = [];
-  for (let i = 0; i < items.length; i += size) {
-    settled.push(...(await Promise.allSettled(items.slice(i, i + size).map(run))));
-  }
-  return settled;
+/**
+ * Drills of many tables: every drill recorded queued first (so none is lost if the invocation
+ * ends), a scheduled run's queued drills of an earlier run retired as not drilled, then the
+ * restore queue drained with at most `maxConcurrentRestores` restores in flight (restore-queue.ts).
+ * One table's failure is its own: every other drill runs and reports.
+ */
+async function drillTables(
+  engine: Engine,
+  invocation: Invocation,
+  tables: readonly DrilledTable[],
+  kind: 'schedule' | 'backup-completed' | 'manual',
+  drillIdOf: (table: DrilledTable) => Promise<string> | string,
+): Promise<Settled[]> {
+  const recorded = await Promise.allSettled(
+    tables.map(async (table) => DrillRun.enqueue(engine, { table, trigger: kind, drillId: await drillIdOf(table) })),
+  );
+  const records = recorded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const notRecorded = recorded.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const retired = kind === 'schedule' ? await retireSupersededDrills(engine, invocation, records) : [];
+  const ran = await drainRestoreQueue(engine, invocation, { first: records, others: kind === 'schedule' });
+  return [...notRecorded, ...retired, ...ran.values()];
 }
 
 function failIfAnyRejected<R>(settled: readonly PromiseSettledResult<R>[]): R[] {
@@ -195,15 +207,6 @@ export async function handleEvent(
   const trigger = parseTrigger(event);
   engine.logger.info('invoked', { trigger: trigger.kind });
 
-  const drillTables = (
-    tables: readonly DrilledTable[],
-    kind: 'schedule' | 'backup-completed' | 'manual',
-    drillIdOf: (table: DrilledTable) => Promise<string> | string,
-  ) =>
-    inBatches(tables, MAX_PARALLEL_DRILLS, async (table) =>
-      DrillRun.start(engine, invocation, { table, trigger: kind, drillId: await drillIdOf(table) }),
-    );
-
   switch (trigger.kind) {
     case 'ignored':
       engine.logger.warn('event ignored: not a drill trigger', { reason: trigger.reason });
@@ -216,7 +219,9 @@ export async function handleEvent(
       // only runs the safety nets (and a manual invocation can still start an own drill).
       const drills = engine.config.restoreTesting
         ? []
-        : await drillTables(engine.config.tables, 'schedule', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
+        : await drillTables(engine, invocation, engine.config.tables, 'schedule', (table) =>
+            drillIdFor(trigger.time, trigger.eventId, table.tableArn),
+          );
       const leftoverCopies = await deleteLeftoverCopies(engine, invocation);
       const awaitingDeletion = await watchRestoreTestDeletions(engine);
       return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...drills]), leftoverCopies, awaitingDeletion };
@@ -228,7 +233,9 @@ export async function handleEvent(
         engine.logger.warn('event ignored: backup of a table this drill does not cover', { resourceArn: trigger.resourceArn });
         return { trigger: trigger.kind, drills: [], ignored: `not a drilled table: ${trigger.resourceArn}` };
       }
-      const drills = await drillTables(found, 'backup-completed', (table) => drillIdFor(trigger.time, trigger.eventId, table.tableArn));
+      const drills = await drillTables(engine, invocation, found, 'backup-completed', (table) =>
+        drillIdFor(trigger.time, trigger.eventId, table.tableArn),
+      );
       return { trigger: trigger.kind, drills: failIfAnyRejected(drills) };
     }
 
@@ -250,7 +257,7 @@ export async function handleEvent(
       // id (Lambda retries an asynchronous invocation with the same one). The first drill id is
       // recorded under it, so a repeat continues that drill instead of starting another restore.
       const repeatKey = trigger.idempotencyKey !== undefined ? idempotencyRepeatKey(trigger.idempotencyKey) : context.awsRequestId;
-      const drills = await drillTables(found, 'manual', (table) =>
+      const drills = await drillTables(engine, invocation, found, 'manual', (table) =>
         engine.history.firstRecorded(
           manualDrillKey(repeatKey, table.tableArn),
           drillIdFor(new Date(engine.clock.now()), repeatKey, table.tableArn),
@@ -271,7 +278,10 @@ export async function handleEvent(
         engine.logger.warn('event ignored: restore job not started by a drill', { restoreJobId: trigger.restoreJobId });
         return { trigger: trigger.kind, drills: [], ignored: `unknown restore job ${trigger.restoreJobId}` };
       }
-      return { trigger: trigger.kind, drills: failIfAnyRejected(await Promise.allSettled([DrillRun.resume(engine, invocation, drill)])) };
+      const resumed = await Promise.allSettled([DrillRun.resume(engine, invocation, drill)]);
+      // Its restore has ended, so its slot is free: the next queued drills start here.
+      const next = await drainRestoreQueue(engine, invocation, { others: true });
+      return { trigger: trigger.kind, drills: failIfAnyRejected([...resumed, ...next.values()]) };
     }
   }
 }

@@ -110,13 +110,14 @@ function json<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T 
   return result.data;
 }
 
-function keepFailedCopyHours(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env[ENV.keepFailedCopyHours];
+/** An optional number variable, checked by its setting's own check. */
+function numberVariable(env: NodeJS.ProcessEnv, setting: 'keepFailedCopyHours' | 'maxConcurrentRestores'): number | undefined {
+  const text = env[ENV[setting]];
   if (!text) return undefined;
   try {
-    return SETTINGS.keepFailedCopyHours.check(Number(text), 'keepFailedCopyHours');
+    return SETTINGS[setting].check(Number(text), setting);
   } catch (error) {
-    throw new ConfigError(`environment variable ${ENV.keepFailedCopyHours}: ${(error as Error).message}`);
+    throw new ConfigError(`environment variable ${ENV[setting]}: ${(error as Error).message}`);
   }
 }
 
@@ -147,7 +148,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
       ? json(env, ENV.recoveryPointSelection, selectionSchema)
       : LATEST_RECOVERY_POINT,
     restoreTesting: env[ENV.restoreTesting] ? json(env, ENV.restoreTesting, restoreTestingSchema) : undefined,
-    keepFailedCopyHours: keepFailedCopyHours(env),
+    keepFailedCopyHours: numberVariable(env, 'keepFailedCopyHours'),
+    maxConcurrentRestores: numberVariable(env, 'maxConcurrentRestores'),
     logGroupName: env[LAMBDA_LOG_GROUP_ENV] || undefined,
   };
 }

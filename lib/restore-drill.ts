@@ -304,6 +304,7 @@ export class RestoreDrill extends Construct {
       targets,
       reservedConcurrency: props.reservedConcurrency,
       keepFailedCopyHours: settings.keepFailedCopyHours,
+      maxConcurrentRestores: settings.maxConcurrentRestores,
       deployTimeTableArns,
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),

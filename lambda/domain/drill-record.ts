@@ -125,6 +125,13 @@ export interface DrillRecord {
   readonly startedAt: string;
   readonly status: DrillStatus;
   readonly restoredTableName: string;
+  /**
+   * When the drill was first made to wait for a restore slot (maxConcurrentRestores); it is
+   * re-stamped `startedAt` when it gets one, so its RPO and staleness count from then.
+   */
+  readonly queuedAt?: string;
+  /** The restore slot the drill holds while its restore runs (lambda/drill/restore-slots.ts). */
+  readonly restoreSlot?: number;
   readonly recoveryPoint?: RecoveryPointFacts;
   readonly restoreJobId?: string;
   /** When the drill called StartRestoreJob; the poll schedule counts from here. */

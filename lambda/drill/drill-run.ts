@@ -23,6 +23,7 @@ import { publishReport } from './publish-report';
 import { EarlyFailure, jobFacts, RestoreSteps } from './restore-steps';
 import type { DrillResult } from './run-state';
 import { runChecks } from './run-checks';
+import { admitRestore, freeRestoreSlot, needsRestoreSlot } from './restore-slots';
 import { decideOutcome, emitMetrics } from './verdict';
 import { TABLE_ACTIVE_MAX_WAIT_MS, waitForTableActive } from './wait-for-restore';
 
@@ -77,6 +78,28 @@ export class DrillRun extends RestoreSteps {
   }
 
   /**
+   * A drill recorded queued, not run: a run of many tables records every table's drill first, so
+   * none is lost when the invocation ends before a restore slot frees for it (restore-queue.ts).
+   * Returns the record as it stands (the existing one for a duplicate event or a retry).
+   */
+  static async enqueue(engine: Engine, request: DrillRequest): Promise<DrillRecord> {
+    const { table, drillId, trigger } = request;
+    const now = new Date(engine.clock.now()).toISOString();
+    const record: DrillRecord = {
+      drillId,
+      sourceTable: table.tableName,
+      sourceTableArn: table.tableArn,
+      trigger,
+      startedAt: now,
+      queuedAt: now,
+      status: 'STARTED',
+      restoredTableName: restoredTableName(engine.config.restoreTablePrefix, table.tableName, drillId),
+    };
+    const created = await engine.history.create(record);
+    return created.created ? record : created.existing;
+  }
+
+  /**
    * A restore test of an AWS Backup restore testing plan (native mode), recorded RESTORING with the
    * job AWS Backup ran (restoreTestRecord); a repeated event for the same job continues that drill.
    */
@@ -112,6 +135,8 @@ export class DrillRun extends RestoreSteps {
           // must not judge the drill while the winner's restore runs.
           const busy = await this.claim(['STARTED']);
           if (busy) return busy;
+          const waiting = await this.takeRestoreSlot();
+          if (waiting) return waiting;
           await this.requestRestore();
           if (this.record.status !== 'STARTED') {
             await this.release();
@@ -136,6 +161,23 @@ export class DrillRun extends RestoreSteps {
         this.log.info('drill already finished and reported; nothing to do', { verdict: this.record.outcome?.verdict });
         return this.result({ status: 'already-finished', verdict: this.record.outcome?.verdict });
     }
+  }
+
+  /**
+   * STARTED, for the lease holder, before its restore is asked for: a restore slot
+   * (maxConcurrentRestores), or the drill stays queued and the lease goes back.
+   */
+  private async takeRestoreSlot(): Promise<DrillResult | undefined> {
+    if (!needsRestoreSlot(this.record)) return undefined;
+    const admission = await admitRestore(this.engine, this.invocation.owner, this.record);
+    if ('admitted' in admission) {
+      this.record = admission.admitted;
+      return undefined;
+    }
+    if ('lost' in admission) return this.result({ status: 'in-progress-elsewhere' });
+    await this.release();
+    this.log.info('drill queued: no restore slot free', { reason: admission.queued });
+    return this.result({ status: 'queued', reason: admission.queued });
   }
 
   /**
@@ -170,6 +212,8 @@ export class DrillRun extends RestoreSteps {
   }
 
   private async cleanUpAndReport(): Promise<DrillResult> {
+    // The restore has ended (CLEANING): its slot can start the next queued drill.
+    await freeRestoreSlot(this.engine, this.record);
     const { restoreTest } = this.record;
     const cleanup = restoreTest ? await this.validateRestoreTest(restoreTest) : await this.deleteCopy();
     if (!cleanup) return this.result({ status: 'in-progress-elsewhere' });

@@ -8,7 +8,9 @@ export type DrillEnd =
   | { readonly status: 'finished'; readonly verdict: Verdict }
   | { readonly status: 'waiting'; readonly restoreJobId: string }
   | { readonly status: 'already-finished'; readonly verdict?: Verdict }
-  | { readonly status: 'in-progress-elsewhere' };
+  | { readonly status: 'in-progress-elsewhere' }
+  /** Waiting in the drill history for a restore slot (maxConcurrentRestores); started when one frees. */
+  | { readonly status: 'queued'; readonly reason: string };
 
 export type DrillResult = { readonly drillId: string; readonly table: string } & DrillEnd;
 

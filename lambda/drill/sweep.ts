@@ -3,6 +3,7 @@ import { deleteRestoredCopy } from './cleanup';
 import { DrillRun } from './drill-run';
 import type { DrillResult } from './run-state';
 import { drillIdOfRestoredTable } from './drill-id';
+import { needsRestoreSlot } from './restore-slots';
 
 /**
  * Safety nets run first in every scheduled invocation, before new drills wait on their restores.
@@ -16,7 +17,11 @@ const STALE_AFTER_MS = 16 * 60_000;
 export async function resumeStaleDrills(engine: Engine, invocation: Invocation): Promise<PromiseSettledResult<DrillResult>[]> {
   const now = engine.clock.now();
   const stale = (await engine.history.listOpen()).filter(
-    (drill) => now - Date.parse(drill.startedAt) > STALE_AFTER_MS && (drill.leaseUntil === undefined || drill.leaseUntil < now),
+    (drill) =>
+      now - Date.parse(drill.startedAt) > STALE_AFTER_MS &&
+      (drill.leaseUntil === undefined || drill.leaseUntil < now) &&
+      // A drill waiting for a restore slot is not stuck: the restore queue runs it.
+      !needsRestoreSlot(drill),
   );
   const results: PromiseSettledResult<DrillResult>[] = [];
   for (const drill of stale) {

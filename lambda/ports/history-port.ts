@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -16,6 +17,7 @@ import type { DrillRecord, DrillStatus } from '../domain/drill-record';
  * that makes each drill finish and report exactly once. Items:
  *   drill:  pk = DRILL#<drillId>, sk = DRILL, plus the index attributes below
  *   canary: pk = CANARY#<tableName>, sk = <writtenAt ISO>
+ *   restore slot: pk = SLOT#<n>, sk = SLOT, drillId = the holder (lambda/drill/restore-queue.ts)
  */
 
 const OPEN = 'OPEN';
@@ -49,6 +51,16 @@ export interface HistoryPort {
    * an earlier call recorded (e.g. the drill id of a manual invocation Lambda retries).
    */
   firstRecorded(key: string, value: string): Promise<string>;
+  /**
+   * Takes a restore slot for the drill: the first of slots 0..slots-1 that is free (or already
+   * this drill's), by one conditional write each, so two invocations never hold the same slot.
+   * Returns its number, or undefined when every slot is held by another drill.
+   */
+  takeRestoreSlot(drillId: string, slots: number): Promise<number | undefined>;
+  /** Frees the slot when this drill still holds it (a slot taken over by another drill is left alone). */
+  releaseRestoreSlot(slot: number, drillId: string): Promise<void>;
+  /** The holders of slots 0..slots-1, read consistently; free slots are left out. */
+  restoreSlotHolders(slots: number): Promise<{ readonly slot: number; readonly drillId: string }[]>;
   recordCanary(canary: CanaryRecord): Promise<void>;
   /** Newest canary written strictly before the given time. */
   latestCanaryBefore(tableName: string, before: Date): Promise<CanaryRecord | undefined>;
@@ -68,6 +80,8 @@ export function fromItem(item: Record<string, import('@aws-sdk/client-dynamodb')
   const { pk: _pk, sk: _sk, openMarker: _open, ...rest } = unmarshall(item);
   return rest as DrillRecord;
 }
+
+export const restoreSlotKey = (slot: number) => ({ pk: { S: `SLOT#${slot}` }, sk: { S: 'SLOT' } });
 
 export const firstRecordedKey = (key: string) => ({ pk: { S: `FIRST#${key}` }, sk: { S: 'FIRST' } });
 
@@ -288,6 +302,46 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
       const recorded = output.Item?.value?.S;
       if (!recorded) throw new Error(`history key ${key} exists without a value`);
       return recorded;
+    },
+
+    async takeRestoreSlot(drillId, slots) {
+      for (let slot = 0; slot < slots; slot++) {
+        const taken = await conditional(() =>
+          client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: { ...restoreSlotKey(slot), drillId: { S: drillId } },
+              ConditionExpression: 'attribute_not_exists(pk) OR drillId = :drill',
+              ExpressionAttributeValues: { ':drill': { S: drillId } },
+            }),
+          ),
+        );
+        if (taken) return slot;
+      }
+      return undefined;
+    },
+
+    async releaseRestoreSlot(slot, drillId) {
+      await conditional(() =>
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: restoreSlotKey(slot),
+            ConditionExpression: 'drillId = :drill',
+            ExpressionAttributeValues: { ':drill': { S: drillId } },
+          }),
+        ),
+      );
+    },
+
+    async restoreSlotHolders(slots) {
+      const holders: { slot: number; drillId: string }[] = [];
+      for (let slot = 0; slot < slots; slot++) {
+        const output = await client.send(new GetItemCommand({ TableName: tableName, Key: restoreSlotKey(slot), ConsistentRead: true }));
+        const drillId = output.Item?.drillId?.S;
+        if (drillId) holders.push({ slot, drillId });
+      }
+      return holders;
     },
 
     async recordCanary(canary) {

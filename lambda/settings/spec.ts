@@ -51,6 +51,13 @@ const RESTORE_TESTING_PLAN_NAME_ACCEPTED = 'a plan name (1-50 letters, digits, u
 /** AWS Backup's largest start and completion windows the drill could use: a month. */
 const MAX_BACKUP_WINDOW_MINUTES = 30 * 24 * 60;
 
+/**
+ * "Any number of users can execute up to 50 concurrent restores (any type of restore) in a given
+ * account" (DynamoDB API Reference, RestoreTableFromBackup). An AWS Backup restore of a DynamoDB
+ * table is one; AWS Backup's quotas page names no limit on restore jobs.
+ */
+export const DYNAMODB_CONCURRENT_RESTORES = 50;
+
 export const SETTINGS = {
   /**
    * Source tables to drill besides the fixture table, which the drill always creates and drills
@@ -195,6 +202,15 @@ export const SETTINGS = {
    */
   // 40,000 read units per second is DynamoDB's default per-table limit.
   sourceReadUnitsPerSecond: numberSetting({ default: 200, min: 1, max: 40_000 }),
+  /**
+   * Restores the drill runs at once (drill mode): a run of more tables queues the rest in the
+   * drill history and starts each when a running drill finishes (README "How many tables").
+   * DynamoDB allows 50 concurrent restores per account, shared with anything else restoring there
+   * (RestoreTableFromBackup, DynamoDB API Reference); AWS Backup documents no quota of its own on
+   * restore jobs (AWS Backup quotas page).
+   * @default 10
+   */
+  maxConcurrentRestores: numberSetting({ default: 10, min: 1, max: DYNAMODB_CONCURRENT_RESTORES, integer: true }),
   /**
    * Hours to keep the restored copy of a FAILed drill for investigation (0: delete it at once, as
    * every PASS is). A kept copy is tagged `restore-drill:kept-until`, named with its expiry in the

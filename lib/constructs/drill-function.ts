@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type DrillTargets, type DrilledTable, ENV, type RecoveryPointSelection, type RestoreTestingConfig } from '../../lambda/config';
 import { NATIVE_BACKUPS_REASON, acknowledge, acknowledgeWildcardResourceList, acknowledgeWildcardResources } from '../nag-findings';
-import { DRILL_FUNCTION_MEMORY_MB, SettingsError } from '../settings';
+import { DRILL_FUNCTION_MEMORY_MB, SETTINGS, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
 import { keepFormerLogicalIds } from './former-logical-ids';
 import { type FunctionCodeSource, buildNodejsFunction, functionEnvironment } from './node-function';
@@ -63,6 +63,12 @@ export interface DrillFunctionProps {
    * @default 0 (every copy deleted at once)
    */
   readonly keepFailedCopyHours?: number;
+  /**
+   * Restores the drill runs at once; set in the environment only when it differs from the
+   * setting's default (the engine applies the same default).
+   * @default 10 (SETTINGS.maxConcurrentRestores)
+   */
+  readonly maxConcurrentRestores?: number;
   /** @default 'asset' */
   readonly codeSource?: FunctionCodeSource;
   /**
@@ -129,6 +135,9 @@ export class DrillFunction extends Construct {
     }
     if (props.restoreTesting) environment[ENV.restoreTesting] = stack.toJsonString(props.restoreTesting.config);
     if (props.keepFailedCopyHours) environment[ENV.keepFailedCopyHours] = String(props.keepFailedCopyHours);
+    if (props.maxConcurrentRestores !== undefined && props.maxConcurrentRestores !== SETTINGS.maxConcurrentRestores.default) {
+      environment[ENV.maxConcurrentRestores] = String(props.maxConcurrentRestores);
+    }
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(

@@ -27,6 +27,8 @@ export class InMemoryHistory extends PortCalls<HistoryPort> implements HistoryPo
   private readonly drills = new Map<string, StoredDrill>();
   private readonly firstValues = new Map<string, string>();
   private readonly canaries: CanaryRecord[] = [];
+  /** Restore slot number -> the drill holding it. */
+  private readonly slots = new Map<number, string>();
 
   /** The record as stored now (undefined when none), without going through the port. */
   record(drillId: string): DrillRecord | undefined {
@@ -129,6 +131,31 @@ export class InMemoryHistory extends PortCalls<HistoryPort> implements HistoryPo
     if (recorded !== undefined) return recorded;
     this.firstValues.set(key, value);
     return value;
+  }
+
+  async takeRestoreSlot(drillId: string, slots: number): Promise<number | undefined> {
+    await this.enter('takeRestoreSlot', [drillId, slots]);
+    for (let slot = 0; slot < slots; slot++) {
+      const holder = this.slots.get(slot);
+      if (holder === undefined || holder === drillId) {
+        this.slots.set(slot, drillId);
+        return slot;
+      }
+    }
+    return undefined;
+  }
+
+  async releaseRestoreSlot(slot: number, drillId: string): Promise<void> {
+    await this.enter('releaseRestoreSlot', [slot, drillId]);
+    if (this.slots.get(slot) === drillId) this.slots.delete(slot);
+  }
+
+  async restoreSlotHolders(slots: number): Promise<{ slot: number; drillId: string }[]> {
+    await this.enter('restoreSlotHolders', [slots]);
+    return [...this.slots.entries()]
+      .filter(([slot]) => slot < slots)
+      .sort(([a], [b]) => a - b)
+      .map(([slot, drillId]) => ({ slot, drillId }));
   }
 
   async recordCanary(canary: CanaryRecord): Promise<void> {
