@@ -76,3 +76,14 @@ describe('DRILL_TARGETS and DRILL_TABLES are checked with the settings spec, as 
     );
   });
 });
+
+describe('DRILL_MAX_CONCURRENT_RESTORES', () => {
+  test('absent: the engine applies the setting default; present: read and checked by the setting', () => {
+    expect(readConfig(validEnv()).maxConcurrentRestores).toBeUndefined();
+    expect(readConfig({ ...validEnv(), [ENV.maxConcurrentRestores]: '25' }).maxConcurrentRestores).toBe(25);
+  });
+
+  test.each(['0', '51', '2.5', 'ten'])('%s is refused, naming the variable', (value) => {
+    expect(() => readConfig({ ...validEnv(), [ENV.maxConcurrentRestores]: value })).toThrow(/DRILL_MAX_CONCURRENT_RESTORES: /);
+  });
+});

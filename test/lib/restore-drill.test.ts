@@ -432,6 +432,19 @@ describe('drill Lambda', () => {
     });
   });
 
+  test("maxConcurrentRestores: passed to the engine when not its default; above DynamoDB's 50 concurrent restores, refused at synth", async () => {
+    const { App, Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { RestoreDrill } = await import('../../lib/restore-drill');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Host');
+    new RestoreDrill(stack, 'Drill', { maxConcurrentRestores: 25 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.maxConcurrentRestores]: '25' }) },
+    });
+    const refused = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Refused');
+    expect(() => new RestoreDrill(refused, 'Drill', { maxConcurrentRestores: 51 })).toThrow(/maxConcurrentRestores/);
+  });
+
   test('async invocation: two retries, then the encrypted failure queue', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,

@@ -268,6 +268,46 @@ describe.each([
     });
   });
 
+  describe('restore slots', () => {
+    // One history per subject: the slot tests share it, so each drill id is its own.
+    const id = (name: string) => `slot-${name}-${sequence++}`;
+
+    test('slots are taken lowest first, one drill each, until every slot is held', async () => {
+      const [a, b, c] = [id('a'), id('b'), id('c')];
+      expect(await history.takeRestoreSlot(a, 2)).toBe(0);
+      expect(await history.takeRestoreSlot(b, 2)).toBe(1);
+      expect(await history.takeRestoreSlot(c, 2)).toBeUndefined();
+      expect(await history.restoreSlotHolders(2)).toEqual([
+        { slot: 0, drillId: a },
+        { slot: 1, drillId: b },
+      ]);
+      await history.releaseRestoreSlot(0, a);
+      await history.releaseRestoreSlot(1, b);
+    });
+
+    test('a holder takes its slot again; a release by anyone but the holder changes nothing', async () => {
+      const [a, b] = [id('a'), id('b')];
+      expect(await history.takeRestoreSlot(a, 1)).toBe(0);
+      expect(await history.takeRestoreSlot(a, 1)).toBe(0);
+      await history.releaseRestoreSlot(0, b);
+      expect(await history.takeRestoreSlot(b, 1)).toBeUndefined();
+      await history.releaseRestoreSlot(0, a);
+      expect(await history.restoreSlotHolders(1)).toEqual([]);
+      expect(await history.takeRestoreSlot(b, 1)).toBe(0);
+      await history.releaseRestoreSlot(0, b);
+    });
+
+    test('drills taking slots at once never share one', async () => {
+      const drills = Array.from({ length: 8 }, (_, i) => id(`racer${i}`));
+      const slots = await Promise.all(drills.map((drillId) => history.takeRestoreSlot(drillId, 3)));
+      const taken = slots.filter((slot) => slot !== undefined);
+      expect(taken.sort()).toEqual([0, 1, 2]);
+      const holders = await history.restoreSlotHolders(3);
+      expect(new Set(holders.map((h) => h.drillId)).size).toBe(3);
+      for (const { slot, drillId } of holders) await history.releaseRestoreSlot(slot, drillId);
+    });
+  });
+
   describe('canaries', () => {
     test('the newest canary written strictly before a time, of that table only', async () => {
       const table = `canary-table-${sequence++}`;
