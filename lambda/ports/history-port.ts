@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -311,7 +310,7 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
             new PutItemCommand({
               TableName: tableName,
               Item: { ...restoreSlotKey(slot), drillId: { S: drillId } },
-              ConditionExpression: 'attribute_not_exists(pk) OR drillId = :drill',
+              ConditionExpression: 'attribute_not_exists(drillId) OR drillId = :drill',
               ExpressionAttributeValues: { ':drill': { S: drillId } },
             }),
           ),
@@ -322,11 +321,14 @@ export function createHistoryPort(client: DynamoDBClient, tableName: string): Hi
     },
 
     async releaseRestoreSlot(slot, drillId) {
+      // The slot's item stays, without a holder: the drill may not delete history items (the
+      // history is audit evidence), and needs no permission beyond PutItem and UpdateItem.
       await conditional(() =>
         client.send(
-          new DeleteItemCommand({
+          new UpdateItemCommand({
             TableName: tableName,
             Key: restoreSlotKey(slot),
+            UpdateExpression: 'REMOVE drillId',
             ConditionExpression: 'drillId = :drill',
             ExpressionAttributeValues: { ':drill': { S: drillId } },
           }),
