@@ -8,8 +8,10 @@ import type { TableOptions } from './settings/tables';
 import type { DrillTargetValues } from './settings/targets';
 
 export const ENV = {
-  /** JSON array of {@link DrilledTable}. */
+  /** JSON array of {@link DrilledTable}, or of bare names of tables whose ARN is {@link ENV.tableArnPrefix} and the name. */
   tables: 'DRILL_TABLES',
+  /** Optional: `arn:<partition>:dynamodb:<region>:<account>:table/`, the ARN of a bare name in DRILL_TABLES without the name. */
+  tableArnPrefix: 'DRILL_TABLE_ARN_PREFIX',
   /** Comma-separated backup vault names searched for recovery points. */
   vaultNames: 'DRILL_VAULT_NAMES',
   restoreRoleArn: 'DRILL_RESTORE_ROLE_ARN',

@@ -13,7 +13,7 @@ import { DRILL_FUNCTION_MEMORY_MB, SETTINGS, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
 import { keepFormerLogicalIds } from './former-logical-ids';
 import { type FunctionCodeSource, buildNodejsFunction, functionEnvironment } from './node-function';
-import { arnList, arnListWithSuffix, restoredTablesArn } from './table-arns';
+import { arnList, arnListWithSuffix, restoredTablesArn, tableArn } from './table-arns';
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
 export const METRICS_NAMESPACE = 'RestoreDrill';
@@ -134,6 +134,7 @@ export class DrillFunction extends Construct {
       environment[ENV.recoveryPointSelection] = JSON.stringify(props.recoveryPointSelection);
     }
     if (props.restoreTesting) environment[ENV.restoreTesting] = stack.toJsonString(props.restoreTesting.config);
+    if (props.drilledTables.some((table) => isBareTable(stack, table))) environment[ENV.tableArnPrefix] = tableArn(stack, '');
     if (props.keepFailedCopyHours) environment[ENV.keepFailedCopyHours] = String(props.keepFailedCopyHours);
     if (props.maxConcurrentRestores !== undefined && props.maxConcurrentRestores !== SETTINGS.maxConcurrentRestores.default) {
       environment[ENV.maxConcurrentRestores] = String(props.maxConcurrentRestores);
@@ -252,9 +253,10 @@ export class DrillFunction extends Construct {
  */
 function drilledTablesJson(
   stack: Stack,
-  tables: readonly DrilledTable[],
+  drilledTables: readonly DrilledTable[],
   deployTimeTableArns: DrillFunctionProps['deployTimeTableArns'],
 ): string {
+  const tables = drilledTables.map((table) => (isBareTable(stack, table) ? table.tableName : table));
   if (!deployTimeTableArns) return stack.toJsonString(tables);
   const entries = Fn.join('"},{"tableArn":"', arnList(deployTimeTableArns.arns));
   const more = Fn.conditionIf(deployTimeTableArns.given.logicalId, Fn.join('', [',{"tableArn":"', entries, '"}']), '');
@@ -267,6 +269,16 @@ function drilledTablesJson(
     more.toString(),
     ']',
   ]);
+}
+
+/**
+ * A table of the stack's account and Region named at synth, without options: DRILL_TABLES holds
+ * its name alone (read-config.ts adds DRILL_TABLE_ARN_PREFIX back), so hundreds of tables fit in
+ * Lambda's 4 KB of environment variables.
+ */
+function isBareTable(stack: Stack, table: DrilledTable): boolean {
+  const { tableName, tableArn: arn, ...options } = table;
+  return !Token.isUnresolved(tableName) && arn === tableArn(stack, tableName) && Object.keys(options).length === 0;
 }
 
 function unique<T>(values: readonly T[]): T[] {

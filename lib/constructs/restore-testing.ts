@@ -4,12 +4,24 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { RecoveryPointSelection } from '../../lambda/config';
 import { RESTORE_TEST_TABLE_PREFIX } from '../../lambda/drill/restore-test';
+import { SettingsError } from '../../lambda/settings/setting';
 import { NATIVE_BACKUPS_REASON, acknowledgeWildcardResources } from '../nag-findings';
 import { restorePolicy } from './restore-role';
 import { restoredTablesArn } from './table-arns';
 
+/**
+ * "You can include up to 30 specific protected resource ARNs in ProtectedResourceArns" (AWS Backup
+ * API Reference, CreateRestoreTestingSelection), and a plan holds at most 30 restore testing
+ * selections (developer guide, "Restore testing quotas and parameters").
+ */
+export const TABLES_PER_RESTORE_TESTING_SELECTION = 30;
+export const SELECTIONS_PER_RESTORE_TESTING_PLAN = 30;
+
 export interface DrillRestoreTestingProps {
-  /** Tables the plan's selection tests (at most 30: AWS Backup's limit per selection). */
+  /**
+   * Tables the plan tests: one selection per 30 (AWS Backup's limit per selection), at most 30
+   * selections (its limit per plan), so at most 900 tables.
+   */
   readonly tableArns: readonly string[];
   /** Vaults the plan takes recovery points from. */
   readonly vaultArns: readonly string[];
@@ -36,7 +48,10 @@ export interface DrillRestoreTestingProps {
  */
 export class DrillRestoreTesting extends Construct {
   public readonly plan: backup.CfnRestoreTestingPlan;
+  /** The first selection (the first 30 tables). */
   public readonly selection: backup.CfnRestoreTestingSelection;
+  /** Every selection, 30 tables each at most, in the order of the tables. */
+  public readonly selections: readonly backup.CfnRestoreTestingSelection[];
   public readonly role: iam.Role;
   /** `table/awsbackup-restore-test-*`: every copy restore testing makes. */
   public readonly copiesArn: string;
@@ -44,8 +59,13 @@ export class DrillRestoreTesting extends Construct {
   constructor(scope: Construct, id: string, props: DrillRestoreTestingProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    if (props.tableArns.length > 30) {
-      throw new Error(`a restore testing selection takes at most 30 tables (ProtectedResourceArns), got ${props.tableArns.length}`);
+    const most = TABLES_PER_RESTORE_TESTING_SELECTION * SELECTIONS_PER_RESTORE_TESTING_PLAN;
+    if (props.tableArns.length > most) {
+      throw new SettingsError(
+        'tables',
+        `${props.tableArns.length} tables for restoreMode native; one restore testing plan tests at most ${most}: ${SELECTIONS_PER_RESTORE_TESTING_PLAN} selections (AWS Backup's quota per plan) of ${TABLES_PER_RESTORE_TESTING_SELECTION} table ARNs each (CreateRestoreTestingSelection)`,
+        `at most ${most} tables in native mode, or restoreMode drill (any number, maxConcurrentRestores at once)`,
+      );
     }
     this.copiesArn = restoredTablesArn(stack, RESTORE_TEST_TABLE_PREFIX);
     const anyKeyInRegion = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
@@ -81,19 +101,29 @@ export class DrillRestoreTesting extends Construct {
         selectionWindowDays: props.selection.windowDays,
       },
     });
-    this.selection = new backup.CfnRestoreTestingSelection(this, 'Tables', {
-      restoreTestingPlanName: planName,
-      restoreTestingSelectionName: 'drilled_tables',
-      protectedResourceType: 'DynamoDB',
-      protectedResourceArns: [...props.tableArns],
-      iamRoleArn: this.role.roleArn,
-      validationWindowHours: props.validationWindowHours,
-      // For DynamoDB only encryptionType and kmsMasterKeyArn can be overridden ("Restore testing inferred metadata").
-      restoreMetadataOverrides:
-        props.restoreKmsKeyArn === undefined ? undefined : { encryptionType: 'KMS', kmsMasterKeyArn: props.restoreKmsKeyArn },
+    // 30 tables a selection. The first keeps the id and name it always had (logical IDs unchanged);
+    // the others are `Tables2`, `drilled_tables_2`... (selection names are unique within a plan).
+    const chunks: string[][] = [];
+    for (let i = 0; i < Math.max(1, props.tableArns.length); i += TABLES_PER_RESTORE_TESTING_SELECTION) {
+      chunks.push(props.tableArns.slice(i, i + TABLES_PER_RESTORE_TESTING_SELECTION));
+    }
+    this.selections = chunks.map((tableArns, i) => {
+      const selection = new backup.CfnRestoreTestingSelection(this, i === 0 ? 'Tables' : `Tables${i + 1}`, {
+        restoreTestingPlanName: planName,
+        restoreTestingSelectionName: i === 0 ? 'drilled_tables' : `drilled_tables_${i + 1}`,
+        protectedResourceType: 'DynamoDB',
+        protectedResourceArns: tableArns,
+        iamRoleArn: this.role.roleArn,
+        validationWindowHours: props.validationWindowHours,
+        // For DynamoDB only encryptionType and kmsMasterKeyArn can be overridden ("Restore testing inferred metadata").
+        restoreMetadataOverrides:
+          props.restoreKmsKeyArn === undefined ? undefined : { encryptionType: 'KMS', kmsMasterKeyArn: props.restoreKmsKeyArn },
+      });
+      // The plan name is a plain string here: the selection must wait for the plan.
+      selection.node.addDependency(this.plan);
+      return selection;
     });
-    // The plan name is a plain string here: the selection must wait for the plan.
-    this.selection.node.addDependency(this.plan);
+    this.selection = this.selections[0];
 
     acknowledgeWildcardResources(
       this.role,

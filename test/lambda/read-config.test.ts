@@ -87,3 +87,24 @@ describe('DRILL_MAX_CONCURRENT_RESTORES', () => {
     expect(() => readConfig({ ...validEnv(), [ENV.maxConcurrentRestores]: value })).toThrow(/DRILL_MAX_CONCURRENT_RESTORES: /);
   });
 });
+
+describe('bare table names in DRILL_TABLES (tables of the stack with no option, as the construct writes them)', () => {
+  test('a bare name is the table whose ARN is DRILL_TABLE_ARN_PREFIX and the name', () => {
+    const env = {
+      ...validEnv(),
+      [ENV.tables]: JSON.stringify([
+        'orders',
+        { tableName: 'users', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/users', canary: true },
+      ]),
+      [ENV.tableArnPrefix]: 'arn:aws:dynamodb:us-east-1:123456789012:table/',
+    };
+    expect(readConfig(env).tables).toEqual([
+      { tableName: 'orders', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders' },
+      { tableName: 'users', tableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/users', canary: true },
+    ]);
+  });
+
+  test('a bare name without DRILL_TABLE_ARN_PREFIX is refused', () => {
+    expect(() => readConfig({ ...validEnv(), [ENV.tables]: JSON.stringify(['orders']) })).toThrow(/DRILL_TABLES: 0/);
+  });
+});
