@@ -180,6 +180,7 @@ export class DrillFunction extends Construct {
       restoreTestCopiesArn: props.restoreTesting?.copiesArn,
     };
     this.permissions = new iam.Policy(this, 'DrillPermissions', { statements: drillPolicyStatements(stack, permissionsScope) });
+    checkInlinePolicySize(stack, this.permissions.document, tables.length);
     this.role.attachInlinePolicy(this.permissions);
     // The history table: exactly the item operations the engine's history port makes (no
     // DeleteItem, no BatchWriteItem: audit records are never removed by the drill), on the table
@@ -279,6 +280,41 @@ function drilledTablesJson(
 function isBareTable(stack: Stack, table: DrilledTable): boolean {
   const { tableName, tableArn: arn, ...options } = table;
   return !Token.isUnresolved(tableName) && arn === tableArn(stack, tableName) && Object.keys(options).length === 0;
+}
+
+/**
+ * "Role policy size cannot exceed 10,240 characters": the total of a role's inline policies,
+ * white space not counted (IAM User Guide, "IAM and AWS STS quotas"). The drill role's
+ * DrillPermissions grow with every drilled table (its reads, its backups, its key); its other
+ * inline policy (the grants on the history table and topics) is about 1,000 characters. A stack
+ * over the limit would fail its deploy at IAM, so the synth says so first. References are counted
+ * at the shortest value they resolve to (partition `aws`, a 9-character Region, a 12-digit
+ * account, 60 for other ARNs), so no stack IAM would accept is refused.
+ */
+const ROLE_INLINE_POLICY_CHARACTERS = 10_240;
+const OTHER_INLINE_POLICY_CHARACTERS = 1_200;
+
+function checkInlinePolicySize(stack: Stack, document: iam.PolicyDocument, tableCount: number): void {
+  const pseudo: Record<string, number> = { 'AWS::Partition': 3, 'AWS::Region': 9, 'AWS::AccountId': 12, 'AWS::URLSuffix': 13 };
+  // The document as IAM receives it: each intrinsic function replaced by the text it resolves to.
+  const resolved = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(resolved);
+    if (node === null || typeof node !== 'object') return node;
+    const record = node as Record<string, unknown>;
+    const join = record['Fn::Join'];
+    if (Array.isArray(join)) return (join[1] as unknown[]).map((part) => String(resolved(part))).join(join[0] as string);
+    if (typeof record.Ref === 'string') return 'x'.repeat(pseudo[record.Ref] ?? 60);
+    if ('Fn::GetAtt' in record || 'Fn::ImportValue' in record) return 'x'.repeat(60);
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, resolved(value)]));
+  };
+  const size = JSON.stringify(resolved(stack.resolve(document.toJSON()))).length + OTHER_INLINE_POLICY_CHARACTERS;
+  if (size > ROLE_INLINE_POLICY_CHARACTERS) {
+    throw new SettingsError(
+      'tables',
+      `with ${tableCount} drilled tables the drill role's inline policies would be about ${size} characters, over IAM's ${ROLE_INLINE_POLICY_CHARACTERS} for a role ("IAM and AWS STS quotas"), and the deploy would fail`,
+      'fewer tables per RestoreDrill construct (about 35 with 10-character names), or split them across several RestoreDrill constructs',
+    );
+  }
 }
 
 function unique<T>(values: readonly T[]): T[] {
