@@ -18,13 +18,14 @@ export type Settled = PromiseSettledResult<DrillResult>;
 
 /**
  * How the drain uses the time left: with twice the reserve a drill runs as usual (waits for its
- * restore, hands over when time runs short); with less, but more than the reserve, it only starts
- * its restore and hands the drill over to that restore's event at once, so the queue moves on even
- * when this invocation ends; below the reserve nothing more is started.
+ * restore, hands over when time runs short); with less, but one and a half reserves, it only
+ * starts its restore (a few AWS calls) and hands the drill over to that restore's event at once,
+ * so the queue moves on even when this invocation ends; with less, nothing more is started.
  */
 function drainMode(invocation: Invocation): 'wait' | 'start-only' | 'stop' {
-  if (invocation.time.canCheckNow()) return 'wait';
-  return invocation.time.checkTimeMs() > 0 ? 'start-only' : 'stop';
+  const { time } = invocation;
+  if (time.canCheckNow()) return 'wait';
+  return time.canPause(time.reserveMs / 2) ? 'start-only' : 'stop';
 }
 
 /** Open drills that wait for a slot, or hold one and are not being run (no live lease): the oldest first. */
@@ -84,6 +85,7 @@ export async function drainRestoreQueue(engine: Engine, invocation: Invocation, 
   };
   const workers = Math.min(restoreSlots(engine.config), pending.length);
   await Promise.all(Array.from({ length: workers }, worker));
+  await keepQueueMoving(engine, invocation, pending, results);
 
   for (const drill of pending) {
     if (!results.has(drill.drillId) && needsRestoreSlot(drill)) {
@@ -95,6 +97,24 @@ export async function drainRestoreQueue(engine: Engine, invocation: Invocation, 
     }
   }
   return results;
+}
+
+/**
+ * The drain stopped for time with drills still queued. Each restore in flight will start more
+ * when its event arrives; with none in flight nothing would, until the next scheduled run. So
+ * one restore is started now (asked for, then handed to its event), when half the reserve is
+ * still left: with no drill running here, nothing else needs the reserve.
+ */
+async function keepQueueMoving(engine: Engine, invocation: Invocation, pending: DrillRecord[], results: Map<string, Settled>) {
+  const next = pending.find(needsRestoreSlot);
+  if (!next || invocation.time.remainingMs() <= invocation.time.reserveMs / 2) return;
+  if ((await engine.history.restoreSlotHolders(restoreSlots(engine.config))).length > 0) return;
+  engine.logger.info('drills queued and no restore in flight to start them: starting one before this invocation ends', {
+    drillId: next.drillId,
+  });
+  const [settled] = await Promise.allSettled([DrillRun.resume(engine, invocation, next, { waitForRestore: false })]);
+  results.set(next.drillId, settled);
+  pending.splice(pending.indexOf(next), 1);
 }
 
 /**

@@ -218,3 +218,37 @@ test('a slot held by a drill that no longer restores (its invocation died) is fr
   const scheduled = await invoke(scheduledEvent());
   expect(scheduled.drills).toEqual(names.map(() => expect.objectContaining({ status: 'finished', verdict: 'PASS' })));
 });
+
+describe('the time left decides how the queue is drained', () => {
+  // The reserve is 120 s (invocationReserveSeconds): a drill waits for its restore with 240 s left.
+  test('less than twice the reserve: restores are only started, each handed to its event at once', async () => {
+    setUp(20);
+    world.nextRestores({ durationMs: 20 * 60_000 });
+    const scheduled = await invoke(scheduledEvent(), 210_000);
+    expect(scheduled.drills.filter((d) => d.status === 'waiting')).toHaveLength(LIMIT);
+    expect(world.backup.calls('describeRestoreJob')).toHaveLength(LIMIT);
+    expect(budgets[0].elapsedMs).toBeLessThan(210_000);
+    await untilNothingOpen();
+    expect(world.published()).toHaveLength(20);
+  });
+
+  test('less than one and a half reserves, nothing in flight: one restore is started, so its event keeps the queue moving', async () => {
+    setUp(20);
+    world.nextRestores({ durationMs: 20 * 60_000 });
+    const scheduled = await invoke(scheduledEvent(), 150_000);
+    expect(scheduled.drills.filter((d) => d.status === 'waiting')).toHaveLength(1);
+    expect(scheduled.drills.filter((d) => d.status === 'queued')).toHaveLength(19);
+    await untilNothingOpen();
+    expect(mostRestoresAtOnce()).toBe(LIMIT);
+    expect(world.published()).toHaveLength(20);
+    for (const { elapsedMs, budgetMs } of budgets) expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
+  });
+
+  test('under half a reserve: nothing is started, every drill stays queued in the history', async () => {
+    setUp(3);
+    const scheduled = await invoke(scheduledEvent(), 50_000);
+    expect(scheduled.drills.map((d) => d.status)).toEqual(['queued', 'queued', 'queued']);
+    expect(world.backup.restoreJobs).toEqual([]);
+    expect((await world.history.listOpen()).filter((d) => d.queuedAt !== undefined)).toHaveLength(3);
+  });
+});
