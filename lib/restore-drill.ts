@@ -45,8 +45,9 @@ export interface RestoreDrillProps extends RestoreDrillSettings {
    * leaves the account fewer unreserved executions than its minimum (the PutFunctionConcurrency
    * API reference: at least 100; an account whose whole quota is lower, such as a new account at
    * 10, has a lower minimum and no room at all), so any reservation can make `cdk deploy` fail in
-   * a small account. It is not needed to protect AWS: the engine limits its own parallel drills
-   * (MAX_PARALLEL_DRILLS in lambda/handler.ts) well under DynamoDB's 50 concurrent restores.
+   * a small account. It is not needed to protect AWS: the engine holds its restores in flight to
+   * `maxConcurrentRestores` (restore slots in the drill history, lambda/drill/restore-slots.ts)
+   * across every invocation, under DynamoDB's 50 concurrent restores.
    * Reserve only in an account with room to spare, to keep other functions from starving the drill.
    * @default - no reservation: the drill shares the account's unreserved concurrency
    */
