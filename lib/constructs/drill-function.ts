@@ -13,6 +13,7 @@ import { DRILL_FUNCTION_MEMORY_MB, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
 import { keepFormerLogicalIds } from './former-logical-ids';
 import { type FunctionCodeSource, buildNodejsFunction, functionEnvironment } from './node-function';
+import { executionsArn, stateMachineArn } from './scan-fan-out';
 import { arnList, arnListWithSuffix, restoredTablesArn } from './table-arns';
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
@@ -81,7 +82,17 @@ export interface DrillFunctionProps {
    * @default - drill mode
    */
   readonly restoreTesting?: { readonly config: RestoreTestingConfig; readonly copiesArn: string };
+  /**
+   * The name of the fan-out state machine (fanOutStateMachineName): the drill starts an execution
+   * of it for a copy too large for one invocation (`FAN_OUT_STATE_MACHINE_ARN`). A name, not a
+   * reference: the state machine invokes this function, so a `Ref` would be a dependency cycle.
+   * @default - no fan-out: every copy is scanned in the drill's invocation
+   */
+  readonly fanOutStateMachineName?: string;
 }
+
+/** The drill's environment variable naming the fan-out state machine (lambda/fanout/contract.ts). */
+export const FAN_OUT_STATE_MACHINE_ARN = 'FAN_OUT_STATE_MACHINE_ARN';
 
 /**
  * The drill Lambda: the engine in lambda/, its role with one statement per purpose, its log
@@ -97,6 +108,8 @@ export class DrillFunction extends Construct {
   public readonly failureQueue: sqs.Queue;
   /** The drill's permissions on backups, tables and keys (besides CDK's grants on its own resources). */
   public readonly permissions: iam.Policy;
+  /** The function's configuration (without NODE_OPTIONS): the fan-out worker reads the same. */
+  public readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: DrillFunctionProps) {
     super(scope, id);
@@ -129,6 +142,9 @@ export class DrillFunction extends Construct {
     }
     if (props.restoreTesting) environment[ENV.restoreTesting] = stack.toJsonString(props.restoreTesting.config);
     if (props.keepFailedCopyHours) environment[ENV.keepFailedCopyHours] = String(props.keepFailedCopyHours);
+    const fanOut = props.fanOutStateMachineName === undefined ? undefined : fanOutArns(stack, props.fanOutStateMachineName);
+    if (fanOut) environment[FAN_OUT_STATE_MACHINE_ARN] = fanOut.stateMachineArn;
+    this.environment = environment;
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(
@@ -168,6 +184,7 @@ export class DrillFunction extends Construct {
       sourceTableKeyArns: unique(tables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
       canaryTableKeyArns: unique(tables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
       restoreTestCopiesArn: props.restoreTesting?.copiesArn,
+      fanOut,
     };
     this.permissions = new iam.Policy(this, 'DrillPermissions', { statements: drillPolicyStatements(stack, permissionsScope) });
     this.role.attachInlinePolicy(this.permissions);
@@ -258,6 +275,10 @@ function drilledTablesJson(
     more.toString(),
     ']',
   ]);
+}
+
+function fanOutArns(stack: Stack, name: string) {
+  return { stateMachineArn: stateMachineArn(stack, name), executionsArn: executionsArn(stack, name) };
 }
 
 function unique<T>(values: readonly T[]): T[] {

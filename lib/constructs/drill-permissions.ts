@@ -35,6 +35,11 @@ export interface DrillPermissionsScope {
    * @default - drill mode: none
    */
   readonly restoreTestCopiesArn?: string;
+  /**
+   * The fan-out state machine (by name, not reference: it invokes the drill) and its executions.
+   * @default - no fan-out
+   */
+  readonly fanOut?: { readonly stateMachineArn: string; readonly executionsArn: string };
 }
 
 /**
@@ -170,6 +175,16 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
         actions: ['backup:PutRestoreValidationResult'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      }),
+    );
+  }
+  if (scope.fanOut !== undefined) {
+    statements.push(
+      // The drill hands a copy too large for one invocation to its own state machine, nothing else.
+      new iam.PolicyStatement({
+        sid: 'StartFanOutScansOnly',
+        actions: ['states:StartExecution'],
+        resources: [scope.fanOut.stateMachineArn],
       }),
     );
   }
