@@ -92,6 +92,8 @@ export function physicalResources(app: SynthesizedApp, env: { region: string; ac
           return named('FunctionName');
         case 'AWS::SQS::Queue':
           return `http://sqs.${region}.localhost/${accountId}/${named('QueueName')}`;
+        case 'AWS::StepFunctions::StateMachine':
+          return `arn:aws:states:${region}:${accountId}:stateMachine:${named('StateMachineName')}`;
         default:
           return `${stackName}-${logicalId}`;
       }
@@ -121,6 +123,8 @@ export function physicalResources(app: SynthesizedApp, env: { region: string; ac
             accountId,
             String(resolveIntrinsics(resource(logicalId).Properties?.RestoreTestingPlanName, context)),
           );
+        case 'AWS::StepFunctions::StateMachine.Arn':
+          return name;
         case 'AWS::SQS::Queue.Arn':
           return `arn:aws:sqs:${region}:${accountId}:${name.split('/').pop()}`;
         default:
