@@ -74,6 +74,8 @@ export interface FanOutFacts {
   readonly restored: Record<string, Json>;
   readonly restoredActiveAt?: number;
   readonly sourceReadUnitsPerSecond: number;
+  /** Bytes one check's partial may take (CheckContext.partialBytes): every partial of a round fits in one state. */
+  readonly partialBytes: number;
 }
 
 /** The execution's input, and the state between rounds (what the combiner returns). */
