@@ -313,6 +313,12 @@ export class RestoreDrill extends Construct {
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),
       fanOutStateMachineName: stateMachineName,
+      fanOutTuning: {
+        maxWorkers: settings.fanOutMaxWorkers,
+        segmentsPerWorker: settings.fanOutSegmentsPerWorker,
+        timeoutHours: settings.fanOutTimeoutHours,
+        itemsPerSecond: settings.scanItemsPerSecond,
+      },
     });
     this.drillFunction = drill.function;
     this.drillLogGroup = drill.logGroup;
@@ -327,6 +333,7 @@ export class RestoreDrill extends Construct {
       deadLetterQueue: this.failureQueue,
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),
+      timeout: Duration.hours(settings.fanOutTimeoutHours),
     });
 
     const drillSchedule = deployTime?.schedules?.drillSchedule ?? settings.drillSchedule;

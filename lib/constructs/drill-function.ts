@@ -7,7 +7,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type DrillTargets, type DrilledTable, ENV, type RecoveryPointSelection, type RestoreTestingConfig } from '../../lambda/config';
+import {
+  type DrillTargets,
+  type DrilledTable,
+  ENV,
+  type FanOutTuning,
+  type RecoveryPointSelection,
+  type RestoreTestingConfig,
+} from '../../lambda/config';
 import { NATIVE_BACKUPS_REASON, acknowledge, acknowledgeWildcardResourceList, acknowledgeWildcardResources } from '../nag-findings';
 import { DRILL_FUNCTION_MEMORY_MB, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
@@ -89,10 +96,16 @@ export interface DrillFunctionProps {
    * @default - no fan-out: every copy is scanned in the drill's invocation
    */
   readonly fanOutStateMachineName?: string;
+  /**
+   * How the drill sizes a fan-out (`DRILL_FAN_OUT`): workers, segments per worker, the state
+   * machine's timeout, the per-invocation rate the switch judges a copy by.
+   * @default - the settings' defaults (the engine's)
+   */
+  readonly fanOutTuning?: FanOutTuning;
 }
 
 /** The drill's environment variable naming the fan-out state machine (lambda/fanout/contract.ts). */
-export const FAN_OUT_STATE_MACHINE_ARN = 'FAN_OUT_STATE_MACHINE_ARN';
+export const FAN_OUT_STATE_MACHINE_ARN = ENV.fanOutStateMachineArn;
 
 /**
  * The drill Lambda: the engine in lambda/, its role with one statement per purpose, its log
@@ -144,6 +157,7 @@ export class DrillFunction extends Construct {
     if (props.keepFailedCopyHours) environment[ENV.keepFailedCopyHours] = String(props.keepFailedCopyHours);
     const fanOut = props.fanOutStateMachineName === undefined ? undefined : fanOutArns(stack, props.fanOutStateMachineName);
     if (fanOut) environment[FAN_OUT_STATE_MACHINE_ARN] = fanOut.stateMachineArn;
+    if (fanOut && props.fanOutTuning) environment[ENV.fanOutTuning] = JSON.stringify(props.fanOutTuning);
     this.environment = environment;
     checkEnvironmentSize(stack, functionEnvironment(environment));
 

@@ -186,6 +186,12 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
         actions: ['states:StartExecution'],
         resources: [scope.fanOut.stateMachineArn],
       }),
+      // A drill that gives up on its execution (its sweep, past the timeout) stops it.
+      new iam.PolicyStatement({
+        sid: 'StopOwnFanOutScansOnly',
+        actions: ['states:StopExecution'],
+        resources: [scope.fanOut.executionsArn],
+      }),
     );
   }
   if (scope.restoreKmsKeyArn !== undefined) {
@@ -223,6 +229,13 @@ export function acknowledgeDrillPolicy(policy: iam.Policy, scope: DrillPermissio
     'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
   );
   acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+  if (scope.fanOut !== undefined) {
+    acknowledgeWildcardResources(
+      policy,
+      [scope.fanOut.executionsArn],
+      "Executions of the drill's own fan-out state machine: an execution's name is the drill's, made at run time.",
+    );
+  }
   acknowledgeWildcardResources(
     policy,
     [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],

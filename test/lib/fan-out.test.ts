@@ -106,6 +106,20 @@ describe('state machine', () => {
     }
   });
 
+  test('fanOutTimeoutHours sets the timeout, and the drill is told the fan-out settings (DRILL_FAN_OUT)', () => {
+    const synthesized = synthesize({
+      settings: { fanOutTimeoutHours: 3, fanOutMaxWorkers: 16, fanOutSegmentsPerWorker: 2, scanItemsPerSecond: 5000 },
+    });
+    expect(definitionOf(synthesized).definition.TimeoutSeconds).toBe(3 * 3600);
+    const environment = environmentOf(synthesized, logicalIdOf(synthesized.stack.drill.drillFunction));
+    expect(JSON.parse(environment.DRILL_FAN_OUT as string)).toEqual({
+      maxWorkers: 16,
+      segmentsPerWorker: 2,
+      timeoutHours: 3,
+      itemsPerSecond: 5000,
+    });
+  });
+
   test('12 hours at most, traced, every transition logged without execution data to its own retained log group', () => {
     const { definition, properties } = definitionOf(defaults);
     expect(definition.TimeoutSeconds).toBe(12 * 3600);
@@ -149,20 +163,25 @@ describe('state machine', () => {
 });
 
 describe('permissions', () => {
-  test('the drill may start executions of its own state machine, nothing else of Step Functions', () => {
+  test('the drill may start executions of its own state machine and stop them, nothing else of Step Functions', () => {
     const { drill } = defaults.stack;
     const environment = environmentOf(defaults, logicalIdOf(drill.drillFunction));
-    const drillRoleOwners = [
-      logicalIdOf(drill.drillFunction.role!),
-      logicalIdOf(drill.node.findChild('Function').node.findChild('DrillPermissions')),
-    ];
+    const machineArn = renderValue(environment.FAN_OUT_STATE_MACHINE_ARN);
+    const policyId = logicalIdOf(drill.node.findChild('Function').node.findChild('DrillPermissions'));
     const states = identityStatements(defaults.template).filter(({ statement }) =>
-      asList(statement.Action).some((a) => a.startsWith('states:')),
+      asList(statement.Action).some((action) => action.startsWith('states:')),
     );
-    expect(states).toHaveLength(1);
-    expect(drillRoleOwners).toContain(states[0].owner);
-    expect(states[0].statement).toMatchObject({ Sid: 'StartFanOutScansOnly', Action: 'states:StartExecution' });
-    expect(resources(states[0].statement)).toEqual([renderValue(environment.FAN_OUT_STATE_MACHINE_ARN)]);
+    expect(
+      states.map(({ owner, statement }) => ({ owner, sid: statement.Sid, action: statement.Action, resources: resources(statement) })),
+    ).toEqual([
+      { owner: policyId, sid: 'StartFanOutScansOnly', action: 'states:StartExecution', resources: [machineArn] },
+      {
+        owner: policyId,
+        sid: 'StopOwnFanOutScansOnly',
+        action: 'states:StopExecution',
+        resources: [`${machineArn.replace(':stateMachine:', ':execution:')}:*`],
+      },
+    ]);
   });
 
   test('the state machine invokes the worker and the drill function only', () => {

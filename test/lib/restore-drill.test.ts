@@ -455,6 +455,7 @@ describe('drill Lambda', () => {
       FAN_OUT_STATE_MACHINE_ARN: expect.stringMatching(
         /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:restore-drill-fan-out-/,
       ),
+      [ENV.fanOutTuning]: JSON.stringify({ maxWorkers: 8, segmentsPerWorker: 4, timeoutHours: 12, itemsPerSecond: 30_000 }),
       POWERTOOLS_SERVICE_NAME: 'restore-drill',
       POWERTOOLS_METRICS_NAMESPACE: 'RestoreDrill',
       NODE_OPTIONS: '--enable-source-maps',
