@@ -64,7 +64,6 @@ export interface LocalDeploymentOptions {
   readonly region?: string;
 }
 
-
 /** CloudFormation AWS::DynamoDB::Table properties -> CreateTable input (what DynamoDB and the harness keep). */
 function createTableInput(properties: Record<string, any>): Omit<CreateTableCommandInput, 'TableName'> {
   const stream = properties.StreamSpecification?.StreamViewType;

@@ -117,7 +117,8 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     const executionArn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
     const existing = executions.get(executionArn);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate.getTime() / 1000 };
+      if (existing.status === 'RUNNING' && existing.input === input)
+        return { executionArn, startDate: existing.startDate.getTime() / 1000 };
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     let finished!: () => void;

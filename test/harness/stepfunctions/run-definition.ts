@@ -32,7 +32,9 @@ const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aw
 export const MAX_PAYLOAD_BYTES = 262_144;
 
 /** What a local Lambda function answers: a result, or Lambda's error (errorType, errorMessage). */
-export type LambdaOutcome = { readonly result: unknown } | { readonly error: { readonly errorType: string; readonly errorMessage: string } };
+export type LambdaOutcome =
+  | { readonly result: unknown }
+  | { readonly error: { readonly errorType: string; readonly errorMessage: string } };
 
 /** Invokes a function by ARN (synchronously, as a Task state does); undefined for a function this harness does not know. */
 export type InvokeFunction = (functionArn: string, payload: unknown) => Promise<LambdaOutcome> | undefined;
@@ -76,7 +78,8 @@ function taskStates(states: Record<string, any>): [string, Record<string, any>][
   return Object.entries(states).flatMap(([name, state]): [string, Record<string, any>][] => {
     if (state.Type === 'Task') return [[name, state]];
     if (state.Type === 'Map') return taskStates((state.ItemProcessor ?? state.Iterator).States);
-    if (state.Type === 'Parallel') return (state.Branches as { States: Record<string, any> }[]).flatMap((branch) => taskStates(branch.States));
+    if (state.Type === 'Parallel')
+      return (state.Branches as { States: Record<string, any> }[]).flatMap((branch) => taskStates(branch.States));
     return [];
   });
 }
@@ -90,12 +93,18 @@ function lambdaTask(name: string, state: Record<string, any>, invoke: InvokeFunc
     if (!invocation) throw new TaskError('States.Runtime', `${name}: no local function for ${functionArn}`);
     const outcome = await invocation;
     if ('error' in outcome) {
-      throw new TaskError(outcome.error.errorType, JSON.stringify({ errorMessage: outcome.error.errorMessage, errorType: outcome.error.errorType }));
+      throw new TaskError(
+        outcome.error.errorType,
+        JSON.stringify({ errorMessage: outcome.error.errorMessage, errorType: outcome.error.errorType }),
+      );
     }
     const result = optimized ? { ExecutedVersion: '$LATEST', Payload: outcome.result, StatusCode: 200 } : outcome.result;
     const size = Buffer.byteLength(JSON.stringify(result ?? null));
     if (size > MAX_PAYLOAD_BYTES) {
-      throw new TerminalError('States.DataLimitExceeded', `${name}: the state/task returned a result of ${size} bytes, over ${MAX_PAYLOAD_BYTES}`);
+      throw new TerminalError(
+        'States.DataLimitExceeded',
+        `${name}: the state/task returned a result of ${size} bytes, over ${MAX_PAYLOAD_BYTES}`,
+      );
     }
     return result;
   };
