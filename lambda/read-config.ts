@@ -1,6 +1,14 @@
 // Namespace import: lets esbuild leave out the parts of zod the drill does not use.
 import * as z from 'zod';
-import { DEFAULT_WAIT_TUNING, type DrillConfig, ENV, type FanOutConfig, type FanOutTuning, LAMBDA_LOG_GROUP_ENV, LATEST_RECOVERY_POINT } from './config';
+import {
+  DEFAULT_WAIT_TUNING,
+  type DrillConfig,
+  ENV,
+  type FanOutConfig,
+  type FanOutTuning,
+  LAMBDA_LOG_GROUP_ENV,
+  LATEST_RECOVERY_POINT,
+} from './config';
 import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
 import { SETTINGS } from './settings/spec';
 import { TABLE_OPTIONS, parseTableReference } from './settings/tables';

@@ -8,7 +8,11 @@ export type DrillEnd =
   | { readonly status: 'finished'; readonly verdict: Verdict }
   | { readonly status: 'waiting'; readonly restoreJobId: string }
   | { readonly status: 'already-finished'; readonly verdict?: Verdict }
-  | { readonly status: 'in-progress-elsewhere' };
+  | { readonly status: 'in-progress-elsewhere' }
+  /** The copy's scan runs on Step Functions; the execution's end finishes the drill. */
+  | { readonly status: 'fanned-out'; readonly executionArn: string }
+  /** An event about a drill that does not (or no longer) wait for it: said why, nothing done. */
+  | { readonly status: 'ignored'; readonly reason: string };
 
 export type DrillResult = { readonly drillId: string; readonly table: string } & DrillEnd;
 
