@@ -112,6 +112,8 @@ test('documented refusals: an unknown state machine, an invalid name, an input t
   await expect(start('x', {}, `${MACHINE}-gone`)).rejects.toBeInstanceOf(StateMachineDoesNotExist);
   await expect(start('has space', {})).rejects.toBeInstanceOf(InvalidName);
   await expect(start('a'.repeat(81), {})).rejects.toBeInstanceOf(InvalidName);
+  await expect(start('tab\tname', {})).rejects.toBeInstanceOf(InvalidName);
+  await expect(start('bell\u0007', {})).rejects.toBeInstanceOf(InvalidName);
   await expect(client.send(new StartExecutionCommand({ stateMachineArn: MACHINE, name: 'n', input: '{' }))).rejects.toBeInstanceOf(
     InvalidExecutionInput,
   );

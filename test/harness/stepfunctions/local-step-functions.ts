@@ -67,7 +67,10 @@ export interface LocalStepFunctions {
 }
 
 /** "A name must not contain: white space, brackets < > { } [ ], wildcard characters ? *, special characters " # % \ ^ | ~ ` $ & , ; : /, control characters". */
-const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+const isControlCharacter = (code: number) => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+const invalidName = (name: string) =>
+  INVALID_NAME_CHARACTERS.test(name) || [...name].some((character) => isControlCharacter(character.codePointAt(0) ?? 0));
 
 class ApiError extends Error {
   constructor(
@@ -103,7 +106,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     const machine = machines.get(stateMachineArn);
     if (!machine) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const name = request.name === undefined ? randomUUID() : String(request.name);
-    if (name.length < 1 || name.length > 80 || INVALID_NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
+    if (name.length < 1 || name.length > 80 || invalidName(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
     const input = request.input === undefined ? '{}' : String(request.input);
     let parsedInput: unknown;
     try {
