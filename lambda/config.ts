@@ -43,7 +43,30 @@ export const ENV = {
   keepFailedCopyHours: 'DRILL_KEEP_FAILED_COPY_HOURS',
   /** Optional: restores the drill runs at once (the `maxConcurrentRestores` setting); unset: its default. */
   maxConcurrentRestores: 'DRILL_MAX_CONCURRENT_RESTORES',
+  /** Optional: the fan-out state machine (lambda/fanout/contract.ts); unset: every copy is scanned in the drill's invocation. */
+  fanOutStateMachineArn: 'FAN_OUT_STATE_MACHINE_ARN',
+  /** Optional JSON {@link FanOutTuning}; unset: the settings' defaults. */
+  fanOutTuning: 'DRILL_FAN_OUT',
 } as const;
+
+/**
+ * How a copy too large for one invocation is scanned by the fan-out state machine (settings
+ * fanOutMaxWorkers, fanOutSegmentsPerWorker, fanOutTimeoutHours, scanItemsPerSecond).
+ */
+export interface FanOutTuning {
+  /** Workers at once, at most (the Map's MaxConcurrency is also held to the copy's read capacity). */
+  readonly maxWorkers: number;
+  /** Scan segments one worker reads. */
+  readonly segmentsPerWorker: number;
+  /** The state machine's timeout: past it (and a margin) a drill whose execution never reported back is failed by the sweep. */
+  readonly timeoutHours: number;
+  /** Items (1 KB-equivalent) one invocation scans per second with the checks: the switch's measured rate. */
+  readonly itemsPerSecond: number;
+}
+
+export interface FanOutConfig extends FanOutTuning {
+  readonly stateMachineArn: string;
+}
 
 /** Set by Lambda: the function's log group, which the report links to. */
 export const LAMBDA_LOG_GROUP_ENV = 'AWS_LAMBDA_LOG_GROUP_NAME';
@@ -137,6 +160,8 @@ export interface DrillConfig {
   readonly maxConcurrentRestores?: number;
   /** The drill Lambda's log group, linked from reports. */
   readonly logGroupName?: string;
+  /** Set when FAN_OUT_STATE_MACHINE_ARN is: large copies are scanned by Step Functions. */
+  readonly fanOut?: FanOutConfig;
 }
 
 /** Index names of the drill-history table, as the engine queries them. */

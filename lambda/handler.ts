@@ -22,6 +22,7 @@ import { createDynamoDbPort } from './ports/dynamodb-port';
 import { createHistoryPort } from './ports/history-port';
 import { createKeyPort } from './ports/kms-port';
 import { createNotifierPort } from './ports/notifier-port';
+import { createStepFunctionsPort } from './ports/stepfunctions-port';
 import { readConfig } from './read-config';
 import { type FailedBackupJob, type Trigger, parseTrigger } from './triggers';
 import { findLatestRecoveryPoint } from './drill/find-recovery-point';
@@ -128,6 +129,9 @@ async function notifyBackupFailure(
   return { notified: message.subject };
 }
 
+/** Execution statuses the drill acts on from the status change event: the ends that bypass the state machine's own report. */
+const ENDED_WITHOUT_REPORT = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
 export function createEngine(overrides: Partial<Engine> = {}): Engine {
   const config = overrides.config ?? readConfig();
   const clients = createAwsClients();
@@ -145,6 +149,7 @@ export function createEngine(overrides: Partial<Engine> = {}): Engine {
     customChecks: CUSTOM_CHECKS,
     metrics,
     logger,
+    stepFunctions: config.fanOut ? createStepFunctionsPort(clients.sfn, () => clock.now()) : undefined,
     ...overrides,
     clock,
     dynamodb,
@@ -271,6 +276,19 @@ export async function handleEvent(
 
     case 'backup-job-failed':
       return { trigger: trigger.kind, drills: [], ...(await notifyBackupFailure(engine, trigger.job, context.awsRequestId)) };
+
+    case 'fan-out-ended': {
+      const { end } = trigger;
+      if (end.kind === 'status' && !ENDED_WITHOUT_REPORT.has(end.status)) {
+        return {
+          trigger: trigger.kind,
+          drills: [],
+          ignored: `execution ${end.executionArn} is ${end.status}: its own invocation reports it`,
+        };
+      }
+      const settled = await Promise.allSettled([DrillRun.fanOutEnded(engine, invocation, trigger.drillId, end)]);
+      return { trigger: trigger.kind, drills: failIfAnyRejected(settled) };
+    }
 
     case 'restore-job-changed': {
       const drill = await engine.history.findByRestoreJob(trigger.restoreJobId);

@@ -1,6 +1,14 @@
 // Namespace import: lets esbuild leave out the parts of zod the drill does not use.
 import * as z from 'zod';
-import { DEFAULT_WAIT_TUNING, type DrillConfig, ENV, LAMBDA_LOG_GROUP_ENV, LATEST_RECOVERY_POINT } from './config';
+import {
+  DEFAULT_WAIT_TUNING,
+  type DrillConfig,
+  ENV,
+  type FanOutConfig,
+  type FanOutTuning,
+  LAMBDA_LOG_GROUP_ENV,
+  LATEST_RECOVERY_POINT,
+} from './config';
 import { type Setting, SettingsError, TABLE_ARN, TABLE_NAME } from './settings/setting';
 import { SETTINGS } from './settings/spec';
 import { TABLE_OPTIONS, parseTableReference } from './settings/tables';
@@ -91,6 +99,31 @@ const restoreTestingSchema = z.object({
   ),
 });
 
+const fanOutTuningSchema = z.object({
+  maxWorkers: checkedBy('fanOutMaxWorkers', SETTINGS.fanOutMaxWorkers),
+  segmentsPerWorker: checkedBy('fanOutSegmentsPerWorker', SETTINGS.fanOutSegmentsPerWorker),
+  timeoutHours: checkedBy('fanOutTimeoutHours', SETTINGS.fanOutTimeoutHours),
+  itemsPerSecond: checkedBy('scanItemsPerSecond', SETTINGS.scanItemsPerSecond),
+});
+
+/** The settings' defaults, when the construct sets the state machine but no tuning. */
+const DEFAULT_FAN_OUT_TUNING: FanOutTuning = {
+  maxWorkers: SETTINGS.fanOutMaxWorkers.default,
+  segmentsPerWorker: SETTINGS.fanOutSegmentsPerWorker.default,
+  timeoutHours: SETTINGS.fanOutTimeoutHours.default,
+  itemsPerSecond: SETTINGS.scanItemsPerSecond.default,
+};
+
+function fanOut(env: NodeJS.ProcessEnv): FanOutConfig | undefined {
+  const stateMachineArn = env[ENV.fanOutStateMachineArn];
+  if (!stateMachineArn) return undefined;
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
+    throw new ConfigError(`environment variable ${ENV.fanOutStateMachineArn} is not a state machine ARN: ${stateMachineArn}`);
+  }
+  const tuning = env[ENV.fanOutTuning] ? json(env, ENV.fanOutTuning, fanOutTuningSchema) : DEFAULT_FAN_OUT_TUNING;
+  return { stateMachineArn, ...tuning };
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -158,5 +191,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DrillConfig {
     keepFailedCopyHours: numberVariable(env, 'keepFailedCopyHours'),
     maxConcurrentRestores: numberVariable(env, 'maxConcurrentRestores'),
     logGroupName: env[LAMBDA_LOG_GROUP_ENV] || undefined,
+    fanOut: fanOut(env),
   };
 }

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { FanOutEnd } from './drill/fan-out-steps';
+import type { PartialScan } from './fanout/contract';
 
 /**
  * What can invoke the drill, parsed with real schemas (zod): the EventBridge envelope extended
@@ -121,6 +123,61 @@ export interface FailedBackupJob {
   readonly region: string;
 }
 
+/**
+ * A fan-out execution that ended without reporting (the rule targets FAILED, TIMED_OUT and
+ * ABORTED): "Step Functions Execution Status Change" (Step Functions developer guide, "Automating
+ * Step Functions event delivery with EventBridge", the documented example). `input` is the
+ * execution's input as JSON text, or absent/null when too large to include (inputDetails.included
+ * false): the drill id is then read from the execution's name (fanOutExecutionName).
+ */
+const executionStatusChangeSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({
+    executionArn: z.string().min(1),
+    stateMachineArn: z.string().min(1),
+    name: z.string().min(1),
+    status: z.string().min(1),
+    startDate: z.number().nullish(),
+    stopDate: z.number().nullish(),
+    input: z.string().nullish(),
+  }),
+});
+
+/** The partial scan the state machine hands over (contract.ts PartialScan): checked for shape, observers left to the checks. */
+const partialScanSchema = z.object({
+  digest: z.string(),
+  items: z.number().int().min(0),
+  readUnits: z.number().min(0),
+  remaining: z.array(z.unknown()),
+  observers: z.record(z.string(), z.unknown()),
+});
+
+/** The state machine's own invocations of the drill (contract.ts FanOutFinished, FanOutFailed). */
+const fanOutFinishedSchema = z.object({
+  fanOut: z.literal('finished'),
+  drillId: z.string().min(1),
+  executionArn: z.string().min(1),
+  totals: partialScanSchema,
+});
+const fanOutFailedSchema = z.object({
+  fanOut: z.literal('failed'),
+  drillId: z.string().min(1),
+  executionArn: z.string().min(1),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+});
+
+/** The drill id an execution was started for: its input's `drillId`, else its name (fanOutExecutionName's prefix removed). */
+function drillIdOfExecution(name: string, input: string | null | undefined): string {
+  try {
+    const parsed = input ? (JSON.parse(input) as { drillId?: unknown }) : undefined;
+    if (typeof parsed?.drillId === 'string' && parsed.drillId) return parsed.drillId;
+  } catch {
+    // Not JSON: the name says it.
+  }
+  return name.replace(/^drill-/, '');
+}
+
 /** What a manual drill accepts, as the refusal of anything else spells it out. */
 export const MANUAL_PAYLOAD_SHAPE =
   '{"tables": ["<table name or ARN>", ...], "idempotencyKey": "<optional: 1-64 letters, digits, . _ : ->"}';
@@ -154,6 +211,8 @@ export type Trigger =
     }
   | { readonly kind: 'backup-job-failed'; readonly job: FailedBackupJob }
   | { readonly kind: 'manual'; readonly tables: readonly string[]; readonly idempotencyKey?: string }
+  /** A drill's fan-out execution ended: its `finished` or `failed` invocation, or its status change event. */
+  | { readonly kind: 'fan-out-ended'; readonly drillId: string; readonly end: FanOutEnd }
   /** A manual payload that is malformed: nothing runs, and the reason says what is accepted. */
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'ignored'; readonly reason: string };
@@ -228,6 +287,29 @@ export function parseTrigger(event: unknown): Trigger {
     return { kind: 'restore-job-changed', restoreJobId: restore.data.detail.restoreJobId, status: restore.data.detail.status };
   }
 
+  const finished = fanOutFinishedSchema.safeParse(event);
+  if (finished.success) {
+    const { drillId, executionArn, totals } = finished.data;
+    return { kind: 'fan-out-ended', drillId, end: { kind: 'finished', executionArn, totals: totals as PartialScan } };
+  }
+  const failed = fanOutFailedSchema.safeParse(event);
+  if (failed.success) {
+    const { drillId, executionArn, error } = failed.data;
+    return { kind: 'fan-out-ended', drillId, end: { kind: 'failed', executionArn, error: { Error: error.Error, Cause: error.Cause } } };
+  }
+  const execution = executionStatusChangeSchema.safeParse(event);
+  if (execution.success) {
+    const { detail } = execution.data;
+    return {
+      kind: 'fan-out-ended',
+      drillId: drillIdOfExecution(detail.name, detail.input),
+      end: { kind: 'status', executionArn: detail.executionArn, status: detail.status },
+    };
+  }
+
+  if (isManualPayload(event) && 'fanOut' in event) {
+    return { kind: 'ignored', reason: `a fan-out payload that is malformed: ${JSON.stringify(event).slice(0, 200)}` };
+  }
   if (isManualPayload(event)) {
     const manual = manualInvocationSchema.safeParse(event);
     if (!manual.success) return { kind: 'refused', reason: manualRefusal(event, manual.error) };

@@ -17,11 +17,13 @@ import { DrillBackup } from './constructs/backup';
 import { DrillDashboard } from './constructs/dashboard';
 import { DrillFunction, METRICS_NAMESPACE, SERVICE_NAME } from './constructs/drill-function';
 import { DrillHistory } from './constructs/drill-history';
+import { DrillFanOut } from './constructs/fan-out';
 import { DrillFixture } from './constructs/fixture';
 import { DrillNotifications } from './constructs/notifications';
 import { DrillRestoreRole } from './constructs/restore-role';
 import { DrillRestoreTesting } from './constructs/restore-testing';
-import { tableArn } from './constructs/table-arns';
+import { fanOutStateMachineName } from './constructs/scan-fan-out';
+import { restoredTablesArn, tableArn } from './constructs/table-arns';
 import type { FunctionCodeSource } from './constructs/node-function';
 import { DrillTriggers } from './constructs/triggers';
 import { customCheckNames, loadCustomCheckModules } from './custom-check-modules';
@@ -152,6 +154,8 @@ export class RestoreDrill extends Construct {
   /** One record per drill: audit evidence, and the lock that makes reporting exactly-once. */
   public readonly historyTable: dynamodb.Table;
   public readonly drillFunction: lambda.Function;
+  /** A copy too large for one invocation: the worker, the state machine and its status-change rule. */
+  public readonly fanOut: DrillFanOut;
   /** The drill function's log group. */
   public readonly drillLogGroup: logs.LogGroup;
   public readonly drillScheduleRule: events.Rule;
@@ -281,6 +285,7 @@ export class RestoreDrill extends Construct {
     const targets = deployTime
       ? { ...drillTargets(settings), rpoTargetMinutes: deployTime.rpoTargetMinutes, rtoTargetMinutes: deployTime.rtoTargetMinutes }
       : drillTargets(settings);
+    const stateMachineName = fanOutStateMachineName(this);
     const drill = new DrillFunction(this, 'Function', {
       drilledTables: this.drilledTables,
       vaultNames,
@@ -309,10 +314,29 @@ export class RestoreDrill extends Construct {
       deployTimeTableArns,
       codeSource: props.codeSource,
       customCheckModules: checkModules.map((module) => module.path),
+      fanOutStateMachineName: stateMachineName,
+      fanOutTuning: {
+        maxWorkers: settings.fanOutMaxWorkers,
+        segmentsPerWorker: settings.fanOutSegmentsPerWorker,
+        timeoutHours: settings.fanOutTimeoutHours,
+        itemsPerSecond: settings.scanItemsPerSecond,
+      },
     });
     this.drillFunction = drill.function;
     this.drillLogGroup = drill.logGroup;
     this.failureQueue = drill.failureQueue;
+    this.fanOut = new DrillFanOut(this, 'FanOut', {
+      drill: this.drillFunction,
+      drillEnvironment: drill.environment,
+      stateMachineName,
+      restoredTablesArn: restoredTablesArn(stack, settings.restoreTablePrefix),
+      restoreTestCopiesArn: restoreTesting?.copiesArn,
+      restoreKmsKeyArn: settings.restoreKmsKeyArn,
+      deadLetterQueue: this.failureQueue,
+      codeSource: props.codeSource,
+      customCheckModules: checkModules.map((module) => module.path),
+      timeout: Duration.hours(settings.fanOutTimeoutHours),
+    });
 
     const drillSchedule = deployTime?.schedules?.drillSchedule ?? settings.drillSchedule;
     const triggers = new DrillTriggers(this, 'Triggers', {

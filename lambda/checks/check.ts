@@ -3,6 +3,7 @@ import type { CheckResult } from '../domain/check-result';
 import type { RecoveryPoint, RestoreJob } from '../domain/backup';
 import type { Item, ScannedItem, TableSettings, TableShape } from '../ports/dynamodb-port';
 import type { CanaryReader } from '../ports/canary-port';
+import type { Json } from '../fanout/contract';
 import type { MeteredReader } from '../metering/metered-reader';
 
 /**
@@ -45,6 +46,12 @@ export interface CheckContext {
   /** The same, for an item as the shared scan reads it. */
   readonly isScannedDrillItem: (item: ScannedItem) => boolean;
   readonly random: () => number;
+  /**
+   * Set when the checks run split across fan-out workers (lambda/fanout/): the bytes one run's
+   * `partial()` may take, so every partial of a round fits in one Step Functions state. A check
+   * whose partial could grow with the table (a sample) keeps to it.
+   */
+  readonly partialBytes?: number;
 }
 
 export interface CheckRun {
@@ -61,8 +68,23 @@ export interface CheckRun {
    * reads what one of them says (the fixture's version marker names the fixture a backup holds).
    */
   observeDrillItem?(item: Item): void;
+  /**
+   * What this run observed, as JSON, for a run of the same check (same context) to `absorb`: how a
+   * check runs split across fan-out workers, each scanning a share of the copy. Partials merge in
+   * any order and grouping, giving the result of one run over all items. A check that observes items
+   * without both methods cannot run split: on the fan-out path it FAILs "not evaluated".
+   */
+  partial?(): Json;
+  /** Merges another run's `partial()` into this one. */
+  absorb?(partial: Json): void;
   result(): Promise<CheckResult>;
 }
+
+/** Whether a run observes items (and so needs the shared scan, or partials of it). */
+export const observesItems = (run: CheckRun): boolean => Boolean(run.observeItem || run.observeScannedItem || run.observeDrillItem);
+
+/** Whether an observing run can be split across fan-out workers. */
+export const splittable = (run: CheckRun): boolean => Boolean(run.partial && run.absorb);
 
 export interface CheckDefinition {
   readonly name: string;

@@ -9,6 +9,7 @@ import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { step } from '../errors/drill-step';
+import type { Json } from '../fanout/contract';
 
 /**
  * For the fixture test table, whose content is known: an order-independent digest of every
@@ -41,6 +42,12 @@ export const contentDigestCheck: CheckDefinition = {
         if (isFixtureMarker(item)) marker = readFixtureMarker(item);
       },
       observeScannedItem: (item) => digest.addScanned(item),
+      partial: () => ({ d: digest.toString(), m: (marker ?? null) as Json }),
+      absorb(json) {
+        const partial = json as { d: string; m: FixtureMarker | 'malformed' | null };
+        digest.merge(TableDigest.parse(partial.d));
+        marker ??= partial.m ?? undefined;
+      },
       async result(): Promise<CheckResult> {
         const actual = digest.toString();
         const items = formatCount(digest.itemCount);

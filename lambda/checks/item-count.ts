@@ -7,8 +7,18 @@ import { formatCount, formatPercent } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
 import type { CheckContext, CheckDefinition } from './check';
 import { withoutDrillItemsFilter } from './drill-items';
-import { findMissingKeys, MissingKeyExamples, missingKeysText, RestoredKeys } from './missing-keys';
+import { findMissingKeys, MissingKeyExamples, missingKeysText, RestoredKeys, type RestoredKeysPartial } from './missing-keys';
+import type { Json } from '../fanout/contract';
 import { timestampOf } from './timestamps';
+
+/** A run's partial result (CheckRun.partial): counts, the fixture marker if read, the keys as far as carried. */
+interface ItemCountPartial {
+  readonly t: number;
+  readonly b: number;
+  readonly w: number;
+  readonly m: FixtureMarker | 'malformed' | null;
+  readonly k: RestoredKeysPartial;
+}
 
 /**
  * The restored copy holds as many items as the source. Two modes:
@@ -45,6 +55,22 @@ export const itemCountCheck: CheckDefinition = {
         const created = timestampOf(item.attribute(createdAt));
         if (created === undefined) restoredWithoutTimestamp += 1;
         else if (created < before) restoredBefore += 1;
+      },
+      partial: () => ({
+        t: restoredTotal,
+        b: restoredBefore,
+        w: restoredWithoutTimestamp,
+        m: (marker ?? null) as Json,
+        k: restoredKeys.partial() as unknown as Json,
+      }),
+      absorb(json) {
+        const partial = json as unknown as ItemCountPartial;
+        restoredTotal += partial.t;
+        restoredBefore += partial.b;
+        restoredWithoutTimestamp += partial.w;
+        // One marker item exists: whichever share read it says what it holds.
+        marker ??= partial.m ?? undefined;
+        restoredKeys.absorb(partial.k);
       },
       result: async () => {
         const reseeded = reseededFixtureCount(context, marker, restoredTotal);

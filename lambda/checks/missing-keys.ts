@@ -28,10 +28,25 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * Hashes a fan-out partial carries, at most: a worker's share of a large table has far more, and
+ * every partial of a round must fit in one Step Functions state, so beyond this the keys are not
+ * carried and the split run names no examples (saying why).
+ */
+export const KEYS_IN_PARTIAL = 64;
+
+/** RestoredKeys as JSON: how many were remembered, and their hashes when few enough to carry. */
+export interface RestoredKeysPartial {
+  readonly n: number;
+  readonly h?: number[];
+}
+
 export class RestoredKeys {
   private readonly hashes = new Set<number>();
   private remembered = 0;
   private overflowed = false;
+  /** Set when keys were dropped because a fan-out partial could not carry them. */
+  private notCarried = false;
 
   constructor(
     private readonly keySchema: readonly KeySchemaElement[],
@@ -55,6 +70,30 @@ export class RestoredKeys {
 
   get limitText(): string {
     return this.limit.toLocaleString('en-US');
+  }
+
+  /** Why no example keys can be named, when incomplete. */
+  get incompleteText(): string {
+    return this.notCarried
+      ? 'the restored keys of a table scanned by fan-out workers are not carried between them'
+      : `more than ${this.limitText} restored items to remember`;
+  }
+
+  partial(): RestoredKeysPartial {
+    const carried = this.complete && this.remembered <= KEYS_IN_PARTIAL;
+    return carried ? { n: this.remembered, h: [...this.hashes] } : { n: this.remembered };
+  }
+
+  absorb(partial: RestoredKeysPartial): void {
+    this.remembered += partial.n;
+    if (this.overflowed) return;
+    if (partial.h === undefined || this.remembered > this.limit) {
+      this.notCarried ||= partial.h === undefined && this.remembered <= this.limit;
+      this.overflowed = true;
+      this.hashes.clear();
+      return;
+    }
+    for (const h of partial.h) this.hashes.add(h);
   }
 
   /** False when too many items were restored to remember their keys. */
@@ -123,6 +162,6 @@ export async function findMissingKeys(
 /** The words a report adds to a shortfall: the example keys, or why there are none. */
 export function missingKeysText(examples: MissingKeyExamples, restored: RestoredKeys, searchStopped: boolean): string {
   if (examples.keys.length > 0) return `; missing keys, e.g. ${examples.describe()}`;
-  if (!restored.complete) return `; no example keys (more than ${restored.limitText} restored items to remember)`;
+  if (!restored.complete) return `; no example keys (${restored.incompleteText})`;
   return searchStopped ? '; no missing key found within the read budget and time' : '';
 }

@@ -1,21 +1,42 @@
 import { itemsEqual } from '../digest/canonical-item';
 import { SourceReadStopped } from '../metering/metered-reader';
-import type { Item } from '../ports/dynamodb-port';
+import type { Item, TableShape } from '../ports/dynamodb-port';
+import type { Json } from '../fanout/contract';
+import { BottomKSample, type SampleEntry, type SamplePartial } from './bottom-k-sample';
 import { formatCount } from '../report/format';
 import type { CheckResult } from '../domain/check-result';
-import type { CheckDefinition } from './check';
+import type { CheckContext, CheckDefinition } from './check';
 import { describeKeys, keyId, keyOf } from './item-keys';
 import { timestampOf } from './timestamps';
 
 /**
- * N random restored items (reservoir sampling during the shared scan, so every item is equally
- * likely whatever the table size) are fetched from the source by key with BatchGetItem and
+ * N random restored items (bottom-k sampling on a keyed hash during the shared scan, so every
+ * item is equally likely whatever the table size, and samples of shares merge: bottom-k-sample.ts) are fetched from the source by key with BatchGetItem and
  * deep-compared with DynamoDB's equality (canonical-item.ts). When the table declares an
  * updated-at attribute, a source item changed after the recovery point is skipped, and any
  * other difference is a FAIL; without it a difference cannot be told from a later change, so
  * it is a WARN. Source reads go through the metered reader; when it stops them (the read budget
  * is spent, or the time left is kept for cleanup) the check compares the items it has.
  */
+/**
+ * The sampled items: those this run read, and those merged in from fan-out workers' partials
+ * (keys only), read again by key from the restored copy - not the source, so not metered.
+ */
+async function sampledItems(context: CheckContext, entries: readonly SampleEntry[], keySchema: TableShape['keySchema']): Promise<Item[]> {
+  const missing = entries.filter((entry) => !entry.item).map((entry) => entry.key);
+  const reread = new Map<string, Item>();
+  if (missing.length > 0) {
+    const read = await context.dynamodb.batchGetItems(context.restoredTableName, missing);
+    for (const item of read.items) reread.set(keyId(item, keySchema), item);
+  }
+  const items: Item[] = [];
+  for (const entry of entries) {
+    const item = entry.item ?? reread.get(entry.id);
+    if (item) items.push(item);
+  }
+  return items;
+}
+
 export const sampleCompareCheck: CheckDefinition = {
   name: 'sample compare',
   needs: 'restored-table',
@@ -23,18 +44,12 @@ export const sampleCompareCheck: CheckDefinition = {
     const size = context.targets.sampleSize;
     if (size <= 0 || !context.restored) return undefined;
     const keySchema = context.restored.keySchema;
-    const reservoir: Item[] = [];
-    let seen = 0;
+    // Seeded by the copy's name, which holds the drill id: another drill samples other items.
+    const sample = new BottomKSample(size, context.restoredTableName, keySchema);
     return {
-      observeScannedItem(item) {
-        seen += 1;
-        // Only a sampled item becomes objects: the scanned one is gone after this call.
-        if (reservoir.length < size) reservoir.push(item.toItem());
-        else {
-          const slot = Math.floor(context.random() * seen);
-          if (slot < size) reservoir[slot] = item.toItem();
-        }
-      },
+      observeScannedItem: (item) => sample.observe(item),
+      partial: () => sample.partial(context.partialBytes) as unknown as Json,
+      absorb: (partial) => sample.absorb(partial as unknown as SamplePartial),
       async result(): Promise<CheckResult> {
         const source = context.source;
         if (!source) {
@@ -45,6 +60,7 @@ export const sampleCompareCheck: CheckDefinition = {
             nextStep: 'if the source was deleted on purpose, remove it from the drill settings',
           };
         }
+        const reservoir = await sampledItems(context, sample.entries(), keySchema);
         if (reservoir.length === 0) {
           return {
             check: 'sample compare',

@@ -1,3 +1,4 @@
+import type { FanOutFacts } from '../fanout/contract';
 import type { CheckResult } from './check-result';
 
 /** What the history table keeps about one drill. Dates are ISO-8601 text. */
@@ -7,6 +8,11 @@ export type DrillStatus =
   | 'STARTED'
   /** Restore job started; waiting for it (possibly in a later invocation). */
   | 'RESTORING'
+  /**
+   * The copy's scan was handed to a Step Functions execution (`fanOut`): the drill finishes when
+   * the execution reports back (or the sweep, once its deadline has passed).
+   */
+  | 'CHECKING'
   /** Checks done and recorded (`checked`); the copy is being deleted. */
   | 'CLEANING'
   /** Verdict decided and copy cleaned up; the SNS report is not yet confirmed sent to every topic (`publishedTo`). */
@@ -117,6 +123,24 @@ export interface DrillOutcome {
   readonly finishedAt: string;
 }
 
+/** A copy too large for one invocation, scanned by the fan-out state machine (lambda/fanout/). */
+export interface FanOutRecord {
+  readonly executionArn: string;
+  readonly startedAt: string;
+  /** Workers at once (the Map's MaxConcurrency) and the copy's scan segments. */
+  readonly workers: number;
+  readonly segments: number;
+  /** Items (1 KB-equivalent) the drill estimated, and the rate it judged them by. */
+  readonly estimatedItems: number;
+  readonly itemsPerSecond: number;
+  /** Past this, the sweep fails the drill and deletes the copy (the state machine's timeout and an hour). */
+  readonly deadline: string;
+  /** The facts the workers began the checks from; the drill finishes them from the same. */
+  readonly facts: FanOutFacts;
+  /** How the execution ended, as the drill learnt it. */
+  readonly ended?: { readonly status: string; readonly at: string; readonly detail?: string };
+}
+
 export interface DrillRecord {
   readonly drillId: string;
   readonly sourceTable: string;
@@ -145,6 +169,8 @@ export interface DrillRecord {
   /** Set when the drill reaches CLEANING. */
   readonly checked?: CheckedOutcome;
   readonly outcome?: DrillOutcome;
+  /** Set when the copy's scan was handed to Step Functions. */
+  readonly fanOut?: FanOutRecord;
   /** Topics SNS has accepted the report for, each recorded before the next is sent: a resend skips them. */
   readonly publishedTo?: readonly ReportTopic[];
   readonly reportedAt?: string;

@@ -1,5 +1,4 @@
 import { evaluateRpo } from '../checks/rpo';
-import { restoreDurationSeconds } from '../checks/rto';
 import type { DrilledTable } from '../config';
 import { type RestoreJob, TERMINAL_RESTORE_STATUSES } from '../domain/backup';
 import type { CheckResult } from '../domain/check-result';
@@ -10,7 +9,6 @@ import { sourceReadPace } from '../metering/read-budget';
 import type { TableShape } from '../ports/dynamodb-port';
 import type { FinishedDrill } from '../report/drill-report';
 import { explainError } from '../report/failure-advice';
-import { buildRunbook } from '../report/runbook';
 import { checkContext, checksFor } from './check-copy';
 
 import { DELETION_WATCH_MAX_MS, checkCopyDeletion } from './restore-test-deletion';
@@ -18,9 +16,10 @@ import { sendValidationResult, validationMessage } from './restore-test';
 import { deleteRestoredCopy, failedBeforeCleanup, keepRestoredCopy } from './cleanup';
 import { restoredTableName } from './drill-id';
 import { LOCATE_GIVE_UP_MS } from './find-restore-job';
-import { restoreMetadata } from './restore-metadata';
 import { publishReport } from './publish-report';
-import { EarlyFailure, jobFacts, RestoreSteps } from './restore-steps';
+import { EarlyFailure } from './restore-steps';
+import { type FanOutEnd, FanOutSteps } from './fan-out-steps';
+import { fanOutPlan } from './fan-out-plan';
 import type { DrillResult } from './run-state';
 import { runChecks } from './run-checks';
 import { admitRestore, freeRestoreSlot, needsRestoreSlot } from './restore-slots';
@@ -44,6 +43,8 @@ export interface ContinueOptions {
  *
  *   STARTED    findRecoveryPoint, startRestore  -> RESTORING   (an early FAIL is judged at once)
  *   RESTORING  awaitRestore, checkCopy          -> CLEANING    (or handed over to the job's event)
+ *                                               -> CHECKING    (a copy too large for one invocation: fan-out)
+ *   CHECKING   the execution's end: finishFanOut -> CLEANING   (or the sweep, past its deadline)
  *   CLEANING   deleteCopy, recordVerdict        -> REPORTING
  *   REPORTING  report                           -> FINISHED
  *
@@ -52,7 +53,7 @@ export interface ContinueOptions {
  * same drill instead of starting another: one restore job (its idempotency token is the drill id),
  * one report (only the invocation holding the drill's lease moves it on).
  */
-export class DrillRun extends RestoreSteps {
+export class DrillRun extends FanOutSteps {
   /** A drill for a trigger: recorded, or continued where it stands when its id is recorded already (a duplicate event, a retry). */
   static async start(engine: Engine, invocation: Invocation, request: DrillRequest): Promise<DrillResult> {
     const { table, drillId, trigger } = request;
@@ -126,6 +127,24 @@ export class DrillRun extends RestoreSteps {
     return new DrillRun(engine, invocation, record, log).continue(options);
   }
 
+  /**
+   * The end of a drill's fan-out execution: the state machine's `finished` or `failed`
+   * invocation, or its status change event. Only a drill CHECKING with this very execution is
+   * moved on (by the invocation that takes its lease); any other event is ignored, said why.
+   */
+  static async fanOutEnded(engine: Engine, invocation: Invocation, drillId: string, end: FanOutEnd): Promise<DrillResult> {
+    const record = await engine.history.get(drillId);
+    const ignored = (reason: string): DrillResult => {
+      engine.logger.info('fan-out event ignored', { drillId, executionArn: end.executionArn, reason });
+      return { drillId, table: record?.sourceTable ?? 'unknown', status: 'ignored', reason };
+    };
+    if (!record) return ignored(`no drill ${drillId} is recorded`);
+    if (record.fanOut?.executionArn !== end.executionArn) return ignored(`execution ${end.executionArn} is not this drill's`);
+    if (record.status !== 'CHECKING') return ignored(`the drill is ${record.status}, no longer waiting for its execution`);
+    const log = engine.logger.createChild({ persistentKeys: { drillId, table: record.sourceTable } });
+    return new DrillRun(engine, invocation, record, log).finishFanOut(end);
+  }
+
   /** The state table (above): what moves the drill on from the status its record is in. */
   async continue(options: ContinueOptions = {}): Promise<DrillResult> {
     switch (this.record.status) {
@@ -155,6 +174,8 @@ export class DrillRun extends RestoreSteps {
         this.log.info('checks were recorded but cleanup and report did not finish; finishing them now');
         return this.cleanUpAndReport();
       }
+      case 'CHECKING':
+        return this.awaitFanOut();
       case 'REPORTING':
         return this.resendReport();
       case 'FINISHED':
@@ -211,7 +232,7 @@ export class DrillRun extends RestoreSteps {
     return stop ?? this.cleanUpAndReport();
   }
 
-  private async cleanUpAndReport(): Promise<DrillResult> {
+  protected async cleanUpAndReport(): Promise<DrillResult> {
     // The restore has ended (CLEANING): its slot can start the next queued drill.
     await freeRestoreSlot(this.engine, this.record);
     const { restoreTest } = this.record;
@@ -318,7 +339,7 @@ export class DrillRun extends RestoreSteps {
         const source = await step('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
         const sourceSettings = source ? await step('DescribeTimeToLive', () => engine.dynamodb.describeSettings(source)) : undefined;
         sourceReadUnitsPerSecond = sourceReadPace(engine.config.targets.sourceReadUnitsPerSecond, source?.readCapacityUnits);
-        const context = checkContext(engine, this.invocation.time, {
+        const copy = {
           table,
           drill,
           recoveryPoint,
@@ -328,19 +349,15 @@ export class DrillRun extends RestoreSteps {
           restored,
           restoredActiveAt,
           sourceReadUnitsPerSecond,
-        });
-        ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), context));
-        if (source && restored) {
-          runbook = buildRunbook({
-            source,
-            sourceTableArn: table.tableArn,
-            sourceSettings,
-            recoveryPoint,
-            restoreRoleArn: engine.config.restoreRoleArn,
-            metadata: restoreMetadata(drill.restoredTableName, engine.config.restoreKmsKeyArn),
-            restoreDurationSeconds: restoreDurationSeconds({ restoreJob, restoredActiveAt }),
-          });
+        };
+        const plan = fanOutPlan(engine.config.fanOut, copy, this.invocation.time.checkTimeMs());
+        if (plan && restored) {
+          const handedOff = await this.handOff({ ...copy, restored }, plan);
+          if (handedOff) return handedOff;
         }
+        const context = checkContext(engine, this.invocation.time, copy);
+        ({ results: checks, restoredScan } = await runChecks(checksFor(engine, table), context));
+        runbook = this.runbookOf({ table, source, sourceSettings, restored, recoveryPoint, restoreJob, restoredActiveAt });
       } catch (error) {
         failure = `the drill stopped with an error: ${explainError('drill', error)}`;
         this.log.error('drill error', { error: error as Error });
@@ -351,24 +368,7 @@ export class DrillRun extends RestoreSteps {
       ];
     }
 
-    const checked: CheckedOutcome = {
-      checks,
-      runbook,
-      failure,
-      restoredScan,
-      sourceReadUnitsPerSecond,
-      recoveryPointAgeSeconds: recoveryPoint
-        ? Math.round((drillStartedAt.getTime() - Date.parse(recoveryPoint.newestCreationDate ?? recoveryPoint.creationDate)) / 1000)
-        : undefined,
-      restoreDurationSeconds: restoreJob?.status === 'COMPLETED' ? restoreDurationSeconds({ restoreJob, restoredActiveAt }) : undefined,
-    };
-    const restoreJobFacts = restoreJob ? jobFacts(restoreJob) : drill.restoreJob;
-    if (!(await this.saveWithLease({ status: 'CLEANING', checked, restoreJob: restoreJobFacts }))) {
-      this.log.warn('lost the drill lease while checking; the holder finishes it');
-      return this.result({ status: 'in-progress-elsewhere' });
-    }
-    this.record = { ...drill, status: 'CLEANING', checked, restoreJob: restoreJobFacts };
-    return undefined;
+    return this.saveChecked({ checks, runbook, failure, restoredScan, sourceReadUnitsPerSecond, restoreJob, restoredActiveAt });
   }
 
   /** Step 5: deletes the restored copy, under every safety rule of cleanup.ts; a failure is reported, never thrown. */

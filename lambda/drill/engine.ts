@@ -8,6 +8,7 @@ import type { DynamoDbPort } from '../ports/dynamodb-port';
 import type { HistoryPort } from '../ports/history-port';
 import type { KeyPort } from '../ports/kms-port';
 import type { NotifierPort } from '../ports/notifier-port';
+import type { StepFunctionsPort } from '../ports/stepfunctions-port';
 import type { DrillLogger } from '../observability';
 import type { TimeBudget } from './time-budget';
 
@@ -28,6 +29,8 @@ export interface Engine {
   readonly customChecks: Readonly<Record<string, CheckDefinition>>;
   readonly metrics: Metrics;
   readonly logger: DrillLogger;
+  /** Set when the stack has the fan-out state machine (FAN_OUT_STATE_MACHINE_ARN). */
+  readonly stepFunctions?: StepFunctionsPort;
 }
 
 /** The current Lambda invocation, as the flow needs it. */

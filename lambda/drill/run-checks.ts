@@ -1,4 +1,4 @@
-import type { CheckContext, CheckDefinition, CheckRun } from '../checks/check';
+import { type CheckContext, type CheckDefinition, type CheckRun, observesItems } from '../checks/check';
 import type { CheckResult } from '../domain/check-result';
 import { step } from '../errors/drill-step';
 import { explainError } from '../report/failure-advice';
@@ -20,28 +20,71 @@ export interface CheckRunSummary {
   readonly restoredScan?: { readonly items: number; readonly readUnits: number };
 }
 
-export async function runChecks(definitions: readonly CheckDefinition[], context: CheckContext): Promise<CheckRunSummary> {
-  const results: CheckResult[] = [];
-  let restoredScan: CheckRunSummary['restoredScan'];
-  const failed = (name: string, error: unknown): CheckResult => ({
-    check: name,
-    status: 'FAIL',
-    summary: `the check could not run: ${explainError(name, error)}`,
-    nextStep: 'see the drill Lambda logs for this drill id',
-  });
+/** How observing runs see the restored items; says which of them have no verdict (undefined: evaluated). */
+export type ObserveItems = (
+  observers: readonly (readonly [CheckDefinition, CheckRun])[],
+  context: CheckContext,
+) => Promise<{
+  readonly restoredScan?: CheckRunSummary['restoredScan'];
+  readonly unobserved: (definition: CheckDefinition) => CheckResult | undefined;
+}>;
 
+/** A check that could not run, naming the error. */
+export const failedCheck = (name: string, error: unknown): CheckResult => ({
+  check: name,
+  status: 'FAIL',
+  summary: `the check could not run: ${explainError(name, error)}`,
+  nextStep: 'see the drill Lambda logs for this drill id',
+});
+
+/** The single-invocation path: one shared parallel scan of the copy feeds every observing run. */
+export const sharedScan: ObserveItems = async (observers, context) => {
+  try {
+    const scan = await step('Scan', () =>
+      context.dynamodb.scanScannedItems(
+        context.restoredTableName,
+        { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
+        itemObserver(
+          observers.map(([, run]) => run),
+          context.isScannedDrillItem,
+        ),
+      ),
+    );
+    const restoredScan = { items: scan.count, readUnits: scan.consumedUnits };
+    if (!scan.stoppedEarly) return { restoredScan, unobserved: () => undefined };
+    return {
+      restoredScan,
+      unobserved: (definition) => ({
+        check: definition.name,
+        status: 'FAIL',
+        summary: `not evaluated: the scan of the restored copy stopped after ${scan.count} items to leave time for cleanup and the report`,
+        nextStep: 'the table is too large to check in one invocation: raise scanSegments or the drill Lambda memory',
+        numbers: { scannedItems: scan.count },
+      }),
+    };
+  } catch (error) {
+    return { unobserved: (definition) => failedCheck(definition.name, error) };
+  }
+};
+
+export async function runChecks(
+  definitions: readonly CheckDefinition[],
+  context: CheckContext,
+  observe: ObserveItems = sharedScan,
+): Promise<CheckRunSummary> {
+  const results: CheckResult[] = [];
   const begin = (definition: CheckDefinition): [CheckDefinition, CheckRun | undefined] => {
     try {
       return [definition, definition.begin(context)];
     } catch (error) {
-      return [definition, { result: async () => failed(definition.name, error) }];
+      return [definition, { result: async () => failedCheck(definition.name, error) }];
     }
   };
   const finish = async ([definition, run]: [CheckDefinition, CheckRun]) => {
     try {
       return await run.result();
     } catch (error) {
-      return failed(definition.name, error);
+      return failedCheck(definition.name, error);
     }
   };
 
@@ -55,38 +98,12 @@ export async function runChecks(definitions: readonly CheckDefinition[], context
     .filter((d) => d.needs === 'restored-table')
     .map(begin)
     .filter((entry): entry is [CheckDefinition, CheckRun] => entry[1] !== undefined);
-  const observers = runs.filter(([, run]) => run.observeItem || run.observeScannedItem || run.observeDrillItem);
-  // Without a complete scan the observing checks have no verdict: each gets this instead.
-  let unobserved: ((definition: CheckDefinition) => CheckResult) | undefined;
-  if (observers.length > 0) {
-    try {
-      const scan = await step('Scan', () =>
-        context.dynamodb.scanScannedItems(
-          context.restoredTableName,
-          { segments: context.targets.scanSegments, onPage: () => context.hasTime() },
-          itemObserver(
-            observers.map(([, run]) => run),
-            context.isScannedDrillItem,
-          ),
-        ),
-      );
-      restoredScan = { items: scan.count, readUnits: scan.consumedUnits };
-      if (scan.stoppedEarly) {
-        unobserved = (definition) => ({
-          check: definition.name,
-          status: 'FAIL',
-          summary: `not evaluated: the scan of the restored copy stopped after ${scan.count} items to leave time for cleanup and the report`,
-          nextStep: 'the table is too large to check in one invocation: raise scanSegments or the drill Lambda memory',
-          numbers: { scannedItems: scan.count },
-        });
-      }
-    } catch (error) {
-      unobserved = (definition) => failed(definition.name, error);
-    }
-  }
+  const observers = runs.filter(([, run]) => observesItems(run));
+  const observed = observers.length > 0 ? await observe(observers, context) : { unobserved: () => undefined };
   const observing = new Set(observers.map(([definition]) => definition));
   for (const entry of runs) {
-    results.push(unobserved && observing.has(entry[0]) ? unobserved(entry[0]) : await finish(entry));
+    const unobserved = observing.has(entry[0]) ? observed.unobserved(entry[0]) : undefined;
+    results.push(unobserved ?? (await finish(entry)));
   }
-  return { results, restoredScan };
+  return { results, restoredScan: observed.restoredScan };
 }

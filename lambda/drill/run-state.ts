@@ -10,7 +10,11 @@ export type DrillEnd =
   | { readonly status: 'already-finished'; readonly verdict?: Verdict }
   | { readonly status: 'in-progress-elsewhere' }
   /** Waiting in the drill history for a restore slot (maxConcurrentRestores); started when one frees. */
-  | { readonly status: 'queued'; readonly reason: string };
+  | { readonly status: 'queued'; readonly reason: string }
+  /** The copy's scan runs on Step Functions; the execution's end finishes the drill. */
+  | { readonly status: 'fanned-out'; readonly executionArn: string }
+  /** An event about a drill that does not (or no longer) wait for it: said why, nothing done. */
+  | { readonly status: 'ignored'; readonly reason: string };
 
 export type DrillResult = { readonly drillId: string; readonly table: string } & DrillEnd;
 

@@ -1,6 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TableDigest } from '../digest/table-digest';
-import type { DynamoDbReader, Item, SegmentPosition } from '../ports/dynamodb-port';
+import type { DynamoDbReader, ScannedItem, SegmentPosition } from '../ports/dynamodb-port';
+import type { PartialScan as ContractPartialScan, JsonPosition, ScanGroupInput } from './contract';
+import { keyFromJson, keyToJson } from './json-key';
 
 /**
  * The fan-out's two steps (lib/constructs/scan-fan-out.ts): a worker scans a group of segments
@@ -9,34 +10,13 @@ import type { DynamoDbReader, Item, SegmentPosition } from '../ports/dynamodb-po
  * Partial results merge in any order (the digest is a sum, counts add), so the combined result
  * equals one scan of the whole table. Everything here is JSON: it travels in the execution's state.
  *
- * Not yet: the checks' other observers (item count by timestamp, sample, custom rules) as
- * partial results, and the drill handing its scan to the state machine (issue 14, part 2).
+ * The checks' observers ride on it in worker.ts, which speaks the fan-out contract (contract.ts).
  */
 
-/** A key as JSON: B as base64, as on the wire. */
-type JsonKey = Record<string, { S?: string; N?: string; B?: string }>;
+export type { JsonPosition, ScanGroupInput } from './contract';
 
-export interface JsonPosition {
-  readonly segment: number;
-  readonly totalSegments: number;
-  readonly startKey?: JsonKey;
-}
-
-export interface ScanGroupInput {
-  readonly tableName: string;
-  readonly positions: readonly JsonPosition[];
-  /** Items per page (tests); 0: DynamoDB's 1 MB page. */
-  readonly pageItemLimit: number;
-}
-
-export interface PartialScan {
-  /** TableDigest.toString() of the items this worker read. */
-  readonly digest: string;
-  readonly items: number;
-  readonly readUnits: number;
-  /** Where this worker stopped, when it ran short of time: a continuation scans from there. */
-  readonly remaining: readonly JsonPosition[];
-}
+/** A worker's digest and counts (contract.ts's PartialScan without the checks' observers). */
+export type PartialScan = Omit<ContractPartialScan, 'observers'>;
 
 export interface CombineInput {
   readonly totals?: PartialScan;
@@ -60,31 +40,25 @@ export interface CombinedScan {
   readonly maxConcurrency: number;
 }
 
-const keyToJson = (key: Item): JsonKey =>
-  Object.fromEntries(
-    Object.entries(key).map(([name, value]) => [name, value.B !== undefined ? { B: Buffer.from(value.B).toString('base64') } : value]),
-  ) as JsonKey;
-
-const keyFromJson = (key: JsonKey): Item =>
-  Object.fromEntries(
-    Object.entries(key).map(([name, value]): [string, AttributeValue] => [
-      name,
-      value.B !== undefined ? { B: Buffer.from(value.B, 'base64') } : (value as AttributeValue),
-    ]),
-  );
-
 /** Scans the group's segments until done or `hasTime()` says stop; the partial result says where it stopped. */
 export async function scanGroup(
   input: ScanGroupInput,
   dynamodb: Pick<DynamoDbReader, 'scanScannedItems'>,
   hasTime: () => boolean,
+  /** Each item after the digest has it: the checks' observers (worker.ts). */
+  onItem?: (item: ScannedItem) => void,
 ): Promise<PartialScan> {
   const digest = new TableDigest();
   const positions: SegmentPosition[] = input.positions.map((p) => ({ ...p, startKey: p.startKey && keyFromJson(p.startKey) }));
   const summary = await dynamodb.scanScannedItems(
     input.tableName,
     { segments: positions[0]?.totalSegments ?? 1, positions, pageItemLimit: input.pageItemLimit || undefined, onPage: () => hasTime() },
-    (item) => digest.addScanned(item),
+    onItem
+      ? (item) => {
+          digest.addScanned(item);
+          onItem(item);
+        }
+      : (item) => digest.addScanned(item),
   );
   return {
     digest: digest.toString(),

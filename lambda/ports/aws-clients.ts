@@ -1,6 +1,7 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 
 /**
@@ -16,6 +17,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly kms: KMSClient;
   readonly sns: SNSClient;
+  /** Step Functions (AWS_ENDPOINT_URL_SFN locally): the fan-out's executions. */
+  readonly sfn: SFNClient;
 }
 
 export function createAwsClients(): AwsClients {
@@ -25,5 +28,6 @@ export function createAwsClients(): AwsClients {
     dynamodb: new DynamoDBClient(config),
     kms: new KMSClient(config),
     sns: new SNSClient(config),
+    sfn: new SFNClient(config),
   };
 }

@@ -212,6 +212,35 @@ export const SETTINGS = {
    */
   maxConcurrentRestores: numberSetting({ default: 10, min: 1, max: DYNAMODB_CONCURRENT_RESTORES, integer: true }),
   /**
+   * Items per second one invocation scans with every check on board, counted in 1 KB items
+   * (a table's size / 1 KB, or its item count if more): the rate the drill judges a copy by. A
+   * copy whose scan would take more than half the time the checks have at this rate is scanned
+   * by the fan-out state machine instead, when the stack has one. The default is about 64% of the
+   * measured CPU rate per vCPU (`npm run bench:cpu`: ~47,000 1 KB items/s on one core), leaving
+   * room for page round trips.
+   * @default 30000
+   */
+  scanItemsPerSecond: numberSetting({ default: 30_000, min: 1, max: 1_000_000, integer: true }),
+  /**
+   * Fan-out workers scanning one copy at once, at most; the drill also holds it to what the
+   * copy's read capacity serves (an on-demand restored table: ~12,000 read units/s at first, i.e.
+   * ~96,000 1 KB items/s eventually consistent, over scanItemsPerSecond per worker).
+   * @default 8
+   */
+  fanOutMaxWorkers: numberSetting({ default: 8, min: 1, max: 40, integer: true }),
+  /**
+   * Parallel scan segments one fan-out worker reads (as scanSegments does in the drill's own
+   * scan); the copy is split into fanOutMaxWorkers x this many segments.
+   * @default 4
+   */
+  fanOutSegmentsPerWorker: numberSetting({ default: 4, min: 1, max: 16, integer: true }),
+  /**
+   * How long a fan-out execution may run (the state machine's timeout). A drill whose execution
+   * has not reported back an hour after it is failed by the next scheduled run, its copy deleted.
+   * @default 12
+   */
+  fanOutTimeoutHours: numberSetting({ default: 12, min: 1, max: 168, integer: true }),
+  /**
    * Hours to keep the restored copy of a FAILed drill for investigation (0: delete it at once, as
    * every PASS is). A kept copy is tagged `restore-drill:kept-until`, named with its expiry in the
    * report, never counted as a leftover while kept, and deleted by the first scheduled run after

@@ -7,12 +7,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type DrillTargets, type DrilledTable, ENV, type RecoveryPointSelection, type RestoreTestingConfig } from '../../lambda/config';
+import {
+  type DrillTargets,
+  type DrilledTable,
+  ENV,
+  type FanOutTuning,
+  type RecoveryPointSelection,
+  type RestoreTestingConfig,
+} from '../../lambda/config';
 import { NATIVE_BACKUPS_REASON, acknowledge, acknowledgeWildcardResourceList, acknowledgeWildcardResources } from '../nag-findings';
 import { DRILL_FUNCTION_MEMORY_MB, SETTINGS, SettingsError } from '../settings';
 import { type DrillPermissionsScope, SOURCE_TABLE_READS, acknowledgeDrillPolicy, drillPolicyStatements } from './drill-permissions';
 import { keepFormerLogicalIds } from './former-logical-ids';
 import { type FunctionCodeSource, buildNodejsFunction, functionEnvironment } from './node-function';
+import { executionsArn, stateMachineArn } from './scan-fan-out';
 import { arnList, arnListWithSuffix, restoredTablesArn, tableArn } from './table-arns';
 
 /** Metric namespace and service dimension the engine publishes with (Powertools Metrics). */
@@ -87,7 +95,23 @@ export interface DrillFunctionProps {
    * @default - drill mode
    */
   readonly restoreTesting?: { readonly config: RestoreTestingConfig; readonly copiesArn: string };
+  /**
+   * The name of the fan-out state machine (fanOutStateMachineName): the drill starts an execution
+   * of it for a copy too large for one invocation (`FAN_OUT_STATE_MACHINE_ARN`). A name, not a
+   * reference: the state machine invokes this function, so a `Ref` would be a dependency cycle.
+   * @default - no fan-out: every copy is scanned in the drill's invocation
+   */
+  readonly fanOutStateMachineName?: string;
+  /**
+   * How the drill sizes a fan-out (`DRILL_FAN_OUT`): workers, segments per worker, the state
+   * machine's timeout, the per-invocation rate the switch judges a copy by.
+   * @default - the settings' defaults (the engine's)
+   */
+  readonly fanOutTuning?: FanOutTuning;
 }
+
+/** The drill's environment variable naming the fan-out state machine (lambda/fanout/contract.ts). */
+export const FAN_OUT_STATE_MACHINE_ARN = ENV.fanOutStateMachineArn;
 
 /**
  * The drill Lambda: the engine in lambda/, its role with one statement per purpose, its log
@@ -103,6 +127,8 @@ export class DrillFunction extends Construct {
   public readonly failureQueue: sqs.Queue;
   /** The drill's permissions on backups, tables and keys (besides CDK's grants on its own resources). */
   public readonly permissions: iam.Policy;
+  /** The function's configuration (without NODE_OPTIONS): the fan-out worker reads the same. */
+  public readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: DrillFunctionProps) {
     super(scope, id);
@@ -139,6 +165,10 @@ export class DrillFunction extends Construct {
     if (props.maxConcurrentRestores !== undefined && props.maxConcurrentRestores !== SETTINGS.maxConcurrentRestores.default) {
       environment[ENV.maxConcurrentRestores] = String(props.maxConcurrentRestores);
     }
+    const fanOut = props.fanOutStateMachineName === undefined ? undefined : fanOutArns(stack, props.fanOutStateMachineName);
+    if (fanOut) environment[FAN_OUT_STATE_MACHINE_ARN] = fanOut.stateMachineArn;
+    if (fanOut && props.fanOutTuning) environment[ENV.fanOutTuning] = JSON.stringify(props.fanOutTuning);
+    this.environment = environment;
     checkEnvironmentSize(stack, functionEnvironment(environment));
 
     const drill = buildNodejsFunction(
@@ -178,6 +208,7 @@ export class DrillFunction extends Construct {
       sourceTableKeyArns: unique(tables.flatMap((table) => (table.kmsKeyArn === undefined ? [] : [table.kmsKeyArn]))),
       canaryTableKeyArns: unique(tables.flatMap((table) => (table.canary && table.kmsKeyArn !== undefined ? [table.kmsKeyArn] : []))),
       restoreTestCopiesArn: props.restoreTesting?.copiesArn,
+      fanOut,
     };
     this.permissions = new iam.Policy(this, 'DrillPermissions', { statements: drillPolicyStatements(stack, permissionsScope) });
     checkInlinePolicySize(stack, this.permissions.document, tables.length);
@@ -315,6 +346,10 @@ function checkInlinePolicySize(stack: Stack, document: iam.PolicyDocument, table
       'fewer tables per RestoreDrill construct (about 35 with 10-character names), or split them across several RestoreDrill constructs',
     );
   }
+}
+
+function fanOutArns(stack: Stack, name: string) {
+  return { stateMachineArn: stateMachineArn(stack, name), executionsArn: executionsArn(stack, name) };
 }
 
 function unique<T>(values: readonly T[]): T[] {

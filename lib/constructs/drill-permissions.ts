@@ -35,6 +35,11 @@ export interface DrillPermissionsScope {
    * @default - drill mode: none
    */
   readonly restoreTestCopiesArn?: string;
+  /**
+   * The fan-out state machine (by name, not reference: it invokes the drill) and its executions.
+   * @default - no fan-out
+   */
+  readonly fanOut?: { readonly stateMachineArn: string; readonly executionsArn: string };
 }
 
 /**
@@ -173,6 +178,22 @@ export function drillPolicyStatements(stack: Stack, scope: DrillPermissionsScope
       }),
     );
   }
+  if (scope.fanOut !== undefined) {
+    statements.push(
+      // The drill hands a copy too large for one invocation to its own state machine, nothing else.
+      new iam.PolicyStatement({
+        sid: 'StartFanOutScansOnly',
+        actions: ['states:StartExecution'],
+        resources: [scope.fanOut.stateMachineArn],
+      }),
+      // A drill that gives up on its execution (its sweep, past the timeout) stops it.
+      new iam.PolicyStatement({
+        sid: 'StopOwnFanOutScansOnly',
+        actions: ['states:StopExecution'],
+        resources: [scope.fanOut.executionsArn],
+      }),
+    );
+  }
   if (scope.restoreKmsKeyArn !== undefined) {
     statements.push(
       new iam.PolicyStatement({
@@ -208,6 +229,13 @@ export function acknowledgeDrillPolicy(policy: iam.Policy, scope: DrillPermissio
     'Recovery-point ARNs carry no vault name, so IAM cannot limit StartRestoreJob to the drill vaults; limited to this account and Region.',
   );
   acknowledgeWildcardResources(policy, [scope.restoredTablesArn], RESTORED_COPIES_REASON);
+  if (scope.fanOut !== undefined) {
+    acknowledgeWildcardResources(
+      policy,
+      [scope.fanOut.executionsArn],
+      "Executions of the drill's own fan-out state machine: an execution's name is the drill's, made at run time.",
+    );
+  }
   acknowledgeWildcardResources(
     policy,
     [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],

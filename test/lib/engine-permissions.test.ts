@@ -13,7 +13,7 @@ import { NATIVE_SETTINGS, type PolicyStatementJson, asList, identityStatements, 
 
 const PORTS_DIR = path.join(__dirname, '..', '..', 'lambda', 'ports');
 
-const SERVICE_PREFIX: Record<string, string> = { backup: 'backup', dynamodb: 'dynamodb', kms: 'kms', sns: 'sns' };
+const SERVICE_PREFIX: Record<string, string> = { backup: 'backup', dynamodb: 'dynamodb', kms: 'kms', sns: 'sns', sfn: 'states' };
 
 /** IAM actions an operation needs besides its own (AWS Backup docs: StartRestoreJob passes the role). */
 const IMPLIED: Record<string, string[]> = { 'backup:StartRestoreJob': ['iam:PassRole'] };

@@ -85,6 +85,18 @@ describe.each([
         'dynamodb:ListTables',
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
+        // The fan-out state machine's role (CDK's grants for tracing and logging): X-Ray sampling and
+        // CloudWatch Logs vended delivery, which Step Functions' logging guide grants on "*" (no resource type).
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
       ]),
     );
   });

@@ -60,6 +60,18 @@ const STATELESS = {
   DrillNoDrillFinishedAlarmE492CF2F: 'AWS::CloudWatch::Alarm',
   DrillDrillFunctionErrorsAlarmE84D8D69: 'AWS::CloudWatch::Alarm',
   DrillFailureQueueNotEmptyAlarm1C1612ED: 'AWS::CloudWatch::Alarm',
+  // Added by issue 14 (DrillFanOut: the fan-out worker, its state machine, its status-change rule): new resources, new IDs.
+  DrillFanOutExecutionEnded71E12D3C: 'AWS::Events::Rule',
+  DrillFanOutExecutionEndedAllowEventRuleRestoreDrillFunctionDrillFunctionF92C86AD636419A3: 'AWS::Lambda::Permission',
+  DrillFanOutScanLogs6E4B6CE3: 'AWS::Logs::LogGroup',
+  DrillFanOutScanStateMachine658986C3: 'AWS::StepFunctions::StateMachine',
+  DrillFanOutScanStateMachineRoleACFB6929: 'AWS::IAM::Role',
+  DrillFanOutScanStateMachineRoleDefaultPolicy958A6B2E: 'AWS::IAM::Policy',
+  DrillFanOutWorkerFunctionFAAC28BE: 'AWS::Lambda::Function',
+  DrillFanOutWorkerLogs4DB21FB0: 'AWS::Logs::LogGroup',
+  DrillFanOutWorkerPermissionsA26F5487: 'AWS::IAM::Policy',
+  DrillFanOutWorkerRole0E4E0786: 'AWS::IAM::Role',
+  DrillFanOutWorkerRoleDefaultPolicy0C70A830: 'AWS::IAM::Policy',
 };
 /** With drillAfterBackup (NON_DEFAULT_SETTINGS). */
 const BACKUP_COMPLETED_RULE = {

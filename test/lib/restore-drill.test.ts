@@ -464,6 +464,11 @@ describe('drill Lambda', () => {
       [ENV.topicArn]: `<${logicalIdOf(drill.topic)}>`,
       [ENV.historyTableName]: `<${logicalIdOf(drill.historyTable)}>`,
       [ENV.targets]: expect.any(String),
+      // The fan-out state machine by its name (test/lib/fan-out.test.ts), not by reference: it invokes the drill.
+      FAN_OUT_STATE_MACHINE_ARN: expect.stringMatching(
+        /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:restore-drill-fan-out-/,
+      ),
+      [ENV.fanOutTuning]: JSON.stringify({ maxWorkers: 8, segmentsPerWorker: 4, timeoutHours: 12, itemsPerSecond: 30_000 }),
       POWERTOOLS_SERVICE_NAME: 'restore-drill',
       POWERTOOLS_METRICS_NAMESPACE: 'RestoreDrill',
       NODE_OPTIONS: '--enable-source-maps',
@@ -536,8 +541,8 @@ describe('drill Lambda', () => {
 });
 
 describe('triggers', () => {
-  test('default: the daily schedule, the restore-job rule and the failed-backup rule, no backup-completed rule', () => {
-    defaults.template.resourceCountIs('AWS::Events::Rule', 3);
+  test('default: the daily schedule, the restore-job rule, the failed-backup rule and the fan-out rule, no backup-completed rule', () => {
+    defaults.template.resourceCountIs('AWS::Events::Rule', 4);
     defaults.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
   });
 
@@ -565,7 +570,7 @@ describe('triggers', () => {
   });
 
   test('custom: rate schedule and a drill after each completed backup of a drilled table', () => {
-    custom.template.resourceCountIs('AWS::Events::Rule', 4);
+    custom.template.resourceCountIs('AWS::Events::Rule', 5);
     custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(12 hours)' });
     const [rule] = Object.values(
       custom.template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['Backup Job State Change'] } } }),

@@ -1,7 +1,9 @@
 import type { Item } from '../../ports/dynamodb-port';
 import { formatCount } from '../../report/format';
 import type { CheckDefinition } from '../check';
-import { describeKeys } from '../item-keys';
+import { describeKeys, keyId, keyOf } from '../item-keys';
+import type { Json, JsonKey } from '../../fanout/contract';
+import { keyFromJson, keyToJson } from '../../fanout/json-key';
 
 /**
  * The easy way to write a custom check: a rule every restored item must satisfy. The engine
@@ -21,6 +23,15 @@ export interface ItemRule {
   readonly nextStep: string;
 }
 
+/** Offending keys a run keeps: the report names the first five; the smallest keys, so the same whatever the scan order. */
+const KEPT_OFFENDERS = 5;
+
+interface ItemRulePartial {
+  readonly checked: number;
+  readonly reasons: Record<string, number>;
+  readonly offenders: JsonKey[];
+}
+
 export function itemRuleCheck(rule: ItemRule): CheckDefinition {
   return {
     name: rule.name,
@@ -28,16 +39,34 @@ export function itemRuleCheck(rule: ItemRule): CheckDefinition {
     begin: (context) => {
       const keySchema = context.restored?.keySchema ?? [];
       let checked = 0;
-      const offenders: Item[] = [];
+      // By key id, the smallest KEPT_OFFENDERS: order-independent, so split runs merge to the same report.
+      let offenders = new Map<string, Item>();
       const reasons = new Map<string, number>();
+      const keep = (key: Item) => {
+        offenders.set(keyId(key, keySchema), key);
+        if (offenders.size > KEPT_OFFENDERS) {
+          offenders = new Map([...offenders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, KEPT_OFFENDERS));
+        }
+      };
       return {
         observeItem(item) {
           if (rule.appliesTo && !rule.appliesTo(item)) return;
           checked += 1;
           const problem = rule.check(item);
           if (problem === undefined) return;
-          if (offenders.length < 20) offenders.push(item);
+          keep(keyOf(item, keySchema));
           reasons.set(problem, (reasons.get(problem) ?? 0) + 1);
+        },
+        partial: (): Json => ({
+          checked,
+          reasons: Object.fromEntries(reasons),
+          offenders: [...offenders.values()].map(keyToJson),
+        }),
+        absorb(json) {
+          const partial = json as unknown as ItemRulePartial;
+          checked += partial.checked;
+          for (const [reason, n] of Object.entries(partial.reasons)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+          for (const key of partial.offenders) keep(keyFromJson(key));
         },
         async result() {
           const broken = [...reasons.values()].reduce((sum, n) => sum + n, 0);
@@ -45,11 +74,15 @@ export function itemRuleCheck(rule: ItemRule): CheckDefinition {
           if (broken === 0) {
             return { check: rule.name, status: 'PASS', summary: `${formatCount(checked)} items: ${rule.description}`, numbers };
           }
-          const why = [...reasons.entries()].map(([reason, n]) => `${n} ${reason}`).join(', ');
+          const why = [...reasons.entries()]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ');
+          const examples = [...offenders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, key]) => key);
           return {
             check: rule.name,
             status: 'FAIL',
-            summary: `${formatCount(broken)} of ${formatCount(checked)} items break the rule (${why}): ${describeKeys(offenders, keySchema)}`,
+            summary: `${formatCount(broken)} of ${formatCount(checked)} items break the rule (${why}): ${describeKeys(examples, keySchema, KEPT_OFFENDERS, broken)}`,
             nextStep: rule.nextStep,
             numbers,
           };

@@ -3,6 +3,7 @@ import { UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { BackupClient, CreateRestoreTestingPlanCommand, CreateRestoreTestingSelectionCommand } from '@aws-sdk/client-backup';
 import { ENV, type WaitTuning } from '../../../lambda/config';
 import { type LocalAws, type LocalAwsOptions, startLocalAws } from '../local-aws';
+import { type LocalFanOut, type LocalFanOutOptions, drillFunctionLogicalId, startLocalFanOut } from './local-fan-out';
 import { type LocalInvocationOutcome, invokeLocally } from './local-lambda';
 import { type BundledFunction, type SynthesizedApp, bundledFunction, physicalResources, resourcesOfType } from './synthesized-app';
 import { type ResolutionContext, localStackId } from './intrinsics';
@@ -39,6 +40,8 @@ export interface LocalDeployment {
   readonly seedResponses: readonly Record<string, unknown>[];
   /** Native mode: the restore testing plan the template creates (made through CreateRestoreTestingPlan), else undefined. */
   readonly restoreTestingPlanName?: string;
+  /** The fan-out state machine on the local Step Functions endpoint (AWS_ENDPOINT_URL_SFN in the drill's environment). */
+  readonly fanOut?: LocalFanOut;
   /** Invokes the bundled drill Lambda (default timeout: the template's). */
   invokeDrill(
     event: unknown,
@@ -53,11 +56,13 @@ export interface LocalDeploymentOptions {
     readonly sns?: Omit<NonNullable<LocalAwsOptions['sns']>, 'topics'>;
   };
   readonly waitTuning?: WaitTuning;
+  /** The local Step Functions endpoint: worker timeouts, retry intervals. */
+  readonly fanOut?: LocalFanOutOptions;
+  /** More environment for the drill and the fan-out worker (settings a scenario forces). */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
   readonly accountId?: string;
   readonly region?: string;
 }
-
-const isDrillFunction = (_: string, properties: Record<string, any>) => Boolean(properties.Environment?.Variables?.[ENV.tables]);
 
 /** CloudFormation AWS::DynamoDB::Table properties -> CreateTable input (what DynamoDB and the harness keep). */
 function createTableInput(properties: Record<string, any>): Omit<CreateTableCommandInput, 'TableName'> {
@@ -122,7 +127,8 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
   const accountId = options.accountId ?? '123456789012';
   const region = options.region ?? 'us-east-1';
   const resolution = physicalResources(app, { region, accountId });
-  const drill = bundledFunction(app, resolution, isDrillFunction);
+  const drillLogicalId = drillFunctionLogicalId(app);
+  const drill = bundledFunction(app, resolution, (logicalId) => logicalId === drillLogicalId);
   const env = drill.environment;
   const vaultNames = env[ENV.vaultNames].split(',');
 
@@ -200,11 +206,32 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       );
     }
 
-    const drillEnvironment = {
+    const drillEnvironment: Record<string, string> = {
       ...env,
       ...local.env,
       [ENV.waitTuning]: JSON.stringify(options.waitTuning ?? LOCAL_WAIT_TUNING),
+      ...options.functionEnvironment,
     };
+    const invokeDrill: LocalDeployment['invokeDrill'] = (event, invocation = {}) =>
+      invokeLocally({
+        handlerFile: drill.handlerFile,
+        handlerName: drill.handlerName,
+        environment: drillEnvironment,
+        event,
+        timeoutMs: invocation.timeoutMs ?? drill.timeoutMs,
+        requestId: invocation.requestId,
+        onLogLine: invocation.onLogLine,
+      });
+    const fanOut = await startLocalFanOut({
+      app,
+      resolution,
+      local,
+      drillLogicalId,
+      invokeDrill: (event) => invokeDrill(event),
+      functionEnvironment: options.functionEnvironment,
+      options: options.fanOut,
+    });
+    if (fanOut) Object.assign(drillEnvironment, fanOut.env);
     return {
       app,
       local,
@@ -216,17 +243,12 @@ export async function deployLocally(app: SynthesizedApp, options: LocalDeploymen
       restoreTablePrefix: env[ENV.restoreTablePrefix],
       seedResponses: answers.responses,
       restoreTestingPlanName: plans[0]?.properties.RestoreTestingPlanName,
-      invokeDrill: (event, invocation = {}) =>
-        invokeLocally({
-          handlerFile: drill.handlerFile,
-          handlerName: drill.handlerName,
-          environment: drillEnvironment,
-          event,
-          timeoutMs: invocation.timeoutMs ?? drill.timeoutMs,
-          requestId: invocation.requestId,
-          onLogLine: invocation.onLogLine,
-        }),
-      close: () => local.close(),
+      fanOut,
+      invokeDrill,
+      close: async () => {
+        await fanOut?.close();
+        await local.close();
+      },
     };
   } catch (error) {
     await local.close();

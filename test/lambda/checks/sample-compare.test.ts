@@ -1,7 +1,9 @@
 import { sampleCompareCheck } from '../../../lambda/checks/sample-compare';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
-import { type CheckContextOptions, checkResult, checkWorld, RECOVERY_POINT_CREATED_AT, runCheck } from './check-context';
-import { item } from './in-memory-tables';
+import { type CheckContextOptions, checkResult, checkWorld, RECOVERY_POINT_CREATED_AT, RESTORED_TABLE, runCheck } from './check-context';
+import { item, KEY_SCHEMA } from './in-memory-tables';
+import { samplePriority } from '../../../lambda/checks/bottom-k-sample';
+import { keyId } from '../../../lambda/checks/item-keys';
 
 const point = Date.parse(RECOVERY_POINT_CREATED_AT);
 const items = (count: number) => Array.from({ length: count }, (_, i) => item(i + 1, { total: { N: String(i) } }));
@@ -24,7 +26,9 @@ describe('sample compare: random restored items fetched from the source by key a
       sourceReadUnits: 2.5,
     });
     // Fetched by key only, from the source.
-    expect(world.tables.reads).toEqual([{ operation: 'batchGetItems', tableName: 'orders', keys: items(5).map(keyOf) }]);
+    expect(world.tables.reads).toEqual([
+      { operation: 'batchGetItems', tableName: 'orders', keys: expect.arrayContaining(items(5).map(keyOf)) },
+    ]);
     expect(sampleCompareCheck).toMatchObject({ name: 'sample compare', needs: 'restored-table' });
   });
 
@@ -67,24 +71,30 @@ describe('sample compare: random restored items fetched from the source by key a
   });
 });
 
-describe('the reservoir: every restored item equally likely, at most sampleSize of them', () => {
+describe('the sample: the sampleSize items of smallest keyed-hash priority, every item equally likely', () => {
   const sampledKeys = async (options: CheckContextOptions) => {
     const world = checkWorld({ sourceItems: items(4), ...options });
     await runCheck(sampleCompareCheck, world);
     return world.tables.reads.flatMap((read) => read.keys ?? []).map((key) => key.pk.S);
   };
+  const priorityOf = (pk: string) => samplePriority(RESTORED_TABLE, keyId({ pk: { S: pk }, sk: { S: 'META' } }, KEY_SCHEMA));
 
-  test('the first sampleSize items fill it; item n then takes slot floor(random x n) when that slot exists', async () => {
-    // Item 3: 0.1 x 3 -> slot 0, replaced. Item 4: 0.5 x 4 -> slot 2, beyond a reservoir of 2.
-    expect(await sampledKeys({ targets: { sampleSize: 2 }, random: randoms(0.1, 0.5) })).toEqual(['ITEM#3', 'ITEM#2']);
-    // Item 3: 0.5 x 3 -> slot 1. Item 4: 0.49 x 4 -> slot 1 again.
-    expect(await sampledKeys({ targets: { sampleSize: 2 }, random: randoms(0.5, 0.49) })).toEqual(['ITEM#1', 'ITEM#4']);
+  test('the items of smallest priority, smallest first, whatever random() says', async () => {
+    const byPriority = ['ITEM#1', 'ITEM#2', 'ITEM#3', 'ITEM#4'].sort((a, b) => priorityOf(a) - priorityOf(b));
+    expect(await sampledKeys({ targets: { sampleSize: 2 }, random: randoms(0.1, 0.5) })).toEqual(byPriority.slice(0, 2));
+    expect(await sampledKeys({ targets: { sampleSize: 2 }, random: randoms(0.5, 0.49) })).toEqual(byPriority.slice(0, 2));
   });
 
-  test('a reservoir as large as the table holds every item, without asking random()', async () => {
+  test('a sample as large as the table holds every item, without asking random()', async () => {
     const random = jest.fn(() => 0);
-    expect(await sampledKeys({ targets: { sampleSize: 4 }, random })).toEqual(['ITEM#1', 'ITEM#2', 'ITEM#3', 'ITEM#4']);
+    expect((await sampledKeys({ targets: { sampleSize: 4 }, random })).sort()).toEqual(['ITEM#1', 'ITEM#2', 'ITEM#3', 'ITEM#4']);
     expect(random).not.toHaveBeenCalled();
+  });
+
+  test('priorities spread evenly: of 20,000 keys, each quarter of the range holds about a quarter', () => {
+    const quarters = [0, 0, 0, 0];
+    for (let i = 0; i < 20_000; i++) quarters[Math.floor(samplePriority('seed', `ITEM#${i}`) / 2 ** 30)] += 1;
+    for (const count of quarters) expect(Math.abs(count - 5_000)).toBeLessThan(300);
   });
 
   test('fetched 25 keys at a time', async () => {

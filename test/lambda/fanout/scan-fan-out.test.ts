@@ -38,10 +38,19 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/l
 const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
 const validateAsl = require('asl-validator') as (definition: unknown, options: object) => { isValid: boolean; errorsText: () => string };
 
-/** The Combine task's local handler: the worker's combine, typed as the interpreter wants. */
-const combineTask = (async (input: CombineInput) => combine(input)) as never;
+/** The Combine task's local handler: the worker's combine over the contract's payload ({ action, state }), keeping drillId and facts. */
+const combineTask = (async ({ state }: { state: CombineInput & Record<string, unknown> }) => {
+  const { partials: _partials, ...kept } = state;
+  return { ...kept, ...combine(state) };
+}) as never;
+
+/** The execution's input: the first round, with the drill's id and (opaque) facts. */
+const firstState = (...round: Parameters<typeof firstRound>) =>
+  ({ drillId: 'drill-1', facts: { drillId: 'drill-1' }, ...firstRound(...round) }) as never;
 
 const WORKER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:fan-out-worker';
+/** The context object's Execution.Id, which Step Functions sets and the drill payloads carry. */
+const context = { Execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:fan-out:drill-1' } };
 
 type Definition = ConstructorParameters<typeof StateMachine>[0];
 let synthesized: string | undefined;
@@ -59,7 +68,7 @@ function synthesize(): string {
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({})'),
   });
-  new ScanFanOut(stack, 'ScanFanOut', { worker });
+  new ScanFanOut(stack, 'ScanFanOut', { worker, drill: worker, stateMachineName: 'fan-out' });
   const [machine] = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'));
   const body = (machine.Properties as { DefinitionString: unknown }).DefinitionString as { 'Fn::Join': [string, unknown[]] };
   return body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : WORKER_ARN)).join('');
@@ -124,33 +133,43 @@ test('16 segments in groups of 4: a worker out of time continues next round, a f
     return scanGroup(input.group, port, () => !outOfTime || ++pages < 1);
   };
   const execution = new StateMachine(synthesizedDefinition(), { validationOptions: { checkArn: true, checkPaths: true } }).run(
-    firstRound(TABLE, 16, 4, 3, 40) as never,
+    firstState(TABLE, 16, 4, 3, 40),
     {
+      context,
       overrides: {
-        taskResourceLocalHandlers: { ScanGroup: worker as never, Combine: combineTask },
+        taskResourceLocalHandlers: { ScanGroup: worker as never, Combine: combineTask, FinishDrill: async (input) => input },
         retryIntervalOverrides: { ScanGroup: 0 },
       },
     },
   );
   const result = (await execution.result) as unknown as CombinedScan;
-  expect(result.done).toBe(true);
+  expect(result).toMatchObject({ fanOut: 'finished', drillId: 'drill-1' });
   expect(result.totals.items).toBe(ITEMS.length);
   expect(result.totals.digest).toBe(TableDigest.of(ITEMS).toString());
   expect(calls.filter((call) => call.endsWith('(continued)'))).toHaveLength(1);
   expect(calls.filter((call) => call.startsWith('8,'))).toHaveLength(2);
 }, 120_000);
 
-test('a worker that keeps failing ends the execution with failed: true, for the drill to report and clean up', async () => {
-  const execution = new StateMachine(synthesizedDefinition()).run(firstRound(TABLE, 4, 2, 2, 0) as never, {
+test('a worker that keeps failing hands its error to the drill, and the execution ends FAILED', async () => {
+  const told: unknown[] = [];
+  const execution = new StateMachine(synthesizedDefinition()).run(firstState(TABLE, 4, 2, 2, 0), {
+    context,
     overrides: {
       taskResourceLocalHandlers: {
         ScanGroup: async () => {
           throw Object.assign(new Error('table gone'), { name: 'ResourceNotFoundException' });
         },
         Combine: combineTask,
+        ReportScanFailure: async (input) => {
+          told.push(input);
+          return {};
+        },
       },
       retryIntervalOverrides: { ScanGroup: 0 },
     },
   });
-  expect(await execution.result).toMatchObject({ failed: true, error: { Error: 'ResourceNotFoundException' } });
+  await expect(execution.result).rejects.toThrow(/the drill reported the FAIL/);
+  expect(told).toEqual([
+    expect.objectContaining({ fanOut: 'failed', error: expect.objectContaining({ Error: 'ResourceNotFoundException' }) }),
+  ]);
 });
