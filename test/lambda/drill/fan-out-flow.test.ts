@@ -1,4 +1,6 @@
+import { showText } from '../../../cli/format';
 import type { CheckDefinition } from '../../../lambda/checks/check';
+import type { DrillRecord } from '../../../lambda/domain/drill-record';
 import { CUSTOM_CHECKS } from '../../../lambda/checks/custom';
 import type { FanOutConfig } from '../../../lambda/config';
 import type { Engine } from '../../../lambda/drill/engine';
@@ -73,6 +75,19 @@ describe('a large copy is proved through fan-out', () => {
     const record = world.historyRecord(drillId);
     expect(record).toMatchObject({ status: 'FINISHED', fanOut: { ended: { status: 'FINISHED' } } });
     expect(record?.outcome?.restoredScan).toEqual({ items: LARGE, readUnits: expect.any(Number) });
+    // The report and `restore-drill show` name the execution.
+    expect(reports[0].email).toMatch(
+      new RegExp(`Fan-out +execution ${execution.executionArn} \\(4 workers at once, 8 segments, ~1,000 items estimated\\)`),
+    );
+    expect(reports[0].email).toMatch(/reads: restored copy: 1,000 items in a fan-out scan of 8 segments on Step Functions/);
+    expect(reports[0].json.fanOut).toMatchObject({
+      executionArn: execution.executionArn,
+      workers: 4,
+      segments: 8,
+      ended: { status: 'FINISHED' },
+    });
+    const deployment = { stackName: 'RestoreDrill', drillFunctionName: 'drill', historyTableName: 'drill-history', tables: [] };
+    expect(showText(record as DrillRecord, deployment)).toContain(`fan-out: execution ${execution.executionArn}`);
 
     // The same drill in one invocation (no state machine): the same checks, the same results.
     const fannedOut = reports[0].json.checks;
@@ -179,6 +194,17 @@ describe('every way an execution ends: a FAIL naming it, the copy deleted, exact
     expect(reports).toHaveLength(1);
     expect(reports[0].json.verdict).toBe('FAIL');
     expect(world.deletedTables()).toContain(`${PREFIX}orders-${summary.drills[0].drillId}`);
+  });
+
+  test("a status change to SUCCEEDED or RUNNING is left to the execution's own report", async () => {
+    setUp(LARGE);
+    const { execution } = await handOff();
+    for (const status of ['SUCCEEDED', 'RUNNING']) {
+      const event = stepFunctions.endWithoutReport(execution.executionArn, 'FAILED');
+      const summary = await world.invoke({ ...event, detail: { ...event.detail, status } }, { engine });
+      expect(summary).toMatchObject({ trigger: 'fan-out-ended', drills: [], ignored: expect.stringContaining(status) });
+    }
+    expect(world.published()).toEqual([]);
   });
 
   test('an event for an unknown drill, or for another execution of a known one, is ignored', async () => {
