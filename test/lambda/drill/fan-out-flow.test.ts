@@ -265,6 +265,25 @@ describe('what travels between the tasks', () => {
     expect(check.nextStep).toContain('README "Custom checks"');
   });
 
+  test('a custom check whose begin throws fails alone; the workers and the other checks carry on to a report', async () => {
+    const broken: CheckDefinition = {
+      name: 'broken-begin',
+      needs: 'restored-table',
+      begin: () => {
+        throw new Error('cannot begin');
+      },
+    };
+    setUp(LARGE, {}, { ...CUSTOM_CHECKS, 'broken-begin': broken }, ['broken-begin']);
+    const { execution } = await handOff();
+    expect(await stepFunctions.run(execution.executionArn, tasks())).toBe('SUCCEEDED');
+    const checks = world.published()[0].json.checks;
+    expect(checks.find((c: { check: string }) => c.check === 'broken-begin')).toMatchObject({
+      status: 'FAIL',
+      summary: expect.stringContaining('cannot begin'),
+    });
+    expect(checks.find((c: { check: string }) => c.check === 'item count')).toMatchObject({ status: 'PASS' });
+  });
+
   test('the largest sample (10,000) over 40 workers keeps every state under 256 KiB', async () => {
     setUp(LARGE, { maxWorkers: 40, segmentsPerWorker: 1 });
     engine = world.engine(
