@@ -119,6 +119,8 @@ describe('a large copy is proved through fan-out', () => {
     const summary = await world.invoke(EVENT, { engine });
     expect(summary.drills).toEqual([expect.objectContaining({ status: 'finished', verdict: 'PASS' })]);
     expect(world.published()).toHaveLength(1);
+    expect(world.published()[0].email).toContain('ended NOT_STARTED');
+    expect(world.historyRecord(summary.drills[0].drillId)?.fanOut?.ended?.detail).toMatch(/could not be started \(.*Rate exceeded/);
   });
 });
 
@@ -172,6 +174,22 @@ describe('every way an execution ends: a FAIL naming it, the copy deleted, exact
     expect((await world.invoke(event, { engine })).drills).toEqual([expect.objectContaining({ status: 'ignored' })]);
     expect(world.published()).toHaveLength(1);
     expect(world.published()[0].json.verdict).toBe('PASS');
+  });
+
+  test('an end that reaches the drill while another invocation holds it fails, to be delivered again; then it finishes', async () => {
+    setUp(LARGE);
+    const { summary, execution } = await handOff();
+    const drillId = summary.drills[0].drillId;
+    const payloads: unknown[] = [];
+    await stepFunctions.run(execution.executionArn, { ...tasks(), drill: async (payload) => payloads.push(payload) });
+    await world.history.claim(drillId, ['CHECKING'], 'the-hand-off', world.clock.now(), 60_000);
+    await expect(world.invoke(payloads[0], { engine })).rejects.toThrow(/held by another invocation/);
+    expect(world.published()).toEqual([]);
+    await world.history.release(drillId, 'the-hand-off');
+    expect((await world.invoke(payloads[0], { engine })).drills).toEqual([
+      expect.objectContaining({ status: 'finished', verdict: 'PASS' }),
+    ]);
+    expect(world.published()).toHaveLength(1);
   });
 
   test('an execution that never reports back: the sweep after its deadline stops it, FAILs the drill and deletes the copy', async () => {
