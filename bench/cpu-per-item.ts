@@ -71,6 +71,7 @@ function drillObservers(): { observe: (item: ScannedItem) => void } {
     targets: { sampleSize: DEFAULT_SETTINGS.sampleSize },
     recoveryPoint: { creationDate: new Date(Date.UTC(2027, 0, 1)) },
     restored: { keySchema },
+    restoredTableName: 'drill-copy-bench-20270101t060000z-0a1b2c3d',
     random: Math.random,
   } as unknown as CheckContext;
   const runs = [contentDigestCheck, itemCountCheck, sampleCompareCheck].map((check) => check.begin(context) as CheckRun);

@@ -1,4 +1,5 @@
 import type { DrillRecord } from '../lambda/domain/drill-record';
+import { fanOutLine } from '../lambda/report/drill-report';
 import { formatDuration } from '../lambda/report/format';
 import type { Deployment } from './deployment';
 
@@ -39,6 +40,7 @@ export function showText(record: DrillRecord, deployment: Deployment): string {
     lines.push(
       `restore job: ${record.restoreJob.restoreJobId} ${record.restoreJob.status}${record.restoreJob.statusMessage ? `: ${record.restoreJob.statusMessage}` : ''}`,
     );
+  if (record.fanOut) lines.push(`fan-out: ${fanOutLine(record.fanOut)}`);
   lines.push(
     `restored copy: ${record.restoredTableName}${outcome?.cleanup ? ` (${outcome.cleanup.result}: ${outcome.cleanup.detail})` : ''}`,
   );

@@ -5,6 +5,7 @@ import type { CheckedOutcome, Runbook } from '../domain/drill-record';
 import { step } from '../errors/drill-step';
 import { fanOutExecutionName, type PartialScan } from '../fanout/contract';
 import { copyFactsOf, toFanOutFacts } from '../fanout/facts';
+import { executionArnOf } from '../ports/stepfunctions-port';
 import type { TableShape } from '../ports/dynamodb-port';
 import { explainError } from '../report/failure-advice';
 import { buildRunbook } from '../report/runbook';
@@ -15,6 +16,14 @@ import { jobFacts, RestoreSteps } from './restore-steps';
 import { runChecks } from './run-checks';
 import { freeRestoreSlot } from './restore-slots';
 import type { DrillResult } from './run-state';
+
+/**
+ * The execution's end reached a drill another invocation holds: the invocation fails, so the
+ * state machine's retry of its drill task (or Lambda's retry of the event) delivers it again.
+ */
+export class FanOutBusyError extends Error {
+  override readonly name = 'FanOutBusyError';
+}
 
 /** How a drill's fan-out execution ended, as the drill learns it. */
 export type FanOutEnd =
@@ -47,25 +56,29 @@ export abstract class FanOutSteps extends RestoreSteps {
     if (!fanOut || !stepFunctions) return undefined;
     const { drillId } = this.record;
     const facts = toFanOutFacts(copy, plan.partialBytes);
-    let started: Awaited<ReturnType<typeof stepFunctions.startExecution>>;
-    try {
-      started = await step('StartExecution', () =>
-        stepFunctions.startExecution(fanOut.stateMachineArn, fanOutExecutionName(drillId), firstState(drillId, facts, plan)),
-      );
-    } catch (error) {
-      this.log.error('could not start the fan-out execution; scanning the copy in this invocation instead', {
-        error: explainError('StartExecution', error),
-      });
-      return undefined;
-    }
-    const record = fanOutRecord({ executionArn: started.executionArn, startedAt: started.startedAt, plan, facts, fanOut });
+    const name = fanOutExecutionName(drillId);
+    // Recorded before the start, under the lease: the execution's end can never find the drill not yet CHECKING.
+    const startedAt = new Date(engine.clock.now()).toISOString();
+    const record = fanOutRecord({ executionArn: executionArnOf(fanOut.stateMachineArn, name), startedAt, plan, facts, fanOut });
     const restoreJob = jobFacts(copy.restoreJob);
     if (!(await this.saveWithLease({ status: 'CHECKING', fanOut: record, restoreJob }))) {
       this.log.warn('lost the drill lease while handing the scan over; the holder finishes it');
       return this.result({ status: 'in-progress-elsewhere' });
     }
     this.record = { ...this.record, status: 'CHECKING', fanOut: record, restoreJob };
-    // The restore has ended: its slot can start the next queued drill while the workers scan.
+    let started: Awaited<ReturnType<typeof stepFunctions.startExecution>>;
+    try {
+      started = await step('StartExecution', () =>
+        stepFunctions.startExecution(fanOut.stateMachineArn, name, firstState(drillId, facts, plan)),
+      );
+    } catch (error) {
+      const detail = `the fan-out execution could not be started (${explainError('StartExecution', error)}); the copy was scanned in the drill's invocation`;
+      this.log.error('could not start the fan-out execution; scanning the copy in this invocation instead', { detail });
+      const ended = { status: 'NOT_STARTED', at: new Date(engine.clock.now()).toISOString(), detail };
+      if (await this.saveWithLease({ fanOut: { ...record, ended } })) this.record = { ...this.record, fanOut: { ...record, ended } };
+      return undefined;
+    }
+    // The restore has ended (CHECKING): its slot can start the next queued drill while the workers scan.
     await freeRestoreSlot(engine, this.record);
     await this.release();
     this.log.info(`copy too large for one invocation (${describePlan(plan)}): its scan runs on Step Functions`, {
@@ -92,7 +105,16 @@ export abstract class FanOutSteps extends RestoreSteps {
   /** The checks from the execution's end, for the lease holder; then cleanup and the one report. */
   protected async finishFanOut(end: FanOutEnd): Promise<DrillResult> {
     const busy = await this.claim(['CHECKING']);
-    if (busy) return busy;
+    if (busy) {
+      // Still CHECKING under another's lease (the hand-off not yet done, or a twin event): fail so this end is delivered again.
+      const current = end.kind === 'overdue' ? undefined : await this.engine.history.get(this.record.drillId);
+      if (current?.status === 'CHECKING') {
+        throw new FanOutBusyError(
+          `drill ${this.record.drillId} is held by another invocation; the end of ${end.executionArn} must be delivered again`,
+        );
+      }
+      return busy;
+    }
     const fanOut = this.record.fanOut;
     if (!fanOut) throw new Error(`drill ${this.record.drillId} is CHECKING without a fan-out record`);
     const why = endedWhy(end);

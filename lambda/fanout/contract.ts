@@ -15,6 +15,10 @@ import { createHash } from 'node:crypto';
  * with FanOutFinished; a Catch on Map and combiner invokes it with FanOutFailed; an execution
  * that ends otherwise reaches the drill as the EventBridge "Step Functions Execution Status
  * Change" event (ExecutionStatusChange).
+ *
+ * The drill fails an invocation with FanOutBusyError when the end reaches a drill another
+ * invocation holds for a moment (the hand-off releasing its lease, a twin event): the state
+ * machine's drill tasks should retry States.TaskFailed (twice, with backoff) as the worker's do.
  */
 
 /** A DynamoDB key as JSON: B as base64, as on the wire. */

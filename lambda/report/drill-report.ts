@@ -1,5 +1,5 @@
 import type { CheckResult } from '../domain/check-result';
-import type { DrillOutcome, DrillRecord } from '../domain/drill-record';
+import type { DrillOutcome, DrillRecord, FanOutRecord } from '../domain/drill-record';
 import type { DrillMessage } from '../ports/notifier-port';
 import { formatCount, formatDuration, formatTime } from './format';
 import { consoleLinks, investigationLines, type ReportContext, runbookPointer } from './investigate';
@@ -170,12 +170,13 @@ export function reportText(drill: FinishedDrill, context: ReportContext = {}): s
     );
     if (test.validation) lines.push(`  validation    ${test.validation.detail}`);
   }
+  if (drill.fanOut) lines.push(`Fan-out         ${fanOutLine(drill.fanOut)}`);
   lines.push('');
   lines.push('Checks');
   lines.push(...(outcome.checks.length ? checkLines(outcome.checks) : ['  none ran']));
   const reads = [
     outcome.restoredScan
-      ? `restored copy: ${formatCount(outcome.restoredScan.items)} items in one parallel scan, ${formatCount(outcome.restoredScan.readUnits)} read units`
+      ? `restored copy: ${formatCount(outcome.restoredScan.items)} items in ${drill.fanOut ? `a fan-out scan of ${drill.fanOut.segments} segments on Step Functions` : 'one parallel scan'}, ${formatCount(outcome.restoredScan.readUnits)} read units`
       : '',
     outcome.sourceReadUnits !== undefined
       ? `source: ${formatCount(outcome.sourceReadUnits)} read units${outcome.sourceReadUnitsPerSecond !== undefined ? ` (paced to ${formatCount(outcome.sourceReadUnitsPerSecond)} units/s at most)` : ''}`
@@ -190,6 +191,12 @@ export function reportText(drill: FinishedDrill, context: ReportContext = {}): s
   // The drill id closes every body, however long: it is what a subscriber de-duplicates on.
   const footer = `\n\nDrill ${drill.drillId}, triggered by ${drill.trigger} at ${formatTime(drill.startedAt)}, finished ${formatTime(outcome.finishedAt)}.`;
   return `${clip(lines.join('\n'), BODY_LIMIT - footer.length)}${footer}`;
+}
+
+/** The execution that scanned a large copy: what a person opens in the Step Functions console. */
+export function fanOutLine(fanOut: FanOutRecord): string {
+  const ended = fanOut.ended ? `, ended ${fanOut.ended.status} ${formatTime(fanOut.ended.at)}` : ', running';
+  return `execution ${fanOut.executionArn} (${fanOut.workers} workers at once, ${fanOut.segments} segments, ~${formatCount(fanOut.estimatedItems)} items estimated), started ${formatTime(fanOut.startedAt)}${ended}`;
 }
 
 export function reportDocument(drill: FinishedDrill, context: ReportContext = {}) {
@@ -223,6 +230,14 @@ export function reportDocument(drill: FinishedDrill, context: ReportContext = {}
     },
     cleanup: outcome.cleanup,
     restoreTest: drill.restoreTest,
+    fanOut: drill.fanOut && {
+      executionArn: drill.fanOut.executionArn,
+      startedAt: drill.fanOut.startedAt,
+      workers: drill.fanOut.workers,
+      segments: drill.fanOut.segments,
+      estimatedItems: drill.fanOut.estimatedItems,
+      ended: drill.fanOut.ended,
+    },
     keptCopy: kept,
     runbook: runbookPointer(drill),
     links: consoleLinks(drill, context, { copyExists: Boolean(kept) }),

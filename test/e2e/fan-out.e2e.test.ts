@@ -1,3 +1,4 @@
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalDeployment } from '../harness/app/local-deployment';
 import { RESERVE_MS } from '../../lambda/fanout/handler';
 import { check, copiesLeft, historyOf, reports } from './e2e-support';
@@ -129,5 +130,36 @@ test('a worker that keeps failing: the drill is told, reports one FAIL naming th
   expect(JSON.stringify(all[0].json)).toContain(execution.executionArn);
   const [record] = await historyOf(deployment, ORDERS);
   expect(record).toMatchObject({ status: 'FINISHED', outcome: { verdict: 'FAIL' }, fanOut: { executionArn: execution.executionArn } });
+  expect(await copiesLeft(deployment)).toEqual([]);
+});
+
+test('an execution stopped from outside (ABORTED): only the status-change rule tells the drill, which reports one FAIL and deletes the copy', async () => {
+  deployment = await deployWithOrders({ ...forcedFanOut(TUNING), fanOut: { retryIntervalMs: 10 } });
+  await createBackedUpOrders(deployment, 5_000, 200);
+  await deployment.invokeDrill({ tables: [ORDERS] });
+  // The workers are reading: every Scan from now on takes 2 s, so the execution is still running when it is stopped.
+  deployment.local.dynamodb.setLatency('Scan', 2_000);
+  const [running] = deployment.fanOut!.stepFunctions.executions();
+  expect(running.status).toBe('RUNNING');
+  const client = new SFNClient({
+    endpoint: deployment.fanOut!.stepFunctions.url,
+    region: deployment.local.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(new StopExecutionCommand({ executionArn: running.executionArn, cause: 'stopped by an operator' }));
+  client.destroy();
+  await deployment.fanOut!.settled();
+  deployment.local.dynamodb.setLatency('Scan', undefined);
+
+  expect(running.status).toBe('ABORTED');
+  expect(deployment.fanOut!.delivered.map((event) => [event.detail.executionArn, event.detail.status])).toEqual([
+    [running.executionArn, 'ABORTED'],
+  ]);
+  const all = reports(deployment);
+  expect(all).toHaveLength(1);
+  expect(all[0].json).toMatchObject({ verdict: 'FAIL', table: ORDERS });
+  expect(JSON.stringify(all[0].json)).toContain('ABORTED');
+  const [record] = await historyOf(deployment, ORDERS);
+  expect(record).toMatchObject({ status: 'FINISHED', outcome: { verdict: 'FAIL' }, fanOut: { executionArn: running.executionArn } });
   expect(await copiesLeft(deployment)).toEqual([]);
 });

@@ -108,3 +108,33 @@ describe('bare table names in DRILL_TABLES (tables of the stack with no option, 
     expect(() => readConfig({ ...validEnv(), [ENV.tables]: JSON.stringify(['orders']) })).toThrow(/DRILL_TABLES: 0/);
   });
 });
+
+describe('fan-out (FAN_OUT_STATE_MACHINE_ARN, DRILL_FAN_OUT)', () => {
+  const machine = 'arn:aws:states:us-east-1:123456789012:stateMachine:restore-drill-fan-out';
+
+  test('absent: no fan-out, every copy is scanned in the drill invocation', () => {
+    expect(readConfig(validEnv()).fanOut).toBeUndefined();
+  });
+
+  test("the state machine alone: the settings' defaults", () => {
+    expect(readConfig({ ...validEnv(), [ENV.fanOutStateMachineArn]: machine }).fanOut).toEqual({
+      stateMachineArn: machine,
+      maxWorkers: 8,
+      segmentsPerWorker: 4,
+      timeoutHours: 12,
+      itemsPerSecond: 30_000,
+    });
+  });
+
+  test('tuning as the settings accept it; anything else refused at cold start', () => {
+    const tuning = { maxWorkers: 40, segmentsPerWorker: 2, timeoutHours: 24, itemsPerSecond: 20_000 };
+    const env = { ...validEnv(), [ENV.fanOutStateMachineArn]: machine, [ENV.fanOutTuning]: JSON.stringify(tuning) };
+    expect(readConfig(env).fanOut).toEqual({ stateMachineArn: machine, ...tuning });
+    expect(() => readConfig({ ...env, [ENV.fanOutTuning]: JSON.stringify({ ...tuning, maxWorkers: 41 }) })).toThrow(
+      /DRILL_FAN_OUT: maxWorkers/,
+    );
+    expect(() => readConfig({ ...env, [ENV.fanOutStateMachineArn]: 'arn:aws:lambda:us-east-1:123456789012:function:x' })).toThrow(
+      /FAN_OUT_STATE_MACHINE_ARN is not a state machine ARN/,
+    );
+  });
+});

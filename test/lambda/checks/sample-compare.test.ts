@@ -2,8 +2,7 @@ import { sampleCompareCheck } from '../../../lambda/checks/sample-compare';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
 import { type CheckContextOptions, checkResult, checkWorld, RECOVERY_POINT_CREATED_AT, RESTORED_TABLE, runCheck } from './check-context';
 import { item, KEY_SCHEMA } from './in-memory-tables';
-import { samplePriority } from '../../../lambda/checks/bottom-k-sample';
-import { keyId } from '../../../lambda/checks/item-keys';
+import { keyPriority, seedHash } from '../../../lambda/checks/bottom-k-sample';
 
 const point = Date.parse(RECOVERY_POINT_CREATED_AT);
 const items = (count: number) => Array.from({ length: count }, (_, i) => item(i + 1, { total: { N: String(i) } }));
@@ -77,7 +76,11 @@ describe('the sample: the sampleSize items of smallest keyed-hash priority, ever
     await runCheck(sampleCompareCheck, world);
     return world.tables.reads.flatMap((read) => read.keys ?? []).map((key) => key.pk.S);
   };
-  const priorityOf = (pk: string) => samplePriority(RESTORED_TABLE, keyId({ pk: { S: pk }, sk: { S: 'META' } }, KEY_SCHEMA));
+  const keyNames = KEY_SCHEMA.map((k) => k.AttributeName ?? '');
+  const priorityOf = (pk: string) => {
+    const key: Item = { pk: { S: pk }, sk: { S: 'META' } };
+    return keyPriority(seedHash(RESTORED_TABLE), (name) => key[name], keyNames);
+  };
 
   test('the items of smallest priority, smallest first, whatever random() says', async () => {
     const byPriority = ['ITEM#1', 'ITEM#2', 'ITEM#3', 'ITEM#4'].sort((a, b) => priorityOf(a) - priorityOf(b));
@@ -93,7 +96,10 @@ describe('the sample: the sampleSize items of smallest keyed-hash priority, ever
 
   test('priorities spread evenly: of 20,000 keys, each quarter of the range holds about a quarter', () => {
     const quarters = [0, 0, 0, 0];
-    for (let i = 0; i < 20_000; i++) quarters[Math.floor(samplePriority('seed', `ITEM#${i}`) / 2 ** 30)] += 1;
+    for (let i = 0; i < 20_000; i++) {
+      const key: Item = { pk: { S: `ITEM#${i}` } };
+      quarters[Math.floor(keyPriority(seedHash('seed'), (name) => key[name], ['pk']) / 2 ** 30)] += 1;
+    }
     for (const count of quarters) expect(Math.abs(count - 5_000)).toBeLessThan(300);
   });
 

@@ -343,15 +343,14 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     op: 'scanItems' | 'countItems',
     onItem?: (item: Item) => void,
   ): Promise<ScanSummary> {
-    if (options.positions)
-      throw new Error('InMemoryDynamoDb does not model scans from given positions (the fan-out worker): test those on DynamoDB Local');
     const table = this.readable(tableName);
     const matches = options.filter ? compileFilter(options.filter) : () => true;
     const project = op === 'scanItems' && options.projection ? projector(options.projection) : (item: Item) => item;
     const rewrites = this.scanRewrites.filter((r) => r.match(tableName)).map((r) => r.rewrite);
-    const limit = this.pageLimits.find((l) => l.match(tableName, options))?.items;
+    const limit = this.pageLimits.find((l) => l.match(tableName, options))?.items ?? options.pageItemLimit;
     const delay = this.pageDelays.find((d) => d.match(tableName))?.ms;
-    const segments = Math.max(1, options.segments);
+    // A fan-out worker's share: these segments of a larger parallel scan, each from its start key.
+    const segments = Math.max(1, options.positions?.[0]?.totalSegments ?? options.segments);
     const schema = table.definition.KeySchema ?? [];
     const bySegment = Array.from({ length: segments }, () => [] as Item[]);
     for (const item of table.items.values()) bySegment[segments > 1 ? segmentOf(schema, item, segments) : 0].push(item);
@@ -363,10 +362,11 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
     // read (DynamoDB's LastEvaluatedKey holds the table's key attributes), none before a page.
     const resumeAt: SegmentPosition[] = [];
     const keyOf = (item: Item): Item => Object.fromEntries(schema.map(({ AttributeName = '' }) => [AttributeName, item[AttributeName]]));
-    const scanSegment = async (items: readonly Item[], segment: number) => {
-      let position = 0;
+    const scanSegment = async (items: readonly Item[], segment: number, from?: Item) => {
+      // After the start key's item (DynamoDB's ExclusiveStartKey), in the segment's order.
+      let position = from ? items.findIndex((item) => keyId(schema, item) === keyId(schema, from)) + 1 : 0;
       let more: boolean;
-      let startKey: Item | undefined;
+      let startKey: Item | undefined = from;
       do {
         if (stoppedEarly) {
           resumeAt.push({ segment, totalSegments: segments, startKey });
@@ -391,7 +391,8 @@ export class InMemoryDynamoDb extends PortCalls<DynamoDbPort> implements DynamoD
         }
       } while (more && !stoppedEarly);
     };
-    await Promise.all(bySegment.map((items, segment) => scanSegment(items, segment)));
+    const starts = options.positions ?? bySegment.map((_, segment) => ({ segment, totalSegments: segments, startKey: undefined }));
+    await Promise.all(starts.map((start) => scanSegment(bySegment[start.segment], start.segment, start.startKey)));
     return stoppedEarly ? { count, consumedUnits, stoppedEarly, resumeAt } : { count, consumedUnits, stoppedEarly };
   }
 }
