@@ -8,7 +8,8 @@
  * rate set so high that nothing fans out) and once by the fan-out path (forced: 4 workers of 4
  * segments, the synthesized state machine running the bundled worker in child processes). Each
  * path's rate is the table's items over the drill's time after the restore (the drill's wall time
- * less the restore the report measured), so the same restore cost drops out.
+ * less the restore the report measured), so the same restore cost drops out; the source reads
+ * both paths make (item count, sample) are unpaced here, so the copy's scan is what differs.
  *
  * The per-worker rate is the items a scan task returned over its invocation time (child process
  * start included). The projection holds it against the copy's read limit: a new on-demand table
@@ -23,7 +24,9 @@
  *   npm run bench:fan-out -- --items 200000
  *   npm run bench:fan-out -- --cpu-rate 40000   another per-worker CPU rate for the second projection
  */
+import { ENV } from '../lambda/config';
 import { RESERVE_MS } from '../lambda/fanout/handler';
+import { drillFunctionLogicalId } from '../test/harness/app/local-fan-out';
 import type { LocalDeployment } from '../test/harness/app/local-deployment';
 import { stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
 import {
@@ -33,6 +36,7 @@ import {
   forcedFanOut,
   removeSynthesizedWithOrders,
   scanInvocations,
+  synthesizeWithOrders,
 } from '../test/e2e/fan-out-support';
 import { reports } from '../test/e2e/e2e-support';
 
@@ -80,9 +84,22 @@ async function drillOnce(deployment: LocalDeployment): Promise<PathRun> {
   };
 }
 
+/**
+ * The drill's targets as synthesized, with the source reads unpaced (sourceReadUnitsPerSecond at
+ * its maximum, a budget that never runs out): the item count and the sample read the source
+ * table at 200 units/s by default, which would time the pacing, not the scan of the copy.
+ */
+async function unpacedTargets(): Promise<string> {
+  const app = await synthesizeWithOrders();
+  const drill = app.template.Resources[drillFunctionLogicalId(app)];
+  const targets = JSON.parse(drill.Properties?.Environment.Variables[ENV.targets]) as Record<string, number>;
+  return JSON.stringify({ ...targets, sourceReadUnitsPerSecond: 40_000, sourceReadBudgetUnits: 1_000_000_000 });
+}
+
 async function run(label: string, tuning: { itemsPerSecond: number }): Promise<{ path: PathRun; deployment: LocalDeployment }> {
+  const fanOutTuning = forcedFanOut({ maxWorkers: WORKERS, segmentsPerWorker: SEGMENTS_PER_WORKER, timeoutHours: 1, ...tuning });
   const deployment = await deployWithOrders({
-    ...forcedFanOut({ maxWorkers: WORKERS, segmentsPerWorker: SEGMENTS_PER_WORKER, timeoutHours: 1, ...tuning }),
+    functionEnvironment: { ...fanOutTuning.functionEnvironment, [ENV.targets]: await unpacedTargets() },
     fanOut: { retryIntervalMs: 10 },
   });
   const loading = Date.now();
@@ -117,6 +134,8 @@ async function main() {
   );
   const workerSeconds = invocations.reduce((sum, call) => sum + (call.outcome?.durationMs ?? 0) / 1000, 0);
   const perWorker = workerItems / workerSeconds;
+  const [execution] = fanOut.deployment.fanOut?.stepFunctions.executions() ?? [];
+  const executionSeconds = execution?.stopDate ? (execution.stopDate.getTime() - execution.startDate.getTime()) / 1000 : Number.NaN;
   await fanOut.deployment.close();
   removeSynthesizedWithOrders();
   await stopSharedDynamoDbLocal();
@@ -133,6 +152,7 @@ async function main() {
       row('fan-out (Step Functions, local)', fanOut.path),
       '',
       `fan-out / single: ${(fanOut.path.itemsPerSecond / single.path.itemsPerSecond).toFixed(2)}x`,
+      `the execution (workers, combiner, the drill's finish): ${executionSeconds.toFixed(1)} s, ${Math.round(ITEMS / executionSeconds).toLocaleString('en-US')} items/s`,
       `per worker: ${Math.round(perWorker).toLocaleString('en-US')} items/s (${workerItems.toLocaleString('en-US')} items in ${scans.length} scan tasks, ${workerSeconds.toFixed(1)} s of invocations)`,
       '',
       `Projection at the measured per-worker rate, against ~${READ_LIMIT_ITEMS_PER_SECOND.toLocaleString('en-US')} 1 KB items/s (12,000 RRU/s of a new on-demand copy):`,
