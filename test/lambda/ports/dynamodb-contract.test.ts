@@ -301,6 +301,20 @@ describe.each([
       expect(seen).toHaveLength(4);
     });
 
+    test("a fan-out worker's share: from the positions a stopped scan left, exactly the items it had not read", async () => {
+      const first: Item[] = [];
+      const stopped = await port.scanItems(fixtureTable, { segments: 3, pageItemLimit: 2, onPage: () => false }, (item) =>
+        first.push(item),
+      );
+      expect(stopped.stoppedEarly).toBe(true);
+      const positions = stopped.resumeAt ?? [];
+      expect(positions.map((p) => p.totalSegments)).toEqual(positions.map(() => 3));
+      const rest: Item[] = [];
+      const resumed = await port.scanItems(fixtureTable, { segments: 3, positions, pageItemLimit: 2 }, (item) => rest.push(item));
+      expect(resumed.stoppedEarly).toBe(false);
+      expect(keysOf([...first, ...rest])).toEqual(keysOf([...FIXTURE, MARKER, CANARY]));
+    });
+
     test('small tables: one page per segment, an empty segment or table charged nothing', async () => {
       const pages: Array<[number, boolean]> = [];
       const scanned = await port.scanItems(
