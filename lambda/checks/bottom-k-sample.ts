@@ -101,7 +101,7 @@ export class BottomKSample {
     if (this.heap.length >= this.k && priority > this.heap[0].priority) return;
     const key = Object.fromEntries(this.keyNames.map((name) => [name, scanned.attribute(name)])) as Item;
     const entry = { priority, id: keyId(key, this.keySchema), key };
-    if (this.heap.length >= this.k && !before(entry, this.heap[0])) return;
+    if ((this.heap.length >= this.k && !before(entry, this.heap[0])) || this.ids.has(entry.id)) return;
     // Only a sampled item becomes objects: the scanned one is gone after this call.
     this.offer({ ...entry, item: scanned.toItem() });
   }
