@@ -20,6 +20,7 @@ export type RestoreRequest = Required<Pick<DrillRecord, 'recoveryPoint' | 'resto
 
 /** A FAIL found before any restore started (no recovery point, a refused call...): recorded, then judged as it stands. */
 export class EarlyFailure extends Error {
+  // Stryker disable next-line StringLiteral: caught by its class (instanceof) and recorded by its message; the name goes nowhere
   override readonly name = 'EarlyFailure';
 }
 
