@@ -5,10 +5,10 @@ import { denied } from '../support/aws-errors';
 import { FlowWorld, ORDERS_SCHEMA, orderItems, PREFIX, tableArn } from '../support/flow-world';
 
 /**
- * deleteRestoredCopy after DeleteTable: how long it watches the copy go (a courtesy for the
- * report, within the invocation's time less its last seconds), a copy already DELETING, and a
- * failed DescribeTable - on the in-memory DynamoDB and the virtual clock. The safety rules
- * themselves are cleanup-rules.test.ts's.
+ * deleteRestoredCopy after DeleteTable: how long it watches the copy go when the invocation is
+ * short (within its time less the last seconds), a copy already DELETING, and a failed
+ * DescribeTable - on the in-memory DynamoDB and the virtual clock. The safety rules are
+ * cleanup-rules.test.ts's; the whole drill's watch is drill-flow-edges.test.ts's.
  */
 
 const second = 1_000;
@@ -46,17 +46,6 @@ async function cleanUp(remainingMs: number) {
   const calls = world.dynamodb.calls('describeTable').length;
   return { outcome, describedAfterDelete: calls - 1 };
 }
-
-test('watches the copy go, polling every tablePollSeconds, and stops when it is gone', async () => {
-  world.dynamodb.slowDeletes(12 * second);
-  const started = world.clock.now();
-  const { outcome, describedAfterDelete } = await cleanUp(15 * 60_000);
-  expect(outcome).toMatchObject({ result: 'deleted', tableName: COPY });
-  // DELETING at 0, 5 and 10 s; gone at 15 s.
-  expect(describedAfterDelete).toBe(4);
-  expect(world.clock.now()).toBe(started + 15 * second);
-  expect(world.dynamodb.tableNames()).not.toContain(COPY);
-});
 
 test('watches at most as long as the invocation has left beyond its last 10 seconds; the delete still counts', async () => {
   world.dynamodb.slowDeletes(10 * 60_000);
