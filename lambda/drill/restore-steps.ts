@@ -20,6 +20,7 @@ export type RestoreRequest = Required<Pick<DrillRecord, 'recoveryPoint' | 'resto
 
 /** A FAIL found before any restore started (no recovery point, a refused call...): recorded, then judged as it stands. */
 export class EarlyFailure extends Error {
+  // Stryker disable next-line StringLiteral: caught by its class (instanceof) and recorded by its message; the name goes nowhere
   override readonly name = 'EarlyFailure';
 }
 
@@ -57,6 +58,7 @@ export abstract class RestoreSteps extends RunState {
     const elsewhere = tableOutsideStack(table, engine.config);
     if (elsewhere) throw new EarlyFailure(elsewhere);
     const source = await this.beforeRestore('DescribeTable', () => engine.dynamodb.describeTable(table.tableName));
+    // Stryker disable next-line StringLiteral: findLatestRecoveryPoint's own step() names the call; its DrillStepError's advice is what beforeRestore reports
     const search = await this.beforeRestore('ListRecoveryPointsByBackupVault', () =>
       findLatestRecoveryPoint(engine.backup, engine.config.vaultNames, table.tableArn),
     );
@@ -86,6 +88,7 @@ export abstract class RestoreSteps extends RunState {
     if (source) {
       // An early failure from here on is recorded with the recovery point it concerns.
       this.record = { ...this.record, recoveryPoint };
+      // Stryker disable next-line StringLiteral: checkSourceKey's own step() names the call; its DrillStepError's advice is what beforeRestore reports
       const key = await this.beforeRestore('DescribeKey', () => checkSourceKey(table, source, engine.keys));
       if (!key.ok) throw new EarlyFailure(key.failure);
       if (table.canary) await this.writeCanary(table, source);
@@ -121,6 +124,7 @@ export abstract class RestoreSteps extends RunState {
         restoreJobId = await this.locateRestoreJob(recoveryPoint, restoreStartedAt, LOCATE_PAUSES_MS);
       } catch (error) {
         // A refused listing will not change on a retry; a throttled one may: look again later.
+        // Stryker disable next-line StringLiteral: lookForRestoreJob throws only its step()'s DrillStepError, whose advice already names the call
         if (isPermanentError(error)) throw new EarlyFailure(explainError('ListRestoreJobsByProtectedResource', error));
         this.log.warn('could not list the restore jobs of the source table', {
           error: explainError('ListRestoreJobsByProtectedResource', error),
@@ -145,6 +149,7 @@ export abstract class RestoreSteps extends RunState {
       requestedAt: restoreStartedAt,
     });
     // Not finding the job is a verdict only when the listing answered.
+    // Stryker disable next-line StringLiteral: lookForRestoreJob's own step() names the call; its DrillStepError's advice is what beforeRestore reports
     const found = await this.beforeRestore('ListRestoreJobsByProtectedResource', () =>
       this.locateRestoreJob(recoveryPoint, restoreStartedAt, [0]),
     );

@@ -36,6 +36,21 @@ describe('nextPollDelayMs', () => {
     );
   });
 
+  test('PercentDone counts from 5% on: at 5% it already sets the estimate', () => {
+    // 10 minutes for 5%: ~200 minutes in all, 190 still expected; a quarter of that, capped at 30 min.
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 5 }, DEFAULT_WAIT_TUNING)).toBe(30 * minute);
+    expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 4.9 }, DEFAULT_WAIT_TUNING)).toBe(0.08 * 10 * minute);
+  });
+
+  test('an ExpectedCompletionTimeMinutes of zero or less is no estimate: PercentDone decides', () => {
+    // 10 minutes for 25%: 30 still expected -> 7.5 min, as without ExpectedCompletionTimeMinutes.
+    for (const expectedCompletionTimeMinutes of [0, -1]) {
+      expect(nextPollDelayMs({ elapsedMs: 10 * minute, percentDone: 25, expectedCompletionTimeMinutes }, DEFAULT_WAIT_TUNING)).toBe(
+        7.5 * minute,
+      );
+    }
+  });
+
   test('an expected end sooner than the next scheduled poll: poll at the expected end, not past it', () => {
     // 60 min waited (growth gap 4.8 min), 3 min still expected.
     expect(nextPollDelayMs({ elapsedMs: 60 * minute, expectedCompletionTimeMinutes: 63 }, DEFAULT_WAIT_TUNING)).toBe(3 * minute);
