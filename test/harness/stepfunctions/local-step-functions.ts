@@ -117,7 +117,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     if (Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
       throw new ApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: over ${MAX_PAYLOAD_BYTES} bytes`);
     }
-    const executionArn = stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = executions.get(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input)

@@ -27,6 +27,8 @@
 };
 // Loaded after the polyfill.
 const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
+/** aws-local-stepfunctions' interpreter, loaded after the polyfill: import it from here, not from the package. */
+export const LocalStateMachine = StateMachine;
 
 /** Step Functions' payload limit for a state's input or output: 256 KiB of UTF-8. */
 export const MAX_PAYLOAD_BYTES = 262_144;

@@ -14,6 +14,7 @@ import {
 import { createDynamoDbPort, type Item } from '../../../lambda/ports/dynamodb-port';
 import { ScanFanOut } from '../../../lib/constructs/scan-fan-out';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
+import { LocalStateMachine as StateMachine } from '../../harness/stepfunctions/run-definition';
 
 /**
  * The fan-out state machine as synthesized, validated by asl-validator and run by
@@ -22,20 +23,9 @@ import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/l
  * segments continue in a second round), one worker failing once (retried). The combined digest
  * equals one digest of the whole table.
  *
- * aws-local-stepfunctions 3.0.0 needs Node.js 22's Promise.withResolvers (polyfilled here for
- * Node.js 20) and runs a Distributed Map as an inline one; this state machine uses an inline Map.
+ * aws-local-stepfunctions 3.0.0 needs Node.js 22's Promise.withResolvers (polyfilled for Node.js 20
+ * by the harness's run-definition.ts, which this test takes the interpreter from) and runs a Distributed Map as an inline one; this state machine uses an inline Map.
  */
-(Promise as unknown as { withResolvers?: unknown }).withResolvers ??= function withResolvers<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((a, b) => {
-    resolve = a;
-    reject = b;
-  });
-  return { promise, resolve, reject };
-};
-// Loaded after the polyfill.
-const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
 const validateAsl = require('asl-validator') as (definition: unknown, options: object) => { isValid: boolean; errorsText: () => string };
 
 /** The Combine task's local handler: the worker's combine over the contract's payload ({ action, state }), keeping drillId and facts. */
