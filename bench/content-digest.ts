@@ -21,6 +21,7 @@ import { startLocalAws } from '../test/harness';
 import { stopSharedDynamoDbLocal } from '../test/harness/dynamodb/dynamodb-local';
 import type { Item } from '../lambda/ports/dynamodb-port';
 import { DEFAULT_SETTINGS } from '../lib/settings';
+import { PK_SK_SCHEMA } from '../test/harness/dynamodb/pk-sk-schema';
 
 /**
  * Fixed latency added to every Scan request: 125 ms per 1 MB page. Derived from Vlad Holubiev,
@@ -59,15 +60,7 @@ function benchItem(i: number): Item {
 async function load(local: Awaited<ReturnType<typeof startLocalAws>>, tableName: string, count: number) {
   await local.dynamodb.createTable({
     TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-    ],
+    ...PK_SK_SCHEMA,
   });
   const batches: Item[][] = [];
   for (let i = 0; i < count; i += 25) batches.push(Array.from({ length: Math.min(25, count - i) }, (_, j) => benchItem(i + j)));

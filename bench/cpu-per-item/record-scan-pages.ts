@@ -12,6 +12,7 @@ import { BatchWriteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalAws } from '../../test/harness';
 import { stopSharedDynamoDbLocal } from '../../test/harness/dynamodb/dynamodb-local';
 import { benchItem, dynamoDbItemSize } from './bench-items';
+import { PK_SK_SCHEMA } from '../../test/harness/dynamodb/pk-sk-schema';
 
 export const RECORDED_DIR = path.join(__dirname, 'recorded');
 export const recordedPagePath = (itemBytes: number) => path.join(RECORDED_DIR, `scan-page-${itemBytes / 1024}kb.json.gz`);
@@ -26,15 +27,7 @@ async function main() {
       const tableName = `bench-cpu-${itemBytes}`;
       await local.dynamodb.createTable({
         TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+        ...PK_SK_SCHEMA,
       });
       // Enough items for more than one 1 MB page.
       const count = Math.ceil((1.5 * 1024 * 1024) / itemBytes);

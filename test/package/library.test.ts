@@ -7,6 +7,7 @@ import { type LocalDeployment, deployLocally } from '../harness/app/local-deploy
 import { PROJECT_ROOT, readSynthesizedApp } from '../harness/app/synthesized-app';
 import { E2E_OPTIONS, check, reports } from '../e2e/e2e-support';
 import { installClientApp, packLibrary } from './install-packed';
+import { PK_SK_SCHEMA } from '../harness/dynamodb/pk-sk-schema';
 
 /**
  * The construct library as a client meets it: packed, installed offline into a fresh app of its
@@ -69,15 +70,7 @@ test("a custom check from the client's own module is synthesized into the drill 
     const { local } = deployment;
     await local.dynamodb.createTable({
       TableName: 'orders',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
+      ...PK_SK_SCHEMA,
     });
     await local.dynamodb.putItems('orders', [
       { pk: { S: 'ORDER#1' }, sk: { S: 'ORDER' }, price: { N: '12.5' } },

@@ -15,6 +15,7 @@ import { createDynamoDbPort, type Item } from '../../../lambda/ports/dynamodb-po
 import { ScanFanOut } from '../../../lib/constructs/scan-fan-out';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
 import { LocalStateMachine as StateMachine } from '../../harness/stepfunctions/run-definition';
+import { PK_SK_SCHEMA } from '../../harness/dynamodb/pk-sk-schema';
 
 /**
  * The fan-out state machine as synthesized, validated by asl-validator and run by
@@ -81,15 +82,7 @@ beforeAll(async () => {
   await client.send(
     new CreateTableCommand({
       TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      ...PK_SK_SCHEMA,
     }),
   );
   await local.putItems(TABLE, ITEMS);

@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbPort, scanRequest, type DynamoDbPort, type Item } from '../../../lambda/ports/dynamodb-port';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../harness/dynamodb/local-dynamodb';
+import { PK_SK_SCHEMA } from '../../harness/dynamodb/pk-sk-schema';
 
 /**
  * The DynamoDB port against AWS's DynamoDB Local, which refuses what DynamoDB refuses: every
@@ -26,15 +27,7 @@ beforeAll(async () => {
   await client.send(
     new CreateTableCommand({
       TableName: 'orders',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      ...PK_SK_SCHEMA,
     }),
   );
   await local.putItems('orders', items);
