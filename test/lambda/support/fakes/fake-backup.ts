@@ -53,7 +53,7 @@ export interface RecoveryPointSpec {
   readonly items?: readonly Item[];
 }
 
-interface StoredRecoveryPoint extends RecoveryPoint {
+export interface StoredRecoveryPoint extends RecoveryPoint {
   readonly table: string;
   readonly snapshot: { readonly definition: CreateTableCommandInput; readonly items: readonly Item[] };
 }
@@ -74,16 +74,16 @@ export interface FakeRestoreJob {
 
 export class FakeBackup extends PortCalls<BackupPort> implements BackupPort {
   readonly restoreJobs: FakeRestoreJob[] = [];
-  private recoveryPoints: StoredRecoveryPoint[] = [];
+  protected recoveryPoints: StoredRecoveryPoint[] = [];
   private plan: RestorePlan = DEFAULT_RESTORE_PLAN;
   private answersWithoutId = false;
   private answersToLose = 0;
   private listed: (job: FakeRestoreJob) => boolean = () => true;
 
   constructor(
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
     private readonly dynamodb: InMemoryDynamoDb,
-    private readonly env: { readonly account: string; readonly region: string; readonly vaultName: string },
+    protected readonly env: { readonly account: string; readonly region: string; readonly vaultName: string },
   ) {
     super();
   }
@@ -235,10 +235,11 @@ export class FakeBackup extends PortCalls<BackupPort> implements BackupPort {
 
   // --- inside ---
 
-  private start(point: StoredRecoveryPoint, targetTable: string, request: StartRestoreRequest): FakeRestoreJob {
+  /** A restore job of `point` into `targetTable`, running from now as the restores' plan says (`id`: AWS Backup's RestoreJobId, default restore-job-<n>). */
+  protected start(point: StoredRecoveryPoint, targetTable: string, request: StartRestoreRequest, id?: string): FakeRestoreJob {
     const now = this.clock.now();
     const job: FakeRestoreJob = {
-      id: `restore-job-${this.restoreJobs.length + 1}`,
+      id: id ?? `restore-job-${this.restoreJobs.length + 1}`,
       token: request.idempotencyToken,
       recoveryPointArn: point.recoveryPointArn,
       recoveryPointCreatedAt: point.creationDate.getTime(),
