@@ -52,6 +52,7 @@ test('deleted while the run watches: recorded SUCCESSFUL, watched no more, logge
   expect(world.backup.calls('describeRestoreJob').length).toBeGreaterThan(2);
   expect(await watched()).toEqual([]);
   expect(infos).toContainEqual(['AWS Backup deleted the restore test copy', { restoreJobId: job.restoreJobId, copy: job.copy }]);
+  expect(drills.logger.createChild).toHaveBeenCalledWith({ persistentKeys: { drillId, table: 'orders' } });
   expect(world.published()).toHaveLength(1);
 });
 
