@@ -204,9 +204,9 @@ export class FakeBackup extends PortCalls<BackupPort> implements BackupPort {
   }
 
   /**
-   * The restore jobs this fake holds are the drill's own (StartRestoreJob), none made by a restore
-   * testing plan, which AWS Backup refuses a validation result for (the harness's local AWS Backup
-   * models restore tests; test/e2e/native.e2e.test.ts).
+   * The drill's own restore jobs (StartRestoreJob) were made by no restore testing plan, and AWS
+   * Backup refuses a validation result for them. Restore tests are FakeRestoreTestingBackup's
+   * (fake-restore-testing.ts), which takes their results and hands the rest here.
    */
   async putRestoreValidationResult(restoreJobId: string, status: RestoreValidationStatus, message: string): Promise<void> {
     await this.enter('putRestoreValidationResult', [restoreJobId, status, message]);
