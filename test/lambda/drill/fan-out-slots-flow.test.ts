@@ -103,6 +103,16 @@ describe('the deadline, to the millisecond', () => {
     expect(world.copiesLeft()).toEqual([]);
   });
 
+  test('past the deadline while another invocation holds the drill: the sweep leaves it to that one', async () => {
+    const { drillId, deadline } = await handedOff();
+    world.clock.advance(deadline + 1 - world.clock.now());
+    await world.history.claim(drillId, ['CHECKING'], 'the-execution-end', world.clock.now(), 60_000);
+    expect((await sweep()).drills).toEqual([]);
+    expect(stepFunctions.calls('stopExecution')).toEqual([]);
+    expect(world.historyRecord(drillId)?.status).toBe('CHECKING');
+    expect(world.published()).toEqual([]);
+  });
+
   test('an overdue execution that cannot be stopped: the drill is FAILed and its copy deleted all the same', async () => {
     const { drillId, deadline } = await handedOff();
     world.clock.advance(deadline + 60_000 - world.clock.now());
