@@ -76,6 +76,9 @@ describe('local AWS Backup: restores', () => {
   };
 
   it('restores the snapshot into a new table: PENDING, RUNNING with progress, then COMPLETED', async () => {
+    // PENDING is a tenth of the restore (restore-runner.ts): 20 ms at FAST_OPTIONS' 200 ms, shorter than
+    // one DescribeRestoreJob round trip on a loaded machine (seen once in CI). 3 s gives it 300 ms.
+    harness.local.backup.nextRestore({ durationMs: 3_000 });
     const { RestoreJobId } = await harness.backup.send(new StartRestoreJobCommand(restoreInput('restore-drill-orders-1')));
     expect(RestoreJobId).toMatch(/^[0-9A-F-]{36}$/);
     const answers = await pollUntilFinal(RestoreJobId!);
