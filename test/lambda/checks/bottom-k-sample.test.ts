@@ -101,6 +101,14 @@ describe('BottomKSample.observe: the k items of smallest priority, whatever the 
     expect(ranked(sample.entries())).toEqual(bottomK(items(2), 2));
   });
 
+  test('a key element without a name (the SDK types it `string | undefined`) reads the attribute named "" (as keyId does)', () => {
+    const nameless: KeySchemaElement[] = [{ AttributeName: undefined, KeyType: 'HASH' }];
+    const keys = [{ '': { S: 'a' } }, { '': { S: 'b' } }];
+    const entries = sampleOf(keys, 2, nameless).entries();
+    expect(entries.map((entry) => entry.key).sort((a, b) => (a[''].S ?? '').localeCompare(b[''].S ?? ''))).toEqual(keys);
+    expect(entries.map((entry) => entry.priority).sort()).toEqual(keys.map((key) => priorityOf(key, [''])).sort());
+  });
+
   test('a sample of size zero samples nothing', () => {
     const sample = sampleOf(items(5), 0);
     expect(sample.size).toBe(0);

@@ -55,6 +55,14 @@ describe('RestoredKeys: which keys the restore holds', () => {
     expect(restored.incompleteText).toBe('more than 3 restored items to remember');
   });
 
+  test('a key element without a name (the SDK types it `string | undefined`) reads the attribute named "", from scanned items as from objects (as keyId does)', () => {
+    const nameless: readonly KeySchemaElement[] = [{ AttributeName: undefined, KeyType: 'HASH' }];
+    const restored = new RestoredKeys(nameless);
+    restored.remember(new ObjectItem({ '': { S: 'a' } }));
+    expect(restored.lacks({ '': { S: 'a' } })).toBe(false);
+    expect(restored.lacks({ '': { S: 'b' } })).toBe(true);
+  });
+
   test('counted per item, not per distinct key: the same key remembered over the limit overflows', () => {
     const restored = remembering([pk('a'), pk('a'), pk('a')], 2, PK_ONLY);
     expect(restored.complete).toBe(false);
@@ -267,6 +275,18 @@ describe('findMissingKeys: a keys-only scan of the source, stopped once enough a
     expect(search.examples.keys).toEqual([]);
     expect(search).toMatchObject({ consumedUnits: 0, stoppedShort: true });
     expect(world.tables.reads).toEqual([]);
+  });
+
+  test('a key element without a name is projected and named as the attribute ""', async () => {
+    const nameless: readonly KeySchemaElement[] = [{ AttributeName: undefined, KeyType: 'HASH' }];
+    const world = checkWorld({ source: { keySchema: nameless }, sourceItems: [{ '': { S: 'a' } }, { '': { S: 'b' } }] });
+    const { source } = world.context;
+    if (!source) throw new Error('the world has a source');
+    const restored = remembering([{ '': { S: 'a' } }], undefined, nameless);
+
+    const search = await findMissingKeys(world.context, source, restored);
+
+    expect(search.examples.keys).toEqual([{ '': { S: 'b' } }]);
   });
 
   test('the canary is never named, even when the scan filter lets it through', async () => {
