@@ -42,6 +42,13 @@ describe('polygon-closes: every room polygon is a closed ring of at least four v
     ['a vertex without y', { L: [...square.slice(0, 3), { M: { x: { N: '0' } } }, vertex(0, 0)] }, 'with a vertex lacking numeric x/y'],
     ['a vertex without x', { L: [{ M: { y: { N: '0' } } }, ...square] }, 'with a vertex lacking numeric x/y'],
     [
+      'a vertex that is not a map',
+      { L: [vertex(0, 0), { L: [{ N: '1' }, { N: '0' }] }, vertex(1, 1), vertex(0, 1), vertex(0, 0)] },
+      'with a vertex lacking numeric x/y',
+    ],
+    ['three vertices that would close', { L: [vertex(0, 0), vertex(1, 0), vertex(0, 0)] }, 'with fewer than 4 vertices'],
+    ['an empty list', { L: [] }, 'with fewer than 4 vertices'],
+    [
       'a text coordinate',
       { L: [vertex(0, 0), { M: { x: { S: '1' }, y: { N: '0' } } }, vertex(1, 1), vertex(0, 0)] },
       'with a vertex lacking numeric x/y',
@@ -54,5 +61,24 @@ describe('polygon-closes: every room polygon is a closed ring of at least four v
     expect(result).toMatchObject({ status: 'FAIL', numbers: { checked: 2, broken: 1 } });
     expect(result.summary).toContain(`(1 ${reason}): {pk=ITEM#1, sk=META}`);
     expect(result.nextStep).toContain('renderings from a recovery would be wrong');
+  });
+
+  test('applies to rooms only: items of another type or of none are not checked', async () => {
+    const untyped = item(3, { polygon: { L: square } });
+    const floor = item(4, { type: { S: 'floor' }, polygon: { S: 'none' } });
+    expect(
+      await checkResult(polygonClosesCheck, { restoredItems: [untyped, floor, room(5, { L: [...square, vertex(0, 0)] })] }),
+    ).toMatchObject({
+      status: 'PASS',
+      numbers: { checked: 1, broken: 0 },
+    });
+  });
+
+  test('a ring closes only when the last vertex is the first: the same vertex elsewhere does not', async () => {
+    const closedEarly = { L: [vertex(0, 0), vertex(1, 0), vertex(0, 0), vertex(1, 1)] };
+    expect(await checkResult(polygonClosesCheck, { restoredItems: [room(1, closedEarly)] })).toMatchObject({
+      status: 'FAIL',
+      numbers: { checked: 1, broken: 1 },
+    });
   });
 });
