@@ -3,11 +3,9 @@ import { CANARY_KEY_VALUE } from '../../../lambda/config';
 import { TableDigest } from '../../../lambda/digest/table-digest';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
-import type { CheckRun } from '../../../lambda/checks/check';
-import { itemObserver } from '../../../lambda/drill/item-observers';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
-import { ObjectItem } from '../../../lambda/ports/scan-wire';
-import { type CheckContextOptions, type CheckWorld, checkResult, checkWorld, runCheck } from './check-context';
+import { type CheckContextOptions, checkResult, checkWorld, runCheck } from './check-context';
+import { splitSharesResult } from './split-shares';
 
 const seededAt = new Date('2026-11-27T06:00:00Z');
 const digestOf = (items: Item[]) => TableDigest.of(items).toString();
@@ -253,23 +251,9 @@ describe('content digest differences: the examples, in order, each kind only whe
 });
 
 describe('content digest run split across fan-out workers', () => {
-  /** One run per share of the restored items, each partial carried as JSON into one final run. */
-  async function splitDigest(world: CheckWorld, shares: Item[][]) {
-    const { context } = world;
-    const runs = shares.map((share) => {
-      const run = contentDigestCheck.begin(context) as CheckRun;
-      const observe = itemObserver([run], context.isScannedDrillItem);
-      for (const found of share) observe(new ObjectItem(found));
-      return run;
-    });
-    const [final, ...others] = runs;
-    for (const other of others) final.absorb?.(JSON.parse(JSON.stringify(other.partial?.())));
-    return final.result();
-  }
-
   test('the marker in a share the final run absorbs is read', async () => {
     const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] });
-    const result = await splitDigest(world, [ONE.slice(0, 4), [...ONE.slice(4), marker(1)]]);
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE.slice(0, 4), [...ONE.slice(4), marker(1)]]);
     expect(result).toEqual(
       await runCheck(contentDigestCheck, checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] })),
     );
@@ -278,20 +262,20 @@ describe('content digest run split across fan-out workers', () => {
 
   test('the marker the final run read itself is kept when it absorbs shares without one', async () => {
     const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] });
-    const result = await splitDigest(world, [[marker(1), ...ONE.slice(0, 4)], ONE.slice(4)]);
+    const result = await splitSharesResult(contentDigestCheck, world, [[marker(1), ...ONE.slice(0, 4)], ONE.slice(4)]);
     expect(result).toMatchObject({ status: 'PASS', numbers: { restoredItems: 9, fixturePropertyCount: 1 } });
   });
 
   test('no share holds a marker: PASS compared with the fixture deployed now, the marker missing', async () => {
     const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: ONE });
-    const result = await splitDigest(world, [ONE.slice(0, 4), ONE.slice(4)]);
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE.slice(0, 4), ONE.slice(4)]);
     expect(result).toMatchObject({ status: 'PASS', numbers: { restoredItems: 9, marker: 'missing' } });
   });
 
   test('an unreadable marker travels in a partial as such', async () => {
     const unreadable = { ...marker(1), propertyCount: { N: '0' } };
     const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, unreadable] });
-    const result = await splitDigest(world, [ONE, [unreadable]]);
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE, [unreadable]]);
     expect(result).toMatchObject({ status: 'FAIL', numbers: { marker: 'malformed', restoredItems: 9 } });
   });
 });
