@@ -5,6 +5,7 @@ import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
 import { type CheckContextOptions, checkResult, checkWorld, runCheck } from './check-context';
+import { splitSharesResult } from './split-shares';
 
 const seededAt = new Date('2026-11-27T06:00:00Z');
 const digestOf = (items: Item[]) => TableDigest.of(items).toString();
@@ -197,5 +198,84 @@ describe('content digest differences: a second pass against the regenerated fixt
     }
     await world.tables.deleteTable(world.context.restoredTableName);
     await expect(run.result()).rejects.toMatchObject({ name: 'DrillStepError', operation: 'Scan' });
+  });
+});
+
+describe('content digest differences: the examples, in order, each kind only when there is one', () => {
+  const extraItem: Item = { pk: { S: 'PROPERTY#P9999' }, sk: { S: 'META' }, type: { S: 'property' } };
+  const room = ONE.findIndex((found) => found.type.S === 'room');
+  const key = (found: Item) => `{pk=${found.pk.S}, sk=${found.sk.S}}`;
+
+  test('missing, then extra, then changed, separated by semicolons', async () => {
+    const changedRoom: Item = { ...ONE[room], areaM2: { N: '1' } };
+    const restored = [...ONE.slice(1).map((found, i) => (i + 1 === room ? changedRoom : found)), extraItem, marker(1)];
+    const result = await digestCheck({ table: deployed(1), restoredItems: restored, targets: { scanSegments: 1 } });
+    expect(result.summary).toContain(`(missing ${key(ONE[0])}; extra ${key(extraItem)}; changed ${key(changedRoom)})`);
+  });
+
+  test('only missing items: the examples name them alone', async () => {
+    const result = await digestCheck({ table: deployed(1), restoredItems: [...ONE.slice(2), marker(1)], targets: { scanSegments: 1 } });
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { missing: 2, extra: 0, changed: 0 } });
+    expect(result.summary).toMatch(new RegExp(`\\(missing \\{pk=${ONE[0].pk.S}, sk=META\\} \\{pk=${ONE[1].pk.S}, sk=[^}]+\\}\\)$`));
+  });
+
+  test('only extra items: the examples name them alone', async () => {
+    const result = await digestCheck({ table: deployed(1), restoredItems: [...ONE, extraItem, marker(1)] });
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { missing: 0, extra: 1, changed: 0 } });
+    expect(result.summary).toMatch(/\(extra \{pk=PROPERTY#P9999, sk=META\}\)$/);
+  });
+
+  test('only changed items, the first three named of four', async () => {
+    const rooms = ONE.map((found, i) => [found, i] as const).filter(([found]) => found.type.S === 'room');
+    expect(rooms.length).toBeGreaterThanOrEqual(4);
+    const changedAt = new Set(rooms.slice(0, 4).map(([, i]) => i));
+    const restored = ONE.map((found, i) => (changedAt.has(i) ? { ...found, areaM2: { N: '1' } } : found));
+    const result = await digestCheck({ table: deployed(1), restoredItems: [...restored, marker(1)], targets: { scanSegments: 1 } });
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { missing: 0, extra: 0, changed: 4 } });
+    const named = rooms.slice(0, 3).map(([found]) => key(found));
+    expect(result.summary).toContain(`(changed ${named.join(' ')} and 1 more)`);
+  });
+
+  test('the second pass reads every page while there is time', async () => {
+    const world = checkWorld({
+      table: deployed(1),
+      sourceItems: ONE,
+      restoredItems: [...ONE.slice(1), marker(1)],
+      targets: { scanSegments: 1 },
+    });
+    world.tables.pageSize = 2;
+    const result = await runCheck(contentDigestCheck, world);
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { missing: 1, extra: 0, changed: 0, comparisonScanReadUnits: 4.5 } });
+    expect(result?.summary).not.toContain('counts incomplete');
+  });
+});
+
+describe('content digest run split across fan-out workers', () => {
+  test('the marker in a share the final run absorbs is read', async () => {
+    const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] });
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE.slice(0, 4), [...ONE.slice(4), marker(1)]]);
+    expect(result).toEqual(
+      await runCheck(contentDigestCheck, checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] })),
+    );
+    expect(result).toMatchObject({ status: 'PASS', numbers: { restoredItems: 9, fixturePropertyCount: 1 } });
+  });
+
+  test('the marker the final run read itself is kept when it absorbs shares without one', async () => {
+    const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, marker(1)] });
+    const result = await splitSharesResult(contentDigestCheck, world, [[marker(1), ...ONE.slice(0, 4)], ONE.slice(4)]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { restoredItems: 9, fixturePropertyCount: 1 } });
+  });
+
+  test('no share holds a marker: PASS compared with the fixture deployed now, the marker missing', async () => {
+    const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: ONE });
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE.slice(0, 4), ONE.slice(4)]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { restoredItems: 9, marker: 'missing' } });
+  });
+
+  test('an unreadable marker travels in a partial as such', async () => {
+    const unreadable = { ...marker(1), propertyCount: { N: '0' } };
+    const world = checkWorld({ table: deployed(1), sourceItems: ONE, restoredItems: [...ONE, unreadable] });
+    const result = await splitSharesResult(contentDigestCheck, world, [ONE, [unreadable]]);
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { marker: 'malformed', restoredItems: 9 } });
   });
 });

@@ -47,3 +47,52 @@ describe("the drill's own items", () => {
     });
   });
 });
+
+describe("the drill's own items: which attributes the predicate reads", () => {
+  const rangeFirst = [
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+  ];
+
+  test('the canary is found by the HASH key, wherever it stands in the key schema', () => {
+    const isDrillItem = isDrillItemFor({}, { keySchema: rangeFirst });
+    expect(isDrillItem({ pk: { S: CANARY_KEY_VALUE }, sk: { S: 'x' } })).toBe(true);
+    expect(isDrillItem({ pk: { S: 'x' }, sk: { S: CANARY_KEY_VALUE } })).toBe(false);
+  });
+
+  test('an item without the partition key, or with a non-string one, is not a drill item', () => {
+    expect(isDrillItemFor({}, { keySchema: KEY_SCHEMA })({ sk: { S: 'META' } })).toBe(false);
+    expect(isDrillItemFor({}, { keySchema: KEY_SCHEMA })({ pk: { N: '1' }, sk: { S: 'META' } })).toBe(false);
+    expect(isDrillItemFor(fixture, { keySchema: KEY_SCHEMA })({ sk: { S: 'VERSION' } })).toBe(false);
+  });
+
+  test('a table without a key schema: no attribute is read as its partition key, not even one named "undefined"', () => {
+    const isDrillItem = isDrillItemFor({}, { keySchema: [] });
+    expect(isDrillItem({ undefined: { S: CANARY_KEY_VALUE } })).toBe(false);
+    // The fixture marker is still found by its own attributes.
+    expect(isDrillItemFor(fixture, { keySchema: [] })(marker)).toBe(true);
+  });
+
+  test('the marker needs both its partition and its sort key', () => {
+    const isDrillItem = isDrillItemFor(fixture, { keySchema: KEY_SCHEMA });
+    expect(isDrillItem({ ...marker, sk: { S: 'META' } })).toBe(false);
+    expect(isDrillItem({ ...marker, pk: { S: 'ITEM#1' } })).toBe(false);
+    expect(isDrillItem({ pk: marker.pk })).toBe(false);
+  });
+
+  test('a fixture table keyed otherwise: the marker is read from its own attributes, not the partition key', () => {
+    const isDrillItem = isDrillItemFor(fixture, { keySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] });
+    expect(isDrillItem({ ...marker, id: { S: 'other' } })).toBe(true);
+    expect(isDrillItem({ id: marker.pk, sk: marker.sk })).toBe(false);
+    expect(isDrillItem({ id: { S: 'other' } })).toBe(false);
+    expect(isDrillItem({ id: { S: CANARY_KEY_VALUE } })).toBe(true);
+  });
+
+  test('the scan filter names the HASH key, wherever it stands', () => {
+    expect(withoutDrillItemsFilter({}, tableShape('t', { keySchema: rangeFirst }))).toMatchObject({ names: { '#canaryPk': 'pk' } });
+  });
+
+  test('the scan filter leaves the canary clause out when the partition key has no attribute definition', () => {
+    expect(withoutDrillItemsFilter({}, tableShape('t', { attributeDefinitions: [{ name: 'sk', type: 'S' }] }))).toBeUndefined();
+  });
+});

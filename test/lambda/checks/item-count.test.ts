@@ -1,3 +1,4 @@
+import type { CheckRun } from '../../../lambda/checks/check';
 import { itemCountCheck } from '../../../lambda/checks/item-count';
 import { withoutDrillItemsFilter } from '../../../lambda/checks/drill-items';
 import { CANARY_KEY_VALUE } from '../../../lambda/config';
@@ -5,6 +6,8 @@ import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
 import { type CheckContextOptions, checkResult, checkWorld, RECOVERY_POINT_CREATED_AT, runCheck } from './check-context';
+import { splitSharesResult } from './split-shares';
+import { wireItemOf, wireJson } from '../digest/wire-items';
 import { item } from './in-memory-tables';
 
 const items = (count: number, from = 1) => Array.from({ length: count }, (_, i) => item(from + i));
@@ -450,4 +453,113 @@ describe('item count of a fixture table reseeded since the recovery point: the r
     const result = await checkResult(itemCountCheck, { sourceItems: fixtureItems(1), restoredItems: restoredFixture(2) });
     expect(result).toMatchObject({ numbers: { mode: 'tolerance', restoredItems: 21, sourceItems: 9 } });
   });
+});
+
+describe('item count beyond the tolerance: example keys are looked for only for a counted shortfall', () => {
+  test('a counted shortfall: the source keys scanned for examples, their read units added to the count', async () => {
+    const world = checkWorld({ sourceItems: items(20), restoredItems: items(19), targets: { itemCountTolerancePercent: 4.99 } });
+    const result = await runCheck(itemCountCheck, world);
+    // The count (20 items, 10 units), then the keys-only scan (10 units more).
+    expect(result).toMatchObject({
+      status: 'FAIL',
+      numbers: { mode: 'tolerance', sourceItems: 20, restoredItems: 19 },
+      sourceReadUnits: 20,
+    });
+    expect(result?.summary).toContain('{pk=ITEM#20, sk=META}');
+    expect(world.tables.reads.map((read) => read.operation)).toEqual(['countItems', 'scanItems']);
+  });
+
+  test('more in the restore: FAIL, no search for missing keys, nothing appended', async () => {
+    const world = checkWorld({ sourceItems: items(20), restoredItems: items(21), targets: { itemCountTolerancePercent: 4.99 } });
+    const result = await runCheck(itemCountCheck, world);
+    expect(result).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 21, sourceItems: 20 }, sourceReadUnits: 10 });
+    expect(result?.summary).toMatch(/\)$/);
+    expect(world.tables.reads.map((read) => read.operation)).toEqual(['countItems']);
+  });
+
+  test("a shortfall against DynamoDB's estimate: WARN, no source read at all", async () => {
+    const world = checkWorld({
+      sourceItems: items(20),
+      restoredItems: items(10),
+      source: { sizeBytes: 4096 * 100, itemCount: 20 },
+      targets: { sourceReadBudgetUnits: 49 },
+    });
+    expect(await runCheck(itemCountCheck, world)).toMatchObject({ status: 'WARN', numbers: { mode: 'estimate' }, sourceReadUnits: 0 });
+    expect(world.tables.reads).toEqual([]);
+  });
+});
+
+describe('item count run split across fan-out workers: the fixture marker read by whichever share holds it', () => {
+  const seededAt = new Date('2026-11-27T06:00:00Z');
+  const reseeded = { table: { fixture: { propertyCount: 2, digest: 'deployed-digest' } }, sourceItems: fixtureItems(2) };
+
+  test('the marker in an absorbed share: counted against the fixture it names', async () => {
+    const restored = fixtureItems(1);
+    const result = await splitSharesResult(itemCountCheck, checkWorld(reseeded), [
+      restored.slice(0, 4),
+      [...restored.slice(4), fixtureMarkerItem(1, seededAt)],
+    ]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { mode: 'fixture', restoredItems: 9, expectedItems: 9 } });
+  });
+
+  test('the marker the final run read itself is kept when it absorbs shares without one', async () => {
+    const restored = fixtureItems(1);
+    const result = await splitSharesResult(itemCountCheck, checkWorld(reseeded), [
+      [fixtureMarkerItem(1, seededAt), ...restored.slice(0, 4)],
+      restored.slice(4),
+    ]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { mode: 'fixture', restoredItems: 9, expectedItems: 9 } });
+  });
+
+  test('no share holds a marker: the source is counted as for any table', async () => {
+    const restored = fixtureItems(2);
+    const result = await splitSharesResult(itemCountCheck, checkWorld(reseeded), [restored.slice(0, 10), restored.slice(10)]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { mode: 'tolerance', restoredItems: 20, sourceItems: 20 } });
+  });
+
+  test('exact mode: the counts before the cut-off and without a timestamp add up across shares', async () => {
+    const before = [createdBefore(1, 60_000), createdBefore(2, 1)];
+    const restored = [...before, createdBefore(3, -1), item(4)];
+    const world = checkWorld({ table: { createdAtAttribute: 'createdAt' }, sourceItems: restored });
+    const result = await splitSharesResult(itemCountCheck, world, [
+      [restored[0], restored[2]],
+      [restored[1], restored[3]],
+    ]);
+    expect(result).toMatchObject({
+      status: 'PASS',
+      numbers: { mode: 'exact', restoredItems: 2, sourceItems: 2, restoredItemsWithoutTimestamp: 1, sourceItemsWithoutTimestamp: 1 },
+    });
+  });
+});
+
+describe('item count over the items as the shared scan reads them off the wire', () => {
+  /** The check run as the engine runs it, each restored item read in place from its wire JSON. */
+  async function overTheWire(options: CheckContextOptions) {
+    const world = checkWorld(options);
+    const run = itemCountCheck.begin(world.context) as CheckRun;
+    for (const found of world.tables.items(world.context.restoredTableName)) run.observeScannedItem?.(wireItemOf(wireJson(found)));
+    return run.result();
+  }
+
+  test('tolerance mode reads no timestamp: an exact copy is a PASS', async () => {
+    expect(await overTheWire({ sourceItems: items(3) })).toMatchObject({
+      status: 'PASS',
+      numbers: { mode: 'tolerance', restoredItems: 3 },
+    });
+  });
+
+  test('exact mode reads the created-at attribute of each item', async () => {
+    const before = [createdBefore(1, 60_000), createdBefore(2, 1), createdBefore(3, -1), item(4)];
+    expect(await overTheWire({ table: { createdAtAttribute: 'createdAt' }, sourceItems: before })).toMatchObject({
+      status: 'PASS',
+      numbers: { mode: 'exact', restoredItems: 2, restoredItemsWithoutTimestamp: 1 },
+    });
+  });
+});
+
+test('item count begun without a restored copy names missing keys by the source key schema', async () => {
+  const result = await checkResult(itemCountCheck, { sourceItems: items(2), restored: 'missing' });
+  expect(result).toMatchObject({ status: 'FAIL', numbers: { restoredItems: 0, sourceItems: 2 } });
+  expect(result.summary).toContain('{pk=ITEM#1, sk=META} {pk=ITEM#2, sk=META}');
+  expect(await checkResult(itemCountCheck, { source: 'missing', restored: 'missing' })).toMatchObject({ status: 'WARN' });
 });

@@ -1,5 +1,5 @@
 import { evaluateRpo, rpoCheck } from '../../../lambda/checks/rpo';
-import { checkResult, DEFAULT_TARGETS, DRILL_STARTED_AT } from './check-context';
+import { checkResult, checkWorld, DEFAULT_TARGETS, DRILL_STARTED_AT, runCheck } from './check-context';
 
 const started = new Date(DRILL_STARTED_AT);
 const targets = { ...DEFAULT_TARGETS, rpoTargetMinutes: 120 };
@@ -58,5 +58,11 @@ describe('the RPO check in a drill', () => {
       recoveryPointCreatedAt: '2026-11-28T05:00:00.000Z',
     });
     expect(late).toMatchObject({ status: 'FAIL', numbers: { recoveryPointAgeSeconds: 3601 } });
+  });
+
+  test('when another point than the newest was restored, the RPO is judged on the newest', async () => {
+    const world = checkWorld({ targets: { rpoTargetMinutes: 60 }, recoveryPointCreatedAt: '2026-11-27T06:00:00.000Z' });
+    const newest = { ...world, context: { ...world.context, newestRecoveryPointCreated: new Date('2026-11-28T05:30:00.000Z') } };
+    expect(await runCheck(rpoCheck, newest)).toMatchObject({ status: 'PASS', numbers: { recoveryPointAgeSeconds: 1800 } });
   });
 });

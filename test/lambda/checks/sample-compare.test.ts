@@ -3,6 +3,7 @@ import type { Item } from '../../../lambda/ports/dynamodb-port';
 import { type CheckContextOptions, checkResult, checkWorld, RECOVERY_POINT_CREATED_AT, RESTORED_TABLE, runCheck } from './check-context';
 import { item, KEY_SCHEMA } from './in-memory-tables';
 import { keyPriority, seedHash } from '../../../lambda/checks/bottom-k-sample';
+import { splitSharesResult } from './split-shares';
 
 const point = Date.parse(RECOVERY_POINT_CREATED_AT);
 const items = (count: number) => Array.from({ length: count }, (_, i) => item(i + 1, { total: { N: String(i) } }));
@@ -101,6 +102,12 @@ describe('the sample: the sampleSize items of smallest keyed-hash priority, ever
       quarters[Math.floor(keyPriority(seedHash('seed'), (name) => key[name], ['pk']) / 2 ** 30)] += 1;
     }
     for (const count of quarters) expect(Math.abs(count - 5_000)).toBeLessThan(300);
+  });
+
+  test('a sample of exactly 25: one fetch, no empty one after it', async () => {
+    const world = checkWorld({ sourceItems: items(25), targets: { sampleSize: 25 } });
+    expect(await runCheck(sampleCompareCheck, world)).toMatchObject({ status: 'PASS', numbers: { sampled: 25, matched: 25 } });
+    expect(world.tables.reads.map((read) => read.keys?.length)).toEqual([25]);
   });
 
   test('fetched 25 keys at a time', async () => {
@@ -220,5 +227,47 @@ describe('source reads the meter stops: the items fetched are compared', () => {
     const world = checkWorld();
     await world.tables.deleteTable('orders');
     await expect(runCheck(sampleCompareCheck, world)).rejects.toThrow('Table: orders not found');
+  });
+});
+
+describe('sample compare run split across fan-out workers: the keys carried, the items read again from the restored copy', () => {
+  test('the absorbed keys are read again by key from the restored copy, never the source, then compared', async () => {
+    const restored = items(4);
+    const world = checkWorld({ sourceItems: restored });
+    const result = await splitSharesResult(sampleCompareCheck, world, [restored.slice(0, 2), restored.slice(2)]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { sampled: 4, matched: 4 }, sourceReadUnits: 2 });
+    const [reread, fetched] = world.tables.reads;
+    expect(reread).toEqual({
+      operation: 'batchGetItems',
+      tableName: RESTORED_TABLE,
+      keys: expect.arrayContaining(restored.slice(2).map(keyOf)),
+    });
+    expect(reread.keys).toHaveLength(2);
+    expect(fetched).toMatchObject({ operation: 'batchGetItems', tableName: 'orders' });
+    expect(fetched.keys).toHaveLength(4);
+  });
+
+  test('a carried key the restored copy no longer holds is left out of the sample', async () => {
+    const restored = items(4);
+    const world = checkWorld({ sourceItems: restored });
+    world.tables.put(world.context.restored!, restored.slice(0, 3));
+    const result = await splitSharesResult(sampleCompareCheck, world, [restored.slice(0, 2), restored.slice(2)]);
+    expect(result).toMatchObject({ status: 'PASS', numbers: { sampled: 3, matched: 3 } });
+  });
+
+  test('a run that observed every sampled item itself reads nothing again', async () => {
+    const restored = items(3);
+    const world = checkWorld({ sourceItems: restored });
+    await splitSharesResult(sampleCompareCheck, world, [restored, []]);
+    expect(world.tables.reads.map((read) => read.tableName)).toEqual(['orders']);
+  });
+});
+
+test('without a declared updated-at attribute no attribute is read as one, not even one named "undefined"', async () => {
+  const restored = items(1);
+  const source = [{ ...restored[0], total: { N: '999' }, undefined: { S: new Date(point + 60_000).toISOString() } }];
+  expect(await checkResult(sampleCompareCheck, { sourceItems: source, restoredItems: restored })).toMatchObject({
+    status: 'WARN',
+    numbers: { mismatched: 1, skippedChangedSinceBackup: 0 },
   });
 });

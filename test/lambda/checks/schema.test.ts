@@ -125,7 +125,12 @@ describe('settingsNotCarried: what a restore never brings back', () => {
     expect(
       settingsNotCarried(
         everything,
-        settings({ ttlAttribute: 'expiresAt', pointInTimeRecovery: true, tagCount: 3, unread: ['TTL (AccessDenied)'] }),
+        settings({
+          ttlAttribute: 'expiresAt',
+          pointInTimeRecovery: true,
+          tagCount: 3,
+          unread: ['TTL (AccessDenied)', 'tags (AccessDenied)'],
+        }),
       ),
     ).toEqual([
       'TTL (expiresAt)',
@@ -134,7 +139,7 @@ describe('settingsNotCarried: what a restore never brings back', () => {
       '3 tags',
       'deletion protection',
       always,
-      'unread: TTL (AccessDenied)',
+      'unread: TTL (AccessDenied), tags (AccessDenied)',
     ]);
   });
 
@@ -148,6 +153,9 @@ describe('the schema check', () => {
     expect(schemaCheck).toMatchObject({ name: 'schema', needs: 'restored-table' });
     const run = schemaCheck.begin(checkWorld({ restored: 'missing' }).context);
     await expect(run?.result()).rejects.toThrow();
+    // Even when the source is gone too: no WARN about the source stands in for the missing copy.
+    const neither = schemaCheck.begin(checkWorld({ restored: 'missing', source: 'missing' }).context);
+    await expect(neither?.result()).rejects.toThrow();
   });
 
   test('PASS: the copy matches, with the counts and what a restore does not carry', async () => {
