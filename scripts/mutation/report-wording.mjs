@@ -24,10 +24,32 @@ const TEXT_PROPERTIES = new Set(['summary', 'detail', 'why']);
 
 /**
  * Variables that only ever end up in a summary, a log line or an error message (checks: summary,
- * inForce, since, seeded, parts; drill: what, why). Not the canary's `lead`: how long before the
- * recovery point the canary was written is time arithmetic the summary states, and is tested.
+ * inForce, since, seeded, parts; drill: what, why), when they are given words (isWording). Not the
+ * canary's `lead`: how long before the recovery point the canary was written is time arithmetic
+ * the summary states, and is tested.
  */
 const TEXT_VARIABLES = new Set(['summary', 'parts', 'inForce', 'since', 'seeded', 'what', 'why']);
+
+/**
+ * Whether an initialiser can only be words: a string, a template, a choice between two of them, a
+ * list of them, or a list `.join(...)`ed. The name alone is not enough: a scan's `summary` (its
+ * counts), the `since` of a search window (a time) or a queue's `since` (a function) are logic.
+ */
+function isWording(node) {
+  switch (node?.type) {
+    case 'StringLiteral':
+    case 'TemplateLiteral':
+      return true;
+    case 'ConditionalExpression':
+      return isWording(node.consequent) && isWording(node.alternate);
+    case 'ArrayExpression':
+      return node.elements.every(isWording);
+    case 'CallExpression':
+      return node.callee.type === 'MemberExpression' && nameOf(node.callee.property) === 'join';
+    default:
+      return false;
+  }
+}
 
 const LOG_METHODS = new Set(['debug', 'info', 'warn', 'error']);
 
@@ -58,7 +80,7 @@ export function textReason(nodePath) {
   if (parent.isObjectProperty() && nodePath.key === 'value' && !parent.node.computed && TEXT_PROPERTIES.has(nameOf(parent.node.key))) {
     return `report wording: the ${nameOf(parent.node.key)} text`;
   }
-  if (parent.isVariableDeclarator() && nodePath.key === 'init' && TEXT_VARIABLES.has(nameOf(parent.node.id))) {
+  if (parent.isVariableDeclarator() && nodePath.key === 'init' && TEXT_VARIABLES.has(nameOf(parent.node.id)) && isWording(nodePath.node)) {
     return `report wording: ${nameOf(parent.node.id)}, which only goes into a summary, a log line or a message`;
   }
   if (nodePath.listKey === 'arguments' && parent.isCallExpression()) {
