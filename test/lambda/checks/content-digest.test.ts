@@ -1,9 +1,11 @@
 import { contentDigestCheck } from '../../../lambda/checks/content-digest';
 import { CANARY_KEY_VALUE } from '../../../lambda/config';
 import { TableDigest } from '../../../lambda/digest/table-digest';
+import { itemObserver } from '../../../lambda/drill/item-observers';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { FIXTURE_GENERATOR_VERSION, fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
+import { ObjectItem } from '../../../lambda/ports/scan-wire';
 import { type CheckContextOptions, checkResult, checkWorld, runCheck } from './check-context';
 import { splitSharesResult } from './split-shares';
 
@@ -192,10 +194,9 @@ describe('content digest differences: a second pass against the regenerated fixt
   test('a failed comparison scan fails the check, naming the scan', async () => {
     const world = checkWorld({ table: deployed(1), restoredItems: [...ONE.slice(1), marker(1)] });
     const run = contentDigestCheck.begin(world.context)!;
-    for (const found of world.tables.items(world.context.restoredTableName)) {
-      if (world.context.isDrillItem(found)) run.observeDrillItem?.(found);
-      else run.observeItem?.(found);
-    }
+    // The restored items as the engine hands them over (drill/item-observers.ts), then the copy goes.
+    const observe = itemObserver([run], world.context.isScannedDrillItem);
+    for (const found of world.tables.items(world.context.restoredTableName)) observe(new ObjectItem(found));
     await world.tables.deleteTable(world.context.restoredTableName);
     await expect(run.result()).rejects.toMatchObject({ name: 'DrillStepError', operation: 'Scan' });
   });
