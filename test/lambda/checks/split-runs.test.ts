@@ -5,13 +5,12 @@ import { itemRuleCheck } from '../../../lambda/checks/custom/item-rule';
 import { itemCountCheck } from '../../../lambda/checks/item-count';
 import { sampleCompareCheck } from '../../../lambda/checks/sample-compare';
 import { TableDigest } from '../../../lambda/digest/table-digest';
-import { itemObserver } from '../../../lambda/drill/item-observers';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { fixtureMarkerItem } from '../../../lambda/fixture/fixture-marker';
 import type { Item } from '../../../lambda/ports/dynamodb-port';
-import { ObjectItem } from '../../../lambda/ports/scan-wire';
 import { type CheckContextOptions, type CheckWorld, checkWorld, runCheck } from './check-context';
 import { item } from './in-memory-tables';
+import { partialViaJson, runOverShare } from './split-shares';
 
 /**
  * Every observing check run split, as fan-out workers run it: the restored items cut into random
@@ -27,17 +26,13 @@ const positiveTotals = itemRuleCheck({
   nextStep: 'compare these orders with the source',
 });
 
-const viaJson = (run: CheckRun) => JSON.parse(JSON.stringify(run.partial?.()));
-
 /** Runs `definition` split into `groups` (item indexes to group numbers), merging in `order`. */
 async function splitResult(definition: CheckDefinition, world: CheckWorld, groupOf: number[], order: number[], nest: boolean) {
   const { context, tables } = world;
   const items = tables.items(context.restoredTableName);
   const groups = Math.max(1, ...groupOf.map((g) => g + 1));
-  const runs = Array.from({ length: groups }, () => definition.begin(context) as CheckRun);
-  const observers = runs.map((run) => itemObserver([run], context.isScannedDrillItem));
-  for (const [i, found] of items.entries()) observers[groupOf[i] % groups](new ObjectItem(found));
-  const partials = runs.map(viaJson);
+  const shares = Array.from({ length: groups }, (_, g) => items.filter((_, i) => groupOf[i] % groups === g));
+  const partials = shares.map((share) => partialViaJson(runOverShare(definition, context, share)));
   const ordered = order.filter((i) => i < groups).concat(partials.map((_, i) => i).filter((i) => !order.includes(i)));
   const final = definition.begin(context) as CheckRun;
   if (nest && ordered.length > 1) {
@@ -45,7 +40,7 @@ async function splitResult(definition: CheckDefinition, world: CheckWorld, group
     const middle = definition.begin(context) as CheckRun;
     const half = ordered.slice(0, Math.ceil(ordered.length / 2));
     for (const i of half) middle.absorb?.(partials[i]);
-    final.absorb?.(viaJson(middle));
+    final.absorb?.(partialViaJson(middle));
     for (const i of ordered.slice(half.length)) final.absorb?.(partials[i]);
   } else {
     for (const i of ordered) final.absorb?.(partials[i]);

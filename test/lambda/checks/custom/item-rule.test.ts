@@ -4,6 +4,7 @@ import type { Json } from '../../../../lambda/fanout/contract';
 import type { Item } from '../../../../lambda/ports/dynamodb-port';
 import { type CheckContextOptions, checkResult, checkWorld, runCheck } from '../check-context';
 import { item } from '../in-memory-tables';
+import { partialViaJson, runOverShare } from '../split-shares';
 
 /** Every order's total is a positive number. */
 const positiveTotals = itemRuleCheck({
@@ -93,13 +94,8 @@ describe('itemRuleCheck: a rule every restored item it applies to must satisfy',
 
 describe('itemRuleCheck split across fan-out workers: partials merge to the result of one run', () => {
   /** A run begun on the drill's context that has observed `items`, as one worker's share. */
-  const runOver = (items: readonly Item[], options: CheckContextOptions = {}): CheckRun => {
-    const run = positiveTotals.begin(checkWorld(options).context)!;
-    for (const found of items) run.observeItem!(found);
-    return run;
-  };
-  /** A partial as it travels between workers: through a Step Functions state, as JSON text. */
-  const partialOf = (run: CheckRun): Json => JSON.parse(JSON.stringify(run.partial!()));
+  const runOver = (items: readonly Item[], options: CheckContextOptions = {}): CheckRun =>
+    runOverShare(positiveTotals, checkWorld(options).context, items);
   const byPk = (keys: readonly Json[]) => [...keys].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
   const items = [
@@ -117,18 +113,18 @@ describe('itemRuleCheck split across fan-out workers: partials merge to the resu
   ];
 
   test('a partial holds the items checked, the offenders counted by reason, and the five smallest offending keys', () => {
-    expect(partialOf(runOver(items))).toEqual({
+    expect(partialViaJson(runOver(items))).toEqual({
       checked: 10,
       reasons: { 'with a total of zero or less': 5, 'without a total': 2 },
       offenders: expect.any(Array),
     });
-    expect(byPk((partialOf(runOver(items)) as { offenders: Json[] }).offenders)).toEqual(
+    expect(byPk((partialViaJson(runOver(items)) as { offenders: Json[] }).offenders)).toEqual(
       [1, 12, 15, 2, 4].map((n) => ({ pk: { S: `ITEM#${n}` }, sk: { S: 'META' } })),
     );
   });
 
   test('a partial of nothing observed', () => {
-    expect(partialOf(runOver([]))).toEqual({ checked: 0, reasons: {}, offenders: [] });
+    expect(partialViaJson(runOver([]))).toEqual({ checked: 0, reasons: {}, offenders: [] });
   });
 
   test.each([
@@ -139,7 +135,7 @@ describe('itemRuleCheck split across fan-out workers: partials merge to the resu
     ['every item in one share, the others empty', [[], items, []]],
   ])('FAIL, as one run over every item: %s', async (_case, shares) => {
     const [first, ...others] = shares.map((share) => runOver(share));
-    for (const other of others) first.absorb!(partialOf(other));
+    for (const other of others) first.absorb!(partialViaJson(other));
     const whole = await runOver(items).result();
     expect(whole).toMatchObject({ status: 'FAIL', numbers: { checked: 10, broken: 7 } });
     expect(whole.summary).toMatch(/\{pk=ITEM#1, sk=META\} \{pk=ITEM#12, sk=META\} \{pk=ITEM#15, sk=META\} \{pk=ITEM#2, sk=META\}/);
@@ -148,15 +144,15 @@ describe('itemRuleCheck split across fan-out workers: partials merge to the resu
 
   test('partials of partials merge the same: a worker absorbs, then hands its partial on', async () => {
     const [a, b, c] = [runOver(items.slice(0, 3)), runOver(items.slice(3, 7)), runOver(items.slice(7))];
-    b.absorb!(partialOf(c));
-    a.absorb!(partialOf(b));
+    b.absorb!(partialViaJson(c));
+    a.absorb!(partialViaJson(b));
     expect(await a.result()).toEqual(await runOver(items).result());
   });
 
   test('PASS when every share passes, the items checked added up', async () => {
     const run = runOver([order(1, '1'), note(2)]);
-    run.absorb!(partialOf(runOver([order(3, '2'), order(4, '3')])));
-    run.absorb!(partialOf(runOver([])));
+    run.absorb!(partialViaJson(runOver([order(3, '2'), order(4, '3')])));
+    run.absorb!(partialViaJson(runOver([])));
     expect(await run.result()).toEqual({
       check: 'positive-totals',
       status: 'PASS',
@@ -174,8 +170,8 @@ describe('itemRuleCheck split across fan-out workers: partials merge to the resu
     });
     const run = runOver([binaryOrder([9], '1')], binaryKeys);
     const other = runOver([binaryOrder([1, 2, 3], '0')], binaryKeys);
-    expect(partialOf(other)).toMatchObject({ offenders: [{ id: { B: 'AQID' } }] });
-    run.absorb!(partialOf(other));
+    expect(partialViaJson(other)).toMatchObject({ offenders: [{ id: { B: 'AQID' } }] });
+    run.absorb!(partialViaJson(other));
     const result = await run.result();
     expect(result).toMatchObject({ status: 'FAIL', numbers: { checked: 2, broken: 1 } });
     expect(result.summary).toMatch(/: \{id=<3 bytes>\}$/);
