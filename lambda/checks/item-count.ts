@@ -174,6 +174,7 @@ async function countSourceCreatedBefore(
 ): Promise<SourceCount> {
   const notCounted = ruledOut(context, source);
   if (notCounted) return notCounted;
+  // Stryker disable next-line StringLiteral: DescribeTable names every key attribute; the default only meets the SDK's optional type
   const keyNames = source.keySchema.map((k) => k.AttributeName ?? '');
   const names = Object.fromEntries([...new Set([...keyNames, createdAt])].map((name, i) => [`#p${i}`, name]));
   let before = 0;

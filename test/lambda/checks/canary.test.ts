@@ -76,6 +76,7 @@ describe('canary: the restore holds the newest canary written before the recover
   test('no canary in the restore: FAIL, the backup did not capture writes made before it', async () => {
     const result = await checkResult(canaryCheck, { table: { canary: true }, canaries: [recorded(90 * 60_000)] });
     expect(result).toMatchObject({
+      check: 'canary',
       status: 'FAIL',
       summary: expect.stringContaining('(1h30m before the recovery point) is missing'),
       numbers: { expectedCanaryWrittenAt: iso(point - 90 * 60_000), restoredCanaryWrittenAt: 'missing' },

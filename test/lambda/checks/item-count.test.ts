@@ -425,6 +425,7 @@ describe('item count of a fixture table reseeded since the recovery point: the r
     const marker = { ...fixtureMarkerItem(1, seededAt), generatorVersion: { N: String(FIXTURE_GENERATOR_VERSION + 1) } };
     const result = await checkResult(itemCountCheck, { table: fixtureTable(1), restoredItems: [...fixtureItems(1), marker] });
     expect(result).toMatchObject({
+      check: 'item count',
       status: 'WARN',
       numbers: { mode: 'fixture', restoredItems: 9, fixtureGeneratorVersion: FIXTURE_GENERATOR_VERSION + 1 },
     });
