@@ -1,5 +1,6 @@
 import type { TableSettings, TableShape } from '../../../lambda/ports/dynamodb-port';
 import { buildRunbook, type RunbookFacts } from '../../../lambda/report/runbook';
+import { tableShape } from '../checks/in-memory-tables';
 
 /**
  * The tested recovery runbook: the StartRestoreJob request that worked as an AWS CLI command, and
@@ -8,17 +9,7 @@ import { buildRunbook, type RunbookFacts } from '../../../lambda/report/runbook'
  */
 
 const ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
-const shape = (overrides: Partial<TableShape> = {}): TableShape => ({
-  name: 'orders',
-  status: 'ACTIVE',
-  keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  attributeDefinitions: [{ name: 'pk', type: 'S' }],
-  globalSecondaryIndexes: [],
-  localSecondaryIndexes: [],
-  streamEnabled: false,
-  deletionProtection: false,
-  ...overrides,
-});
+const shape = (overrides: Partial<TableShape> = {}): TableShape => tableShape('orders', overrides);
 const settings = (overrides: Partial<TableSettings> = {}): TableSettings => ({
   pointInTimeRecovery: false,
   tagCount: 0,
