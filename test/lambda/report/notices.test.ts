@@ -53,12 +53,20 @@ describe('backupFailureMessage', () => {
     });
     expect(message.bodies['email-json']).toBe(message.bodies.default);
     expect(message.attributes).toEqual({ verdict: 'FAIL', table: 'orders', jobId: 'JOB-1' });
-    const email = message.bodies.email.split('\n');
-    expect(email[0]).toBe('FAIL: the backup job of orders FAILED');
-    expect(email).toContain('Job            JOB-1 (backup job, FAILED)');
-    expect(email).toContain('Vault          drill-vault');
-    expect(email).toContain(`AWS Backup     ${reason}`);
-    expect(email).toContain(`Next step: ${documentOf(message).nextStep}`);
+    // The e-mail body is what the on-call person reads: every line, in order, blank lines included.
+    expect(message.bodies.email.split('\n')).toEqual([
+      'FAIL: the backup job of orders FAILED',
+      '',
+      'Job            JOB-1 (backup job, FAILED)',
+      'Table          arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+      'Vault          drill-vault',
+      'Time           2026-12-02 05:00:00 UTC',
+      `AWS Backup     ${reason}`,
+      '',
+      `Next step: ${documentOf(message).nextStep}`,
+      '',
+      "Until a backup completes, orders's newest recovery point grows older; the next drill checks it against the RPO target.",
+    ]);
   });
 
   test.each([
@@ -132,8 +140,17 @@ describe('copyNotDeletedMessage', () => {
     });
     expect(message.bodies['email-json']).toBe(message.bodies.default);
     expect(message.attributes).toEqual({ verdict: 'FAIL', table: 'orders', drillId: 'drill-7' });
-    expect(message.bodies.email).toContain('AWS Backup     DeletionStatus FAILED: Access denied');
-    expect(message.bodies.email).toContain(`Restore job    RJ-9 (restore testing plan ${copy.planArn})`);
+    expect(message.bodies.email.split('\n')).toEqual([
+      'FAIL: AWS Backup did not delete the restore test copy orders-restore-test-1 of orders',
+      '',
+      `Restore job    RJ-9 (restore testing plan ${copy.planArn})`,
+      'Copy           orders-restore-test-1',
+      'AWS Backup     DeletionStatus FAILED: Access denied',
+      '',
+      `Next step: ${documentOf(message).nextStep}`,
+      '',
+      'Drill drill-7.',
+    ]);
   });
 
   test('a long source table name: shortened in the subject only, which stays under 100 printable characters', () => {
