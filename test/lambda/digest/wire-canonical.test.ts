@@ -136,3 +136,172 @@ describe('WireItem', () => {
     expect(wireValue({ B: Uint8Array.from([1, 2, 3]) } as AttributeValue)).toEqual({ B: 'AQID' });
   });
 });
+
+/** The item `{"a":<value>}` encoded on the fast path, as text; throws NotOnFastPath where the path refuses it. */
+const fastEncodingOf = (value: string) => wireEncoding(`{"a":${value}}`);
+/** The same item through the SDK's objects (canonical-item.ts): what the fast path must write. */
+const objectEncodingOf = (value: string) => canonicalItem({ a: JSON.parse(value) as AttributeValue });
+
+describe('escapes in a string: copied as sent only when JSON.stringify writes them the same way', () => {
+  // JSON.stringify escapes ", \ and the control characters: \b \t \n \f \r short, the rest as lowercase \u00XX.
+  test.each([
+    '\\"',
+    '\\\\',
+    '\\b',
+    '\\f',
+    '\\n',
+    '\\r',
+    '\\t',
+    '\\u0000',
+    '\\u0007',
+    '\\u000b',
+    '\\u000e',
+    '\\u0019',
+    '\\u001a',
+    '\\u001f',
+  ])('x%sy stays on the fast path, encoded as canonicalItem', (sequence) => {
+    const value = `{"S":"x${sequence}y"}`;
+    expect(fastEncodingOf(value)).toBe(objectEncodingOf(value));
+  });
+
+  test.each([
+    ['\\/', 'a slash JSON.stringify does not escape'],
+    ['\\u00e9', 'a character JSON.stringify writes as itself'],
+    ['\\u0020', 'the first character that is not a control character'],
+    ['\\u0041', 'a letter'],
+    ['\\u0100', 'a code unit above 0xFF (third digit)'],
+    ['\\u1000', 'a code unit above 0xFFF (second digit)'],
+    ['\\u0008', 'backspace, which JSON.stringify writes \\b'],
+    ['\\u0009', 'tab, written \\t'],
+    ['\\u000a', 'newline, written \\n'],
+    ['\\u000c', 'form feed, written \\f'],
+    ['\\u000d', 'carriage return, written \\r'],
+    ['\\u001F', 'uppercase hex, which JSON.stringify does not write'],
+    ['\\ud83d\\ude00', 'a surrogate pair, written as the character'],
+  ])('x%sy is refused (%s); the item digests as from its objects', (sequence) => {
+    const value = `{"S":"x${sequence}y"}`;
+    expect(() => fastEncodingOf(value)).toThrow(NotOnFastPath);
+    expect(digestOfWire([`{"a":${value}}`])).toBe(TableDigest.of([{ a: JSON.parse(value) }]).toString());
+  });
+
+  test('every escape of a string is checked, not only the first', () => {
+    expect(() => fastEncodingOf('{"S":"\\n\\"\\u00e9"}')).toThrow(NotOnFastPath);
+    expect(() => fastEncodingOf('{"SS":["\\n","\\/"]}')).toThrow(NotOnFastPath);
+  });
+
+  test('an escaped quote is not the end of the string', () => {
+    const value = '{"S":"say \\"hi\\", then \\\\ leave"}';
+    expect(fastEncodingOf(value)).toBe(objectEncodingOf(value));
+  });
+});
+
+describe('numbers: plain decimals copied, every other form rewritten as canonicalNumber writes it', () => {
+  test.each([
+    '0',
+    '-0',
+    '00',
+    '01',
+    '-01',
+    '9',
+    '10',
+    '-10',
+    '100',
+    '1.',
+    '1.0',
+    '1.5',
+    '1.50',
+    '-1.5',
+    '0.0',
+    '0.5',
+    '-0.5',
+    '0.05',
+    '10.01',
+    '1e0',
+    '1E2',
+    '1.5e-1',
+    '-0.0',
+    '.5',
+    '19.90',
+    '123456789012345678901234567890.5',
+  ])('%s', (number) => {
+    const value = `{"N":"${number}"}`;
+    expect(fastEncodingOf(value)).toBe(objectEncodingOf(value));
+    const set = `{"NS":["${number}","7"]}`;
+    expect(fastEncodingOf(set)).toBe(objectEncodingOf(set));
+  });
+});
+
+describe('what the fast path does not read is refused, never written wrong', () => {
+  test.each([
+    ['a value that is not an object', '"x"'],
+    ['a type name that is not a string', '{1:"x"}'],
+    ['no colon after the type', '{"S" "x"}'],
+    ['no colon after a spaced type', '{ "SS" ["x"]}'],
+    ['an unknown one-letter type', '{"Q":"x"}'],
+    ['an unknown two-letter type', '{"NX":["1"]}'],
+    ['an unknown long type', '{"BOOLEAN":true}'],
+    ['two types in one value', '{"S":"x","N":"1"}'],
+    ['two spaced types in one value', '{ "S" : "x" , "N" : "1" }'],
+    ['a string that is not one', '{"S":1}'],
+    ['a number that is not a string', '{"N":1}'],
+    ['binary that is not a string', '{"B":1}'],
+    ['a list that is not an array', '{"L":{}}'],
+    ['list elements without a comma', '{"L":[{"S":"x"} {"S":"y"}]}'],
+    ['a map that is not an object', '{"M":[]}'],
+    ['a map key that is not a string', '{"M":{1:{"S":"x"}}}'],
+    ['a map key without a colon', '{"M":{"k" {"S":"x"}}}'],
+    ['map members without a comma', '{"M":{"k":{"S":"x"} "j":{"S":"y"}}}'],
+    ['an escaped map key', '{"M":{"\\u006b":{"S":"x"}}}'],
+    ['a set that is not an array', '{"SS":"x"}'],
+    ['set elements without a comma', '{"SS":["x" "y"]}'],
+    ['number set elements without a comma', '{"NS":["1" "2"]}'],
+    ['a set element of the wrong kind', '{"SS":[1]}'],
+  ])('%s: %s', (_, value) => {
+    expect(() => fastEncodingOf(value)).toThrow(NotOnFastPath);
+  });
+
+  test('an escaped attribute name', () => {
+    expect(() => wireEncoding('{"\\u0061":{"S":"x"}}')).toThrow(NotOnFastPath);
+    expect(() => wireEncoding('{"b":{"S":"x"},"\\u0061":{"S":"x"}}')).toThrow(NotOnFastPath);
+  });
+
+  // DynamoDB nests 32 levels at most; the encoder keeps room for 40 maps inside one another.
+  const nestedMaps = (levels: number) => `${'{"M":{"m":'.repeat(levels)}{"S":"x"}${'}}'.repeat(levels)}`;
+  test('39 maps inside one another are encoded; the 40th is refused', () => {
+    expect(fastEncodingOf(nestedMaps(39))).toBe(objectEncodingOf(nestedMaps(39)));
+    expect(() => fastEncodingOf(nestedMaps(40))).toThrow(NotOnFastPath);
+  });
+});
+
+describe('the encoder across items', () => {
+  test('items and values larger than its first buffers: encoded whole', () => {
+    const long = 'x'.repeat(70 * 1024);
+    const big = `{"S":"${long}"}`;
+    expect(fastEncodingOf(big)).toBe(objectEncodingOf(big));
+    const manyMembers = `{"M":{${Array.from({ length: 40 }, (_, k) => `"k${String(39 - k).padStart(2, '0')}":{"N":"${k}"}`).join(',')}}}`;
+    expect(fastEncodingOf(manyMembers)).toBe(objectEncodingOf(manyMembers));
+    const manyElements = `{"SS":[${Array.from({ length: 40 }, (_, k) => `"${long.slice(0, 500)}${39 - k}"`).join(',')}]}`;
+    expect(fastEncodingOf(manyElements)).toBe(objectEncodingOf(manyElements));
+  });
+
+  test('items of one page, escapes in some: each checked as its own item', () => {
+    // One page's bytes, items read in order: the backslash search is shared, not its answer.
+    const page = Buffer.from('[{"a":{"S":"x"}},{"a":{"S":"\\/"}},{"a":{"S":"y"}},{"a":{"S":"\\n"}}]');
+    const items: WireItem[] = [];
+    let at = 1;
+    for (let k = 0; k < 4; k++) {
+      const end = page.indexOf('}}', at) + 2;
+      items.push(new WireItem().moveTo(page, at, end));
+      at = end + 1;
+    }
+    const pageEncoder = new WireCanonicalEncoder();
+    const encode = (item: WireItem) => Buffer.from(pageEncoder.encode(item)).toString('utf8');
+    expect(encode(items[0])).toBe('{"a":S"x"}');
+    expect(() => encode(items[1])).toThrow(NotOnFastPath);
+    expect(encode(items[2])).toBe('{"a":S"y"}');
+    expect(encode(items[3])).toBe(canonicalItem({ a: { S: '\n' } }));
+    // Read again out of order: the search starts over.
+    expect(() => encode(items[1])).toThrow(NotOnFastPath);
+    expect(encode(items[0])).toBe('{"a":S"x"}');
+  });
+});
