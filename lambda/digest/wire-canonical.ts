@@ -50,12 +50,20 @@ export function compareUtf16Order(a: Uint8Array, aStart: number, aEnd: number, b
 
 const rank = (byte: number) => (byte === 0xee || byte === 0xef ? byte + 0x10 : byte);
 
-/** Plain decimal (canonicalNumber's fast path) on bytes: -?(0|[1-9]\d*)(\.\d*[1-9])?, not "-0". */
+/**
+ * Plain decimal (canonicalNumber's fast path) on bytes: -?(0|[1-9]\d*)(\.\d*[1-9])?, not "-0".
+ * Only a shortcut: a number it turns down goes through canonicalNumber, which writes a plain
+ * decimal unchanged, so saying "no" too often only costs time; saying "yes" wrongly is a bug.
+ */
+// Stryker disable next-line BlockStatement: an empty body answers "no" to every number, which canonicalNumber then writes the same
 function isPlainDecimal(bytes: Uint8Array, start: number, end: number): boolean {
   let i = start;
   if (bytes[i] === 0x2d) i++;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: past `end` is the closing quote, which no branch below takes for a digit, so the answer is "no" either way
   if (i >= end) return false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: any other way in, a 0 is refused by the "." test below and a 1-9 is held to "d" or "d.ddd": "no" or the right "yes"
   if (bytes[i] === 0x30) {
+    // Stryker disable next-line UpdateOperator: stepping back lands before the "0" or on the "-", neither the end nor a ".": "no"
     i++;
     if (i === end) return start === i - 1; // "0", not "-0"
   } else if (bytes[i] >= 0x31 && bytes[i] <= 0x39) {
@@ -63,6 +71,7 @@ function isPlainDecimal(bytes: Uint8Array, start: number, end: number): boolean 
     if (i === end) return true;
   } else return false;
   if (bytes[i] !== 0x2e) return false;
+  // Stryker disable next-line UpdateOperator: stepping back to the last whole digit, the loop below stops at the "." again, never at the end: "no"
   i++;
   if (i === end) return false;
   while (i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39) i++;
@@ -80,8 +89,10 @@ const decoder = new TextDecoder('utf-8');
  * they came, then reordered by name when they came out of order.
  */
 export class WireCanonicalEncoder {
+  // Stryker disable next-line ArithmeticOperator: a smaller first buffer grows as it fills (ensure), to the same bytes
   private out = Buffer.allocUnsafe(64 * 1024);
   private length = 0;
+  // Stryker disable next-line ArithmeticOperator: a smaller scratch buffer grows when a map or set needs it (reorder)
   private scratch = Buffer.allocUnsafe(16 * 1024);
   /** Per nesting level: a map's members (name range, written range) and their order, so no level allocates. */
   private readonly written = Array.from({ length: MAX_DEPTH }, () => new Int32Array(64));
@@ -161,6 +172,7 @@ export class WireCanonicalEncoder {
   private copy(start: number, end: number): void {
     const size = end - start;
     this.ensure(size);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: Buffer.copy and the loop below copy the same bytes; the cut-off is speed only
     if (size > 64) {
       this.length += this.bytes.copy(this.out, this.length, start, end);
       return;

@@ -114,8 +114,11 @@ describe('compareUtf16Order', () => {
       { numRuns: 2000 },
     );
     // The one place UTF-8 and UTF-16 orders part: U+E000-U+FFFF against supplementary characters.
-    const [bmp, astral] = [Buffer.from('\uffff'), Buffer.from('\u{1f600}')];
-    expect(compareUtf16Order(bmp, 0, bmp.length, astral, 0, astral.length)).toBeGreaterThan(0);
+    const astral = Buffer.from('\u{1f600}');
+    for (const bmp of [Buffer.from('\ue000'), Buffer.from('\uffff')]) {
+      expect(compareUtf16Order(bmp, 0, bmp.length, astral, 0, astral.length)).toBeGreaterThan(0);
+      expect(compareUtf16Order(astral, 0, astral.length, bmp, 0, bmp.length)).toBeLessThan(0);
+    }
   });
 });
 
@@ -275,13 +278,40 @@ describe('what the fast path does not read is refused, never written wrong', () 
 
 describe('the encoder across items', () => {
   test('items and values larger than its first buffers: encoded whole', () => {
-    const long = 'x'.repeat(70 * 1024);
+    // More than twice the first buffer (64 KiB), so one doubling is not enough.
+    const long = 'x'.repeat(140 * 1024);
     const big = `{"S":"${long}"}`;
     expect(fastEncodingOf(big)).toBe(objectEncodingOf(big));
     const manyMembers = `{"M":{${Array.from({ length: 40 }, (_, k) => `"k${String(39 - k).padStart(2, '0')}":{"N":"${k}"}`).join(',')}}}`;
     expect(fastEncodingOf(manyMembers)).toBe(objectEncodingOf(manyMembers));
     const manyElements = `{"SS":[${Array.from({ length: 40 }, (_, k) => `"${long.slice(0, 500)}${39 - k}"`).join(',')}]}`;
     expect(fastEncodingOf(manyElements)).toBe(objectEncodingOf(manyElements));
+  });
+
+  test('a value that fills the first buffer to its last byte: the closing brace is not lost', () => {
+    // {"a":S"<text>"} is 8 bytes around the text; the closing "}" is the 65,537th byte.
+    const text = 'x'.repeat(64 * 1024 - 8);
+    const fresh = new WireCanonicalEncoder();
+    const json = `{"a":{"S":"${text}"}}`;
+    expect(Buffer.from(fresh.encode(wireItemOf(json))).toString('utf8')).toBe(canonicalItem({ a: { S: text } }));
+  });
+
+  test('white space DynamoDB may put around any token: still on the fast path', () => {
+    for (const value of [
+      '{ "S" : "x" }',
+      '{"S" :"x"}',
+      '{"S": "x"}',
+      '{"N" : "1.50" }',
+      '{ "BOOL" : true }',
+      '{"NULL" :true}',
+      '{ "L" : [ { "N" : "1" } , { "S" : "y" } ] }',
+      '{ "M" : { "k" : { "S" : "x" } , "b" : { "N" : "2" } } }',
+      '{ "SS" : [ "b" , "a" ] }',
+      '{ "NS" : [ "2" , "1" ] }',
+      '{ "BS" : [ "Ag==" , "AQ==" ] }',
+    ]) {
+      expect(fastEncodingOf(value)).toBe(objectEncodingOf(value));
+    }
   });
 
   test('items of one page, escapes in some: each checked as its own item', () => {
