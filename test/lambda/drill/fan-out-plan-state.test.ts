@@ -1,5 +1,4 @@
 import type { CheckDefinition, CheckRun } from '../../../lambda/checks/check';
-import type { FanOutConfig } from '../../../lambda/config';
 import {
   absorbTotals,
   DEADLINE_MARGIN_MS,
@@ -11,7 +10,7 @@ import {
 } from '../../../lambda/drill/fan-out-plan';
 import type { FanOutFacts, PartialScan } from '../../../lambda/fanout/contract';
 import { EMPTY_PARTIAL } from '../../../lambda/fanout/scan-worker';
-import type { TableShape } from '../../../lambda/ports/dynamodb-port';
+import { copyShape as shape, FAN_OUT } from './fan-out-plan-fixtures';
 
 /**
  * The fan-out plan's arithmetic at its edges (the estimate's rounding, the workers' floor, the
@@ -19,26 +18,8 @@ import type { TableShape } from '../../../lambda/ports/dynamodb-port';
  * with its deadline, and how the observing checks take the workers' totals or learn they have none.
  */
 
-const FAN_OUT: FanOutConfig = {
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:fan-out',
-  maxWorkers: 8,
-  segmentsPerWorker: 4,
-  timeoutHours: 12,
-  itemsPerSecond: 30_000,
-};
 /** Any copy with an item fans out when the checks have no time at all. */
 const NO_TIME = 0;
-const shape = (overrides: Partial<TableShape>): TableShape => ({
-  name: 'copy',
-  status: 'ACTIVE',
-  keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  attributeDefinitions: [{ name: 'pk', type: 'S' }],
-  globalSecondaryIndexes: [],
-  localSecondaryIndexes: [],
-  streamEnabled: false,
-  deletionProtection: false,
-  ...overrides,
-});
 
 describe('fanOutPlan edges', () => {
   test('a copy of nothing (no count, no size) never fans out, even with no time', () => {

@@ -1,28 +1,9 @@
-import type { FanOutConfig } from '../../../lambda/config';
 import { fanOutPlan, PARTIALS_BUDGET_BYTES } from '../../../lambda/drill/fan-out-plan';
-import type { TableShape } from '../../../lambda/ports/dynamodb-port';
+import { copyShape as shape, FAN_OUT } from './fan-out-plan-fixtures';
 
 /** The drill's switch to fan-out: the copy's size at the measured rate against the time the checks have. */
 
-const FAN_OUT: FanOutConfig = {
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:fan-out',
-  maxWorkers: 8,
-  segmentsPerWorker: 4,
-  timeoutHours: 12,
-  itemsPerSecond: 30_000,
-};
 const THIRTEEN_MINUTES = 13 * 60_000;
-const shape = (overrides: Partial<TableShape>): TableShape => ({
-  name: 'copy',
-  status: 'ACTIVE',
-  keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  attributeDefinitions: [{ name: 'pk', type: 'S' }],
-  globalSecondaryIndexes: [],
-  localSecondaryIndexes: [],
-  streamEnabled: false,
-  deletionProtection: false,
-  ...overrides,
-});
 
 describe('fanOutPlan', () => {
   test('no state machine, or no copy: never', () => {
