@@ -29,45 +29,6 @@ describe('wire canonical encoding', () => {
     expect(digestOfWire(jsons)).toBe(TableDigest.of(items).toString());
   });
 
-  test('random items: the wire encoding is canonicalItem, or the item is left to the object path', () => {
-    let fast = 0;
-    let runs = 0;
-    fc.assert(
-      fc.property(arbitraryItem, fc.integer(), (item, seed) => {
-        const json = wireJson(item, seed);
-        let encoded: string | undefined;
-        try {
-          encoded = wireEncoding(json);
-        } catch (error) {
-          if (!(error instanceof NotOnFastPath)) throw error;
-        }
-        runs += 1;
-        // Only escapes send an item to the object path: without a backslash it must stay on the fast path.
-        if (!json.includes('\\')) expect(encoded).toBeDefined();
-        if (encoded !== undefined) {
-          fast += 1;
-          expect(encoded).toBe(canonicalItem(item));
-        }
-        const digest = new TableDigest();
-        digest.addScanned(wireItemOf(json));
-        expect(digest.toString()).toBe(TableDigest.of([item]).toString());
-      }),
-      { numRuns: 1500 },
-    );
-    // Most random items take the fast path (the rest hold escapes JSON.stringify writes otherwise).
-    expect(fast / runs).toBeGreaterThan(0.5);
-  });
-
-  test('random tables: one digest from the wire equals the digest of the objects, in any order', () => {
-    fc.assert(
-      fc.property(fc.array(arbitraryItem, { maxLength: 30 }), fc.integer(), (items, seed) => {
-        const jsons = items.map((item, k) => wireJson(item, seed + k)).reverse();
-        expect(digestOfWire(jsons)).toBe(TableDigest.of(items).toString());
-      }),
-      { numRuns: 150 },
-    );
-  });
-
   test.each([
     ['attribute order', '{"b":{"N":"2"},"a":{"S":"x"}}', '{"a":{"S":"x"},"b":{"N":"2"}}'],
     ['number forms 1.0, 1, 1e0', '{"n":{"NS":["1.0","20e-1"]},"m":{"N":"1e0"}}', '{"m":{"N":"1"},"n":{"NS":["2","1"]}}'],
@@ -99,26 +60,6 @@ describe('wire canonical encoding', () => {
     const digest = new TableDigest();
     digest.addScanned(new ObjectItem(item));
     expect(digest.toString()).toBe(digestOfWire([wireJson(item)]));
-  });
-});
-
-describe('compareUtf16Order', () => {
-  test('orders UTF-8 bytes as the default sort orders the strings', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
-        const x = Buffer.from(a);
-        const y = Buffer.from(b);
-        const expected = a === b ? 0 : [a, b].sort()[0] === a ? -1 : 1;
-        expect(Math.sign(compareUtf16Order(x, 0, x.length, y, 0, y.length))).toBe(expected);
-      }),
-      { numRuns: 2000 },
-    );
-    // The one place UTF-8 and UTF-16 orders part: U+E000-U+FFFF against supplementary characters.
-    const astral = Buffer.from('\u{1f600}');
-    for (const bmp of [Buffer.from('\ue000'), Buffer.from('\uffff')]) {
-      expect(compareUtf16Order(bmp, 0, bmp.length, astral, 0, astral.length)).toBeGreaterThan(0);
-      expect(compareUtf16Order(astral, 0, astral.length, bmp, 0, bmp.length)).toBeLessThan(0);
-    }
   });
 });
 
@@ -333,5 +274,69 @@ describe('the encoder across items', () => {
     // Read again out of order: the search starts over.
     expect(() => encode(items[1])).toThrow(NotOnFastPath);
     expect(encode(items[0])).toBe('{"a":S"x"}');
+  });
+});
+
+// The properties last: each takes seconds, the examples above milliseconds (a mutation run stops at a mutant's first failing test).
+describe('random items and tables', () => {
+  test('random items: the wire encoding is canonicalItem, or the item is left to the object path', () => {
+    let fast = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(arbitraryItem, fc.integer(), (item, seed) => {
+        const json = wireJson(item, seed);
+        let encoded: string | undefined;
+        try {
+          encoded = wireEncoding(json);
+        } catch (error) {
+          if (!(error instanceof NotOnFastPath)) throw error;
+        }
+        runs += 1;
+        // Only escapes send an item to the object path: without a backslash it must stay on the fast path.
+        if (!json.includes('\\')) expect(encoded).toBeDefined();
+        if (encoded !== undefined) {
+          fast += 1;
+          expect(encoded).toBe(canonicalItem(item));
+        }
+        const digest = new TableDigest();
+        digest.addScanned(wireItemOf(json));
+        expect(digest.toString()).toBe(TableDigest.of([item]).toString());
+      }),
+      { numRuns: 1500 },
+    );
+    // Most random items take the fast path (the rest hold escapes JSON.stringify writes otherwise).
+    expect(fast / runs).toBeGreaterThan(0.5);
+  });
+
+  test('random tables: one digest from the wire equals the digest of the objects, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryItem, { maxLength: 30 }), fc.integer(), (items, seed) => {
+        const jsons = items.map((item, k) => wireJson(item, seed + k)).reverse();
+        expect(digestOfWire(jsons)).toBe(TableDigest.of(items).toString());
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('compareUtf16Order', () => {
+  test('the one place UTF-8 and UTF-16 orders part: U+E000-U+FFFF against supplementary characters', () => {
+    const astral = Buffer.from('\u{1f600}');
+    for (const bmp of [Buffer.from('\ue000'), Buffer.from('\uffff')]) {
+      expect(compareUtf16Order(bmp, 0, bmp.length, astral, 0, astral.length)).toBeGreaterThan(0);
+      expect(compareUtf16Order(astral, 0, astral.length, bmp, 0, bmp.length)).toBeLessThan(0);
+    }
+  });
+
+  test('orders UTF-8 bytes as the default sort orders the strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        const x = Buffer.from(a);
+        const y = Buffer.from(b);
+        const expected = a === b ? 0 : [a, b].sort()[0] === a ? -1 : 1;
+        expect(Math.sign(compareUtf16Order(x, 0, x.length, y, 0, y.length))).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
