@@ -1,6 +1,6 @@
 import type { FinishedDrill } from '../../../lambda/report/drill-report';
 import { drillMessage } from '../../../lambda/report/drill-report';
-import { consoleLinks } from '../../../lambda/report/investigate';
+import { consoleLinks, investigationLines } from '../../../lambda/report/investigate';
 
 const DRILL_ID = '20261128t060000z-3fa9c1d2';
 const COPY = `drill-copy-orders-${DRILL_ID}`;
@@ -85,5 +85,38 @@ describe('console links', () => {
     expect(links.logs).toBeUndefined();
     const { email } = decoded(drill({ restoreJobId: undefined }));
     expect(email).toContain('source table   https://eu-west-1.console.aws.amazon.com/dynamodbv2/home?region=eu-west-1#table?name=orders');
+  });
+});
+
+describe('the investigation lines of the e-mail', () => {
+  const host = 'https://eu-west-1.console.aws.amazon.com';
+  const tableLink = (name: string) => `${host}/dynamodbv2/home?region=eu-west-1#table?name=${name}`;
+
+  test('a kept copy: the runbook, the copy and until when it is kept, then every console link, the copy among them', () => {
+    const kept = { tableName: COPY, keptUntil: '2026-11-29T06:00:00.000Z' };
+    const lines = investigationLines(drill(), { logGroupName: '/aws/lambda/RestoreDrill-Function' }, kept);
+    expect(lines).toEqual([
+      'Runbook',
+      "  restore-drill runbook orders   (the latest PASSed drill's tested procedure)",
+      `  this drill's restore request and what to re-apply: drill history item pk=DRILL#${DRILL_ID}, sk=DRILL, attribute checked.runbook; restore-drill show ${DRILL_ID}`,
+      'Kept for investigation',
+      `  ${COPY} is kept until 2026-11-29 06:00:00 UTC; the first scheduled drill after that deletes it`,
+      'Console',
+      `  source table   ${tableLink('orders')}`,
+      `  kept copy      ${tableLink(COPY)}`,
+      `  restore job    ${host}/backup/home?region=eu-west-1#/jobs/restore/details/F3C1B7D2-0000-4A5B-9C8D-1234567890AB`,
+      `  drill's logs   ${consoleLinks(drill(), { logGroupName: '/aws/lambda/RestoreDrill-Function' }).logs}`,
+    ]);
+  });
+
+  test('no kept copy: no link to a copy that was deleted', () => {
+    const lines = investigationLines(drill(), {});
+    expect(lines).not.toContain('Kept for investigation');
+    expect(lines.filter((line) => line.startsWith('  kept copy'))).toEqual([]);
+    expect(lines.slice(-3)).toEqual([
+      'Console',
+      `  source table   ${tableLink('orders')}`,
+      `  restore job    ${host}/backup/home?region=eu-west-1#/jobs/restore/details/F3C1B7D2-0000-4A5B-9C8D-1234567890AB`,
+    ]);
   });
 });
