@@ -110,6 +110,7 @@ describe('escapes in a string: copied as sent only when JSON.stringify writes th
 
   test.each([
     ['\\/', 'a slash JSON.stringify does not escape'],
+    ['\\/0001', 'a slash before "0001", which reads as \\u0001 if the escape\'s letter goes unchecked'],
     ['\\u00e9', 'a character JSON.stringify writes as itself'],
     ['\\u0020', 'the first character that is not a control character'],
     ['\\u0041', 'a letter'],
