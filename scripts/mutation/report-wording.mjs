@@ -66,8 +66,16 @@ function isLogCall(callee) {
   return targetName === 'log' || targetName === 'logger';
 }
 
-/** `new Error(...)`, `new ReportNotSentError(...)`: every argument is message text. */
-const isErrorConstructor = (callee) => /Error$/.test(nameOf(callee) ?? '');
+/**
+ * `new Error(...)`, `new ReportNotSentError(...)`, or `new NotOnFastPath(...)` where that class is
+ * declared in the module as `extends Error` (or another `...Error`): every argument is message text.
+ */
+function isErrorConstructor(callee, nodePath) {
+  const name = nameOf(callee) ?? '';
+  if (/Error$/.test(name)) return true;
+  const declaration = name ? nodePath.scope?.getBinding(name)?.path.node : undefined;
+  return declaration?.type === 'ClassDeclaration' && /Error$/.test(nameOf(declaration.superClass) ?? '');
+}
 
 /** `parts.push(...)` on a text variable. */
 const isTextPush = (callee) =>
@@ -87,7 +95,7 @@ export function textReason(nodePath) {
     if (isLogCall(parent.node.callee)) return 'report wording: a log line';
     if (isTextPush(parent.node.callee)) return 'report wording: a part of a summary';
   }
-  if (nodePath.listKey === 'arguments' && parent.isNewExpression() && isErrorConstructor(parent.node.callee)) {
+  if (nodePath.listKey === 'arguments' && parent.isNewExpression() && isErrorConstructor(parent.node.callee, parent)) {
     return 'report wording: an error message';
   }
   // `if (skipped) parts.push(...)`: the condition decides only whether a part of the summary is written.

@@ -60,3 +60,37 @@ test('a text-named variable holding counts, a time or a function is logic, as is
   ]);
   expect(reasons).toEqual({ summary: null, since: null, inForce: null, why: null, total: null });
 });
+
+/** For each string literal of the sample: the reason the ignorer gives, or null. */
+const LITERAL_PROBE = `
+import { parse } from '@babel/parser';
+import traverseModule from '@babel/traverse';
+import { textReason } from './scripts/mutation/report-wording.mjs';
+const traverse = traverseModule.default ?? traverseModule;
+const ast = parse(process.env.SAMPLE, { sourceType: 'module', plugins: ['typescript'] });
+const reasons = {};
+traverse(ast, { StringLiteral(p) { reasons[p.node.value] = textReason(p) ?? null; } });
+console.log(JSON.stringify(reasons));
+`;
+
+test("an error's message is wording: an ...Error class, or a class of the module that extends one", () => {
+  const sample = [
+    'class NotOnFastPath extends Error {}',
+    'class Refusal extends RangeError {}',
+    'class Plain {}',
+    "function f() { if (a) throw new Error('one'); if (b) throw new NotOnFastPath('two'); if (c) throw new Refusal('three'); return [new Plain('four'), new Unknown('five')]; }",
+  ].join('\n');
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', LITERAL_PROBE], {
+    cwd: ROOT,
+    env: { ...process.env, SAMPLE: sample },
+    encoding: 'utf8',
+  });
+  expect(run.stderr).toBe('');
+  expect(JSON.parse(run.stdout)).toEqual({
+    one: 'report wording: an error message',
+    two: 'report wording: an error message',
+    three: 'report wording: an error message',
+    four: null,
+    five: null,
+  });
+});
