@@ -11,26 +11,34 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-const PROBE = `
+/**
+ * Parses the sample, runs `visitor` (Babel visitor source that fills `reasons`) over it and
+ * returns `reasons`; fails on anything the probe writes to stderr.
+ */
+function probe(visitor: string, sample: string): Record<string, string | null> {
+  const source = `
 import { parse } from '@babel/parser';
 import traverseModule from '@babel/traverse';
 import { textReason } from './scripts/mutation/report-wording.mjs';
 const traverse = traverseModule.default ?? traverseModule;
 const ast = parse(process.env.SAMPLE, { sourceType: 'module', plugins: ['typescript'] });
 const reasons = {};
-traverse(ast, { VariableDeclarator(p) { reasons[p.node.id.name] = textReason(p.get('init')) ?? null; } });
+traverse(ast, ${visitor});
 console.log(JSON.stringify(reasons));
 `;
-
-function reasonsFor(declarations: readonly string[]): Record<string, string | null> {
-  const sample = `async function f(dynamodb, now, days, at, n, r, marker) {\n${declarations.join('\n')}\n}`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE], {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
     cwd: ROOT,
     env: { ...process.env, SAMPLE: sample },
     encoding: 'utf8',
   });
-  if (run.status !== 0) throw new Error(`the probe failed: ${run.stderr}`);
+  if (run.status !== 0 || run.stderr) throw new Error(`the probe failed: ${run.stderr}`);
   return JSON.parse(run.stdout);
+}
+
+/** For each variable declared: the reason the ignorer gives its initialiser, or null. */
+function reasonsFor(declarations: readonly string[]): Record<string, string | null> {
+  const sample = `async function f(dynamodb, now, days, at, n, r, marker) {\n${declarations.join('\n')}\n}`;
+  return probe("{ VariableDeclarator(p) { reasons[p.node.id.name] = textReason(p.get('init')) ?? null; } }", sample);
 }
 
 test('a text-named variable given words is report wording', () => {
@@ -61,18 +69,6 @@ test('a text-named variable holding counts, a time or a function is logic, as is
   expect(reasons).toEqual({ summary: null, since: null, inForce: null, why: null, total: null });
 });
 
-/** For each string literal of the sample: the reason the ignorer gives, or null. */
-const LITERAL_PROBE = `
-import { parse } from '@babel/parser';
-import traverseModule from '@babel/traverse';
-import { textReason } from './scripts/mutation/report-wording.mjs';
-const traverse = traverseModule.default ?? traverseModule;
-const ast = parse(process.env.SAMPLE, { sourceType: 'module', plugins: ['typescript'] });
-const reasons = {};
-traverse(ast, { StringLiteral(p) { reasons[p.node.value] = textReason(p) ?? null; } });
-console.log(JSON.stringify(reasons));
-`;
-
 test("an error's message is wording: an ...Error class, or a class of the module that extends one", () => {
   const sample = [
     'class NotOnFastPath extends Error {}',
@@ -80,13 +76,9 @@ test("an error's message is wording: an ...Error class, or a class of the module
     'class Plain {}',
     "function f() { if (a) throw new Error('one'); if (b) throw new NotOnFastPath('two'); if (c) throw new Refusal('three'); return [new Plain('four'), new Unknown('five')]; }",
   ].join('\n');
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', LITERAL_PROBE], {
-    cwd: ROOT,
-    env: { ...process.env, SAMPLE: sample },
-    encoding: 'utf8',
-  });
-  expect(run.stderr).toBe('');
-  expect(JSON.parse(run.stdout)).toEqual({
+  // For each string literal: the reason the ignorer gives, or null.
+  const reasons = probe('{ StringLiteral(p) { reasons[p.node.value] = textReason(p) ?? null; } }', sample);
+  expect(reasons).toEqual({
     one: 'report wording: an error message',
     two: 'report wording: an error message',
     three: 'report wording: an error message',

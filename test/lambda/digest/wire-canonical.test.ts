@@ -14,7 +14,9 @@ import { wireJson, wireItemOf, wireValue, arbitraryItem, type Item } from './wir
  */
 
 const encoder = new WireCanonicalEncoder();
-const wireEncoding = (json: string) => Buffer.from(encoder.encode(wireItemOf(json))).toString('utf8');
+/** The item's canonical encoding as text, by the given encoder (its buffers persist from item to item). */
+const textOf = (item: WireItem, by = encoder) => Buffer.from(by.encode(item)).toString('utf8');
+const wireEncoding = (json: string) => textOf(wireItemOf(json));
 const digestOfWire = (jsons: readonly string[]) => {
   const digest = new TableDigest();
   for (const json of jsons) digest.addScanned(wireItemOf(json));
@@ -233,9 +235,8 @@ describe('the encoder across items', () => {
   test('a value that fills the first buffer to its last byte: the closing brace is not lost', () => {
     // {"a":S"<text>"} is 8 bytes around the text; the closing "}" is the 65,537th byte.
     const text = 'x'.repeat(64 * 1024 - 8);
-    const fresh = new WireCanonicalEncoder();
     const json = `{"a":{"S":"${text}"}}`;
-    expect(Buffer.from(fresh.encode(wireItemOf(json))).toString('utf8')).toBe(canonicalItem({ a: { S: text } }));
+    expect(textOf(wireItemOf(json), new WireCanonicalEncoder())).toBe(canonicalItem({ a: { S: text } }));
   });
 
   test('white space DynamoDB may put around any token: still on the fast path', () => {
@@ -267,7 +268,7 @@ describe('the encoder across items', () => {
       at = end + 1;
     }
     const pageEncoder = new WireCanonicalEncoder();
-    const encode = (item: WireItem) => Buffer.from(pageEncoder.encode(item)).toString('utf8');
+    const encode = (item: WireItem) => textOf(item, pageEncoder);
     expect(encode(items[0])).toBe('{"a":S"x"}');
     expect(() => encode(items[1])).toThrow(NotOnFastPath);
     expect(encode(items[2])).toBe('{"a":S"y"}');

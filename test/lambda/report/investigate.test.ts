@@ -91,6 +91,7 @@ describe('console links', () => {
 describe('the investigation lines of the e-mail', () => {
   const host = 'https://eu-west-1.console.aws.amazon.com';
   const tableLink = (name: string) => `${host}/dynamodbv2/home?region=eu-west-1#table?name=${name}`;
+  const restoreJobLink = `${host}/backup/home?region=eu-west-1#/jobs/restore/details/F3C1B7D2-0000-4A5B-9C8D-1234567890AB`;
 
   test('a kept copy: the runbook, the copy and until when it is kept, then every console link, the copy among them', () => {
     const kept = { tableName: COPY, keptUntil: '2026-11-29T06:00:00.000Z' };
@@ -104,7 +105,7 @@ describe('the investigation lines of the e-mail', () => {
       'Console',
       `  source table   ${tableLink('orders')}`,
       `  kept copy      ${tableLink(COPY)}`,
-      `  restore job    ${host}/backup/home?region=eu-west-1#/jobs/restore/details/F3C1B7D2-0000-4A5B-9C8D-1234567890AB`,
+      `  restore job    ${restoreJobLink}`,
       `  drill's logs   ${consoleLinks(drill(), { logGroupName: '/aws/lambda/RestoreDrill-Function' }).logs}`,
     ]);
   });
@@ -113,10 +114,6 @@ describe('the investigation lines of the e-mail', () => {
     const lines = investigationLines(drill(), {});
     expect(lines).not.toContain('Kept for investigation');
     expect(lines.filter((line) => line.startsWith('  kept copy'))).toEqual([]);
-    expect(lines.slice(-3)).toEqual([
-      'Console',
-      `  source table   ${tableLink('orders')}`,
-      `  restore job    ${host}/backup/home?region=eu-west-1#/jobs/restore/details/F3C1B7D2-0000-4A5B-9C8D-1234567890AB`,
-    ]);
+    expect(lines.slice(-3)).toEqual(['Console', `  source table   ${tableLink('orders')}`, `  restore job    ${restoreJobLink}`]);
   });
 });
