@@ -99,15 +99,18 @@ export class WireCanonicalEncoder {
   private readonly orders = Array.from({ length: MAX_DEPTH }, () => new Int32Array(16));
   private bytes: Buffer = this.out;
   /** Index of the next backslash in `bytes` at or after `backslashSearchedFrom` (none: MAX_SAFE_INTEGER). */
+  // Stryker disable next-line UnaryOperator: any start below an item's end only makes it check its escapes (or search afresh): the same bytes, slower
   private nextBackslash = -1;
   private backslashSearchedFrom = 0;
   /** Escapes are rare: an item without a backslash has none to check, string by string. */
+  // Stryker disable next-line BooleanLiteral: encode() sets it before any string is read
   private itemHasBackslash = true;
 
   /** The canonical encoding of the item, valid until the next call. */
   encode(item: WireItem): Uint8Array {
     item.readAttributes();
     if (this.bytes !== item.bytes) {
+      // Stryker disable next-line UnaryOperator: as at its declaration, a start below the item's end only makes it search or check more
       this.nextBackslash = -1;
       this.backslashSearchedFrom = 0;
     }
@@ -170,6 +173,7 @@ export class WireCanonicalEncoder {
   }
 
   private copy(start: number, end: number): void {
+    // Stryker disable next-line ArithmeticOperator: a larger size only grows the buffer early and takes Buffer.copy below: the same bytes
     const size = end - start;
     this.ensure(size);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: Buffer.copy and the loop below copy the same bytes; the cut-off is speed only
@@ -320,6 +324,7 @@ export class WireCanonicalEncoder {
     const from = this.length;
     let written = this.written[depth];
     let count = 0;
+    // Stryker disable next-line BooleanLiteral: "not sorted" from the start only reorders members already in order: the same bytes
     let sorted = true;
     let i = skipSpace(bytes, start + 1);
     while (bytes[i] !== CLOSE_BRACE) {
@@ -356,6 +361,7 @@ export class WireCanonicalEncoder {
 
   /** Rewrites the `count` comma-separated segments written since `from` (at 4m+2, 4m+3 of `table`) in the given order. */
   private reorder(from: number, count: number, order: Int32Array, table: Int32Array): void {
+    // Stryker disable next-line ArithmeticOperator: a larger total only makes the scratch buffer larger; the copies below are bounded by their own ranges
     const total = this.length - from;
     if (this.scratch.length < total) this.scratch = Buffer.allocUnsafe(total * 2);
     this.out.copy(this.scratch, 0, from, this.length);
@@ -384,7 +390,7 @@ export class WireCanonicalEncoder {
         grown.set(segments);
         segments = this.written[depth] = grown;
       }
-      if (count > 0) this.byte(COMMA);
+      // No comma between elements here: reorder() below writes them, in the sorted order.
       const segmentStart = this.length;
       if (kind === S) i = this.writeString(0, i);
       else if (kind === N) i = this.writeNumber(i, false);
