@@ -359,7 +359,10 @@ export class WireCanonicalEncoder {
     return i + 1;
   }
 
-  /** Rewrites the `count` comma-separated segments written since `from` (at 4m+2, 4m+3 of `table`) in the given order. */
+  /**
+   * Rewrites the `count` segments written since `from` (at 4m+2, 4m+3 of `table`) in the given
+   * order, a comma between each two; whatever lay between them before (a map's commas) is dropped.
+   */
   private reorder(from: number, count: number, order: Int32Array, table: Int32Array): void {
     // Stryker disable next-line ArithmeticOperator: a larger total only makes the scratch buffer larger; the copies below are bounded by their own ranges
     const total = this.length - from;
