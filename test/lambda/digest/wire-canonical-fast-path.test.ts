@@ -1,8 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { canonicalItem, canonicalNumber } from '../../../lambda/digest/canonical-item';
+import { canonicalNumber } from '../../../lambda/digest/canonical-item';
 import { TableDigest } from '../../../lambda/digest/table-digest';
 import { WireCanonicalEncoder } from '../../../lambda/digest/wire-canonical';
-import { wireItemOf } from './wire-items';
+import { encodingText, objectEncodingOf, wireItemOf } from './wire-items';
 
 /**
  * What the wire path promises beyond equal bytes (wire-canonical.test.ts proves those): a number
@@ -18,9 +17,8 @@ jest.mock('../../../lambda/digest/canonical-item', () => {
 });
 const rewrite = jest.mocked(canonicalNumber);
 
-const encodingOf = (value: string, encoder = new WireCanonicalEncoder()) =>
-  Buffer.from(encoder.encode(wireItemOf(`{"a":${value}}`))).toString('utf8');
-const objectEncodingOf = (value: string) => canonicalItem({ a: JSON.parse(value) as AttributeValue });
+/** The item `{"a":<value>}` encoded on the fast path, by a fresh encoder unless one is given. */
+const encodingOf = (value: string, encoder = new WireCanonicalEncoder()) => encodingText(wireItemOf(`{"a":${value}}`), encoder);
 
 describe('numbers in plain decimal form are copied, not rewritten', () => {
   beforeEach(() => rewrite.mockClear());

@@ -5,7 +5,7 @@ import { TableDigest } from '../../../lambda/digest/table-digest';
 import { compareUtf16Order, NotOnFastPath, WireCanonicalEncoder } from '../../../lambda/digest/wire-canonical';
 import { fixtureItems } from '../../../lambda/fixture/fixture-items';
 import { ObjectItem, WireItem } from '../../../lambda/ports/scan-wire';
-import { wireJson, wireItemOf, wireValue, arbitraryItem, type Item } from './wire-items';
+import { wireJson, wireItemOf, wireValue, arbitraryItem, encodingText, objectEncodingOf, type Item } from './wire-items';
 
 /**
  * The digest read from the wire equals the digest of the same items read through the SDK's
@@ -15,7 +15,7 @@ import { wireJson, wireItemOf, wireValue, arbitraryItem, type Item } from './wir
 
 const encoder = new WireCanonicalEncoder();
 /** The item's canonical encoding as text, by the given encoder (its buffers persist from item to item). */
-const textOf = (item: WireItem, by = encoder) => Buffer.from(by.encode(item)).toString('utf8');
+const textOf = (item: WireItem, by = encoder) => encodingText(item, by);
 const wireEncoding = (json: string) => textOf(wireItemOf(json));
 const digestOfWire = (jsons: readonly string[]) => {
   const digest = new TableDigest();
@@ -85,8 +85,6 @@ describe('WireItem', () => {
 
 /** The item `{"a":<value>}` encoded on the fast path, as text; throws NotOnFastPath where the path refuses it. */
 const fastEncodingOf = (value: string) => wireEncoding(`{"a":${value}}`);
-/** The same item through the SDK's objects (canonical-item.ts): what the fast path must write. */
-const objectEncodingOf = (value: string) => canonicalItem({ a: JSON.parse(value) as AttributeValue });
 
 describe('escapes in a string: copied as sent only when JSON.stringify writes them the same way', () => {
   // JSON.stringify escapes ", \ and the control characters: \b \t \n \f \r short, the rest as lowercase \u00XX.

@@ -1,5 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
+import { canonicalItem } from '../../../lambda/digest/canonical-item';
+import type { WireCanonicalEncoder } from '../../../lambda/digest/wire-canonical';
 import { WireItem } from '../../../lambda/ports/scan-wire';
 
 /**
@@ -81,6 +83,12 @@ export const wireItemOf = (json: string) => {
   const bytes = Buffer.from(json);
   return new WireItem().moveTo(bytes, 0, bytes.length);
 };
+
+/** The item's canonical encoding by `encoder` (whose buffers persist from item to item), as text. */
+export const encodingText = (item: WireItem, encoder: WireCanonicalEncoder) => Buffer.from(encoder.encode(item)).toString('utf8');
+
+/** The item `{"a":<value>}` through the SDK's objects (canonical-item.ts): what the fast path must write. */
+export const objectEncodingOf = (value: string) => canonicalItem({ a: JSON.parse(value) as AttributeValue });
 
 const tricky = fc.constantFrom(
   '"',
